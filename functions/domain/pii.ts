@@ -1,0 +1,62 @@
+/**
+ * The e-mail guard of DESIGN.md §1: an e-mail address anywhere in an upload (a value or a
+ * key, known field or not) rejects it with `pii_detected`.
+ *
+ * Linear time: each '@' is checked against a bounded window around it, so no input can make
+ * the check backtrack (no ReDoS), and the walk over the parsed value is iterative.
+ */
+
+const LOCAL_PART_CHAR = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/;
+const DOMAIN_AFTER_AT = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/;
+const DOMAIN_WINDOW = 600;
+
+export function containsEmail(text: string): boolean {
+  let at = text.indexOf('@');
+  while (at !== -1) {
+    if (at > 0 && LOCAL_PART_CHAR.test(text[at - 1]!) && DOMAIN_AFTER_AT.test(text.slice(at + 1, at + 1 + DOMAIN_WINDOW))) {
+      return true;
+    }
+    at = text.indexOf('@', at + 1);
+  }
+  return false;
+}
+
+/**
+ * Whether raw JSON bytes could hold an '@' once parsed: a literal '@' or a \u0040 escape.
+ * When not, the walk over the parsed value can be skipped.
+ */
+export function jsonMayContainAt(raw: Buffer): boolean {
+  return raw.indexOf(0x40) !== -1 || raw.indexOf('\\u0040') !== -1;
+}
+
+/** JSON paths (as in problem `errors`) of every key or string that holds an e-mail address, at most `limit`. */
+export function findEmails(value: unknown, limit = 100): string[] {
+  const found: string[] = [];
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0 && found.length < limit) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (containsEmail(node)) found.push(path);
+    } else if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}[${i}]`]);
+    } else if (node !== null && typeof node === 'object') {
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        const child = joinPath(path, key);
+        if (containsEmail(key)) found.push(child);
+        stack.push([(node as Record<string, unknown>)[key], child]);
+      }
+    }
+  }
+  return found.slice(0, limit);
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `records[41].unlicensedOn`-style paths. */
+export function joinPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  if (IDENTIFIER.test(key)) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${JSON.stringify(key)}]`;
+}

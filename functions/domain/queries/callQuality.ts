@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { count, deviceType, range } from '../schemas/fields.js';
+import { defineQuery } from './types.js';
+
+export const callQualityRecord = z
+  .strictObject({
+    deviceType,
+    streams: count,
+    poorStreams: count,
+    avgMos: range(1, 5),
+    avgRFactor: range(0, 100),
+    avgJitterMs: z.number().min(0),
+    avgPacketLossPct: range(0, 100),
+    avgLatencyMs: z.number().min(0),
+  })
+  .refine((r) => r.poorStreams <= r.streams, { message: 'must not exceed streams', path: ['poorStreams'] });
+export type CallQualityRecord = z.infer<typeof callQualityRecord>;
+
+/** avgMos is weighted by streams; null when no stream was measured. */
+export function summarizeCallQuality(records: readonly CallQualityRecord[]) {
+  let streams = 0;
+  let poorStreams = 0;
+  let mosTimesStreams = 0;
+  for (const r of records) {
+    streams += r.streams;
+    poorStreams += r.poorStreams;
+    mosTimesStreams += r.avgMos * r.streams;
+  }
+  return { streams, poorStreams, avgMos: streams === 0 ? null : mosTimesStreams / streams };
+}
+
+export const callQuality = defineQuery({
+  queryType: 'call-quality',
+  optional: true,
+  record: callQualityRecord,
+  uniqueBy: ['deviceType'],
+  summarize: summarizeCallQuality,
+});

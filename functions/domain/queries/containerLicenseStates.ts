@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { opaqueToken } from '../schemas/fields.js';
+import { checkLicenseState, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
+import { defineQuery } from './types.js';
+
+export const containerLicenseStateRecord = z.strictObject({ containerId: opaqueToken, ...licenseStateFields });
+
+export const containerLicenseStates = defineQuery({
+  queryType: 'container-license-states',
+  optional: false,
+  record: containerLicenseStateRecord,
+  uniqueBy: ['containerId'],
+  checkRecord: checkLicenseState,
+  summarize: summarizeLicenseStates,
+});

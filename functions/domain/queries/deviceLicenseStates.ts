@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { deviceId } from '../schemas/fields.js';
+import { checkLicenseState, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
+import { defineQuery } from './types.js';
+
+export const deviceLicenseStateRecord = z.strictObject({ deviceId, ...licenseStateFields });
+
+export const deviceLicenseStates = defineQuery({
+  queryType: 'device-license-states',
+  optional: false,
+  record: deviceLicenseStateRecord,
+  uniqueBy: ['deviceId'],
+  checkRecord: checkLicenseState,
+  summarize: summarizeLicenseStates,
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { deviceId, text } from '../schemas/fields.js';
+import { histogramOf } from './histogram.js';
+import { defineQuery } from './types.js';
+
+export const deviceVersionRecord = z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: text(64).nullable() });
+export type DeviceVersionRecord = z.infer<typeof deviceVersionRecord>;
+
+export function summarizeDeviceVersions(records: readonly DeviceVersionRecord[]) {
+  return { total: records.length, bySoftwareVersion: histogramOf(records, (d) => d.softwareVersion) };
+}
+
+export const deviceVersions = defineQuery({
+  queryType: 'device-versions',
+  optional: false,
+  record: deviceVersionRecord,
+  uniqueBy: ['deviceId'],
+  summarize: summarizeDeviceVersions,
+});

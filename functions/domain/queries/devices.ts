@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
+import { histogramOf } from './histogram.js';
+import { defineQuery } from './types.js';
+
+export const deviceRecord = z
+  .strictObject({
+    deviceId,
+    deviceType,
+    containerId: opaqueToken,
+    probeId: opaqueToken.nullable(),
+    arid: z.string().regex(/^[0-9]{5,12}$/, 'must be 5 to 12 digits').nullable(),
+    hardwareId: text(128).nullable(),
+    serialNumber: text(128).nullable(),
+  })
+  .refine((d) => d.arid !== null || d.hardwareId !== null || d.serialNumber !== null, {
+    message: 'at least one of arid, hardwareId and serialNumber must be non-null',
+  });
+
+export type DeviceRecord = z.infer<typeof deviceRecord>;
+
+export function summarizeDevices(records: readonly DeviceRecord[]) {
+  const byIdentifier = { arid: 0, hardwareId: 0, serialNumber: 0 };
+  for (const d of records) {
+    if (d.arid !== null) byIdentifier.arid += 1;
+    if (d.hardwareId !== null) byIdentifier.hardwareId += 1;
+    if (d.serialNumber !== null) byIdentifier.serialNumber += 1;
+  }
+  return { total: records.length, byType: histogramOf(records, (d) => d.deviceType), byIdentifier };
+}
+
+export const devices = defineQuery({
+  queryType: 'devices',
+  optional: false,
+  record: deviceRecord,
+  uniqueBy: ['deviceId'],
+  summarize: summarizeDevices,
+});

@@ -1,0 +1,57 @@
+/**
+ * License-state records (devices and containers) share one rule and one summary, LS:
+ * `{ licensed, unlicensed, nextUnlicensedOn, expiringWithin30Days }`, counted against collectedAt.
+ */
+import { isoDate } from '../schemas/fields.js';
+import type { RecordContext, RecordIssue } from './types.js';
+import { z } from 'zod';
+
+export const licenseStateFields = {
+  licensed: z.boolean(),
+  unlicensedOn: isoDate.nullable(),
+};
+
+export interface LicenseStateRecord {
+  licensed: boolean;
+  unlicensedOn: string | null;
+}
+
+export interface LicenseStateSummary {
+  licensed: number;
+  unlicensed: number;
+  /** The earliest unlicensedOn on or after collectedAt's date among licensed records. */
+  nextUnlicensedOn: string | null;
+  /** Licensed records whose unlicensedOn falls within 30 days of collectedAt's date. */
+  expiringWithin30Days: number;
+}
+
+export const EXPIRY_WINDOW_DAYS = 30;
+
+/** A licensed record cannot have lost its license before it was collected. */
+export function checkLicenseState(record: LicenseStateRecord, context: RecordContext): RecordIssue | undefined {
+  if (record.licensed && record.unlicensedOn !== null && record.unlicensedOn < context.collectedOn) {
+    return { path: ['unlicensedOn'], message: `is before the date of collectedAt (${context.collectedOn}) for a licensed record` };
+  }
+  return undefined;
+}
+
+export function addDays(date: string, days: number): string {
+  const time = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+export function summarizeLicenseStates(records: readonly LicenseStateRecord[], context: RecordContext): LicenseStateSummary {
+  const windowEnd = addDays(context.collectedOn, EXPIRY_WINDOW_DAYS);
+  let licensed = 0;
+  let nextUnlicensedOn: string | null = null;
+  let expiringWithin30Days = 0;
+  for (const record of records) {
+    if (!record.licensed) continue;
+    licensed += 1;
+    const on = record.unlicensedOn;
+    if (on === null) continue;
+    if (nextUnlicensedOn === null || on < nextUnlicensedOn) nextUnlicensedOn = on;
+    if (on <= windowEnd) expiringWithin30Days += 1;
+  }
+  return { licensed, unlicensed: records.length - licensed, nextUnlicensedOn, expiringWithin30Days };
+}

@@ -1,0 +1,40 @@
+/**
+ * What one query type is: its record schema and how its records are summarized.
+ * Adding a query type means writing one QuerySpec (a schema plus a summarizer)
+ * and listing it in ./index.ts.
+ */
+import type { z } from 'zod';
+
+export interface RecordContext {
+  /** The upload's collectedAt as an instant. */
+  collectedAt: Date;
+  /** The UTC calendar date (YYYY-MM-DD) of collectedAt. */
+  collectedOn: string;
+}
+
+export interface RecordIssue {
+  /** Path below the record, e.g. ['unlicensedOn']; empty for the record itself. */
+  path: (string | number)[];
+  message: string;
+}
+
+export interface QuerySpec<S extends z.ZodType = z.ZodType, Summary = unknown, Q extends string = string> {
+  /** The kebab-case name used in URLs. */
+  queryType: Q;
+  /** Optional types are accepted only while usage data collection is enabled. */
+  optional: boolean;
+  record: S;
+  /** The fields whose values must be unique within one upload (empty: no such rule). */
+  uniqueBy: readonly (keyof z.infer<S> & string)[];
+  /** The upload must hold exactly one record. */
+  exactlyOne?: boolean;
+  /** A rule on one record that needs the upload's context. */
+  checkRecord?: (record: z.infer<S>, context: RecordContext) => RecordIssue | undefined;
+  /** A rule across all records (e.g. the containers forest); returns issues with record indexes. */
+  checkAll?: (records: z.infer<S>[], report: (index: number, issue: RecordIssue) => boolean) => void;
+  summarize: (records: z.infer<S>[], context: RecordContext) => Summary;
+}
+
+export function defineQuery<S extends z.ZodType, Summary, const Q extends string>(spec: QuerySpec<S, Summary, Q>): QuerySpec<S, Summary, Q> {
+  return spec;
+}

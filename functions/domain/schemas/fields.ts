@@ -1,0 +1,35 @@
+/**
+ * Field schemas shared by the record schemas of DESIGN.md §1.
+ * Every record schema is built from these, so each rule is written once.
+ */
+import { z } from 'zod';
+
+/** An anonymized identifier [A]: an opaque token. Anything else there is treated as personal data. */
+export const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
+
+/** Issues carrying this param are reported as `pii_detected`, not `validation_failed`. */
+export const PII_PARAM = { pii: true } as const;
+
+export const opaqueToken = z
+  .string()
+  .refine((value) => OPAQUE_TOKEN.test(value), {
+    message: 'must be an anonymized identifier (8-128 of A-Z a-z 0-9 _ -)',
+    params: PII_PARAM,
+  })
+  .meta({ description: 'Anonymized identifier: an opaque token such as a hash, UUID or base64url value.', pattern: OPAQUE_TOKEN.source });
+
+export const text = (max: number) => z.string().min(1).max(max);
+
+export const count = z.int().min(0);
+
+/** A calendar date `YYYY-MM-DD`. */
+export const isoDate = z.iso.date();
+
+/** An RFC 3339 datetime with `Z` or an offset. */
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+/** A number in [min, max], finite. */
+export const range = (min: number, max: number) => z.number().min(min).max(max);
+
+export const deviceId = text(128);
+export const deviceType = text(64);

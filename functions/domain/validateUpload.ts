@@ -1,0 +1,170 @@
+/**
+ * Validation of one upload (DESIGN.md §1–2): the envelope, every record of its query type,
+ * the rules across records, and the e-mail guard. Pure: no I/O, no clock (the caller passes now).
+ */
+import { z } from 'zod';
+import { findEmails, joinPath } from './pii.js';
+import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
+import { isQueryType, querySpec, type QueryType } from './queries/index.js';
+import type { RecordContext, RecordIssue } from './queries/types.js';
+import { isoDateTime, PII_PARAM, text } from './schemas/fields.js';
+
+export const MAX_RECORDS = 1_000_000;
+export const COLLECTED_AT_MAX_FUTURE_MS = 5 * 60 * 1000;
+export const COLLECTED_AT_MAX_AGE_DAYS = 400;
+
+export const uploadEnvelope = z.strictObject({
+  schemaVersion: z.literal(1),
+  collectedAt: isoDateTime,
+  mpaVersion: text(64),
+  records: z.array(z.unknown()).max(MAX_RECORDS),
+});
+
+export interface ValidatedUpload {
+  queryType: QueryType;
+  /** collectedAt as sent. */
+  collectedAtAsSent: string;
+  /** collectedAt as a UTC instant, `YYYY-MM-DDTHH:mm:ss.sssZ`: part of the snapshot identity. */
+  collectedAt: string;
+  mpaVersion: string;
+  recordCount: number;
+  records: unknown[];
+  summary: unknown;
+}
+
+export interface ValidateOptions {
+  now: Date;
+  /** False when the raw body provably holds no '@', so the e-mail walk can be skipped. */
+  mayContainEmail?: boolean;
+}
+
+export function parseQueryType(value: string): QueryType {
+  if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'.`);
+  return value;
+}
+
+/** Parses JSON text or bytes, mapping a syntax error to `invalid_json`. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ProblemError('invalid_json', `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+}
+
+/** Collects issues up to the problem limit; `add` answers whether more are wanted. */
+class IssueList {
+  readonly issues: ProblemIssue[] = [];
+  pii = false;
+  add(path: string, message: string, pii = false): boolean {
+    if (pii) this.pii = true;
+    if (this.issues.length < MAX_PROBLEM_ISSUES) this.issues.push({ path, message });
+    return this.issues.length < MAX_PROBLEM_ISSUES;
+  }
+  get full(): boolean {
+    return this.issues.length >= MAX_PROBLEM_ISSUES;
+  }
+  addZod(prefix: string, error: z.ZodError): boolean {
+    for (const issue of error.issues) {
+      const path = issue.path.reduce<string>((p, k) => joinPath(p, k as string | number), prefix);
+      const pii = issue.code === 'custom' && (issue.params as typeof PII_PARAM | undefined)?.pii === true;
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) if (!this.add(joinPath(path, key), 'is not a known field')) return false;
+      } else if (!this.add(path, issue.message, pii)) return false;
+    }
+    return !this.full;
+  }
+}
+
+export function validateUpload(queryType: QueryType, body: unknown, options: ValidateOptions): ValidatedUpload {
+  const issues = new IssueList();
+  if (options.mayContainEmail !== false) {
+    for (const path of findEmails(body)) issues.add(path, 'contains an e-mail address', true);
+    if (issues.pii) throw problemOf(issues);
+  }
+
+  const envelope = uploadEnvelope.safeParse(body);
+  if (!envelope.success) {
+    issues.addZod('', envelope.error);
+    throw problemOf(issues);
+  }
+  const { collectedAt: collectedAtAsSent, mpaVersion, records } = envelope.data;
+  const collectedAt = new Date(collectedAtAsSent);
+  checkCollectedAt(collectedAt, options.now, issues);
+  if (issues.issues.length > 0) throw problemOf(issues);
+
+  const spec = querySpec(queryType);
+  // The date of collectedAt as written at the install (its local calendar date).
+  const context: RecordContext = { collectedAt, collectedOn: collectedAtAsSent.slice(0, 10) };
+  validateRecords(spec, records, context, issues);
+  if (issues.issues.length > 0) throw problemOf(issues);
+
+  return {
+    queryType,
+    collectedAtAsSent,
+    collectedAt: collectedAt.toISOString(),
+    mpaVersion,
+    recordCount: records.length,
+    records,
+    summary: spec.summarize(records, context),
+  };
+}
+
+function checkCollectedAt(collectedAt: Date, now: Date, issues: IssueList): void {
+  if (collectedAt.getTime() > now.getTime() + COLLECTED_AT_MAX_FUTURE_MS) {
+    issues.add('collectedAt', 'lies more than 5 minutes in the future');
+  } else if (collectedAt.getTime() < now.getTime() - COLLECTED_AT_MAX_AGE_DAYS * 86_400_000) {
+    issues.add('collectedAt', `lies more than ${COLLECTED_AT_MAX_AGE_DAYS} days in the past`);
+  }
+}
+
+function validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[], context: RecordContext, issues: IssueList): void {
+  if (spec.exactlyOne && records.length !== 1) {
+    issues.add('records', `must hold exactly one record (holds ${records.length})`);
+    return;
+  }
+  for (let i = 0; i < records.length; i++) {
+    const result = spec.record.safeParse(records[i]);
+    if (!result.success) {
+      if (!issues.addZod(`records[${i}]`, result.error)) return;
+      continue;
+    }
+    const issue = spec.checkRecord?.(result.data, context);
+    if (issue && !addRecordIssue(issues, i, issue)) return;
+  }
+  if (issues.issues.length > 0) return;
+  checkUnique(spec.uniqueBy, records as Record<string, unknown>[], issues);
+  if (issues.issues.length > 0) return;
+  spec.checkAll?.(records, (index, issue) => addRecordIssue(issues, index, issue));
+}
+
+function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): boolean {
+  return issues.add(issue.path.reduce<string>((p, k) => joinPath(p, k), `records[${index}]`), issue.message);
+}
+
+function checkUnique(fields: readonly string[], records: Record<string, unknown>[], issues: IssueList): void {
+  if (fields.length === 0) return;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const key = fields.length === 1 ? String(record[fields[0]!]) : fields.map((f) => String(record[f])).join('\u0000');
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, i);
+    } else if (!issues.add(joinPath(`records[${i}]`, fields[0]!), `repeats ${fields.join(' and ')} of records[${first}]`)) {
+      return;
+    }
+  }
+}
+
+function problemOf(issues: IssueList): ProblemError {
+  if (issues.pii) {
+    return new ProblemError(
+      'pii_detected',
+      'The upload holds personal data: an e-mail address, or a value that is not an anonymized identifier where one is required.',
+      issues.issues,
+    );
+  }
+  const more = issues.full ? ' (the first 100 problems are listed)' : '';
+  return new ProblemError('validation_failed', `The upload does not match the schema of its query type${more}.`, issues.issues);
+}

@@ -1,0 +1,40 @@
+/**
+ * The route table of DESIGN.md §3: the single list that the local server, the CDK API,
+ * the OpenAPI document and the authorization tests are all built from.
+ *
+ * `handler` names the module functions/handlers/<handler>.ts, which exports `handler`.
+ * API Gateway (and OpenAPI) allow one path variable name per position, so
+ * `POST /v1/uploads/{queryType}` and `GET /v1/uploads/{uploadId}` share the path
+ * `/v1/uploads/{queryTypeOrUploadId}`.
+ */
+
+export type Role = 'install' | 'staff';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface Route {
+  method: HttpMethod;
+  path: string;
+  handler: string;
+  /** Roles allowed to call it; empty: no authentication. */
+  roles: readonly Role[];
+  summary: string;
+}
+
+export const routes = [
+  { method: 'GET', path: '/health', handler: 'health', roles: [], summary: 'Liveness check' },
+  { method: 'POST', path: '/v1/uploads/{queryTypeOrUploadId}', handler: 'postUpload', roles: ['install'], summary: 'Upload one query result' },
+  { method: 'GET', path: '/v1/uploads/{queryTypeOrUploadId}', handler: 'getUpload', roles: ['install', 'staff'], summary: 'Status of an upload' },
+  { method: 'PUT', path: '/v1/usage-collection', handler: 'putUsageCollection', roles: ['install'], summary: 'Opt in to or out of usage data collection' },
+  { method: 'POST', path: '/v1/installs', handler: 'postInstall', roles: ['staff'], summary: 'Register an install and issue its API key' },
+  { method: 'POST', path: '/v1/installs/{installId}/keys', handler: 'postInstallKey', roles: ['staff'], summary: "Rotate an install's API key" },
+  { method: 'GET', path: '/v1/installs/{installId}', handler: 'getInstall', roles: ['staff'], summary: 'An install with its latest summaries' },
+  { method: 'GET', path: '/v1/installs/{installId}/uploads', handler: 'listInstallUploads', roles: ['staff'], summary: "An install's accepted uploads, newest first" },
+] as const satisfies readonly Route[];
+
+export type HandlerName = (typeof routes)[number]['handler'];
+
+/** The distinct handler modules, one Lambda function each. */
+export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((r) => r.handler))];
+
+/** The authorizer's module: functions/handlers/authorizer.ts. */
+export const authorizerHandler = 'authorizer';

@@ -1,0 +1,31 @@
+/**
+ * The one DynamoDB table: its keys and indexes. The CDK stack and the local emulator set-up
+ * both build the table from this definition, so they cannot drift apart.
+ * Item layout: docs/storage.md.
+ */
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const table = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  /** Epoch seconds; DynamoDB deletes the item after it (pending upload sessions, etc.). */
+  timeToLiveAttribute: 'expiresAt',
+  indexes: {
+    /** Accepted uploads of one install, newest first. */
+    uploadsByInstall: { indexName: 'uploadsByInstall', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+    /** Accepted uploads of one install and query type, newest first. */
+    uploadsByInstallQuery: { indexName: 'uploadsByInstallQuery', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  },
+} as const satisfies {
+  partitionKey: string;
+  sortKey: string;
+  timeToLiveAttribute: string;
+  indexes: Record<string, IndexDefinition>;
+};
+
+export const tableIndexes: readonly IndexDefinition[] = Object.values(table.indexes);
