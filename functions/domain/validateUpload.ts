@@ -7,7 +7,8 @@ import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
 import { isQueryType, querySpec, type QueryType } from './queries/index.js';
 import type { RecordContext, RecordIssue } from './queries/types.js';
-import { isoDateTime, PII_PARAM, text } from './schemas/fields.js';
+import { isoDateTime, text } from './schemas/fields.js';
+import { problemIssuesOf } from './zodIssues.js';
 
 export const MAX_RECORDS = 1_000_000;
 export const COLLECTED_AT_MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -65,13 +66,7 @@ class IssueList {
     return this.issues.length >= MAX_PROBLEM_ISSUES;
   }
   addZod(prefix: string, error: z.ZodError): boolean {
-    for (const issue of error.issues) {
-      const path = issue.path.reduce<string>((p, k) => joinPath(p, k as string | number), prefix);
-      const pii = issue.code === 'custom' && (issue.params as typeof PII_PARAM | undefined)?.pii === true;
-      if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) if (!this.add(joinPath(path, key), 'is not a known field')) return false;
-      } else if (!this.add(path, issue.message, pii)) return false;
-    }
+    for (const issue of problemIssuesOf(error, prefix)) if (!this.add(issue.path, issue.message, issue.pii)) return false;
     return !this.full;
   }
 }

@@ -1,0 +1,21 @@
+/**
+ * Who is calling: an Authorization header to a role (and install), or nobody.
+ * Keys are looked up by their SHA-256; the staff key from the environment (local server)
+ * is compared in constant time.
+ */
+import { bearerToken, hashApiKey, isWellFormedApiKey, sameHash } from '../domain/apiKeys.js';
+import type { Caller } from '../http/request.js';
+import type { Clients } from '../store/clients.js';
+import { findApiKey } from '../store/installs.js';
+
+export async function authenticate(c: Clients, authorization: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<Caller | undefined> {
+  const key = bearerToken(authorization);
+  if (key === undefined || key.length > 512) return undefined;
+  const keyHash = hashApiKey(key);
+  const staffKey = env.STAFF_API_KEY;
+  if (staffKey && sameHash(keyHash, hashApiKey(staffKey))) return { role: 'staff' };
+  if (!isWellFormedApiKey(key)) return undefined;
+  const found = await findApiKey(c, keyHash);
+  if (!found) return undefined;
+  return found.role === 'install' ? { role: 'install', installId: found.installId! } : { role: 'staff' };
+}

@@ -1,0 +1,23 @@
+/** Install registration input (staff) and the install record shape. */
+import { z } from 'zod';
+
+export const customerId = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -');
+
+export const createInstallRequest = z.strictObject({
+  customerId,
+  name: z.string().trim().min(1).max(200),
+});
+export type CreateInstallRequest = z.infer<typeof createInstallRequest>;
+
+export const usageCollectionRequest = z.strictObject({ enabled: z.boolean() });
+
+export interface Install {
+  installId: string;
+  customerId: string;
+  name: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  usageCollectionEnabled: boolean;
+}

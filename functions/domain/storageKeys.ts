@@ -1,0 +1,48 @@
+/**
+ * Where things are stored: S3 object keys and DynamoDB item keys (layout in docs/storage.md).
+ * Pure functions, shared by the handlers, the processor, the CLI and the tests.
+ */
+import type { QueryType } from './queries/index.js';
+
+/**
+ * The raw archive key of a snapshot, Hive-style for Athena/Glue partitions.
+ * `install=` comes before `dt=` so that one install's objects share a prefix (opt-out
+ * deletes them by prefix), and the file name is derived from the content, so a retried
+ * or racing upload of the same snapshot writes the same object.
+ */
+export function rawObjectKey(queryType: QueryType, installId: string, collectedAt: string, sha256: string): string {
+  const day = collectedAt.slice(0, 10);
+  const stamp = collectedAt.replace(/[-:]/g, '');
+  return `${rawQueryPrefix(queryType, installId)}dt=${day}/${stamp}_${sha256.slice(0, 32)}.json.gz`;
+}
+
+export function rawQueryPrefix(queryType: QueryType, installId: string): string {
+  return `raw/query=${queryType}/install=${installId}/`;
+}
+
+export const itemKeys = {
+  install: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'INSTALL' }),
+  apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
+  upload: (uploadId: string) => ({ PK: `UPLOAD#${uploadId}`, SK: 'UPLOAD' }),
+  snapshot: (installId: string, queryType: QueryType, collectedAt: string) => ({
+    PK: `INSTALL#${installId}`,
+    SK: `SNAPSHOT#${queryType}#${collectedAt}`,
+  }),
+  latest: (installId: string, queryType: QueryType) => ({ PK: `INSTALL#${installId}`, SK: `LATEST#${queryType}` }),
+};
+
+export const itemPrefixes = {
+  snapshotsOf: (queryType: QueryType) => `SNAPSHOT#${queryType}#`,
+  latest: 'LATEST#',
+};
+
+/** Index keys that list an install's accepted uploads newest first. */
+export function uploadIndexKeys(installId: string, queryType: QueryType, receivedAt: string, uploadId: string) {
+  const order = `${receivedAt}#${uploadId}`;
+  return {
+    GSI1PK: `INSTALL#${installId}`,
+    GSI1SK: order,
+    GSI2PK: `INSTALL#${installId}#${queryType}`,
+    GSI2SK: order,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Turning the bytes of a request into JSON text: Content-Type and Content-Encoding checks,
+ * the size limits of DESIGN.md §3, gzip inflated with its limit enforced while inflating.
+ */
+import { gunzip, gzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { ProblemError } from './problems.js';
+
+const gunzipAsync = promisify(gunzip);
+const gzipAsync = promisify(gzip);
+
+export const MiB = 1024 * 1024;
+
+export interface BodyLimits {
+  /** Bytes as sent (after transfer, before Content-Encoding is removed). */
+  maxSentBytes: number;
+  /** Bytes once inflated. */
+  maxInflatedBytes: number;
+}
+
+/** Direct POST: 6 MB as sent and 100 MB inflated. */
+export const directUploadLimits: BodyLimits = { maxSentBytes: 6 * MiB, maxInflatedBytes: 100 * MiB };
+
+export type ContentEncoding = 'identity' | 'gzip';
+
+export function requireJsonContentType(contentType: string | undefined): void {
+  const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw new ProblemError('unsupported_media_type', `Content-Type must be application/json${mediaType ? `, not ${mediaType.slice(0, 100)}` : ''}.`);
+  }
+}
+
+export function parseContentEncoding(header: string | undefined): ContentEncoding {
+  const value = (header ?? '').trim().toLowerCase();
+  if (value === '' || value === 'identity') return 'identity';
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
+  throw new ProblemError('unsupported_media_type', `Content-Encoding ${value.slice(0, 100)} is not supported; send gzip or no encoding.`);
+}
+
+/** The JSON bytes of a body, inflating gzip with the limit enforced as it inflates. */
+export async function decodeBody(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): Promise<Buffer> {
+  if (sent.length > limits.maxSentBytes) {
+    throw new ProblemError('payload_too_large', `The body is ${sent.length} bytes; at most ${limits.maxSentBytes} may be sent directly (use an upload session for more).`);
+  }
+  if (encoding === 'identity') {
+    if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
+    return sent;
+  }
+  try {
+    return await gunzipAsync(sent, { maxOutputLength: limits.maxInflatedBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooLargeInflated(limits);
+    throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
+  }
+}
+
+function tooLargeInflated(limits: BodyLimits): ProblemError {
+  return new ProblemError('payload_too_large', `The body inflates to more than ${limits.maxInflatedBytes} bytes.`);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON text from bytes: strict UTF-8 (a byte-order mark is allowed). */
+export function jsonText(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new ProblemError('invalid_json', 'The body is not valid UTF-8.');
+  }
+}
+
+/** Gzip for the archive. Level 1: JSON still shrinks about 8:1 at a fraction of the CPU. */
+export function gzipForArchive(bytes: Buffer): Promise<Buffer> {
+  return gzipAsync(bytes, { level: 1 });
+}

@@ -1,0 +1,22 @@
+/** zod issues as the contract's problem `errors`: one entry per problem, with JSON paths. */
+import type { z } from 'zod';
+import { joinPath } from './pii.js';
+import type { ProblemIssue } from './problems.js';
+import { PII_PARAM } from './schemas/fields.js';
+
+export interface ZodProblemIssue extends ProblemIssue {
+  /** The issue comes from an anonymized-identifier field: report it as pii_detected. */
+  pii: boolean;
+}
+
+export function* problemIssuesOf(error: z.ZodError, prefix = ''): Generator<ZodProblemIssue> {
+  for (const issue of error.issues) {
+    const path = issue.path.reduce<string>((p, k) => joinPath(p, k as string | number), prefix);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) yield { path: joinPath(path, key), message: 'is not a known field', pii: false };
+    } else {
+      const pii = issue.code === 'custom' && (issue.params as typeof PII_PARAM | undefined)?.pii === true;
+      yield { path, message: issue.message, pii };
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/** POST /v1/uploads/{queryType}: one query result, JSON, optionally gzip. */
+import { directUploadLimits, decodeBody, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
+import { parseQueryType } from '../domain/validateUpload.js';
+import { httpHandler } from '../http/httpHandler.js';
+import { bodyBytes, header, pathParameter } from '../http/request.js';
+import { jsonResponse } from '../http/response.js';
+import { acceptUpload } from '../services/acceptUpload.js';
+
+export const handler = httpHandler('postUpload', async ({ event, caller, now, clients }) => {
+  const queryType = parseQueryType(pathParameter(event, 'queryTypeOrUploadId'));
+  requireJsonContentType(header(event, 'content-type'));
+  const encoding = parseContentEncoding(header(event, 'content-encoding'));
+  const sent = bodyBytes(event);
+  const json = await decodeBody(sent, encoding, directUploadLimits);
+  const { receipt, status } = await acceptUpload(clients, {
+    installId: caller.installId!,
+    queryType,
+    json,
+    ...(encoding === 'gzip' ? { gzipped: sent } : {}),
+    now,
+  });
+  return jsonResponse(status, receipt, status === 201 ? { location: `/v1/uploads/${receipt.uploadId}` } : {});
+});

@@ -1,0 +1,60 @@
+/**
+ * The house wrapper for API handlers: middy with problem responses and the route table's
+ * role check, so each handler is only "parse, call the domain, map to HTTP".
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { isProblemError, makeProblem, ProblemError } from '../domain/problems.js';
+import { type HandlerName, type Role, routes } from '../routes.js';
+import { type Clients, clients } from '../store/clients.js';
+import { type Caller, callerOf } from './request.js';
+import { problemResponse } from './response.js';
+
+export interface HttpRequest {
+  event: APIGatewayProxyEvent;
+  /** The authenticated caller; present whenever the route requires a role. */
+  caller: Caller;
+  now: Date;
+  clients: Clients;
+}
+
+export type HttpHandler = middy.MiddyfiedHandler<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+/** Maps thrown ProblemErrors to their problem; anything else to a bare 500 that leaks nothing. */
+export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (isProblemError(error)) {
+        request.response = problemResponse(error.problem, error.headers);
+        return;
+      }
+      console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', error: { name: (error as Error)?.name, message: (error as Error)?.message, stack: (error as Error)?.stack } }));
+      request.response = problemResponse(makeProblem('internal', 'The service failed to handle the request; it is safe to retry.'));
+    },
+  };
+}
+
+function rolesOf(name: HandlerName): readonly Role[] {
+  const route = routes.find((r) => r.handler === name);
+  if (!route) throw new Error(`No route uses handler ${name}`);
+  return route.roles;
+}
+
+export function requireCaller(caller: Caller | undefined, roles: readonly Role[]): Caller {
+  if (!caller) throw new ProblemError('unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
+  if (!roles.includes(caller.role)) throw new ProblemError('forbidden', `This route is for ${roles.join(' or ')} keys.`);
+  return caller;
+}
+
+export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Promise<APIGatewayProxyResult>): HttpHandler {
+  const roles = rolesOf(name);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>({
+    timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0),
+  })
+    .use(problemResponses())
+    .handler(async (event) => {
+      const caller = roles.length === 0 ? ({ role: 'staff' } as Caller) : requireCaller(callerOf(event), roles);
+      return fn({ event, caller, now: new Date(), clients: clients() });
+    });
+}

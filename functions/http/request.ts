@@ -1,0 +1,61 @@
+/**
+ * Reading API Gateway REST (v1) proxy events: headers, parameters, body bytes and the
+ * caller the authorizer established. Lambda-shaped, but no domain logic.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ProblemError } from '../domain/problems.js';
+import type { Role } from '../routes.js';
+
+export interface Caller {
+  role: Role;
+  /** Set for role `install`: the install the key belongs to. */
+  installId?: string;
+}
+
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (value === undefined || value === '') throw new ProblemError('not_found', `The path lacks ${name}.`);
+  return value;
+}
+
+export function queryParameter(event: APIGatewayProxyEvent, name: string): string | undefined {
+  return event.queryStringParameters?.[name] ?? undefined;
+}
+
+/** The body as bytes: API Gateway base64-encodes binary media types (all of them, as deployed). */
+export function bodyBytes(event: APIGatewayProxyEvent): Buffer {
+  if (event.body === null || event.body === undefined) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/** The caller as the authorizer described it in the request context. */
+export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
+  const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const role = context?.role;
+  if (role === 'staff') return { role };
+  if (role === 'install' && typeof context?.installId === 'string' && context.installId !== '') {
+    return { role, installId: context.installId };
+  }
+  return undefined;
+}
+
+/** Parses a JSON request body for the small control routes (installs, usage collection). */
+export function jsonBody(event: APIGatewayProxyEvent, maxBytes = 64 * 1024): unknown {
+  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json') throw new ProblemError('unsupported_media_type', 'Content-Type must be application/json.');
+  const bytes = bodyBytes(event);
+  if (bytes.length > maxBytes) throw new ProblemError('payload_too_large', `The body may be at most ${maxBytes} bytes.`);
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new ProblemError('invalid_json', 'The body is not valid JSON.');
+  }
+}

@@ -1,0 +1,24 @@
+/** API Gateway proxy responses: JSON answers and RFC 9457 problems. */
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { Problem } from '../domain/problems.js';
+
+const securityHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...securityHeaders, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...securityHeaders, ...headers },
+    body: JSON.stringify(problem),
+  };
+}

@@ -1,0 +1,126 @@
+/** Node HTTP requests as API Gateway REST (v1) proxy events, the way the deployed API builds them. */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
+import type { Route } from '../routes.js';
+
+export interface MatchedRoute {
+  route: Route;
+  pathParameters: Record<string, string>;
+}
+
+/** Matches a path against route templates such as `/v1/installs/{installId}/uploads`. */
+export function matchRoute(routes: readonly Route[], method: string, path: string): MatchedRoute | undefined {
+  const segments = path.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const template = route.path.split('/');
+    if (template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    let matched = true;
+    for (let i = 0; i < template.length && matched; i++) {
+      const part = template[i]!;
+      const segment = segments[i]!;
+      if (part.startsWith('{') && part.endsWith('}')) {
+        if (segment === '') matched = false;
+        else {
+          try {
+            pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
+          } catch {
+            matched = false;
+          }
+        }
+      } else if (part !== segment) matched = false;
+    }
+    if (matched) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function headersOf(req: IncomingMessage) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (!values) continue;
+    multiValueHeaders[name] = values;
+    headers[name] = values[values.length - 1]!;
+  }
+  return { headers, multiValueHeaders };
+}
+
+function queryOf(url: URL) {
+  if (url.search === '') return { queryStringParameters: null, multiValueQueryStringParameters: null };
+  const queryStringParameters: Record<string, string> = {};
+  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    queryStringParameters[name] = value;
+    (multiValueQueryStringParameters[name] ??= []).push(value);
+  }
+  return { queryStringParameters, multiValueQueryStringParameters };
+}
+
+export function proxyEvent(req: IncomingMessage, url: URL, matched: MatchedRoute, body: Buffer, authorizer: Record<string, string> | null): APIGatewayProxyEvent {
+  const method = req.method ?? 'GET';
+  const requestId = randomUUID();
+  return {
+    resource: matched.route.path,
+    path: url.pathname,
+    httpMethod: method,
+    ...headersOf(req),
+    ...queryOf(url),
+    pathParameters: Object.keys(matched.pathParameters).length > 0 ? matched.pathParameters : null,
+    stageVariables: null,
+    // The deployed API treats every media type as binary, so bodies arrive base64-encoded.
+    body: body.length > 0 ? body.toString('base64') : null,
+    isBase64Encoded: body.length > 0,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer,
+      httpMethod: method,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as APIGatewayProxyEvent['requestContext']['identity'],
+      path: `/local${url.pathname}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: matched.route.path,
+      stage: 'local',
+    },
+  };
+}
+
+export function authorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
+  return {
+    type: 'REQUEST',
+    methodArn: `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.resource}`,
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers as Record<string, string>,
+    multiValueHeaders: event.multiValueHeaders as Record<string, string[]>,
+    pathParameters: event.pathParameters,
+    queryStringParameters: event.queryStringParameters,
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters,
+    stageVariables: null,
+    requestContext: event.requestContext,
+  } as APIGatewayRequestAuthorizerEvent;
+}
+
+export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1769',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

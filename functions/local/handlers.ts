@@ -1,0 +1,24 @@
+/** Every API handler by route-table name, for the local server (a Record, so none is forgotten). */
+import type { HandlerName } from '../routes.js';
+import type { HttpHandler } from '../http/httpHandler.js';
+import { handler as getInstall } from '../handlers/getInstall.js';
+import { handler as getUpload } from '../handlers/getUpload.js';
+import { handler as health } from '../handlers/health.js';
+import { handler as listInstallUploads } from '../handlers/listInstallUploads.js';
+import { handler as postInstall } from '../handlers/postInstall.js';
+import { handler as postInstallKey } from '../handlers/postInstallKey.js';
+import { handler as postUpload } from '../handlers/postUpload.js';
+import { handler as putUsageCollection } from '../handlers/putUsageCollection.js';
+
+export const apiHandlers: Record<HandlerName, HttpHandler> = {
+  getInstall,
+  getUpload,
+  health,
+  listInstallUploads,
+  postInstall,
+  postInstallKey,
+  postUpload,
+  putUsageCollection,
+};
+
+export { handler as authorizer } from '../handlers/authorizer.js';

@@ -1,0 +1,51 @@
+/** Creates the table and buckets on the emulators if they do not exist yet (idempotent). */
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { Clients } from '../store/clients.js';
+import { table, tableIndexes } from '../store/tableDefinition.js';
+
+export async function provisionStorage(c: Clients): Promise<void> {
+  await ensureTable(c);
+  for (const bucket of new Set([c.config.rawBucket, c.config.incomingBucket])) await ensureBucket(c, bucket);
+}
+
+async function ensureTable(c: Clients): Promise<void> {
+  const TableName = c.config.tableName;
+  try {
+    await c.ddb.send(new DescribeTableCommand({ TableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+  }
+  const attributes = new Set<string>([table.partitionKey, table.sortKey, ...tableIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  await c.ddb.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: table.partitionKey, KeyType: 'HASH' },
+        { AttributeName: table.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: tableIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  await c.ddb.send(
+    new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true } }),
+  );
+}
+
+async function ensureBucket(c: Clients, Bucket: string): Promise<void> {
+  try {
+    await c.s3.send(new HeadBucketCommand({ Bucket }));
+  } catch {
+    await c.s3.send(new CreateBucketCommand({ Bucket }));
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Accepting one query result: the path every upload takes, whether it came by direct POST,
+ * an upload session or a bundle file.
+ *
+ * Order: validate (nothing invalid is ever stored) → refuse a duplicate or conflicting
+ * snapshot early → archive the raw bytes in S3 → commit the log, snapshot and summary in
+ * one DynamoDB transaction. The receipt exists only once both are durable.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { jsonMayContainAt } from '../domain/pii.js';
+import { ProblemError } from '../domain/problems.js';
+import { querySpec, type QueryType } from '../domain/queries/index.js';
+import { type Receipt, receiptOf } from '../domain/receipts.js';
+import { rawObjectKey } from '../domain/storageKeys.js';
+import { gzipForArchive, jsonText } from '../domain/uploadBody.js';
+import { parseJson, validateUpload } from '../domain/validateUpload.js';
+import type { Clients } from '../store/clients.js';
+import { requireInstall } from '../store/installs.js';
+import { deleteRawObject, putRawObject } from '../store/rawArchive.js';
+import { commitAcceptedUpload, getSnapshot, type SnapshotItem } from '../store/uploadLog.js';
+
+export interface UploadInput {
+  installId: string;
+  queryType: QueryType;
+  /** The JSON body, inflated. */
+  json: Buffer;
+  /** The body exactly as received when it came gzip-compressed: archived as is. */
+  gzipped?: Buffer;
+  now: Date;
+  /** Use this upload id (an upload session's); otherwise a new one is made. */
+  uploadId?: string;
+}
+
+export interface UploadOutcome {
+  receipt: Receipt;
+  /** 201 for a new snapshot, 200 for a duplicate. */
+  status: 201 | 200;
+}
+
+export async function acceptUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
+  const { installId, queryType, now } = input;
+  const spec = querySpec(queryType);
+  const install = await requireInstall(c, installId);
+  if (spec.optional && !install.usageCollectionEnabled) throw usageCollectionDisabled(queryType);
+
+  const validated = validateUpload(queryType, parseJson(jsonText(input.json)), { now, mayContainEmail: jsonMayContainAt(input.json) });
+  const sha256 = createHash('sha256').update(input.json).digest('hex');
+  const { collectedAt } = validated;
+
+  const existing = await getSnapshot(c, installId, queryType, collectedAt);
+  if (existing) return answerExisting(existing, { installId, queryType, sha256 });
+
+  const receipt: Receipt = {
+    uploadId: input.uploadId ?? randomUUID(),
+    installId,
+    queryType,
+    collectedAt,
+    recordCount: validated.recordCount,
+    sha256,
+    duplicate: false,
+  };
+  const rawKey = rawObjectKey(queryType, installId, collectedAt, sha256);
+  await putRawObject(c, {
+    key: rawKey,
+    gzipBody: input.gzipped ?? (await gzipForArchive(input.json)),
+    metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, sha256, 'upload-id': receipt.uploadId },
+  });
+
+  const outcome = await commitAcceptedUpload(c, {
+    receipt,
+    rawKey,
+    receivedAt: now.toISOString(),
+    summary: validated.summary,
+    requiresUsageCollection: spec.optional,
+  });
+  switch (outcome.kind) {
+    case 'committed':
+      return { receipt, status: 201 };
+    case 'snapshot-exists':
+      // A racing upload of the same snapshot won. Its raw object has the same key when the
+      // content is the same; a different content's object is ours alone and is removed.
+      if (outcome.snapshot.rawKey !== rawKey) await deleteRawObject(c, rawKey);
+      return answerExisting(outcome.snapshot, { installId, queryType, sha256 });
+    case 'install-refused':
+      await deleteRawObject(c, rawKey);
+      if (spec.optional) throw usageCollectionDisabled(queryType);
+      throw new ProblemError('not_found', 'The install of this key no longer exists.');
+  }
+}
+
+function answerExisting(existing: SnapshotItem, upload: { installId: string; queryType: QueryType; sha256: string }): UploadOutcome {
+  if (existing.sha256 !== upload.sha256) {
+    throw new ProblemError(
+      'conflict',
+      `A different ${upload.queryType} snapshot collected at ${existing.collectedAt} was already accepted (upload ${existing.uploadId}).`,
+    );
+  }
+  const { installId, queryType } = upload;
+  return { status: 200, receipt: receiptOf({ ...existing, installId, queryType }, true) };
+}
+
+function usageCollectionDisabled(queryType: QueryType): ProblemError {
+  return new ProblemError('usage_collection_disabled', `Usage data collection is disabled for this install, so ${queryType} is not accepted.`);
+}

@@ -1,0 +1,39 @@
+/** Small helpers over DynamoDB's error shapes and pagination cursors. */
+import { ProblemError } from '../domain/problems.js';
+
+export interface CancellationReason {
+  Code?: string;
+  Item?: Record<string, unknown>;
+}
+
+/** The per-item reasons of a cancelled transaction, or undefined for any other error. */
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  if ((error as { name?: string })?.name !== 'TransactionCanceledException') return undefined;
+  return ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []) as CancellationReason[];
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** Opaque list cursors: base64url JSON of DynamoDB's LastEvaluatedKey (string attributes only). */
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
+  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined, allowedKeys: readonly string[]): Record<string, string> | undefined {
+  if (cursor === undefined) return undefined;
+  const invalid = () => new ProblemError('validation_failed', 'The cursor is not one this service issued.', [{ path: 'cursor', message: 'is invalid' }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid();
+  const entries = Object.entries(value);
+  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string' || v.length > 1024)) throw invalid();
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

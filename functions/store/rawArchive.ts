@@ -1,0 +1,78 @@
+/** The raw archive in S3: gzip JSON, immutable, one object per snapshot content. */
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetBucketVersioningCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import type { Clients } from './clients.js';
+
+export interface RawObject {
+  key: string;
+  gzipBody: Buffer;
+  metadata: Record<string, string>;
+}
+
+export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
+  await c.s3.send(
+    new PutObjectCommand({
+      Bucket: c.config.rawBucket,
+      Key: object.key,
+      Body: object.gzipBody,
+      ContentType: 'application/json',
+      ContentEncoding: 'gzip',
+      Metadata: object.metadata,
+    }),
+  );
+}
+
+export async function deleteRawObject(c: Clients, key: string): Promise<void> {
+  await c.s3.send(new DeleteObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+}
+
+/**
+ * Deletes every object under a prefix, every version of it where the bucket is versioned
+ * (opting out means the data is gone, not hidden behind a delete marker).
+ */
+export async function deleteRawPrefix(c: Clients, prefix: string): Promise<number> {
+  let deleted = 0;
+  const { Status } = await c.s3.send(new GetBucketVersioningCommand({ Bucket: c.config.rawBucket }));
+  const batches = Status === 'Enabled' || Status === 'Suspended' ? await listVersions(c, prefix) : await listKeys(c, prefix);
+  for (let i = 0; i < batches.length; i += 1000) {
+    const chunk = batches.slice(i, i + 1000);
+    await c.s3.send(new DeleteObjectsCommand({ Bucket: c.config.rawBucket, Delete: { Objects: chunk, Quiet: true } }));
+    deleted += chunk.length;
+  }
+  return deleted;
+}
+
+type ObjectIdentifier = { Key: string; VersionId?: string };
+
+/** All versions and delete markers under the prefix. */
+async function listVersions(c: Clients, prefix: string): Promise<ObjectIdentifier[]> {
+  const found: ObjectIdentifier[] = [];
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  do {
+    const page = await c.s3.send(new ListObjectVersionsCommand({ Bucket: c.config.rawBucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
+    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      if (v.Key) found.push(v.VersionId ? { Key: v.Key, VersionId: v.VersionId } : { Key: v.Key });
+    }
+    KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+    VersionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+  } while (KeyMarker);
+  return found;
+}
+
+async function listKeys(c: Clients, prefix: string): Promise<ObjectIdentifier[]> {
+  const keys: ObjectIdentifier[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
+    for (const o of page.Contents ?? []) if (o.Key) keys.push({ Key: o.Key });
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return keys;
+}

@@ -1,0 +1,229 @@
+/**
+ * The upload log and the per-install snapshot state (DynamoDB items UPLOAD, SNAPSHOT and
+ * LATEST; docs/storage.md). Every accepted upload is committed by one transaction of a
+ * constant number of writes, whatever its record count.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type Problem, ProblemError } from '../domain/problems.js';
+import type { QueryType } from '../domain/queries/index.js';
+import { type Receipt, receiptOf } from '../domain/receipts.js';
+import { itemKeys, itemPrefixes, uploadIndexKeys } from '../domain/storageKeys.js';
+import { table } from './tableDefinition.js';
+import type { Clients } from './clients.js';
+import { cancellationReasons, decodeCursor, encodeCursor } from './dynamo.js';
+
+export type UploadStatus = 'pending' | 'accepted' | 'rejected';
+
+export interface UploadItem {
+  uploadId: string;
+  installId: string;
+  queryType?: QueryType;
+  status: UploadStatus;
+  receivedAt: string;
+  receipt?: Receipt;
+  problem?: Problem;
+  rawKey?: string;
+}
+
+export interface SnapshotItem {
+  uploadId: string;
+  sha256: string;
+  recordCount: number;
+  collectedAt: string;
+  rawKey: string;
+  receivedAt: string;
+}
+
+export interface LatestItem {
+  queryType: QueryType;
+  collectedAt: string;
+  uploadId: string;
+  recordCount: number;
+  summary: unknown;
+}
+
+/** Summaries are stored as JSON text: key order survives, and DynamoDB need not marshal a map. */
+function toLatest(item: Record<string, unknown>): LatestItem {
+  return {
+    queryType: item.queryType as QueryType,
+    collectedAt: item.collectedAt as string,
+    uploadId: item.uploadId as string,
+    recordCount: item.recordCount as number,
+    summary: JSON.parse(item.summaryJson as string),
+  };
+}
+
+export async function getSnapshot(c: Clients, installId: string, queryType: QueryType, collectedAt: string): Promise<SnapshotItem | undefined> {
+  const { Item } = await c.ddb.send(
+    new GetCommand({ TableName: c.config.tableName, Key: itemKeys.snapshot(installId, queryType, collectedAt), ConsistentRead: true }),
+  );
+  return Item as SnapshotItem | undefined;
+}
+
+export async function getLatest(c: Clients, installId: string, queryType: QueryType): Promise<LatestItem | undefined> {
+  const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.latest(installId, queryType), ConsistentRead: true }));
+  return Item ? toLatest(Item) : undefined;
+}
+
+export async function listLatest(c: Clients, installId: string): Promise<LatestItem[]> {
+  const items: LatestItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.ddb.send(
+      new QueryCommand({
+        TableName: c.config.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :latest)',
+        ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK, ':latest': itemPrefixes.latest },
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []).map(toLatest));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export async function getUpload(c: Clients, uploadId: string): Promise<UploadItem | undefined> {
+  const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.upload(uploadId), ConsistentRead: true }));
+  return Item as UploadItem | undefined;
+}
+
+export interface AcceptedUpload {
+  receipt: Receipt;
+  rawKey: string;
+  receivedAt: string;
+  summary: unknown;
+  /** Optional query types commit only while the install's usage collection is enabled. */
+  requiresUsageCollection: boolean;
+}
+
+export type CommitOutcome =
+  | { kind: 'committed'; current: boolean }
+  | { kind: 'snapshot-exists'; snapshot: SnapshotItem }
+  | { kind: 'install-refused' };
+
+/**
+ * Commits an accepted upload in one transaction: the snapshot (unique per install, query
+ * type and collectedAt), the upload log entry, the install's lastSeenAt and, when this
+ * snapshot is the newest, the latest summary. A concurrent change to the latest summary
+ * makes it read again and retry, so an older snapshot never replaces a newer one.
+ */
+export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): Promise<CommitOutcome> {
+  const { receipt } = upload;
+  const { installId, queryType, uploadId, collectedAt } = receipt;
+  const TableName = c.config.tableName;
+  for (let attempt = 0; ; attempt++) {
+    const latest = await getLatest(c, installId, queryType);
+    const current = latest === undefined || latest.collectedAt < collectedAt;
+    const snapshot: SnapshotItem = { uploadId, sha256: receipt.sha256, recordCount: receipt.recordCount, collectedAt, rawKey: upload.rawKey, receivedAt: upload.receivedAt };
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Put: {
+          TableName,
+          Item: { ...itemKeys.snapshot(installId, queryType, collectedAt), type: 'snapshot', ...snapshot },
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      {
+        Put: {
+          TableName,
+          Item: {
+            ...itemKeys.upload(uploadId),
+            ...uploadIndexKeys(installId, queryType, upload.receivedAt, uploadId),
+            type: 'upload',
+            uploadId,
+            installId,
+            queryType,
+            status: 'accepted',
+            receivedAt: upload.receivedAt,
+            rawKey: upload.rawKey,
+            receipt,
+          },
+          ConditionExpression: 'attribute_not_exists(PK) OR #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        },
+      },
+      {
+        Update: {
+          TableName,
+          Key: itemKeys.install(installId),
+          UpdateExpression: 'SET lastSeenAt = :now',
+          ConditionExpression: upload.requiresUsageCollection
+            ? 'attribute_exists(PK) AND usageCollectionEnabled <> :false'
+            : 'attribute_exists(PK)',
+          ExpressionAttributeValues: upload.requiresUsageCollection ? { ':now': upload.receivedAt, ':false': false } : { ':now': upload.receivedAt },
+        },
+      },
+    ];
+    if (current) {
+      items.push({
+        Put: {
+          TableName,
+          Item: {
+            ...itemKeys.latest(installId, queryType),
+            type: 'latest',
+            queryType,
+            collectedAt,
+            uploadId,
+            recordCount: receipt.recordCount,
+            summaryJson: JSON.stringify(upload.summary),
+          },
+          ConditionExpression: latest ? 'uploadId = :seen' : 'attribute_not_exists(PK)',
+          ...(latest ? { ExpressionAttributeValues: { ':seen': latest.uploadId } } : {}),
+        },
+      });
+    }
+    try {
+      await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return { kind: 'committed', current };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const [snapshotReason, , installReason, latestReason] = reasons;
+      if (snapshotReason?.Code === 'ConditionalCheckFailed') {
+        return { kind: 'snapshot-exists', snapshot: (snapshotReason.Item as SnapshotItem | undefined) ?? (await getSnapshot(c, installId, queryType, collectedAt))! };
+      }
+      if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
+      const retryable = latestReason?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict');
+      if (!retryable || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * Math.random()));
+    }
+  }
+}
+
+export interface ReceiptPage {
+  items: Receipt[];
+  nextCursor: string | null;
+}
+
+/** An install's accepted uploads, newest first, optionally of one query type. */
+export async function listReceipts(
+  c: Clients,
+  installId: string,
+  options: { queryType?: QueryType; limit: number; cursor?: string },
+): Promise<ReceiptPage> {
+  const index = options.queryType ? table.indexes.uploadsByInstallQuery : table.indexes.uploadsByInstall;
+  const partition = options.queryType ? `INSTALL#${installId}#${options.queryType}` : `INSTALL#${installId}`;
+  const startKey = decodeCursor(options.cursor, ['PK', 'SK', index.partitionKey, index.sortKey]);
+  if (startKey && startKey[index.partitionKey] !== partition) {
+    throw new ProblemError('validation_failed', 'The cursor belongs to another listing.', [{ path: 'cursor', message: 'is invalid' }]);
+  }
+  const page = await c.ddb.send(
+    new QueryCommand({
+      TableName: c.config.tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: false,
+      Limit: options.limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return {
+    items: (page.Items ?? []).map((item) => receiptOf(item.receipt as Receipt, false)),
+    nextCursor: encodeCursor(page.LastEvaluatedKey),
+  };
+}

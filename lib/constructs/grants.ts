@@ -1,0 +1,100 @@
+/**
+ * Least-privilege grants from a HandlerProfile: explicit action lists on explicit ARNs (the
+ * one table and its named indexes, the one raw bucket, the incoming/ prefix of the incoming
+ * bucket). No service wildcards (dynamodb:*, s3:*), no `*` actions, no index wildcards.
+ */
+import { Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { tableIndexes } from '../../functions/store/tableDefinition.js';
+import type { HandlerProfile, ObjectAccess, TableAccess } from '../handlerProfiles.js';
+
+export const INCOMING_PREFIX = 'incoming/';
+
+const tableActions: Record<Exclude<TableAccess, 'none'>, string[]> = {
+  getItem: ['dynamodb:GetItem'],
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+const objectActions: Record<Exclude<ObjectAccess, 'list'>, string[]> = {
+  get: ['s3:GetObject'],
+  // PutObject also covers the parts of a multipart upload; aborting one is its own action.
+  put: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  delete: ['s3:DeleteObject'],
+  deleteVersion: ['s3:DeleteObjectVersion'],
+};
+
+export interface DataResources {
+  table: ITable;
+  rawBucket: IBucket;
+  incomingBucket: IBucket;
+  /** Customer-managed key of table and buckets, when configured. */
+  dataKey?: IKey | undefined;
+}
+
+export function grantProfile(role: IRole, profile: HandlerProfile, data: DataResources): void {
+  let kmsRead = false;
+  let kmsWrite = false;
+
+  if (profile.table !== 'none') {
+    const tableArn = data.table.tableArn;
+    const resources =
+      profile.table === 'getItem'
+        ? [tableArn]
+        : [tableArn, ...tableIndexes.map((index) => `${tableArn}/index/${index.indexName}`)];
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'Table', actions: tableActions[profile.table], resources }));
+    kmsRead = true;
+    kmsWrite ||= profile.table === 'readWrite';
+  }
+
+  const buckets: [string, IBucket, readonly ObjectAccess[] | undefined, string][] = [
+    ['Raw', data.rawBucket, profile.raw, '*'],
+    ['Incoming', data.incomingBucket, profile.incoming, `${INCOMING_PREFIX}*`],
+  ];
+  for (const [name, bucket, access, keyPattern] of buckets) {
+    if (!access || access.length === 0) continue;
+    const actions = access.filter((a) => a !== 'list').flatMap((a) => objectActions[a]);
+    if (actions.length > 0) {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ sid: `${name}Objects`, actions, resources: [bucket.arnForObjects(keyPattern)] }),
+      );
+    }
+    if (access.includes('list')) {
+      const listActions = access.includes('deleteVersion') ? ['s3:ListBucket', 's3:ListBucketVersions'] : ['s3:ListBucket'];
+      role.addToPrincipalPolicy(new PolicyStatement({ sid: `${name}List`, actions: listActions, resources: [bucket.bucketArn] }));
+    }
+    kmsRead ||= access.includes('get');
+    kmsWrite ||= access.includes('put');
+    // Object ARNs are necessarily patterns: keys are generated per upload.
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalIdToken(bucket)}.Arn>/${keyPattern}]`,
+      reason:
+        `Object-level S3 actions (${actions.join(', ') || 'none'}) need object ARNs; keys are generated per upload, so the ` +
+        `resource is the key pattern ${keyPattern} inside this one bucket. No s3:* action and no other bucket.`,
+    });
+  }
+
+  if (data.dataKey && (kmsRead || kmsWrite)) {
+    const actions = kmsWrite ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt', 'kms:DescribeKey'];
+    role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DataKey', actions, resources: [data.dataKey.keyArn] }));
+  }
+}
+
+/** The logical id cdk-nag prints for a bucket's Arn attribute (`<RawBucketXXXX.Arn>`). */
+function logicalIdToken(bucket: IBucket): string {
+  const cfn = bucket.node.defaultChild as { logicalId?: string } | undefined;
+  const stack = bucket.stack;
+  return cfn && 'logicalId' in cfn ? stack.resolve((cfn as { logicalId: string }).logicalId) : bucket.node.id;
+}

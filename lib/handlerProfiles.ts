@@ -1,0 +1,101 @@
+/**
+ * What each handler module may touch and how big its function is. The route table
+ * (functions/routes.ts) says which handlers exist; this file says, per handler, the least
+ * privilege it needs. A handler that is not listed gets `defaultProfile` (read-only
+ * table access), so a new read route works at once and a new write route fails closed
+ * (AccessDenied) until it is given write access here.
+ */
+
+export type TableAccess = 'none' | 'getItem' | 'read' | 'readWrite';
+export type ObjectAccess = 'get' | 'put' | 'delete' | 'deleteVersion' | 'list';
+
+export interface HandlerProfile {
+  table: TableAccess;
+  /** Raw archive bucket (objects anywhere in the bucket). */
+  raw?: readonly ObjectAccess[];
+  /** Incoming bucket (objects under incoming/ only). */
+  incoming?: readonly ObjectAccess[];
+  memorySize: number;
+  timeoutSeconds: number;
+  /**
+   * Synchronous upload paths: reserved concurrency (config uploadReservedConcurrency) so a
+   * runaway client cannot take the whole account's concurrency, and the upload throttle class.
+   */
+  upload?: boolean;
+  description: string;
+}
+
+/**
+ * API Gateway REST integrations time out after 29 s (without a quota increase), so no
+ * synchronous handler runs longer than 28 s: with TIMEOUT_EARLY_MS it still answers
+ * before the gateway gives up on it.
+ */
+export const MAX_SYNC_TIMEOUT_SECONDS = 28;
+
+export const defaultProfile: HandlerProfile = {
+  table: 'read',
+  memorySize: 512,
+  timeoutSeconds: 10,
+  description: 'Read-only API handler',
+};
+
+export const handlerProfiles: Record<string, HandlerProfile> = {
+  health: { table: 'none', memorySize: 256, timeoutSeconds: 5, description: 'GET /health' },
+  authorizer: {
+    table: 'getItem',
+    memorySize: 512,
+    timeoutSeconds: 5,
+    description: 'API key authorizer (REQUEST, cached)',
+  },
+  postUpload: {
+    table: 'readWrite',
+    raw: ['put', 'delete'],
+    // 1769 MB is one full vCPU: parsing up to 100 MB of decompressed JSON is CPU-bound.
+    memorySize: 1769,
+    timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    upload: true,
+    description: 'POST /v1/uploads/{queryType}',
+  },
+  getUpload: { ...defaultProfile, description: 'GET /v1/uploads/{uploadId}' },
+  putUsageCollection: {
+    table: 'readWrite',
+    // Opting out deletes the install's optional raw data, every version of it.
+    raw: ['list', 'delete', 'deleteVersion'],
+    memorySize: 512,
+    timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    description: 'PUT /v1/usage-collection',
+  },
+  postInstall: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/installs' },
+  postInstallKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/installs/{installId}/keys' },
+  getInstall: { ...defaultProfile, description: 'GET /v1/installs/{installId}' },
+  listInstallUploads: { ...defaultProfile, description: 'GET /v1/installs/{installId}/uploads' },
+  postUploadSession: {
+    table: 'readWrite',
+    // Signs presigned PUTs: the URL carries the function's permission.
+    incoming: ['put'],
+    memorySize: 512,
+    timeoutSeconds: 10,
+    description: 'POST /v1/upload-sessions',
+  },
+  postBundle: {
+    table: 'readWrite',
+    raw: ['put', 'delete'],
+    memorySize: 1769,
+    timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    upload: true,
+    description: 'POST /v1/bundles',
+  },
+  processIncoming: {
+    table: 'readWrite',
+    raw: ['put', 'delete'],
+    incoming: ['get', 'delete'],
+    // Up to 1 GiB per object (bundles, large query results), one object per invocation.
+    memorySize: 3008,
+    timeoutSeconds: 900,
+    description: 'Processor of presigned uploads (S3 ObjectCreated -> SQS)',
+  },
+};
+
+export function profileFor(handlerName: string): HandlerProfile {
+  return handlerProfiles[handlerName] ?? defaultProfile;
+}

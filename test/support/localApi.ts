@@ -1,0 +1,102 @@
+/**
+ * Test helpers: the local API on a real HTTP server (port 0) against the emulators that
+ * globalSetup started, and small clients for the calls most tests make.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { localApi } from '../../functions/local/localApi.js';
+import type { QueryType } from '../../functions/domain/queries/index.js';
+import { clients, resetClients } from '../../functions/store/clients.js';
+import { sampleUpload, type SampleOptions } from '../../functions/samples/sampleUploads.js';
+
+export const staffKey = () => process.env.STAFF_API_KEY!;
+
+export interface TestApi {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(): Promise<TestApi> {
+  resetClients();
+  const server = createServer(localApi());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      resetClients();
+    },
+  };
+}
+
+export { clients };
+
+export interface CallOptions {
+  key?: string | undefined;
+  body?: unknown;
+  raw?: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export async function call<T = any>(api: TestApi, method: string, path: string, options: CallOptions = {}): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
+  let body: Buffer | string | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(api.url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+export interface TestInstall {
+  installId: string;
+  customerId: string;
+  apiKey: string;
+}
+
+let installCounter = 0;
+export async function createTestInstall(api: TestApi, customerId = `cust-${process.pid}-${++installCounter}`): Promise<TestInstall> {
+  const result = await call(api, 'POST', '/v1/installs', { key: staffKey(), body: { customerId, name: `Install ${installCounter}` } });
+  if (result.status !== 201) throw new Error(`create install: ${result.status} ${result.text}`);
+  return { installId: result.body.installId, customerId, apiKey: result.body.apiKey };
+}
+
+export function upload(api: TestApi, install: TestInstall, queryType: QueryType, envelope: unknown, options: { gzip?: boolean } = {}) {
+  const json = Buffer.from(JSON.stringify(envelope));
+  return call(api, 'POST', `/v1/uploads/${queryType}`, {
+    key: install.apiKey,
+    raw: options.gzip ? gzipSync(json) : json,
+    headers: { 'content-type': 'application/json', ...(options.gzip ? { 'content-encoding': 'gzip' } : {}) },
+  });
+}
+
+export function sample(queryType: QueryType, options: SampleOptions = {}) {
+  return sampleUpload(queryType, options);
+}
+
+/** collectedAt a given number of minutes ago, to the second. */
+export function minutesAgo(minutes: number): string {
+  return new Date(Date.now() - minutes * 60_000).toISOString().slice(0, 19) + 'Z';
+}
