@@ -142,7 +142,8 @@ function checkUnique(fields: readonly string[], records: Record<string, unknown>
   const seen = new Map<string, number>();
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    const key = fields.length === 1 ? String(record[fields[0]!]) : fields.map((f) => String(record[f])).join('\u0000');
+    // Composite keys as a JSON array: joining with a separator would let ('a\u0000b', 'c') equal ('a', 'b\u0000c').
+    const key = fields.length === 1 ? String(record[fields[0]!]) : JSON.stringify(fields.map((f) => record[f]));
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, i);

@@ -3,7 +3,9 @@
  * LATEST; docs/storage.md). Every accepted upload is committed by one transaction of a
  * constant number of writes, whatever its record count.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
@@ -183,7 +185,9 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       if (!reasons) throw error;
       const [snapshotReason, , installReason, latestReason] = reasons;
       if (snapshotReason?.Code === 'ConditionalCheckFailed') {
-        return { kind: 'snapshot-exists', snapshot: (snapshotReason.Item as SnapshotItem | undefined) ?? (await getSnapshot(c, installId, queryType, collectedAt))! };
+        // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
+        const existing = snapshotReason.Item ? (unmarshall(snapshotReason.Item as Record<string, AttributeValue>) as SnapshotItem) : await getSnapshot(c, installId, queryType, collectedAt);
+        return { kind: 'snapshot-exists', snapshot: existing! };
       }
       if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
       const retryable = latestReason?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict');

@@ -72,7 +72,10 @@ export function grantProfile(role: IRole, profile: HandlerProfile, data: DataRes
       );
     }
     if (access.includes('list')) {
-      const listActions = access.includes('deleteVersion') ? ['s3:ListBucket', 's3:ListBucketVersions'] : ['s3:ListBucket'];
+      // GetBucketVersioning: the purge asks whether to list versions or keys.
+      const listActions = access.includes('deleteVersion')
+        ? ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning']
+        : ['s3:ListBucket', 's3:GetBucketVersioning'];
       role.addToPrincipalPolicy(new PolicyStatement({ sid: `${name}List`, actions: listActions, resources: [bucket.bucketArn] }));
     }
     kmsRead ||= access.includes('get');

@@ -3,6 +3,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metricNames.js';
 import { Charset, LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** Node.js 24 (the runtime the code is written and tested for). */
@@ -52,8 +53,8 @@ export const defaultFunctionSettings = {
 export const defaultEnvironment: Record<string, string> = {
   // Readable stack traces from the minified bundles.
   NODE_OPTIONS: '--enable-source-maps',
-  POWERTOOLS_SERVICE_NAME: 'mpa-licensing',
-  POWERTOOLS_METRICS_NAMESPACE: 'MpaLicensing',
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   // Never put handler responses (which can hold freshly issued API keys) into X-Ray.
   POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   // Never log events: they carry the Authorization header and upload bodies.

@@ -1,0 +1,130 @@
+/**
+ * Observability for the handlers: Powertools logger (structured JSON, correlation id = API
+ * Gateway request id), metrics (CloudWatch EMF) and tracer (X-Ray), as process-wide
+ * singletons, plus the middy middlewares that wire them into a handler.
+ *
+ * Safe outside Lambda (local server, jest): the tracer switches itself off when not in
+ * Lambda (or with POWERTOOLS_TRACE_ENABLED=false); metrics are disabled outside Lambda
+ * unless POWERTOOLS_METRICS_DISABLED=false; under jest the logger is silent unless
+ * LOG_LEVEL / POWERTOOLS_LOG_LEVEL is set.
+ *
+ * Secrets: events are never logged (logEvent: false; they carry the Authorization header
+ * and upload bodies) and handler responses are never put into traces (they can hold a
+ * freshly issued API key).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import { problemCodes } from '../domain/problems.js';
+import { METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
+
+export { METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
+
+const env = process.env;
+const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
+// EMF lines on stdout are metrics only inside Lambda; elsewhere they are noise.
+if (!inLambda && env.POWERTOOLS_METRICS_DISABLED === undefined) env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+const serviceName = env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
+const namespace = env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE;
+const silentUnderJest =
+  env.JEST_WORKER_ID !== undefined && env.LOG_LEVEL === undefined && env.POWERTOOLS_LOG_LEVEL === undefined;
+
+/** API Gateway REST request id: the correlation id of API handlers and the authorizer. */
+export const API_GATEWAY_REQUEST_ID = 'requestContext.requestId';
+
+/**
+ * Dotted-path lookup standing in for JMESPath (the optional @aws-lambda-powertools/jmespath
+ * package is not installed; plain paths are all the handlers need).
+ */
+export function searchPath(expression: string, data: unknown): unknown {
+  let value: unknown = data;
+  for (const part of expression.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+export const logger = new Logger({
+  serviceName,
+  correlationIdSearchFn: searchPath,
+  ...(silentUnderJest ? { logLevel: 'SILENT' } : {}),
+});
+export const metrics = new Metrics({ serviceName, namespace, logger });
+export const tracer = new Tracer({ serviceName });
+
+export interface ObservabilityOptions {
+  /**
+   * Dotted path of the correlation id in the event; default the API Gateway request id.
+   * `false` for events without one (e.g. SQS batches).
+   */
+  correlationIdPath?: string | false;
+}
+
+// Powertools returns middy-compatible objects typed by its own commons package.
+type AnyMiddleware = MiddlewareObj<any, any, Error, any>;
+
+/**
+ * The middlewares for a handler, in order: logger context (+ correlation id, keys reset per
+ * invocation), tracer (handler segment, no response capture), metrics (published after the
+ * handler only when any were added, so no "No application metrics" warning per request;
+ * cold-start metric in Lambda).
+ */
+export function observability(options: ObservabilityOptions = {}): AnyMiddleware[] {
+  const correlationIdPath = options.correlationIdPath ?? API_GATEWAY_REQUEST_ID;
+  const emf = logMetrics(metrics, { throwOnEmptyMetrics: false, captureColdStartMetric: inLambda }) as AnyMiddleware;
+  const publishIfAny = () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return [
+    injectLambdaContext(logger, {
+      logEvent: false,
+      resetKeys: true,
+      ...(correlationIdPath ? { correlationIdPath } : {}),
+    }) as AnyMiddleware,
+    captureLambdaHandler(tracer, { captureResponse: false }) as AnyMiddleware,
+    { before: emf.before, after: publishIfAny, onError: publishIfAny } as AnyMiddleware,
+  ];
+}
+
+const knownCodes = new Set<string>(problemCodes);
+/** Query types are kebab-case words; anything else becomes "unknown" (bounded metric cardinality). */
+const queryTypeShape = /^[a-z]+(?:-[a-z]+){0,5}$/;
+
+/**
+ * One EMF document per upload: `Uploads` (1), `UploadRecords`, `UploadBytes`, with the
+ * dimensions service, queryType, outcome and, for rejections, code.
+ *
+ * Pass only validated query types: a type that failed validation (unknown_query_type) is
+ * recorded as "unknown" so clients cannot create metrics at will.
+ */
+export function recordUploadMetric(
+  outcome: UploadOutcome,
+  queryType: string,
+  code?: string,
+  records?: number,
+  bytes?: number,
+): void {
+  try {
+    const single = new Metrics({ serviceName, namespace, logger });
+    const safeType = code !== 'unknown_query_type' && queryTypeShape.test(queryType) ? queryType : 'unknown';
+    single.addDimensions({
+      queryType: safeType,
+      outcome,
+      ...(outcome === 'rejected' ? { code: code !== undefined && knownCodes.has(code) ? code : 'other' } : {}),
+    });
+    single.addMetric(uploadMetrics.uploads, MetricUnit.Count, 1);
+    if (records !== undefined && Number.isFinite(records)) single.addMetric(uploadMetrics.records, MetricUnit.Count, records);
+    if (bytes !== undefined && Number.isFinite(bytes)) single.addMetric(uploadMetrics.bytes, MetricUnit.Bytes, bytes);
+    single.publishStoredMetrics();
+  } catch (error) {
+    // Metrics never fail an upload.
+    logger.warn('upload metric not recorded', { error: (error as Error).message });
+  }
+}

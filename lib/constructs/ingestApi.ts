@@ -1,0 +1,267 @@
+/**
+ * The ingest API: an API Gateway REST API built from the route table (functions/routes.ts),
+ * one Lambda function per handler module, a cached Lambda REQUEST authorizer, throttling,
+ * JSON access logs, RFC 9457 problem bodies for the gateway's own errors, CORS, and an
+ * optional WAF web ACL.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AuthorizationType,
+  Cors,
+  type CorsOptions,
+  IdentitySource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  type MethodDeploymentOptions,
+  RequestAuthorizer,
+  type RequestValidator,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { makeProblem, type ProblemCode } from '../../functions/domain/problems.js';
+import { authorizerHandler, handlerNames as defaultHandlerNames, routes as defaultRoutes, type Route } from '../../functions/routes.js';
+import type { StageConfig } from '../config.js';
+import { accessLogFormat, endpointTypes, secureStageOptions } from '../defaults/apigateway-defaults.js';
+import { logGroupProps } from '../defaults/logs-defaults.js';
+import { profileFor } from '../handlerProfiles.js';
+import { HandlerFunction, type HandlerFunctionContext } from './handlerFunction.js';
+
+/** Media types API Gateway passes to Lambda base64-encoded and byte-exact: all of them (gzip, zip, JSON). */
+export const BINARY_MEDIA_TYPES = ['*/*'];
+
+/** The gateway's own error responses, rendered as the contract's problem documents. */
+export const gatewayProblems: { type: ResponseType; status: number; code: ProblemCode; detail: string }[] = [
+  { type: ResponseType.UNAUTHORIZED, status: 401, code: 'unauthorized', detail: 'A valid API key is required: Authorization: Bearer <api key>.' },
+  { type: ResponseType.ACCESS_DENIED, status: 403, code: 'forbidden', detail: 'This API key may not call this route.' },
+  { type: ResponseType.WAF_FILTERED, status: 403, code: 'forbidden', detail: 'The request was blocked by the web application firewall (rate limit or IP reputation).' },
+  { type: ResponseType.THROTTLED, status: 429, code: 'throttled', detail: 'Too many requests; retry later with backoff.' },
+  { type: ResponseType.QUOTA_EXCEEDED, status: 429, code: 'throttled', detail: 'Request quota exceeded; retry later.' },
+  { type: ResponseType.REQUEST_TOO_LARGE, status: 413, code: 'payload_too_large', detail: 'The request body exceeds what the API accepts directly; use POST /v1/upload-sessions for large bodies.' },
+  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, code: 'not_found', detail: 'No such route.' },
+  { type: ResponseType.RESOURCE_NOT_FOUND, status: 404, code: 'not_found', detail: 'No such route.' },
+  { type: ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, code: 'unsupported_media_type', detail: 'Unsupported Content-Type.' },
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, status: 400, code: 'validation_failed', detail: 'Missing or invalid request parameters.' },
+  { type: ResponseType.BAD_REQUEST_BODY, status: 400, code: 'validation_failed', detail: 'Invalid request body.' },
+  { type: ResponseType.DEFAULT_4XX, status: 400, code: 'validation_failed', detail: 'The request was rejected.' },
+  { type: ResponseType.INTEGRATION_TIMEOUT, status: 504, code: 'internal', detail: 'The request took too long; it may or may not have been processed. Retrying an upload is safe.' },
+  { type: ResponseType.DEFAULT_5XX, status: 500, code: 'internal', detail: 'Internal error.' },
+];
+
+export interface IngestApiProps {
+  config: StageConfig;
+  functionContext: HandlerFunctionContext;
+  /** Default: the route table of functions/routes.ts. */
+  routes?: readonly Route[];
+}
+
+export class IngestApi extends Construct {
+  readonly api: RestApi;
+  readonly accessLogGroup: LogGroup;
+  readonly authorizer: RequestAuthorizer;
+  readonly authorizerFunction: HandlerFunction;
+  /** One function per distinct handler module of the route table. */
+  readonly functions: ReadonlyMap<string, HandlerFunction>;
+  readonly webAcl: CfnWebACL | undefined;
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    const { config, functionContext } = props;
+    const routes = props.routes ?? defaultRoutes;
+    const handlerNames = props.routes ? [...new Set(routes.map((r) => r.handler))] : defaultHandlerNames;
+
+    const functions = new Map<string, HandlerFunction>();
+    for (const name of handlerNames) {
+      functions.set(name, new HandlerFunction(this, `Handler-${name}`, name, functionContext));
+    }
+    this.functions = functions;
+    this.authorizerFunction = new HandlerFunction(this, 'Authorizer', authorizerHandler, functionContext);
+
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', logGroupProps(config.logRetentionDays, functionContext.removalPolicy));
+
+    const cors: CorsOptions | undefined =
+      config.allowedOrigins.length > 0
+        ? {
+            allowOrigins: config.allowedOrigins,
+            allowMethods: [...new Set(routes.map((r) => r.method))],
+            allowHeaders: ['Authorization', 'Content-Type', 'Content-Encoding'],
+            maxAge: Duration.hours(1),
+          }
+        : undefined;
+
+    this.api = new RestApi(this, 'Api', {
+      restApiName: `mpa-licensing-${config.stage}`,
+      description: `MPA licensing upload service (${config.stage})`,
+      endpointTypes,
+      binaryMediaTypes: BINARY_MEDIA_TYPES,
+      // No minCompressionSize: with compression on, API Gateway would inflate gzip request bodies
+      // before Lambda sees them, defeating the 6 MB limit and the contract's size checks.
+      cloudWatchRole: config.apiGatewayCloudWatchRole,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: config.stage,
+        ...secureStageOptions,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat,
+        throttlingRateLimit: config.throttleRateLimit,
+        throttlingBurstLimit: config.throttleBurstLimit,
+        methodOptions: methodThrottles(routes, config),
+      },
+      ...(cors ? { defaultCorsPreflightOptions: cors } : {}),
+    });
+
+    const cloudWatchRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-level role API Gateway assumes to deliver access and execution logs (config apiGatewayCloudWatchRole); ' +
+          'AWS documents this managed policy for exactly that role, and the role is assumable only by apigateway.amazonaws.com.',
+      });
+    }
+
+    this.authorizer = new RequestAuthorizer(this, 'KeyAuthorizer', {
+      authorizerName: `mpa-licensing-${config.stage}-api-key`,
+      handler: this.authorizerFunction.function,
+      identitySources: [IdentitySource.header('Authorization')],
+      // Keyed on the Authorization header; the policy covers the whole API, so one cached
+      // answer serves every route. A rotated key keeps working up to this long.
+      resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
+    });
+
+    // Bodies are validated by the handlers (zod, per the contract); the gateway validates parameters.
+    const validator = this.api.addRequestValidator('ParameterValidator', {
+      requestValidatorName: 'parameters',
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+
+    for (const route of routes) this.addRoute(route, functions, validator);
+
+    this.addGatewayResponses(config);
+
+    if (config.waf) {
+      this.webAcl = this.addWebAcl(config);
+    } else {
+      this.webAcl = undefined;
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: `WAF is switched off for stage ${config.stage} by configuration (waf=false), e.g. a short-lived developer stage; production stages keep the default waf=true.`,
+      });
+    }
+
+    if (cors) {
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'CORS preflight (OPTIONS) methods are answered by a mock integration and must work without credentials (browsers send no Authorization header on preflight).',
+      });
+    }
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Callers are MPA installs and staff tools with service-issued API keys (DESIGN.md §3), not Cognito users; ' +
+        'authorization is the Lambda REQUEST authorizer on every route except GET /health (and CORS preflight).',
+    });
+  }
+
+  private addRoute(route: Route, functions: Map<string, HandlerFunction>, validator: RequestValidator): void {
+    const fn = functions.get(route.handler);
+    if (!fn) throw new Error(`No function for handler ${route.handler}`);
+    const resource = this.api.root.resourceForPath(route.path);
+    const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+    const requestParameters: Record<string, boolean> = Object.fromEntries(
+      pathParameters.map((p) => [`method.request.path.${p}`, true]),
+    );
+    const authenticated = route.roles.length > 0;
+    if (authenticated) requestParameters['method.request.header.Authorization'] = true;
+
+    const method = resource.addMethod(route.method, new LambdaIntegration(fn.function, { proxy: true, allowTestInvoke: false }), {
+      operationName: route.handler,
+      requestValidator: validator,
+      requestParameters,
+      ...(authenticated
+        ? { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM }
+        : { authorizationType: AuthorizationType.NONE }),
+    });
+    if (!authenticated) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.method} ${route.path} is public by contract (DESIGN.md §3: "${route.summary}" answers without auth); it reads no data.`,
+      });
+    }
+  }
+
+  private addGatewayResponses(config: StageConfig): void {
+    const corsHeaders: Record<string, string> =
+      config.allowedOrigins.length === 1 ? { 'Access-Control-Allow-Origin': `'${config.allowedOrigins[0]}'`, Vary: "'Origin'" } : {};
+    for (const { type, status, code, detail } of gatewayProblems) {
+      const extraHeaders: Record<string, string> = {
+        ...(status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
+        ...(status === 429 ? { 'Retry-After': "'1'" } : {}),
+      };
+      this.api.addGatewayResponse(`Problem-${type.responseType}`, {
+        type,
+        statusCode: String(status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'", ...corsHeaders, ...extraHeaders },
+        templates: { 'application/json': JSON.stringify(makeProblem(code, detail)) },
+      });
+    }
+  }
+
+  private addWebAcl(config: StageConfig): CfnWebACL {
+    const metric = (name: string) => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `mpa-licensing-${config.stage}-${name}`,
+    });
+    const managed = (name: string, priority: number) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: metric(name),
+    });
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      description: `MPA licensing ${config.stage}: per-IP rate limit and AWS managed reputation rules`,
+      visibilityConfig: metric('web-acl'),
+      rules: [
+        {
+          name: 'per-ip-rate-limit',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: config.wafRateLimitPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+          visibilityConfig: metric('per-ip-rate-limit'),
+        },
+        managed('AWSManagedRulesAmazonIpReputationList', 1),
+        // Not the common rule set: its 8 KB body size rule would block every real upload.
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    return webAcl;
+  }
+}
+
+/** Per-method throttles: upload routes and staff routes get their own limits. */
+function methodThrottles(routes: readonly Route[], config: StageConfig): Record<string, MethodDeploymentOptions> {
+  // A method override replaces the stage settings for that method, so it repeats the logging ones.
+  const { loggingLevel, dataTraceEnabled, metricsEnabled } = secureStageOptions;
+  const base: MethodDeploymentOptions = { loggingLevel, dataTraceEnabled, metricsEnabled };
+  const options: Record<string, MethodDeploymentOptions> = {};
+  for (const route of routes) {
+    const key = `${route.path}/${route.method}`;
+    if (profileFor(route.handler).upload) {
+      options[key] = { ...base, throttlingRateLimit: config.uploadRateLimit, throttlingBurstLimit: config.uploadBurstLimit };
+    } else if (route.roles.length > 0 && route.roles.every((r) => r === 'staff')) {
+      options[key] = { ...base, throttlingRateLimit: config.staffRateLimit, throttlingBurstLimit: config.staffBurstLimit };
+    }
+  }
+  return options;
+}

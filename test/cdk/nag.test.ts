@@ -1,0 +1,32 @@
+/**
+ * cdk-nag v3 AwsSolutions checks: zero unacknowledged findings, for a production-like stage
+ * (WAF, CORS, customer-managed key, alarm e-mail, processor wired) and the dev stage of cdk.json.
+ */
+import { synth, validationViolations, type Synthesized } from './support/synth.js';
+
+describe('cdk-nag AwsSolutions', () => {
+  const variants: [string, () => Synthesized][] = [
+    [
+      'prod with CORS, customer-managed key and processor',
+      () =>
+        synth({
+          nag: true,
+          context: {
+            stage: 'prod',
+            allowedOrigins: 'https://licensing.example.com,https://admin.example.com',
+            customerManagedKey: 'true',
+            alarmEmail: 'ops@example.com',
+          },
+          fixtureHandlers: ['processIncoming'],
+        }),
+    ],
+    ['dev (cdk.json defaults: no WAF, no deletion protection)', () => synth({ nag: true, context: { stage: 'dev' } })],
+  ];
+
+  test.each(variants)('%s: no unacknowledged findings', (_name, run) => {
+    // In-memory synthesis throws on error-level findings; warnings only land in the report.
+    const result = run();
+    const violations = validationViolations(result.outdir);
+    expect(violations).toEqual([]);
+  });
+});

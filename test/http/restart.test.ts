@@ -1,0 +1,83 @@
+/**
+ * `npm start` as a user runs it: a separate process with its data on disk. Data survives a
+ * restart, and SIGTERM stops everything, the DynamoDB Local JVM included.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { minutesAgo, sample } from '../support/localApi.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mpa-restart-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function startServer(): Promise<Started> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, QUIET: '1' };
+  delete env.STAFF_API_KEY;
+  delete env.DYNAMODB_ENDPOINT;
+  delete env.S3_ENDPOINT;
+  delete env.TABLE_NAME;
+  delete env.RAW_BUCKET;
+  delete env.INCOMING_BUCKET;
+  delete env.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'bin/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const match = /ready at (http:\/\/[^\s]+)/.exec(output);
+    if (match) return { child, url: match[1]!, output: () => output };
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not start:\n${output}`);
+}
+
+async function stopServer(started: Started): Promise<number | null> {
+  const exited = once(started.child, 'exit');
+  started.child.kill('SIGTERM');
+  const [code] = await exited;
+  return code as number | null;
+}
+
+function javaProcessesUsing(dir: string): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes('DynamoDBLocal') && line.includes(dir));
+}
+
+it('keeps its data across a restart and shuts down cleanly on SIGTERM', async () => {
+  const first = await startServer();
+  expect(first.output()).toContain('staff API key in the file');
+  const staffKey = (await readFile(join(dataDir, 'staff-api-key'), 'utf8')).trim();
+  const auth = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+  const created: any = await (await fetch(`${first.url}/v1/installs`, { method: 'POST', headers: auth(staffKey), body: JSON.stringify({ customerId: 'restart', name: 'Restart test' }) })).json();
+  const accepted = await fetch(`${first.url}/v1/uploads/devices`, { method: 'POST', headers: auth(created.apiKey), body: JSON.stringify(sample('devices', { devices: 25, collectedAt: minutesAgo(1) })) });
+  expect(accepted.status).toBe(201);
+  expect(javaProcessesUsing(dataDir)).toHaveLength(1);
+  expect(await stopServer(first)).toBe(0);
+  expect(javaProcessesUsing(dataDir)).toEqual([]);
+
+  const second = await startServer();
+  try {
+    const shown: Response = await fetch(`${second.url}/v1/installs/${created.installId}`, { headers: auth(staffKey) });
+    expect(shown.status).toBe(200);
+    expect(((await shown.json()) as any).queries.devices.summary.total).toBe(25);
+    const upload = await fetch(`${second.url}/v1/uploads/${((await accepted.json()) as any).uploadId}`, { headers: auth(created.apiKey) });
+    expect(((await upload.json()) as any).status).toBe('accepted');
+  } finally {
+    expect(await stopServer(second)).toBe(0);
+  }
+  expect(javaProcessesUsing(dataDir)).toEqual([]);
+}, 120_000);

@@ -1,0 +1,62 @@
+/**
+ * acceptUpload against the emulators with S3 or DynamoDB failing at each step: a receipt
+ * only for durable data, and after a retry every snapshot is stored exactly once.
+ */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ProblemError } from '../../functions/domain/problems.js';
+import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { createClients, type Clients } from '../../functions/store/clients.js';
+import { storageConfig } from '../../functions/store/config.js';
+import { createInstall } from '../../functions/store/installs.js';
+import { listLatest } from '../../functions/store/uploadLog.js';
+import { minutesAgo, sample } from '../support/localApi.js';
+import { injectFaults, type FaultPlan } from '../support/faults.js';
+
+async function stored(c: Clients, installId: string) {
+  const objects = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  const raw = (objects.Contents ?? []).filter((o) => o.Key!.includes(`/install=${installId}/`)).length;
+  const items = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'uploadsByInstall', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
+  const latest = await listLatest(c, installId);
+  return { raw, log: items.Count ?? 0, latest: latest.length };
+}
+
+const steps: [string, FaultPlan][] = [
+  ['reading the install', { command: 'GetItemCommand' }],
+  ['writing the raw object', { command: 'PutObjectCommand' }],
+  ['after the raw object was written', { command: 'PutObjectCommand', afterSend: true }],
+  ['committing the transaction', { command: 'TransactWriteItemsCommand' }],
+  ['after the transaction committed (answer lost)', { command: 'TransactWriteItemsCommand', afterSend: true }],
+];
+
+describe.each(steps)('a fault %s', (_name, plan) => {
+  it('gives no receipt, and a retry stores the snapshot exactly once', async () => {
+    const healthy = createClients(storageConfig());
+    const { install } = await createInstall(healthy, { customerId: 'faults', name: 'Faults' }, new Date());
+    const faulty = createClients(storageConfig());
+    injectFaults(faulty, [plan]);
+    const json = Buffer.from(JSON.stringify(sample('devices', { devices: 30, collectedAt: minutesAgo(2) })));
+    const input = { installId: install.installId, queryType: 'devices' as const, json, now: new Date() };
+
+    await expect(acceptUpload(faulty, input)).rejects.toThrow(/injected fault/);
+    const afterFault = await stored(healthy, install.installId);
+    // Nothing is visible in the log or the summaries unless the transaction committed.
+    if (!plan.afterSend || plan.command !== 'TransactWriteItemsCommand') expect({ log: afterFault.log, latest: afterFault.latest }).toEqual({ log: 0, latest: 0 });
+
+    const retried = await acceptUpload(faulty, input);
+    expect(retried.receipt.recordCount).toBe(30);
+    expect(retried.status).toBe(plan.afterSend && plan.command === 'TransactWriteItemsCommand' ? 200 : 201);
+    expect(await stored(healthy, install.installId)).toEqual({ raw: 1, log: 1, latest: 1 });
+    healthy.s3.destroy();
+    faulty.s3.destroy();
+  });
+});
+
+it('keeps failing validation free of side effects', async () => {
+  const c = createClients(storageConfig());
+  const { install } = await createInstall(c, { customerId: 'faults', name: 'Invalid' }, new Date());
+  const { calls } = injectFaults(c, []);
+  const json = Buffer.from(JSON.stringify({ ...sample('devices'), records: [{ deviceId: 1 }] }));
+  await expect(acceptUpload(c, { installId: install.installId, queryType: 'devices', json, now: new Date() })).rejects.toBeInstanceOf(ProblemError);
+  expect(Object.keys(calls)).toEqual(['GetItemCommand']);
+});
