@@ -1,0 +1,596 @@
+/**
+ * The deployable template, exactly as `npx cdk synth -c stage=prod` writes it: run once
+ * through the CDK CLI, offline and without AWS credentials, with the real esbuild bundles.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { esmRequireBanner } from '../../lib/defaults/lambda-defaults.js';
+import { gatewayProblems } from '../../lib/constructs/ingestApi.js';
+import { MAX_RECEIVE_COUNT } from '../../lib/constructs/uploadPipeline.js';
+import { projectRoot } from '../../lib/paths.js';
+import { table as tableDefinition, tableIndexes } from '../../functions/store/tableDefinition.js';
+import { authorizerHandler, handlerNames, routes } from '../../functions/routes.js';
+import {
+  actionsOf,
+  type CfnResource,
+  functionsByHandler,
+  idOf,
+  ofType,
+  referencedIds,
+  type Resources,
+  resourcePath,
+  resourcesOf,
+  roleOfFunction,
+  roleStatements,
+} from './support/template.js';
+
+const STACK = 'MpaLicensing-prod';
+let outdir: string;
+let template: Template;
+let resources: Resources;
+let manifest: any;
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'mpa-cdk-cli-'));
+  // No credentials, no profile, no region: synthesis must not need an AWS account.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('AWS_') && !k.startsWith('MPA_') && !k.startsWith('CDK_') && k !== 'NODE_OPTIONS') env[k] = v;
+  }
+  env.CDK_DISABLE_CLI_TELEMETRY = 'true';
+  env.AWS_EC2_METADATA_DISABLED = 'true';
+  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--ci', '-c', 'stage=prod', '-o', outdir], {
+    cwd: projectRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (run.status !== 0) throw new Error(`cdk synth failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  const json = JSON.parse(readFileSync(path.join(outdir, `${STACK}.template.json`), 'utf8'));
+  resources = json.Resources;
+  template = Template.fromJSON(json);
+  manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+}, 300_000);
+
+const fnsByHandler = () => functionsByHandler(resources);
+const fn = (handler: string): [string, CfnResource] => {
+  const found = fnsByHandler().get(handler);
+  if (!found) throw new Error(`no function for ${handler}`);
+  return found;
+};
+const statementsOf = (handler: string) => roleStatements(resources, roleOfFunction(fn(handler)[1]));
+const actionsOfHandler = (handler: string) => statementsOf(handler).flatMap(actionsOf);
+const tableId = () => idOf(resources, 'AWS::DynamoDB::Table', 'StorageTable');
+const rawBucketId = () => idOf(resources, 'AWS::S3::Bucket', 'StorageRawBucket');
+const incomingBucketId = () => idOf(resources, 'AWS::S3::Bucket', 'UploadPipelineIncomingBucket');
+const logBucketId = () => idOf(resources, 'AWS::S3::Bucket', 'StorageAccessLogBucket');
+
+describe('synthesis', () => {
+  test('is environment-agnostic: no account, region or lookups needed', () => {
+    expect(manifest.artifacts[STACK].environment).toBe('aws://unknown-account/unknown-region');
+    expect(JSON.stringify(manifest)).not.toMatch(/lookup/i);
+  });
+
+  test('cdk-nag ran with the CLI synth and found nothing unacknowledged', () => {
+    const report = JSON.parse(readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    expect(report.pluginReports.flatMap((r: any) => r.violations ?? [])).toEqual([]);
+  });
+});
+
+describe('Lambda functions', () => {
+  test('one function per distinct handler of the route table, plus the authorizer', () => {
+    const names = [...fnsByHandler().keys()].sort();
+    expect(names).toEqual([...handlerNames, authorizerHandler].sort());
+  });
+
+  test('Node.js 24 on arm64, active tracing, JSON logs into their own log group', () => {
+    for (const [handler, [, f]] of fnsByHandler()) {
+      expect({ handler, runtime: f.Properties.Runtime, arch: f.Properties.Architectures }).toEqual({ handler, runtime: 'nodejs24.x', arch: ['arm64'] });
+      expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(f.Properties.LoggingConfig.LogFormat).toBe('JSON');
+      const [logGroupId] = [...referencedIds(f.Properties.LoggingConfig.LogGroup)];
+      expect(resources[logGroupId!]?.Type).toBe('AWS::Logs::LogGroup');
+      expect(resources[logGroupId!]?.Properties.RetentionInDays).toBe(365);
+    }
+    const logGroups = new Set([...fnsByHandler().values()].map(([, f]) => JSON.stringify(f.Properties.LoggingConfig.LogGroup)));
+    expect(logGroups.size).toBe(fnsByHandler().size);
+  });
+
+  test('sizes and timeouts: the upload handler gets a full vCPU, reserved concurrency, and answers before API Gateway gives up', () => {
+    const [, upload] = fn('postUpload');
+    expect(upload.Properties).toMatchObject({ MemorySize: 1769, Timeout: 28, ReservedConcurrentExecutions: 20 });
+    for (const [handler, [, f]] of fnsByHandler()) {
+      expect({ handler, timeoutOk: f.Properties.Timeout <= 28 }).toEqual({ handler, timeoutOk: true });
+      if (handler !== 'postUpload') {
+        expect({ handler, memory: f.Properties.MemorySize >= 256 && f.Properties.MemorySize <= 512 }).toEqual({ handler, memory: true });
+        expect(f.Properties.ReservedConcurrentExecutions).toBeUndefined();
+      }
+    }
+  });
+
+  test('environment: table, buckets, Powertools, early timeout; never a secret', () => {
+    for (const [, [, f]] of fnsByHandler()) {
+      const vars = f.Properties.Environment.Variables;
+      expect(vars).toMatchObject({
+        TABLE_NAME: { Ref: tableId() },
+        RAW_BUCKET: { Ref: rawBucketId() },
+        INCOMING_BUCKET: { Ref: incomingBucketId() },
+        POWERTOOLS_SERVICE_NAME: 'mpa-licensing',
+        POWERTOOLS_METRICS_NAMESPACE: 'MpaLicensing',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        LOG_LEVEL: 'INFO',
+        TIMEOUT_EARLY_MS: '500',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(vars.STAFF_API_KEY).toBeUndefined();
+    }
+  });
+
+  test('bundles: minified ESM with the createRequire banner, source maps, AWS SDK bundled', () => {
+    for (const [handler, [, f]] of fnsByHandler()) {
+      const key = String(f.Properties.Code.S3Key);
+      const dir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      const file = path.join(dir, 'index.mjs');
+      expect({ handler, bundled: existsSync(file), map: existsSync(`${file}.map`) }).toEqual({ handler, bundled: true, map: true });
+      const code = readFileSync(file, 'utf8');
+      expect(code.startsWith(esmRequireBanner)).toBe(true);
+      // Only Node built-ins stay external: no import of the SDK from the runtime.
+      expect(code).not.toMatch(/from\s*"@aws-sdk\//);
+      expect(code).not.toMatch(/require\("@aws-sdk\//);
+      // Minified: few, long lines.
+      expect(code.split('\n').length).toBeLessThan(100);
+    }
+  });
+});
+
+describe('DynamoDB', () => {
+  test('built from tableDefinition: keys, GSIs with ALL projection, TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+      GlobalSecondaryIndexes: tableIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+    const attributes = resources[tableId()]!.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[];
+    expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
+  });
+
+  test('on-demand, PITR, encrypted, deletion protection, retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('S3', () => {
+  test('every bucket: encrypted, all public access blocked, ACLs disabled, TLS-only policy', () => {
+    for (const [id, bucket] of ofType(resources, 'AWS::S3::Bucket')) {
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.OwnershipControls.Rules[0].ObjectOwnership).toBe('BucketOwnerEnforced');
+      const policies = ofType(resources, 'AWS::S3::BucketPolicy').filter(([, p]) => referencedIds(p.Properties.Bucket).has(id));
+      const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+      expect(statements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          expect.objectContaining({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      );
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test('raw bucket: versioned, access logs, lifecycle to colder tiers and noncurrent expiry', () => {
+    const raw = resources[rawBucketId()]!.Properties;
+    expect(raw.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(raw.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId() }, LogFilePrefix: 'raw/' });
+    expect(raw.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Status: 'Enabled',
+          Transitions: [
+            { StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 },
+            { StorageClass: 'GLACIER_IR', TransitionInDays: 180 },
+          ],
+        }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+      ]),
+    );
+  });
+
+  test('incoming bucket: access logs, unprocessed incoming/ objects expire, multipart uploads abort', () => {
+    const incoming = resources[incomingBucketId()]!.Properties;
+    expect(incoming.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId() }, LogFilePrefix: 'incoming/' });
+    expect(incoming.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({
+        Prefix: 'incoming/',
+        ExpirationInDays: 2,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Status: 'Enabled',
+      }),
+    ]);
+    // No CORS unless origins are configured.
+    expect(incoming.CorsConfiguration).toBeUndefined();
+  });
+
+  test('access-log bucket: S3 log delivery may write, logs expire', () => {
+    const logs = resources[logBucketId()]!.Properties;
+    expect(logs.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ ExpirationInDays: 365 })]));
+    const policy = ofType(resources, 'AWS::S3::BucketPolicy').find(([, p]) => referencedIds(p.Properties.Bucket).has(logBucketId()));
+    expect(JSON.stringify(policy)).toContain('logging.s3.amazonaws.com');
+  });
+});
+
+describe('upload pipeline', () => {
+  const queueId = () => idOf(resources, 'AWS::SQS::Queue', 'UploadPipelineIncomingQueue');
+  const dlqId = () => idOf(resources, 'AWS::SQS::Queue', 'UploadPipelineDeadLetterQueue');
+
+  test('incoming/ ObjectCreated notifications go to the queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: incomingBucketId() },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+            QueueArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  test('queue: encrypted, DLQ after five receives, visibility six processor timeouts; DLQ keeps 14 days', () => {
+    expect(resources[queueId()]!.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 5400,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] }, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    expect(MAX_RECEIVE_COUNT).toBe(5);
+    expect(resources[dlqId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    for (const id of [queueId(), dlqId()]) {
+      const policy = ofType(resources, 'AWS::SQS::QueuePolicy').find(([, p]) => referencedIds(p.Properties.Queues).has(id));
+      expect(policy?.[1].Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      );
+    }
+  });
+
+  test('S3 may send to the queue only from the incoming bucket', () => {
+    const policy = ofType(resources, 'AWS::SQS::QueuePolicy').find(([, p]) => referencedIds(p.Properties.Queues).has(queueId()));
+    expect(policy?.[1].Properties.PolicyDocument.Statement).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 's3.amazonaws.com' },
+          Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [incomingBucketId(), 'Arn'] } } },
+        }),
+      ]),
+    );
+  });
+
+  test('without functions/handlers/processIncoming.ts no processor is wired (yet)', () => {
+    const processorExists = existsSync(path.join(projectRoot, 'functions', 'handlers', 'processIncoming.ts'));
+    expect(ofType(resources, 'AWS::Lambda::EventSourceMapping')).toHaveLength(processorExists ? 1 : 0);
+  });
+});
+
+describe('API Gateway', () => {
+  const apiId = () => idOf(resources, 'AWS::ApiGateway::RestApi', 'IngestApi');
+
+  test('REST API, regional, every media type binary so gzip and zip bodies arrive intact', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      BinaryMediaTypes: ['*/*'],
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+    expect(resources[apiId()]!.Properties.MinimumCompressionSize).toBeUndefined();
+  });
+
+  test('methods exactly as the route table: handler, authorizer unless public', () => {
+    const authorizerId = idOf(resources, 'AWS::ApiGateway::Authorizer', 'IngestApiKeyAuthorizer');
+    const fnIdToHandler = new Map([...fnsByHandler()].map(([h, [id]]) => [id, h]));
+    const methods = ofType(resources, 'AWS::ApiGateway::Method')
+      .filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')
+      .map(([, m]) => {
+        const integrationFns = [...referencedIds(m.Properties.Integration.Uri)].filter((id) => fnIdToHandler.has(id));
+        return {
+          method: m.Properties.HttpMethod,
+          path: resourcePath(resources, m.Properties.ResourceId),
+          handler: fnIdToHandler.get(integrationFns[0]!),
+          type: m.Properties.Integration.Type,
+          auth: m.Properties.AuthorizationType,
+          authorizer: m.Properties.AuthorizerId ? [...referencedIds(m.Properties.AuthorizerId)][0] : undefined,
+        };
+      });
+    const expected = routes.map((r) => ({
+      method: r.method,
+      path: r.path,
+      handler: r.handler,
+      type: 'AWS_PROXY',
+      auth: r.roles.length > 0 ? 'CUSTOM' : 'NONE',
+      authorizer: r.roles.length > 0 ? authorizerId : undefined,
+    }));
+    const key = (m: { method: string; path: string }) => `${m.path} ${m.method}`;
+    expect([...methods].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...expected].sort((a, b) => key(a).localeCompare(key(b))));
+  });
+
+  test('REQUEST authorizer keyed and cached on the Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 60,
+      AuthorizerUri: Match.anyValue(),
+    });
+  });
+
+  test('request validation of parameters on every method', () => {
+    const validatorId = idOf(resources, 'AWS::ApiGateway::RequestValidator', 'IngestApiApiParameterValidator');
+    expect(resources[validatorId]!.Properties).toMatchObject({ ValidateRequestParameters: true });
+    for (const [, m] of ofType(resources, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS')) {
+      expect(referencedIds(m.Properties.RequestValidatorId).has(validatorId)).toBe(true);
+    }
+  });
+
+  test('stage: JSON access logs, error-level execution logs without bodies, X-Ray, throttling per stage and method', () => {
+    const [[, stage]] = ofType(resources, 'AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    expect(stage.Properties.StageName).toBe('prod');
+    expect(stage.Properties.TracingEnabled).toBe(true);
+    const [logGroupId] = [...referencedIds(stage.Properties.AccessLogSetting.DestinationArn)];
+    expect(resources[logGroupId!]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } });
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', installId: '$context.authorizer.installId' });
+    expect(JSON.stringify(format)).not.toMatch(/Authorization|\$input/i);
+
+    const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
+    expect(settings).toContainEqual(
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
+    );
+    expect(settings).toContainEqual(
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1uploads~1{queryTypeOrUploadId}', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' }),
+    );
+    expect(settings).toContainEqual(expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1installs', ThrottlingRateLimit: 20 }));
+    for (const s of settings) expect(s).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false });
+  });
+
+  test('gateway errors are RFC 9457 problem documents with the contract codes', () => {
+    const byType = new Map(ofType(resources, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties.ResponseType, r.Properties]));
+    const expected: Record<string, [string, string]> = {
+      UNAUTHORIZED: ['401', 'unauthorized'],
+      ACCESS_DENIED: ['403', 'forbidden'],
+      THROTTLED: ['429', 'throttled'],
+      DEFAULT_4XX: ['400', 'validation_failed'],
+      DEFAULT_5XX: ['500', 'internal'],
+      REQUEST_TOO_LARGE: ['413', 'payload_too_large'],
+    };
+    for (const [type, [status, code]] of Object.entries(expected)) {
+      const response = byType.get(type);
+      expect(response).toBeDefined();
+      expect(response.StatusCode).toBe(status);
+      expect(response.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+      const body = JSON.parse(response.ResponseTemplates['application/json']);
+      expect(body).toEqual({ type: expect.stringContaining(code.replaceAll('_', '-')), title: expect.any(String), status: Number(status), detail: expect.any(String), code });
+    }
+    expect(byType.get('UNAUTHORIZED').ResponseParameters['gatewayresponse.header.WWW-Authenticate']).toBe("'Bearer'");
+    expect(byType.size).toBe(gatewayProblems.length);
+  });
+
+  test('WAF web ACL (per-IP rate limit, managed rules) on the stage', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) } })]),
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  test('no CORS preflight methods unless origins are configured', () => {
+    expect(ofType(resources, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toHaveLength(0);
+  });
+});
+
+describe('least privilege', () => {
+  const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+  test('no IAM statement in the stack allows "*" or a service wildcard such as s3:* or dynamodb:*', () => {
+    for (const [id, policy] of ofType(resources, 'AWS::IAM::Policy')) {
+      for (const s of policy.Properties.PolicyDocument.Statement) {
+        for (const action of actionsOf(s)) expect({ id, action, wildcard: action === '*' || action.endsWith(':*') }).toEqual({ id, action, wildcard: false });
+      }
+    }
+  });
+
+  test('a "*" resource is only ever X-Ray (which has no resource-level permissions)', () => {
+    for (const [handler] of fnsByHandler()) {
+      for (const s of statementsOf(handler)) {
+        if (resourcesOf(s).includes('*')) expect({ handler, actions: actionsOf(s).sort() }).toEqual({ handler, actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] });
+      }
+    }
+  });
+
+  test('DynamoDB actions name only the one table and its named indexes', () => {
+    const table = tableId();
+    for (const [handler] of fnsByHandler()) {
+      for (const s of statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))) {
+        expect(actionsOf(s).every((a) => a.startsWith('dynamodb:'))).toBe(true);
+        for (const r of resourcesOf(s)) {
+          expect([...referencedIds(r)]).toEqual([table]);
+          const text = JSON.stringify(r);
+          const suffix = /"(\/index\/[^"]*)"/.exec(text)?.[1];
+          if (suffix) expect(tableIndexes.map((i) => `/index/${i.indexName}`)).toContain(suffix);
+          expect(text).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  test('S3 actions name exactly one bucket each: raw objects, or incoming/ objects', () => {
+    const raw = rawBucketId();
+    const incoming = incomingBucketId();
+    for (const [handler] of fnsByHandler()) {
+      for (const s of statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))) {
+        for (const r of resourcesOf(s)) {
+          const ids = [...referencedIds(r)];
+          expect(ids.length).toBe(1);
+          expect([raw, incoming]).toContain(ids[0]);
+          if (ids[0] === incoming && JSON.stringify(r).includes('/')) expect(JSON.stringify(r)).toContain('/incoming/*');
+        }
+      }
+    }
+  });
+
+  test('the authorizer may only GetItem on the table', () => {
+    const data = actionsOfHandler(authorizerHandler).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
+    expect(data).toEqual(['dynamodb:GetItem']);
+    const statement = statementsOf(authorizerHandler).find((s) => actionsOf(s).includes('dynamodb:GetItem'))!;
+    expect(resourcesOf(statement)).toEqual([{ 'Fn::GetAtt': [tableId(), 'Arn'] }]);
+  });
+
+  test('health touches no data', () => {
+    expect(actionsOfHandler('health').filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:'))).toEqual([]);
+  });
+
+  test('read-only handlers only read the table', () => {
+    for (const handler of ['getUpload', 'getInstall', 'listInstallUploads']) {
+      const actions = actionsOfHandler(handler);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(actions.filter((a) => writeActions.includes(a) || a.startsWith('s3:'))).toEqual([]);
+    }
+  });
+
+  test('postUpload: table read/write, raw put/delete, nothing on the incoming bucket', () => {
+    const actions = actionsOfHandler('postUpload');
+    expect(actions).toEqual(expect.arrayContaining([...writeActions, 'dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject', 's3:DeleteObject']));
+    expect(actions).not.toContain('s3:GetObject');
+    const s3Resources = statementsOf('postUpload').filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))).flatMap(resourcesOf);
+    expect(s3Resources.every((r) => referencedIds(r).has(rawBucketId()))).toBe(true);
+  });
+
+  test('putUsageCollection: may list and purge every version of raw objects, not write them', () => {
+    const actions = actionsOfHandler('putUsageCollection');
+    expect(actions).toEqual(
+      expect.arrayContaining(['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning', 's3:DeleteObject', 's3:DeleteObjectVersion', ...writeActions]),
+    );
+    expect(actions).not.toContain('s3:PutObject');
+  });
+
+  test('staff write handlers write the table and touch no bucket', () => {
+    for (const handler of ['postInstall', 'postInstallKey']) {
+      const actions = actionsOfHandler(handler);
+      expect(actions).toEqual(expect.arrayContaining(writeActions));
+      expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+    }
+  });
+
+  test('function roles use no AWS managed policies and write only their own log group', () => {
+    for (const [handler, [, f]] of fnsByHandler()) {
+      const roleId = roleOfFunction(f);
+      expect({ handler, managed: resources[roleId]!.Properties.ManagedPolicyArns }).toEqual({ handler, managed: undefined });
+      const logs = statementsOf(handler).filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
+      expect(logs.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [[...referencedIds(f.Properties.LoggingConfig.LogGroup)][0], 'Arn'] }]);
+    }
+  });
+});
+
+describe('operations', () => {
+  const topicId = () => idOf(resources, 'AWS::SNS::Topic', 'OperationsAlarmTopic');
+  const alarms = () => ofType(resources, 'AWS::CloudWatch::Alarm');
+
+  test('alarm topic is KMS-encrypted with a rotating key CloudWatch may use, TLS only', () => {
+    const topic = resources[topicId()]!.Properties;
+    const [keyId] = [...referencedIds(topic.KmsMasterKeyId)];
+    expect(resources[keyId!]).toMatchObject({ Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } });
+    expect(JSON.stringify(resources[keyId!]!.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
+    const policy = ofType(resources, 'AWS::SNS::TopicPolicy').find(([, p]) => referencedIds(p.Properties.Topics).has(topicId()));
+    expect(JSON.stringify(policy)).toContain('aws:SecureTransport');
+  });
+
+  test('every alarm notifies the topic on alarm and on recovery', () => {
+    expect(alarms().length).toBeGreaterThan(0);
+    for (const [, alarm] of alarms()) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId() }]);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  test('API 5xx rate alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Statistic: 'Average',
+      Threshold: 0.05,
+      Dimensions: Match.arrayWith([Match.objectLike({ Name: 'Stage' })]),
+    });
+  });
+
+  test('authorizer errors, Lambda errors and throttles for every function', () => {
+    const byFunction = (metric: string) =>
+      new Set(
+        alarms()
+          .filter(([, a]) => a.Properties.Namespace === 'AWS/Lambda' && a.Properties.MetricName === metric)
+          .map(([, a]) => [...referencedIds(a.Properties.Dimensions)][0]),
+      );
+    const fnIds = [...fnsByHandler().values()].map(([id]) => id);
+    expect([...byFunction('Throttles')].sort()).toEqual([...fnIds].sort());
+    expect([...byFunction('Errors')].sort()).toEqual([...fnIds].sort());
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.stringLikeRegexp('AuthorizerErrors'),
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(authorizerHandler)[0] } }],
+    });
+  });
+
+  test('dead-letter queue depth > 0 alarms', () => {
+    const dlq = idOf(resources, 'AWS::SQS::Queue', 'UploadPipelineDeadLetterQueue');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+    });
+  });
+
+  test('dashboard with API, upload (EMF) and pipeline widgets', () => {
+    const [[, dashboard]] = ofType(resources, 'AWS::CloudWatch::Dashboard') as [[string, CfnResource]];
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const text of ['MpaLicensing', 'Uploads', 'UploadRecords', '5XXError', 'ApproximateNumberOfMessagesVisible', 'Alarms']) {
+      expect(body).toContain(text);
+    }
+  });
+});
+
+describe('tags', () => {
+  test('stateful resources carry application and stage tags', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Lambda::Function']) {
+      for (const [, r] of ofType(resources, type)) {
+        expect(r.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'application', Value: 'mpa-licensing' }, { Key: 'stage', Value: 'prod' }]));
+      }
+    }
+  });
+});
