@@ -29,6 +29,9 @@ export const routes = [
   { method: 'POST', path: '/v1/installs/{installId}/keys', handler: 'postInstallKey', roles: ['staff'], summary: "Rotate an install's API key" },
   { method: 'GET', path: '/v1/installs/{installId}', handler: 'getInstall', roles: ['staff'], summary: 'An install with its latest summaries' },
   { method: 'GET', path: '/v1/installs/{installId}/uploads', handler: 'listInstallUploads', roles: ['staff'], summary: "An install's accepted uploads, newest first" },
+  { method: 'GET', path: '/v1/customers/{customerId}/license-state', handler: 'getCustomerLicenseState', roles: ['staff'], summary: "A customer's license state over all its installs" },
+  { method: 'GET', path: '/v1/reports/expiring', handler: 'getExpiringReport', roles: ['staff'], summary: 'Installs with licenses that end soon' },
+  { method: 'GET', path: '/v1/reports/stale', handler: 'getStaleReport', roles: ['staff'], summary: 'Installs that stopped reporting' },
 ] as const satisfies readonly Route[];
 
 export type HandlerName = (typeof routes)[number]['handler'];

@@ -46,3 +46,21 @@ export function uploadIndexKeys(installId: string, queryType: QueryType, receive
     GSI2SK: order,
   };
 }
+
+/** The customer index: an install item and its roll-up summaries share the customer's partition. */
+export function customerIndexKeys(customerId: string, installId: string, queryType?: QueryType) {
+  return { GSI3PK: `CUSTOMER#${customerId}`, GSI3SK: queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}` };
+}
+
+/** One partition for the expiring report: latest license-state snapshots by their first unlicensedOn. */
+export const EXPIRING_PARTITION = 'EXPIRING';
+export function expiringIndexKeys(firstUnlicensedOn: string, installId: string, queryType: QueryType) {
+  return { GSI4PK: EXPIRING_PARTITION, GSI4SK: `${firstUnlicensedOn}#${installId}#${queryType}` };
+}
+
+/** One partition for the stale report: installs by last accepted upload; `0` (before any date) for never. */
+export const INSTALLS_PARTITION = 'INSTALLS';
+export const NEVER_SEEN = '0';
+export function lastSeenIndexKeys(lastSeenAt: string | null, installId: string) {
+  return { GSI5PK: INSTALLS_PARTITION, GSI5SK: `${lastSeenAt ?? NEVER_SEEN}#${installId}` };
+}

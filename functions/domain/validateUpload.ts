@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
 import { isQueryType, querySpec, type QueryType } from './queries/index.js';
-import type { RecordContext, RecordIssue } from './queries/types.js';
+import type { ExpiryHistogram, RecordContext, RecordIssue } from './queries/types.js';
 import { isoDateTime, text } from './schemas/fields.js';
 import { problemIssuesOf } from './zodIssues.js';
 
@@ -31,6 +31,8 @@ export interface ValidatedUpload {
   recordCount: number;
   records: unknown[];
   summary: unknown;
+  /** License-state types only: the expiry histogram. */
+  expiries?: ExpiryHistogram;
 }
 
 export interface ValidateOptions {
@@ -102,6 +104,7 @@ export function validateUpload(queryType: QueryType, body: unknown, options: Val
     recordCount: records.length,
     records,
     summary: spec.summarize(records, context),
+    ...(spec.expiries ? { expiries: spec.expiries(records) } : {}),
   };
 }
 

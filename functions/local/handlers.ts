@@ -1,7 +1,10 @@
 /** Every API handler by route-table name, for the local server (a Record, so none is forgotten). */
 import type { HandlerName } from '../routes.js';
 import type { HttpHandler } from '../http/httpHandler.js';
+import { handler as getCustomerLicenseState } from '../handlers/getCustomerLicenseState.js';
+import { handler as getExpiringReport } from '../handlers/getExpiringReport.js';
 import { handler as getInstall } from '../handlers/getInstall.js';
+import { handler as getStaleReport } from '../handlers/getStaleReport.js';
 import { handler as getUpload } from '../handlers/getUpload.js';
 import { handler as health } from '../handlers/health.js';
 import { handler as listInstallUploads } from '../handlers/listInstallUploads.js';
@@ -11,7 +14,10 @@ import { handler as postUpload } from '../handlers/postUpload.js';
 import { handler as putUsageCollection } from '../handlers/putUsageCollection.js';
 
 export const apiHandlers: Record<HandlerName, HttpHandler> = {
+  getCustomerLicenseState,
+  getExpiringReport,
   getInstall,
+  getStaleReport,
   getUpload,
   health,
   listInstallUploads,

@@ -68,6 +68,8 @@ export async function acceptUpload(c: Clients, input: UploadInput): Promise<Uplo
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,
+    customerId: install.customerId,
+    ...(validated.expiries ? { expiries: validated.expiries } : {}),
     rawKey,
     receivedAt: now.toISOString(),
     summary: validated.summary,

@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import { generateApiKey, hashApiKey } from '../domain/apiKeys.js';
 import type { CreateInstallRequest, Install } from '../domain/installs.js';
 import { ProblemError } from '../domain/problems.js';
-import { itemKeys } from '../domain/storageKeys.js';
+import { customerIndexKeys, itemKeys, lastSeenIndexKeys } from '../domain/storageKeys.js';
 import type { Role } from '../routes.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, isConditionFailure } from './dynamo.js';
@@ -46,7 +46,20 @@ export async function createInstall(c: Clients, request: CreateInstallRequest, n
   await c.ddb.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: c.config.tableName, Item: { ...itemKeys.install(installId), type: 'install', ...install, lastSeenAt: undefined }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        {
+          Put: {
+            TableName: c.config.tableName,
+            Item: {
+              ...itemKeys.install(installId),
+              ...customerIndexKeys(install.customerId, installId),
+              ...lastSeenIndexKeys(null, installId),
+              type: 'install',
+              ...install,
+              lastSeenAt: undefined,
+            },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
         { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, createdAt: install.createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
       ],
     }),

@@ -20,6 +20,12 @@ export const table = {
     uploadsByInstall: { indexName: 'uploadsByInstall', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
     /** Accepted uploads of one install and query type, newest first. */
     uploadsByInstallQuery: { indexName: 'uploadsByInstallQuery', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+    /** A customer's installs and their latest license-state, licensing-count and user-count summaries. */
+    byCustomer: { indexName: 'byCustomer', partitionKey: 'GSI3PK', sortKey: 'GSI3SK' },
+    /** Latest license-state snapshots that have licensed records with an unlicensedOn, by their first such date. */
+    expiringByDate: { indexName: 'expiringByDate', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
+    /** Every install by the time of its last accepted upload (never: first). */
+    installsByLastSeen: { indexName: 'installsByLastSeen', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
   },
 } as const satisfies {
   partitionKey: string;

@@ -9,7 +9,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
-import { itemKeys, itemPrefixes, uploadIndexKeys } from '../domain/storageKeys.js';
+import { rollupQueryTypes } from '../domain/customerLicenseState.js';
+import type { ExpiryHistogram } from '../domain/queries/types.js';
+import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, decodeCursor, encodeCursor } from './dynamo.js';
@@ -92,6 +94,9 @@ export async function getUpload(c: Clients, uploadId: string): Promise<UploadIte
 
 export interface AcceptedUpload {
   receipt: Receipt;
+  customerId: string;
+  /** License-state types: the expiry histogram, for the expiring report. */
+  expiries?: ExpiryHistogram;
   rawKey: string;
   receivedAt: string;
   summary: unknown;
@@ -114,6 +119,21 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
   const { receipt } = upload;
   const { installId, queryType, uploadId, collectedAt } = receipt;
   const TableName = c.config.tableName;
+  const lastSeen = lastSeenIndexKeys(upload.receivedAt, installId);
+  const latestItem = {
+    ...itemKeys.latest(installId, queryType),
+    ...(rollupQueryTypes.has(queryType) ? customerIndexKeys(upload.customerId, installId, queryType) : {}),
+    ...expiringIndexOf(upload.expiries, installId, queryType),
+    type: 'latest',
+    installId,
+    customerId: upload.customerId,
+    queryType,
+    collectedAt,
+    uploadId,
+    recordCount: receipt.recordCount,
+    summaryJson: JSON.stringify(upload.summary),
+    ...(upload.expiries ? { expiriesJson: JSON.stringify(upload.expiries) } : {}),
+  };
   for (let attempt = 0; ; attempt++) {
     const latest = await getLatest(c, installId, queryType);
     const current = latest === undefined || latest.collectedAt < collectedAt;
@@ -151,11 +171,16 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         Update: {
           TableName,
           Key: itemKeys.install(installId),
-          UpdateExpression: 'SET lastSeenAt = :now',
+          UpdateExpression: 'SET lastSeenAt = :now, GSI5PK = :partition, GSI5SK = :order',
           ConditionExpression: upload.requiresUsageCollection
             ? 'attribute_exists(PK) AND usageCollectionEnabled <> :false'
             : 'attribute_exists(PK)',
-          ExpressionAttributeValues: upload.requiresUsageCollection ? { ':now': upload.receivedAt, ':false': false } : { ':now': upload.receivedAt },
+          ExpressionAttributeValues: {
+            ':now': upload.receivedAt,
+            ':partition': lastSeen.GSI5PK,
+            ':order': lastSeen.GSI5SK,
+            ...(upload.requiresUsageCollection ? { ':false': false } : {}),
+          },
         },
       },
     ];
@@ -163,15 +188,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       items.push({
         Put: {
           TableName,
-          Item: {
-            ...itemKeys.latest(installId, queryType),
-            type: 'latest',
-            queryType,
-            collectedAt,
-            uploadId,
-            recordCount: receipt.recordCount,
-            summaryJson: JSON.stringify(upload.summary),
-          },
+          Item: latestItem,
           ConditionExpression: latest ? 'uploadId = :seen' : 'attribute_not_exists(PK)',
           ...(latest ? { ExpressionAttributeValues: { ':seen': latest.uploadId } } : {}),
         },
@@ -230,4 +247,10 @@ export async function listReceipts(
     items: (page.Items ?? []).map((item) => receiptOf(item.receipt as Receipt, false)),
     nextCursor: encodeCursor(page.LastEvaluatedKey),
   };
+}
+
+/** Only snapshots with licensed records that become unlicensed enter the expiring index. */
+function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: string, queryType: QueryType) {
+  const first = expiries ? Object.keys(expiries.dates)[0] : undefined;
+  return first ? expiringIndexKeys(first, installId, queryType) : {};
 }

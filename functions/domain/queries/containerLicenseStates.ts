@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { opaqueToken } from '../schemas/fields.js';
-import { checkLicenseState, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
+import { checkLicenseState, expiryHistogram, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
 import { defineQuery } from './types.js';
 
 export const containerLicenseStateRecord = z.strictObject({ containerId: opaqueToken, ...licenseStateFields });
@@ -12,4 +12,5 @@ export const containerLicenseStates = defineQuery({
   uniqueBy: ['containerId'],
   checkRecord: checkLicenseState,
   summarize: summarizeLicenseStates,
+  expiries: expiryHistogram,
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deviceId } from '../schemas/fields.js';
-import { checkLicenseState, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
+import { checkLicenseState, expiryHistogram, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
 import { defineQuery } from './types.js';
 
 export const deviceLicenseStateRecord = z.strictObject({ deviceId, ...licenseStateFields });
@@ -12,4 +12,5 @@ export const deviceLicenseStates = defineQuery({
   uniqueBy: ['deviceId'],
   checkRecord: checkLicenseState,
   summarize: summarizeLicenseStates,
+  expiries: expiryHistogram,
 });

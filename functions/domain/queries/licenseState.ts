@@ -3,7 +3,7 @@
  * `{ licensed, unlicensed, nextUnlicensedOn, expiringWithin30Days }`, counted against collectedAt.
  */
 import { isoDate } from '../schemas/fields.js';
-import type { RecordContext, RecordIssue } from './types.js';
+import type { ExpiryHistogram, RecordContext, RecordIssue } from './types.js';
 import { z } from 'zod';
 
 export const licenseStateFields = {
@@ -54,4 +54,17 @@ export function summarizeLicenseStates(records: readonly LicenseStateRecord[], c
     if (on <= windowEnd) expiringWithin30Days += 1;
   }
   return { licensed, unlicensed: records.length - licensed, nextUnlicensedOn, expiringWithin30Days };
+}
+
+/** Dates kept exactly in an expiry histogram (more than a year of distinct days). */
+export const MAX_EXPIRY_DATES = 400;
+
+export function expiryHistogram(records: readonly LicenseStateRecord[]): ExpiryHistogram {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    if (record.licensed && record.unlicensedOn !== null) counts.set(record.unlicensedOn, (counts.get(record.unlicensedOn) ?? 0) + 1);
+  }
+  const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : 1));
+  const later = sorted.slice(MAX_EXPIRY_DATES).reduce((sum, [, n]) => sum + n, 0);
+  return { dates: Object.fromEntries(sorted.slice(0, MAX_EXPIRY_DATES)), later };
 }

@@ -33,6 +33,17 @@ export interface QuerySpec<S extends z.ZodType = z.ZodType, Summary = unknown, Q
   /** A rule across all records (e.g. the containers forest); returns issues with record indexes. */
   checkAll?: (records: z.infer<S>[], report: (index: number, issue: RecordIssue) => boolean) => void;
   summarize: (records: z.infer<S>[], context: RecordContext) => Summary;
+  /** For license-state types: when licensed records become unlicensed (feeds the expiring report). */
+  expiries?: (records: z.infer<S>[]) => ExpiryHistogram;
+}
+
+/**
+ * Licensed records by the date they become unlicensed, `{ 'YYYY-MM-DD': count }`, sorted.
+ * Bounded: the earliest MAX_EXPIRY_DATES dates are kept; later ones are counted in `later`.
+ */
+export interface ExpiryHistogram {
+  dates: Record<string, number>;
+  later: number;
 }
 
 export function defineQuery<S extends z.ZodType, Summary, const Q extends string>(spec: QuerySpec<S, Summary, Q>): QuerySpec<S, Summary, Q> {

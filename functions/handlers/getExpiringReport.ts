@@ -1,0 +1,25 @@
+/** GET /v1/reports/expiring?withinDays=30&asOf=&limit=&cursor= (staff): installs whose licenses end soon. */
+import { z } from 'zod';
+import { addDays } from '../domain/queries/licenseState.js';
+import { expiringInstalls } from '../domain/reports.js';
+import { isoDate } from '../domain/schemas/fields.js';
+import { httpHandler } from '../http/httpHandler.js';
+import { pageOf, pageOfSorted } from '../http/pagination.js';
+import { parseRequest } from '../http/parseRequest.js';
+import { jsonResponse } from '../http/response.js';
+import { expiryCandidates } from '../store/reports.js';
+
+const query = z.object({
+  withinDays: z.coerce.number().int().min(0).max(366).default(30),
+  asOf: isoDate.optional(),
+});
+
+export const handler = httpHandler('getExpiringReport', async ({ event, now, clients }) => {
+  const params = event.queryStringParameters ?? {};
+  const { withinDays, asOf: asOfParam } = parseRequest(query, { withinDays: params.withinDays, asOf: params.asOf });
+  const page = pageOf(event);
+  const asOf = asOfParam ?? now.toISOString().slice(0, 10);
+  const candidates = await expiryCandidates(clients, addDays(asOf, withinDays));
+  const items = expiringInstalls(candidates, asOf, withinDays);
+  return jsonResponse(200, pageOfSorted(items, page, (item) => `${item.firstUnlicensedOn}#${item.installId}`));
+});

@@ -1,0 +1,21 @@
+/** GET /v1/reports/stale?days=2&asOf=&limit=&cursor= (staff): installs with no accepted upload lately. */
+import { z } from 'zod';
+import { staleCutoff } from '../domain/reports.js';
+import { isoDateTime } from '../domain/schemas/fields.js';
+import { httpHandler } from '../http/httpHandler.js';
+import { pageOf } from '../http/pagination.js';
+import { parseRequest } from '../http/parseRequest.js';
+import { jsonResponse } from '../http/response.js';
+import { staleInstalls } from '../store/reports.js';
+
+const query = z.object({
+  days: z.coerce.number().min(0).max(3650).default(2),
+  asOf: isoDateTime.optional(),
+});
+
+export const handler = httpHandler('getStaleReport', async ({ event, now, clients }) => {
+  const params = event.queryStringParameters ?? {};
+  const { days, asOf } = parseRequest(query, { days: params.days, asOf: params.asOf });
+  const cutoff = staleCutoff(asOf ? new Date(asOf) : now, days);
+  return jsonResponse(200, await staleInstalls(clients, cutoff, pageOf(event)));
+});
