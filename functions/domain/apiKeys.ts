@@ -22,10 +22,11 @@ export function hashApiKey(key: string): string {
 }
 
 /** Constant-time comparison of two hex digests. */
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
 export function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+  if (!SHA256_HEX.test(a) || !SHA256_HEX.test(b)) return false;
+  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
 /** The bearer token of an Authorization header value, or undefined. */

@@ -43,8 +43,10 @@ export function findEmails(value: unknown, limit = 100): string[] {
       const keys = Object.keys(node);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i]!;
-        const child = joinPath(path, key);
-        if (containsEmail(key)) found.push(child);
+        // A key holding an e-mail address is not echoed back: its path names it as redacted.
+        const keyIsEmail = containsEmail(key);
+        const child = joinPath(path, keyIsEmail ? REDACTED_KEY : key);
+        if (keyIsEmail) found.push(child);
         stack.push([(node as Record<string, unknown>)[key], child]);
       }
     }
@@ -53,6 +55,7 @@ export function findEmails(value: unknown, limit = 100): string[] {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+export const REDACTED_KEY = '(key holding an e-mail address)';
 
 /** `records[41].unlicensedOn`-style paths. */
 export function joinPath(path: string, key: string | number): string {

@@ -123,12 +123,17 @@ function validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[],
   }
   for (let i = 0; i < records.length; i++) {
     const result = spec.record.safeParse(records[i]);
+    if (issues.full) {
+      // The list is full; look on only for personal data, which decides the problem's code.
+      if (!result.success && [...problemIssuesOf(result.error)].some((issue) => issue.pii)) return void (issues.pii = true);
+      continue;
+    }
     if (!result.success) {
-      if (!issues.addZod(`records[${i}]`, result.error)) return;
+      issues.addZod(`records[${i}]`, result.error);
       continue;
     }
     const issue = spec.checkRecord?.(result.data, context);
-    if (issue && !addRecordIssue(issues, i, issue)) return;
+    if (issue) addRecordIssue(issues, i, issue);
   }
   if (issues.issues.length > 0) return;
   checkUnique(spec.uniqueBy, records as Record<string, unknown>[], issues);

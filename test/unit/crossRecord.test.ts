@@ -4,7 +4,7 @@
  * and the limit of 100 entries in a problem's `errors`.
  */
 import type { QueryType } from '../../functions/domain/queries/index.js';
-import { type Rec, COLLECTED_AT, envelope, pathsOf, recordsProblem, tok, validate } from './helpers.js';
+import { type Rec, COLLECTED_AT, envelope, pathsOf, problemOf, recordsProblem, tok, validate } from './helpers.js';
 
 describe('uniqueness per upload', () => {
   /** Two records that differ except in the unique key, and the path reported for the repeat. */
@@ -215,6 +215,18 @@ describe.each(['device-license-states', 'container-license-states'] as const)('%
     expect(() => validate(queryType, body, { now: new Date('2026-11-28T23:59:59Z') })).not.toThrow();
   });
 
+  // "The date of collectedAt" is taken as written, i.e. the install's own calendar date: the
+  // install decides licensed/unlicensedOn in its local time (validateUpload.ts, RecordContext.collectedOn).
+  it('uses the calendar date of collectedAt as written with its offset', () => {
+    const now = new Date('2026-11-28T03:00:00Z');
+    // 2026-11-27 local (UTC-5) while it is already 2026-11-28 in UTC: a license ending 2026-11-27 is still fine.
+    const west = envelope([state(true, '2026-11-27')], { collectedAt: '2026-11-27T22:00:00-05:00' });
+    expect(() => validate(queryType, west, { now })).not.toThrow();
+    // 2026-11-28 local (UTC+1) while it is still 2026-11-27 in UTC: a license ending 2026-11-27 has ended.
+    const east = envelope([state(true, '2026-11-27')], { collectedAt: '2026-11-28T00:30:00+01:00' });
+    expect(problemOf(() => validate(queryType, east, { now })).code).toBe('validation_failed');
+  });
+
   it('reports the index of the offending record', () => {
     const key2 = queryType === 'device-license-states' ? { deviceId: 'dev-2' } : { containerId: tok('container', 2) };
     const problem = recordsProblem(queryType, [state(true, null), { ...key2, licensed: true, unlicensedOn: '2026-11-01' }]);
@@ -283,4 +295,19 @@ describe('errors lists at most 100 entries', () => {
 
 it('checks the collectedAt fixture', () => {
   expect(COLLECTED_AT).toBe('2026-11-28T02:00:00Z');
+});
+
+describe('pii beyond the 100-entry error list', () => {
+  it('still answers pii_detected when the non-token identifier comes after 100 other errors', async () => {
+    const { validateUpload } = await import('../../functions/domain/validateUpload.js');
+    const records: unknown[] = Array.from({ length: 150 }, () => ({ userHash: 'validtoken1', actions: -1 }));
+    records.push({ userHash: 'John Smith', actions: 1 });
+    let code: string | undefined;
+    try {
+      validateUpload('user-actions', { schemaVersion: 1, collectedAt: new Date().toISOString(), mpaVersion: '3', records }, { now: new Date() });
+    } catch (error) {
+      code = (error as { problem: { code: string } }).problem.code;
+    }
+    expect(code).toBe('pii_detected');
+  });
 });

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 export interface RecordContext {
   /** The upload's collectedAt as an instant. */
   collectedAt: Date;
-  /** The UTC calendar date (YYYY-MM-DD) of collectedAt. */
+  /** The calendar date (YYYY-MM-DD) of collectedAt as written by the install (its local date). */
   collectedOn: string;
 }
 

@@ -1,0 +1,188 @@
+/**
+ * From request bytes to JSON text (DESIGN.md §3): Content-Type and Content-Encoding, the size
+ * limits as sent and inflated (enforced while inflating), strict UTF-8.
+ */
+import { once } from 'node:events';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
+import {
+  MiB,
+  decodeBody,
+  directUploadLimits,
+  gzipForArchive,
+  jsonText,
+  parseContentEncoding,
+  requireJsonContentType,
+} from '../../functions/domain/uploadBody.js';
+import { parseJson } from '../../functions/domain/validateUpload.js';
+import { envelope, problemOf, problemOfAsync } from './helpers.js';
+
+const json = Buffer.from(JSON.stringify(envelope([{ item: 'IPT users', count: 40 }, { item: 'Zürich ✓', count: 1 }])));
+const small = { maxSentBytes: 64 * 1024, maxInflatedBytes: 1 * MiB };
+
+/** gzip of `total` zero bytes, streamed so the zeros are never held in memory at once. */
+async function gzipOfZeros(total: number): Promise<Buffer> {
+  const gzip = createGzip({ level: 9 });
+  const chunks: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const zeros = Buffer.alloc(MiB);
+  for (let written = 0; written < total; written += MiB) gzip.write(zeros.subarray(0, Math.min(MiB, total - written)));
+  gzip.end();
+  await once(gzip, 'end');
+  return Buffer.concat(chunks);
+}
+
+describe('the limits of a direct upload', () => {
+  it('are 6 MB as sent and 100 MB inflated', () => {
+    expect(directUploadLimits).toEqual({ maxSentBytes: 6 * MiB, maxInflatedBytes: 100 * MiB });
+  });
+});
+
+describe('decodeBody', () => {
+  it('passes identity bodies through', async () => {
+    expect(await decodeBody(json, 'identity', small)).toEqual(json);
+  });
+
+  it('round-trips gzip', async () => {
+    const decoded = await decodeBody(gzipSync(json), 'gzip', small);
+    expect(decoded.equals(json)).toBe(true);
+    expect(parseJson(jsonText(decoded))).toEqual(JSON.parse(json.toString('utf8')));
+  });
+
+  it('round-trips gzip made for the archive', async () => {
+    const archived = await gzipForArchive(json);
+    expect(gunzipSync(archived).equals(json)).toBe(true);
+    expect((await decodeBody(archived, 'gzip', small)).equals(json)).toBe(true);
+  });
+
+  it('accepts a body of exactly maxSentBytes', async () => {
+    const body = Buffer.alloc(1000, 0x20);
+    expect(await decodeBody(body, 'identity', { maxSentBytes: 1000, maxInflatedBytes: 1000 })).toHaveLength(1000);
+  });
+
+  it.each(['identity', 'gzip'] as const)('rejects %s bodies over maxSentBytes with payload_too_large', async (encoding) => {
+    const body = encoding === 'gzip' ? gzipSync(Buffer.alloc(4000, 0x20), { level: 0 }) : Buffer.alloc(4000, 0x20);
+    const problem = await problemOfAsync(() => decodeBody(body, encoding, { maxSentBytes: 1000, maxInflatedBytes: MiB }));
+    expect(problem.code).toBe('payload_too_large');
+    expect(problem.status).toBe(413);
+  });
+
+  it('rejects a direct upload over 6 MB as sent', async () => {
+    const problem = await problemOfAsync(() => decodeBody(Buffer.alloc(6 * MiB + 1, 0x20), 'identity', directUploadLimits));
+    expect(problem.code).toBe('payload_too_large');
+  });
+
+  it('rejects an identity body over maxInflatedBytes', async () => {
+    const problem = await problemOfAsync(() => decodeBody(Buffer.alloc(2000, 0x20), 'identity', { maxSentBytes: 4000, maxInflatedBytes: 1000 }));
+    expect(problem.code).toBe('payload_too_large');
+  });
+
+  it('accepts gzip inflating to exactly maxInflatedBytes and rejects one byte more', async () => {
+    const limits = { maxSentBytes: 64 * 1024, maxInflatedBytes: 5000 };
+    expect(await decodeBody(gzipSync(Buffer.alloc(5000, 0x20)), 'gzip', limits)).toHaveLength(5000);
+    const problem = await problemOfAsync(() => decodeBody(gzipSync(Buffer.alloc(5001, 0x20)), 'gzip', limits));
+    expect(problem.code).toBe('payload_too_large');
+  });
+
+  describe('a gzip bomb (200 MB of zeros)', () => {
+    let bomb: Buffer;
+    beforeAll(async () => {
+      bomb = await gzipOfZeros(200 * MiB);
+    });
+
+    it('is small as sent', () => {
+      expect(bomb.length).toBeLessThan(directUploadLimits.maxSentBytes);
+    });
+
+    it('is rejected with payload_too_large against a small limit', async () => {
+      const problem = await problemOfAsync(() => decodeBody(bomb, 'gzip', { maxSentBytes: MiB, maxInflatedBytes: MiB }));
+      expect(problem.code).toBe('payload_too_large');
+    });
+
+    it('is rejected with payload_too_large against the direct upload limits', async () => {
+      const problem = await problemOfAsync(() => decodeBody(bomb, 'gzip', directUploadLimits));
+      expect(problem.code).toBe('payload_too_large');
+    });
+  });
+
+  it.each([
+    ['bytes that are not gzip', () => Buffer.from('{"not":"gzip"}')],
+    ['a truncated stream', () => gzipSync(json).subarray(0, 20)],
+    ['a corrupted stream', () => {
+      const gz = Buffer.from(gzipSync(json));
+      for (let i = 12; i < gz.length - 8; i++) gz[i] = gz[i]! ^ 0xa5;
+      return gz;
+    }],
+    ['a wrong checksum', () => {
+      const gz = Buffer.from(gzipSync(json));
+      gz[gz.length - 6] = gz[gz.length - 6]! ^ 0xff;
+      return gz;
+    }],
+    ['an empty body', () => Buffer.alloc(0)],
+  ])('rejects %s sent as gzip with invalid_json', async (_label, make) => {
+    const problem = await problemOfAsync(() => decodeBody(make(), 'gzip', small));
+    expect(problem.code).toBe('invalid_json');
+    expect(problem.status).toBe(400);
+  });
+});
+
+describe('parseContentEncoding', () => {
+  it.each([
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['identity', 'identity'],
+    ['gzip', 'gzip'],
+    ['GZIP', 'gzip'],
+    [' gzip ', 'gzip'],
+    ['x-gzip', 'gzip'],
+  ] as const)('%j is %s', (header, expected) => {
+    expect(parseContentEncoding(header)).toBe(expected);
+  });
+
+  it.each([['br'], ['deflate'], ['compress'], ['zstd'], ['gzip, br'], ['gzip;q=1']])('rejects %j with unsupported_media_type', (header) => {
+    const problem = problemOf(() => parseContentEncoding(header));
+    expect(problem.code).toBe('unsupported_media_type');
+    expect(problem.status).toBe(415);
+  });
+});
+
+describe('requireJsonContentType', () => {
+  it.each([['application/json'], ['application/json; charset=utf-8'], ['Application/JSON'], [' application/json ;charset=UTF-8']])('accepts %j', (contentType) => {
+    expect(() => requireJsonContentType(contentType)).not.toThrow();
+  });
+
+  it.each([[undefined], [''], ['text/plain'], ['text/json'], ['application/x-www-form-urlencoded'], ['multipart/form-data; boundary=x'], ['application/jsonx'], ['application/zip']])(
+    'rejects %j with unsupported_media_type',
+    (contentType) => {
+      const problem = problemOf(() => requireJsonContentType(contentType));
+      expect(problem.code).toBe('unsupported_media_type');
+      expect(problem.status).toBe(415);
+    },
+  );
+});
+
+describe('jsonText', () => {
+  it('decodes UTF-8, multi-byte characters included', () => {
+    expect(jsonText(Buffer.from('{"city":"Zürich ✓ 𝄞"}'))).toBe('{"city":"Zürich ✓ 𝄞"}');
+  });
+
+  it('drops a byte-order mark so the text parses', () => {
+    const text = jsonText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]));
+    expect(parseJson(text)).toEqual({ a: 1 });
+  });
+
+  it.each([
+    ['a lone 0xff', [0x7b, 0xff, 0x7d]],
+    ['a Latin-1 ü', [0x22, 0xfc, 0x22]],
+    ['an overlong "/"', [0xc0, 0xaf]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+    ['a truncated sequence', [0x22, 0xe2, 0x82]],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ])('rejects %s with invalid_json', (_label, bytes) => {
+    const problem = problemOf(() => jsonText(Buffer.from(bytes)));
+    expect(problem.code).toBe('invalid_json');
+  });
+
+  it('rejects UTF-16', () => {
+    expect(problemOf(() => jsonText(Buffer.from('\ud800', 'utf16le'))).code).toBe('invalid_json');
+  });
+});
