@@ -32,6 +32,11 @@ export const routes = [
   { method: 'GET', path: '/v1/customers/{customerId}/license-state', handler: 'getCustomerLicenseState', roles: ['staff'], summary: "A customer's license state over all its installs" },
   { method: 'GET', path: '/v1/reports/expiring', handler: 'getExpiringReport', roles: ['staff'], summary: 'Installs with licenses that end soon' },
   { method: 'GET', path: '/v1/reports/stale', handler: 'getStaleReport', roles: ['staff'], summary: 'Installs that stopped reporting' },
+  { method: 'GET', path: '/v1/reports/duplicate-identifiers', handler: 'getDuplicateIdentifiersReport', roles: ['staff'], summary: 'Device identifiers reported by more than one install' },
+  { method: 'GET', path: '/v1/reports/versions', handler: 'getVersionsReport', roles: ['staff'], summary: 'Fleet-wide device software versions by device type' },
+  { method: 'GET', path: '/v1/openapi.json', handler: 'getOpenApi', roles: [], summary: 'This API as an OpenAPI 3.1 document' },
+  { method: 'POST', path: '/v1/upload-sessions', handler: 'postUploadSession', roles: ['install'], summary: 'A presigned PUT for a query result or bundle too large to POST' },
+  { method: 'POST', path: '/v1/bundles', handler: 'postBundle', roles: ['install', 'staff'], summary: 'Upload an offline bundle (zip)' },
 ] as const satisfies readonly Route[];
 
 export type HandlerName = (typeof routes)[number]['handler'];

@@ -29,6 +29,10 @@ export const itemKeys = {
     SK: `SNAPSHOT#${queryType}#${collectedAt}`,
   }),
   latest: (installId: string, queryType: QueryType) => ({ PK: `INSTALL#${installId}`, SK: `LATEST#${queryType}` }),
+  /** The installs whose latest devices snapshot holds a device identifier (`<kind>#<value>`). */
+  identifierHolders: (identifier: string) => ({ PK: `IDENTIFIER#${identifier}`, SK: 'HOLDERS' }),
+  /** What the fleet indexes reflect of an install, and its version histogram. */
+  fleetState: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'FLEET' }),
 };
 
 export const itemPrefixes = {
@@ -63,4 +67,14 @@ export const INSTALLS_PARTITION = 'INSTALLS';
 export const NEVER_SEEN = '0';
 export function lastSeenIndexKeys(lastSeenAt: string | null, installId: string) {
   return { GSI5PK: INSTALLS_PARTITION, GSI5SK: `${lastSeenAt ?? NEVER_SEEN}#${installId}` };
+}
+
+export const DUPLICATES_PARTITION = 'DUPLICATES';
+export function duplicateIndexKeys(identifier: string) {
+  return { GSI6PK: DUPLICATES_PARTITION, GSI6SK: identifier };
+}
+
+export const VERSIONS_PARTITION = 'VERSIONS';
+export function versionIndexKeys(installId: string) {
+  return { GSI7PK: VERSIONS_PARTITION, GSI7SK: installId };
 }

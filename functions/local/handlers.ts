@@ -2,28 +2,38 @@
 import type { HandlerName } from '../routes.js';
 import type { HttpHandler } from '../http/httpHandler.js';
 import { handler as getCustomerLicenseState } from '../handlers/getCustomerLicenseState.js';
+import { handler as getDuplicateIdentifiersReport } from '../handlers/getDuplicateIdentifiersReport.js';
 import { handler as getExpiringReport } from '../handlers/getExpiringReport.js';
 import { handler as getInstall } from '../handlers/getInstall.js';
+import { handler as getOpenApi } from '../handlers/getOpenApi.js';
 import { handler as getStaleReport } from '../handlers/getStaleReport.js';
 import { handler as getUpload } from '../handlers/getUpload.js';
+import { handler as getVersionsReport } from '../handlers/getVersionsReport.js';
 import { handler as health } from '../handlers/health.js';
 import { handler as listInstallUploads } from '../handlers/listInstallUploads.js';
+import { handler as postBundle } from '../handlers/postBundle.js';
 import { handler as postInstall } from '../handlers/postInstall.js';
 import { handler as postInstallKey } from '../handlers/postInstallKey.js';
 import { handler as postUpload } from '../handlers/postUpload.js';
+import { handler as postUploadSession } from '../handlers/postUploadSession.js';
 import { handler as putUsageCollection } from '../handlers/putUsageCollection.js';
 
 export const apiHandlers: Record<HandlerName, HttpHandler> = {
   getCustomerLicenseState,
+  getDuplicateIdentifiersReport,
   getExpiringReport,
   getInstall,
+  getOpenApi,
   getStaleReport,
   getUpload,
+  getVersionsReport,
   health,
   listInstallUploads,
+  postBundle,
   postInstall,
   postInstallKey,
   postUpload,
+  postUploadSession,
   putUsageCollection,
 };
 

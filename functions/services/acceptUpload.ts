@@ -15,6 +15,7 @@ import { rawObjectKey } from '../domain/storageKeys.js';
 import { gzipForArchive, jsonText } from '../domain/uploadBody.js';
 import { parseJson, validateUpload } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
+import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
 import { deleteRawObject, putRawObject } from '../store/rawArchive.js';
 import { commitAcceptedUpload, getSnapshot, type SnapshotItem } from '../store/uploadLog.js';
@@ -77,6 +78,7 @@ export async function acceptUpload(c: Clients, input: UploadInput): Promise<Uplo
   });
   switch (outcome.kind) {
     case 'committed':
+      if (outcome.current) snapshotBecameCurrent(installId, queryType);
       return { receipt, status: 201 };
     case 'snapshot-exists':
       // A racing upload of the same snapshot won. Its raw object has the same key when the

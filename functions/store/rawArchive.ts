@@ -3,10 +3,12 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'node:zlib';
 import type { Clients } from './clients.js';
 
 export interface RawObject {
@@ -75,4 +77,11 @@ async function listKeys(c: Clients, prefix: string): Promise<ObjectIdentifier[]>
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);
   return keys;
+}
+
+/** The records of an archived snapshot (the archive holds the upload's JSON envelope, gzip-compressed). */
+export async function readRawRecords<R>(c: Clients, key: string): Promise<R[]> {
+  const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  const bytes = Buffer.from(await object.Body!.transformToByteArray());
+  return (JSON.parse(gunzipSync(bytes).toString('utf8')) as { records: R[] }).records;
 }

@@ -26,6 +26,10 @@ export const table = {
     expiringByDate: { indexName: 'expiringByDate', partitionKey: 'GSI4PK', sortKey: 'GSI4SK' },
     /** Every install by the time of its last accepted upload (never: first). */
     installsByLastSeen: { indexName: 'installsByLastSeen', partitionKey: 'GSI5PK', sortKey: 'GSI5SK' },
+    /** Device identifiers (ARID, hardware id, serial number) held by more than one install. */
+    duplicateIdentifiers: { indexName: 'duplicateIdentifiers', partitionKey: 'GSI6PK', sortKey: 'GSI6SK' },
+    /** Each install's device count by device type and software version. */
+    versionsByInstall: { indexName: 'versionsByInstall', partitionKey: 'GSI7PK', sortKey: 'GSI7SK' },
   },
 } as const satisfies {
   partitionKey: string;

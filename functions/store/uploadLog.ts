@@ -42,6 +42,7 @@ export interface LatestItem {
   queryType: QueryType;
   collectedAt: string;
   uploadId: string;
+  rawKey: string;
   recordCount: number;
   summary: unknown;
 }
@@ -52,6 +53,7 @@ function toLatest(item: Record<string, unknown>): LatestItem {
     queryType: item.queryType as QueryType,
     collectedAt: item.collectedAt as string,
     uploadId: item.uploadId as string,
+    rawKey: item.rawKey as string,
     recordCount: item.recordCount as number,
     summary: JSON.parse(item.summaryJson as string),
   };
@@ -130,6 +132,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
     queryType,
     collectedAt,
     uploadId,
+    rawKey: upload.rawKey,
     recordCount: receipt.recordCount,
     summaryJson: JSON.stringify(upload.summary),
     ...(upload.expiries ? { expiriesJson: JSON.stringify(upload.expiries) } : {}),

@@ -1,27 +1,61 @@
-/** Writes per upload are a small constant, whatever the record count (DESIGN.md §6). */
+/**
+ * Writes per upload are a small constant, whatever the record count (DESIGN.md §6); the
+ * fleet index sync that follows a devices snapshot writes in proportion to what changed.
+ */
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
-import { createClients } from '../../functions/store/clients.js';
+import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
+import { createClients, type Clients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults } from '../support/faults.js';
 
 const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand', 'PutObjectCommand'];
+const writesOf = (calls: Record<string, number>) => Object.fromEntries(Object.entries(calls).filter(([name]) => WRITES.includes(name)));
+
+async function newInstall(c: Clients, name: string) {
+  return (await createInstall(c, { customerId: 'writes', name }, new Date())).install.installId;
+}
 
 async function writesFor(devices: number): Promise<Record<string, number>> {
   const c = createClients(storageConfig());
-  const { install } = await createInstall(c, { customerId: 'writes', name: `writes ${devices}` }, new Date());
+  const installId = await newInstall(c, `writes ${devices}`);
   const { calls } = injectFaults(c, []);
   const json = Buffer.from(JSON.stringify(sample('devices', { devices, collectedAt: minutesAgo(1) })));
-  const outcome = await acceptUpload(c, { installId: install.installId, queryType: 'devices', json, now: new Date() });
+  const outcome = await acceptUpload(c, { installId, queryType: 'devices', json, now: new Date() });
   expect(outcome.status).toBe(201);
   c.s3.destroy();
-  return Object.fromEntries(Object.entries(calls).filter(([name]) => WRITES.includes(name)));
+  return writesOf(calls);
 }
 
-it('costs the same writes for 10 and 10,000 devices: one S3 object and one transaction', async () => {
+it('costs the same writes for 10 and 100,000 devices: one S3 object and one transaction', async () => {
   const small = await writesFor(10);
-  const large = await writesFor(10_000);
+  const large = await writesFor(100_000);
   expect(small).toEqual({ PutObjectCommand: 1, TransactWriteItemsCommand: 1 });
   expect(large).toEqual(small);
+}, 120_000);
+
+it('syncs the duplicate-identifier index with writes proportional to the change', async () => {
+  const c = createClients(storageConfig());
+  const installId = await newInstall(c, 'sync writes');
+  const seed = `sync-${Date.now()}`;
+  const first = sample('devices', { devices: 200, seed, collectedAt: minutesAgo(60) });
+  await acceptUpload(c, { installId, queryType: 'devices', json: Buffer.from(JSON.stringify(first)), now: new Date() });
+  const initial = await syncFleetIndexes(c, installId);
+  const identifiers = first.records.reduce((n, d) => n + ['arid', 'hardwareId', 'serialNumber'].filter((k) => d[k] !== null).length, 0);
+  expect(initial.identifiersAdded).toBe(identifiers);
+
+  // The next day one device is replaced: two identifiers go, two come.
+  const next = { ...first, collectedAt: minutesAgo(30), records: [...first.records.slice(1), { ...first.records[0]!, deviceId: 'replacement', arid: '99999999', hardwareId: 'HW-REPLACEMENT', serialNumber: null }] };
+  await acceptUpload(c, { installId, queryType: 'devices', json: Buffer.from(JSON.stringify(next)), now: new Date() });
+  const { calls } = injectFaults(c, []);
+  const changed = await syncFleetIndexes(c, installId);
+  const removedCount = ['arid', 'hardwareId', 'serialNumber'].filter((k) => first.records[0]![k] !== null).length;
+  expect(changed).toEqual({ identifiersAdded: 2, identifiersRemoved: removedCount, versionsUpdated: true });
+  // One update per changed identifier, plus the install's fleet state.
+  expect(writesOf(calls)).toEqual({ UpdateItemCommand: 2 + removedCount, PutItemCommand: 1 });
+  // Nothing changed: nothing written.
+  const again = injectFaults(c, []);
+  expect(await syncFleetIndexes(c, installId)).toEqual({ identifiersAdded: 0, identifiersRemoved: 0, versionsUpdated: false });
+  expect(writesOf(again.calls)).toEqual({});
 });

@@ -1,0 +1,21 @@
+/**
+ * GET /v1/reports/versions?deviceType=&limit=&cursor= (staff): the fleet-wide spread of device
+ * software versions by device type, from each install's latest devices and device-versions.
+ */
+import { z } from 'zod';
+import { fleetVersions } from '../domain/fleetIndexes.js';
+import { httpHandler } from '../http/httpHandler.js';
+import { pageOf, pageOfSorted } from '../http/pagination.js';
+import { parseRequest } from '../http/parseRequest.js';
+import { jsonResponse } from '../http/response.js';
+import { allVersionHistograms } from '../store/fleetIndexes.js';
+
+const query = z.object({ deviceType: z.string().min(1).max(64).optional() });
+
+export const handler = httpHandler('getVersionsReport', async ({ event, clients }) => {
+  const { deviceType } = parseRequest(query, { deviceType: event.queryStringParameters?.deviceType });
+  const rows = fleetVersions(await allVersionHistograms(clients)).filter((row) => deviceType === undefined || row.deviceType === deviceType);
+  const ordered = rows.map((row, position) => ({ row, key: String(position).padStart(8, '0') }));
+  const page = pageOfSorted(ordered, pageOf(event), (entry) => entry.key);
+  return jsonResponse(200, { items: page.items.map((entry) => entry.row), nextCursor: page.nextCursor });
+});

@@ -1,0 +1,155 @@
+/**
+ * The fleet-wide indexes behind the duplicate-identifiers and versions reports
+ * (docs/reports.md): one HOLDERS item per device identifier with the set of installs holding
+ * it, flagged into a sparse index while that set has two or more members; and one FLEET item
+ * per install with its version histogram and the snapshots the indexes reflect.
+ */
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { VersionHistogram } from '../domain/fleetIndexes.js';
+import { DUPLICATES_PARTITION, duplicateIndexKeys, itemKeys, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
+import type { Clients } from './clients.js';
+import { decodeCursor, encodeCursor, isConditionFailure } from './dynamo.js';
+import { table } from './tableDefinition.js';
+
+export interface FleetState {
+  /** The raw snapshots the indexes reflect ('' for none). */
+  devicesRawKey: string;
+  versionsRawKey: string;
+  versions?: VersionHistogram;
+}
+
+export async function getFleetState(c: Clients, installId: string): Promise<FleetState> {
+  const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.fleetState(installId), ConsistentRead: true }));
+  return {
+    devicesRawKey: (Item?.devicesRawKey as string | undefined) ?? '',
+    versionsRawKey: (Item?.versionsRawKey as string | undefined) ?? '',
+    ...(Item?.versionsJson ? { versions: JSON.parse(Item.versionsJson as string) as VersionHistogram } : {}),
+  };
+}
+
+export async function putFleetState(c: Clients, installId: string, state: FleetState): Promise<void> {
+  await c.ddb.send(
+    new PutCommand({
+      TableName: c.config.tableName,
+      Item: {
+        ...itemKeys.fleetState(installId),
+        ...(state.versions ? versionIndexKeys(installId) : {}),
+        type: 'fleet',
+        installId,
+        devicesRawKey: state.devicesRawKey,
+        versionsRawKey: state.versionsRawKey,
+        ...(state.versions ? { versionsJson: JSON.stringify(state.versions) } : {}),
+      },
+    }),
+  );
+}
+
+/**
+ * Adds or removes an install from an identifier's holders: one atomic set update, and a
+ * second, conditional one only when the set crosses two members (the duplicate flag).
+ */
+export async function changeIdentifierHolder(c: Clients, identifier: string, installId: string, hold: boolean): Promise<void> {
+  const Key = itemKeys.identifierHolders(identifier);
+  const TableName = c.config.tableName;
+  const { Attributes } = await c.ddb.send(
+    new UpdateCommand({
+      TableName,
+      Key,
+      UpdateExpression: hold ? 'ADD installs :me' : 'DELETE installs :me',
+      ExpressionAttributeValues: { ':me': new Set([installId]) },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  const holders = (Attributes?.installs as Set<string> | undefined)?.size ?? 0;
+  const flagged = Attributes?.GSI6PK !== undefined;
+  try {
+    if (holders >= 2 && !flagged) {
+      const index = duplicateIndexKeys(identifier);
+      await c.ddb.send(
+        new UpdateCommand({
+          TableName,
+          Key,
+          UpdateExpression: 'SET GSI6PK = :pk, GSI6SK = :sk',
+          ConditionExpression: 'size(installs) >= :two',
+          ExpressionAttributeValues: { ':pk': index.GSI6PK, ':sk': index.GSI6SK, ':two': 2 },
+        }),
+      );
+    } else if (holders < 2 && flagged) {
+      await c.ddb.send(
+        new UpdateCommand({
+          TableName,
+          Key,
+          UpdateExpression: 'REMOVE GSI6PK, GSI6SK',
+          ConditionExpression: 'attribute_not_exists(installs) OR size(installs) < :two',
+          ExpressionAttributeValues: { ':two': 2 },
+        }),
+      );
+    }
+  } catch (error) {
+    // Another install changed the set meanwhile; its own update sets the flag right.
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+export interface DuplicateIdentifierRow {
+  identifier: string;
+  installIds: string[];
+}
+
+export async function duplicateIdentifiers(c: Clients, page: { limit: number; cursor?: string }): Promise<{ items: DuplicateIdentifierRow[]; nextCursor: string | null }> {
+  const index = table.indexes.duplicateIdentifiers;
+  const result = await c.ddb.send(
+    new QueryCommand({
+      TableName: c.config.tableName,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': DUPLICATES_PARTITION },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, ['PK', 'SK', index.partitionKey, index.sortKey]),
+    }),
+  );
+  return {
+    items: (result.Items ?? []).map((item) => ({ identifier: item.GSI6SK as string, installIds: [...(item.installs as Set<string>)].sort() })),
+    nextCursor: encodeCursor(result.LastEvaluatedKey),
+  };
+}
+
+export async function allVersionHistograms(c: Clients): Promise<VersionHistogram[]> {
+  const index = table.indexes.versionsByInstall;
+  const histograms: VersionHistogram[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.ddb.send(
+      new QueryCommand({
+        TableName: c.config.tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':pk': VERSIONS_PARTITION },
+        ProjectionExpression: 'versionsJson',
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) histograms.push(JSON.parse(item.versionsJson as string) as VersionHistogram);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return histograms;
+}
+
+/** customerId of each install, for report rows (one BatchGet per 100 installs). */
+export async function customersOf(c: Clients, installIds: readonly string[]): Promise<Map<string, string>> {
+  const customers = new Map<string, string>();
+  const unique = [...new Set(installIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys = unique.slice(i, i + 100).map((id) => itemKeys.install(id));
+    for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
+      const result = await c.ddb.send(
+        new BatchGetCommand({ RequestItems: { [c.config.tableName]: { Keys: keys, ProjectionExpression: 'installId, customerId' } } }),
+      );
+      for (const item of result.Responses?.[c.config.tableName] ?? []) customers.set(item.installId as string, item.customerId as string);
+      keys = (result.UnprocessedKeys?.[c.config.tableName]?.Keys ?? []) as typeof keys;
+    }
+  }
+  return customers;
+}
