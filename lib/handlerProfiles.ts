@@ -69,6 +69,18 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   postInstallKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/installs/{installId}/keys' },
   getInstall: { ...defaultProfile, description: 'GET /v1/installs/{installId}' },
   listInstallUploads: { ...defaultProfile, description: 'GET /v1/installs/{installId}/uploads' },
+  getCustomerLicenseState: {
+    ...defaultProfile,
+    timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    description: 'GET /v1/customers/{customerId}/license-state',
+  },
+  // Reports walk an index over all installs: read-only, more time.
+  getExpiringReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/expiring' },
+  getStaleReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/stale' },
+  getDuplicateIdentifiersReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/duplicate-identifiers' },
+  getVersionsReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/versions' },
+  // Serves the OpenAPI document built from the schemas: no data.
+  getOpenApi: { table: 'none', memorySize: 512, timeoutSeconds: 10, description: 'GET /v1/openapi.json' },
   postUploadSession: {
     table: 'readWrite',
     // Signs presigned PUTs: the URL carries the function's permission.
@@ -88,11 +100,20 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   processIncoming: {
     table: 'readWrite',
     raw: ['put', 'delete'],
-    incoming: ['get', 'delete'],
+    // list: without s3:ListBucket a HEAD of an object that is already gone answers 403, not 404.
+    incoming: ['get', 'delete', 'list'],
     // Up to 1 GiB per object (bundles, large query results), one object per invocation.
     memorySize: 3008,
     timeoutSeconds: 900,
     description: 'Processor of presigned uploads (S3 ObjectCreated -> SQS)',
+  },
+  syncFleetIndexes: {
+    table: 'readWrite',
+    // Reads the raw snapshots of devices and device-versions.
+    raw: ['get'],
+    memorySize: 1769,
+    timeoutSeconds: 300,
+    description: 'Fleet index sync (DynamoDB stream consumer)',
   },
 };
 

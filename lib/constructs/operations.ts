@@ -44,6 +44,8 @@ export interface OperationsProps {
   queue: IQueue;
   deadLetterQueue: IQueue;
   table: ITable;
+  /** Further failure destinations whose depth > 0 alarms. */
+  failureQueues?: { id: string; queue: IQueue; description: string }[];
 }
 
 export class Operations extends Construct {
@@ -92,6 +94,14 @@ export class Operations extends Construct {
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
       threshold: 1,
     });
+
+    for (const failure of props.failureQueues ?? []) {
+      this.alarm(failure.id, {
+        description: failure.description,
+        metric: failure.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 1,
+      });
+    }
 
     this.alarm('IncomingQueueStuck', {
       description: 'The oldest incoming upload has waited more than an hour for processing.',

@@ -4,7 +4,7 @@
  * receiving the S3 server access logs of all buckets.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -16,6 +16,8 @@ import { abortIncompleteMultipartAfter, secureBucketProps } from '../defaults/s3
 
 export interface StorageProps {
   config: StageConfig;
+  /** Enable the table's stream (keys only), for stream consumers such as the fleet index sync. */
+  stream?: boolean;
 }
 
 export class Storage extends Construct {
@@ -44,6 +46,7 @@ export class Storage extends Construct {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      ...(props.stream ? { stream: StreamViewType.KEYS_ONLY } : {}),
     });
     for (const index of tableIndexes) {
       this.table.addGlobalSecondaryIndex({

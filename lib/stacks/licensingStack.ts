@@ -3,12 +3,14 @@
  * ingest API and operations. Environment-agnostic (no account/region lookups), so it
  * synthesizes offline without credentials.
  */
+import { existsSync } from 'node:fs';
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { authorizerHandler, type Route } from '../../functions/routes.js';
 import type { StageConfig } from '../config.js';
 import type { DataResources } from '../constructs/grants.js';
 import { type EntryFor, HandlerFunction, type HandlerFunctionContext } from '../constructs/handlerFunction.js';
+import { FLEET_SYNC_HANDLER, FleetIndexSync } from '../constructs/fleetIndexSync.js';
 import { IngestApi } from '../constructs/ingestApi.js';
 import { Operations } from '../constructs/operations.js';
 import type { ServiceFunction } from '../constructs/serviceFunction.js';
@@ -31,6 +33,7 @@ export class LicensingStack extends Stack {
   readonly pipeline: UploadPipeline;
   readonly ingestApi: IngestApi;
   readonly processor: HandlerFunction | undefined;
+  readonly fleetIndexSync: FleetIndexSync | undefined;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: LicensingStackProps) {
@@ -42,7 +45,9 @@ export class LicensingStack extends Stack {
     Tags.of(this).add('stage', config.stage);
     Tags.of(this).add('managed-by', 'aws-cdk');
 
-    this.storage = new Storage(this, 'Storage', { config });
+    // Stream consumers arrive with their handler modules: each is wired once its module exists.
+    const hasFleetSync = existsSync(entryFor(FLEET_SYNC_HANDLER));
+    this.storage = new Storage(this, 'Storage', { config, stream: hasFleetSync });
     const removalPolicy = this.storage.removalPolicy;
 
     this.pipeline = new UploadPipeline(this, 'UploadPipeline', {
@@ -75,9 +80,12 @@ export class LicensingStack extends Stack {
       this.processor = undefined;
     }
 
+    this.fleetIndexSync = hasFleetSync ? new FleetIndexSync(this, 'FleetIndexSync', { table: this.storage.table, functionContext }) : undefined;
+
     const functions = new Map<string, ServiceFunction>(this.ingestApi.functions);
     functions.set(authorizerHandler, this.ingestApi.authorizerFunction);
     if (this.processor) functions.set(PROCESSOR_HANDLER, this.processor);
+    if (this.fleetIndexSync) functions.set(FLEET_SYNC_HANDLER, this.fleetIndexSync.handler);
 
     this.operations = new Operations(this, 'Operations', {
       config,
@@ -88,6 +96,9 @@ export class LicensingStack extends Stack {
       queue: this.pipeline.queue,
       deadLetterQueue: this.pipeline.deadLetterQueue,
       table: this.storage.table,
+      failureQueues: this.fleetIndexSync
+        ? [{ id: 'FleetSyncFailures', queue: this.fleetIndexSync.failureQueue, description: 'Fleet index sync gave up on stream records (see the sync function log).' }]
+        : [],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.ingestApi.api.url, description: 'Base URL of the API stage' });

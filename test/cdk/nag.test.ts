@@ -2,7 +2,11 @@
  * cdk-nag v3 AwsSolutions checks: zero unacknowledged findings, for a production-like stage
  * (WAF, CORS, customer-managed key, alarm e-mail, processor wired) and the dev stage of cdk.json.
  */
-import { synth, validationViolations, type Synthesized } from './support/synth.js';
+import { CfnQueue } from 'aws-cdk-lib/aws-sqs';
+import { removeSynthOutputs, synth, validationViolations, type Synthesized } from './support/synth.js';
+
+
+afterAll(removeSynthOutputs);
 
 describe('cdk-nag AwsSolutions', () => {
   const variants: [string, () => Synthesized][] = [
@@ -28,5 +32,12 @@ describe('cdk-nag AwsSolutions', () => {
     const result = run();
     const violations = validationViolations(result.outdir);
     expect(violations).toEqual([]);
+  });
+
+  test('canary: an unacknowledged finding fails the synthesis', () => {
+    // A raw queue without encryption, DLQ or TLS policy.
+    expect(() => synth({ nag: true, context: { stage: 'dev' }, mutate: (stack) => new CfnQueue(stack, 'InsecureCanary') })).toThrow(
+      /AwsSolutions-SQS3[\s\S]*InsecureCanary|InsecureCanary[\s\S]*AwsSolutions-SQS3/,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * Synthesizes the stack for the CDK tests, in process, with the context of cdk.json (feature
  * flags, stage blocks) so the tests see what `npx cdk synth` produces.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -29,6 +29,8 @@ export interface SynthOptions {
   nag?: boolean;
   /** Use test/cdk/fixtures/<name>.ts for these handlers (e.g. the processor, before its module exists). */
   fixtureHandlers?: string[];
+  /** Change the stack before synthesis (e.g. add a deliberately non-compliant resource). */
+  mutate?: (stack: LicensingStack) => void;
 }
 
 export interface Synthesized {
@@ -40,8 +42,16 @@ export interface Synthesized {
   outdir: string;
 }
 
+const outdirs: string[] = [];
+
+/** Removes the cloud assemblies this test file synthesized (call in afterAll). */
+export function removeSynthOutputs(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function synth(options: SynthOptions = {}): Synthesized {
   const outdir = mkdtempSync(path.join(tmpdir(), 'mpa-cdk-test-'));
+  outdirs.push(outdir);
   const context: Record<string, unknown> = {
     ...cdkJson.context,
     ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
@@ -56,6 +66,7 @@ export function synth(options: SynthOptions = {}): Synthesized {
   // An empty environment: MPA_* variables of whoever runs the tests must not leak in.
   const config = loadConfig(app, {});
   const stack = new LicensingStack(app, stackNameFor(config.stage), { config, entryFor });
+  options.mutate?.(stack);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const json = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8'));
