@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { rollUpCustomer } from '../domain/customerLicenseState.js';
 import { ProblemError } from '../domain/problems.js';
-import { isoDate } from '../domain/schemas/fields.js';
+import { licenseStateAsOf } from '../api/requestSchemas.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { parseRequest } from '../http/parseRequest.js';
 import { pathParameter } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { customerShares } from '../store/reports.js';
 
-const query = z.object({ asOf: isoDate.optional() });
+const query = z.object({ asOf: licenseStateAsOf });
 
 export const handler = httpHandler('getCustomerLicenseState', async ({ event, now, clients }) => {
   const customerId = pathParameter(event, 'customerId');

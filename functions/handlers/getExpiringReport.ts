@@ -2,17 +2,14 @@
 import { z } from 'zod';
 import { addDays } from '../domain/queries/licenseState.js';
 import { expiringInstalls } from '../domain/reports.js';
-import { isoDate } from '../domain/schemas/fields.js';
+import { expiringReportQuery } from '../api/requestSchemas.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf, pageOfSorted } from '../http/pagination.js';
 import { parseRequest } from '../http/parseRequest.js';
 import { jsonResponse } from '../http/response.js';
 import { expiryCandidates } from '../store/reports.js';
 
-const query = z.object({
-  withinDays: z.coerce.number().int().min(0).max(366).default(30),
-  asOf: isoDate.optional(),
-});
+const query = z.object(expiringReportQuery);
 
 export const handler = httpHandler('getExpiringReport', async ({ event, now, clients }) => {
   const params = event.queryStringParameters ?? {};

@@ -1,17 +1,14 @@
 /** GET /v1/reports/stale?days=2&asOf=&limit=&cursor= (staff): installs with no accepted upload lately. */
 import { z } from 'zod';
 import { staleCutoff } from '../domain/reports.js';
-import { isoDateTime } from '../domain/schemas/fields.js';
+import { staleReportQuery } from '../api/requestSchemas.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf } from '../http/pagination.js';
 import { parseRequest } from '../http/parseRequest.js';
 import { jsonResponse } from '../http/response.js';
 import { staleInstalls } from '../store/reports.js';
 
-const query = z.object({
-  days: z.coerce.number().min(0).max(3650).default(2),
-  asOf: isoDateTime.optional(),
-});
+const query = z.object(staleReportQuery);
 
 export const handler = httpHandler('getStaleReport', async ({ event, now, clients }) => {
   const params = event.queryStringParameters ?? {};

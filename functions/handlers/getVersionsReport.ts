@@ -3,6 +3,7 @@
  * software versions by device type, from each install's latest devices and device-versions.
  */
 import { z } from 'zod';
+import { versionsReportDeviceType } from '../api/requestSchemas.js';
 import { fleetVersions } from '../domain/fleetIndexes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf, pageOfSorted } from '../http/pagination.js';
@@ -10,7 +11,7 @@ import { parseRequest } from '../http/parseRequest.js';
 import { jsonResponse } from '../http/response.js';
 import { allVersionHistograms } from '../store/fleetIndexes.js';
 
-const query = z.object({ deviceType: z.string().min(1).max(64).optional() });
+const query = z.object({ deviceType: versionsReportDeviceType });
 
 export const handler = httpHandler('getVersionsReport', async ({ event, clients }) => {
   const { deviceType } = parseRequest(query, { deviceType: event.queryStringParameters?.deviceType });

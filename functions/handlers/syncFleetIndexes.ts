@@ -3,13 +3,15 @@
  * changes, sync its fleet indexes. Partial batch failures let Lambda retry from the first
  * install that failed; records of one install arrive in order (same partition key).
  */
+import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger, observability } from '../observability/index.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
 import { clients } from '../store/clients.js';
 
 const FLEET_LATEST = /^LATEST#(devices|device-versions)$/;
 
-export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+export async function syncChangedInstalls(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const done = new Set<string>();
   for (const record of event.Records) {
     const keys = record.dynamodb?.Keys;
@@ -21,9 +23,13 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       await syncFleetIndexes(clients(), installId);
       done.add(installId);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'fleet index sync failed', installId, error: (error as Error).message }));
+      logger.error('fleet index sync failed', { installId, error: (error as Error).message });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
     }
   }
   return { batchItemFailures: [] };
 }
+
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0) })
+  .use(observability({ correlationIdPath: false }))
+  .handler(syncChangedInstalls);

@@ -7,6 +7,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { isProblemError, makeProblem, ProblemError } from '../domain/problems.js';
 import { type HandlerName, type Role, routes } from '../routes.js';
 import { type Clients, clients } from '../store/clients.js';
+import { logger, observability } from '../observability/index.js';
+import { corsHeaders } from './cors.js';
 import { type Caller, callerOf } from './request.js';
 import { problemResponse } from './response.js';
 
@@ -29,7 +31,7 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
         request.response = problemResponse(error.problem, error.headers);
         return;
       }
-      console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', error: { name: (error as Error)?.name, message: (error as Error)?.message, stack: (error as Error)?.stack } }));
+      logger.error('unhandled error', error as Error);
       request.response = problemResponse(makeProblem('internal', 'The service failed to handle the request; it is safe to retry.'));
     },
   };
@@ -52,6 +54,8 @@ export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Pro
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>({
     timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0),
   })
+    .use(observability())
+    .use(corsHeaders())
     .use(problemResponses())
     .handler(async (event) => {
       const caller = roles.length === 0 ? ({ role: 'staff' } as Caller) : requireCaller(callerOf(event), roles);

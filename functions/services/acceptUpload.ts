@@ -8,7 +8,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { jsonMayContainAt } from '../domain/pii.js';
-import { ProblemError } from '../domain/problems.js';
+import { isProblemError, ProblemError } from '../domain/problems.js';
+import { recordUploadMetric } from '../observability/index.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
@@ -38,7 +39,20 @@ export interface UploadOutcome {
   status: 201 | 200;
 }
 
+/** Accepts one upload and records its outcome as a metric (by query type, outcome and problem code). */
 export async function acceptUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
+  const bytes = (input.gzipped ?? input.json).length;
+  try {
+    const outcome = await storeUpload(c, input);
+    recordUploadMetric(outcome.status === 201 ? 'accepted' : 'duplicate', input.queryType, undefined, outcome.receipt.recordCount, bytes);
+    return outcome;
+  } catch (error) {
+    recordUploadMetric('rejected', input.queryType, isProblemError(error) ? error.code : 'internal', undefined, bytes);
+    throw error;
+  }
+}
+
+async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
   const install = await requireInstall(c, installId);

@@ -5,10 +5,14 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { fleetIndexesIdle, startFleetIndexRunner, stopFleetIndexRunner } from '../../functions/local/fleetIndexRunner.js';
 import { localApi } from '../../functions/local/localApi.js';
+
+export { fleetIndexesIdle };
 import type { QueryType } from '../../functions/domain/queries/index.js';
 import { clients, resetClients } from '../../functions/store/clients.js';
 import { sampleUpload, type SampleOptions } from '../../functions/samples/sampleUploads.js';
+import { checkResponseAgainstOpenApi } from './openApiCheck.js';
 
 export const staffKey = () => process.env.STAFF_API_KEY!;
 
@@ -20,6 +24,7 @@ export interface TestApi {
 
 export async function startTestApi(): Promise<TestApi> {
   resetClients();
+  startFleetIndexRunner();
   const server = createServer(localApi());
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -28,6 +33,8 @@ export async function startTestApi(): Promise<TestApi> {
     url: `http://127.0.0.1:${port}`,
     server,
     close: async () => {
+      await fleetIndexesIdle();
+      stopFleetIndexRunner();
       server.closeAllConnections();
       server.close();
       resetClients();
@@ -67,6 +74,8 @@ export async function call<T = any>(api: TestApi, method: string, path: string, 
   } catch {
     parsed = undefined;
   }
+  // Every answer must be one the OpenAPI document describes; a mismatch fails the calling test.
+  checkResponseAgainstOpenApi(method, path, response.status, response.headers.get('content-type'), parsed);
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 

@@ -1,0 +1,148 @@
+/**
+ * The OpenAPI 3.1 document of this API, generated from the route table (functions/routes.ts),
+ * the route docs and the zod schemas; never written by hand. `npm run openapi` writes it to
+ * docs/openapi.json, and GET /v1/openapi.json serves it.
+ */
+import { type ProblemCode, problemCodes, problemStatus } from '../domain/problems.js';
+import { type Role, type Route, routes } from '../routes.js';
+import { componentSchemas, type JsonSchema, refOf, schemaOf } from './components.js';
+import { type ParameterDoc, type RouteDoc, routeDocs } from './routeDocs.js';
+
+const problemRef = '#/components/schemas/Problem';
+const everyRole: Record<Role, true> = { install: true, staff: true };
+
+/** The parts of OpenAPI 3.1 this document uses. */
+type Json = Record<string, unknown>;
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  security: Record<string, string[]>[];
+  paths: Record<string, Record<string, Json>>;
+  components: { securitySchemes: Record<string, Json>; schemas: Record<string, JsonSchema> };
+}
+
+const info: OpenApiDocument['info'] = {
+  title: 'MPA Licensing Upload Service',
+  version: '1',
+  description: [
+    'The Mitel-side backend of MPA licensing: MPA installs upload the results of twelve licensing queries, Mitel licensing staff query what was collected.',
+    'Authentication: `Authorization: Bearer <api key>`; each operation names the roles it admits in `x-roles`.',
+    'Errors are RFC 9457 problems (`application/problem+json`) whose `code` says what went wrong; each operation lists the codes it may answer with.',
+    'Lists take `limit` (1-1000, default 100) and an opaque `cursor`, and answer `{ items, nextCursor }`.',
+    'Operations marked `x-provisional` go beyond the v1 contract and may still change.',
+  ].join('\n\n'),
+};
+
+function parameters(location: 'path' | 'query' | 'header', docs: Record<string, ParameterDoc> = {}): Json[] {
+  return Object.entries(docs).map(([name, doc]) => ({
+    name,
+    in: location,
+    required: location === 'path' || !doc.schema.safeParse(undefined).success,
+    description: doc.description,
+    schema: schemaOf(doc.schema),
+  }));
+}
+
+function checkPathParameters(route: Route, doc: RouteDoc): void {
+  const inTemplate = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+  const documented = Object.keys(doc.path ?? {}).sort();
+  if (inTemplate.join() !== documented.join()) {
+    throw new Error(`${route.handler}: path ${route.path} has parameters [${inTemplate}], its docs [${documented}] (functions/api/routeDocs.ts)`);
+  }
+}
+
+/** The route's own problem codes and those every route of its kind can answer with, in contract order. */
+function problemCodesOf(route: Route, doc: RouteDoc): ProblemCode[] {
+  const codes = new Set<ProblemCode>([...doc.problems, 'throttled', 'internal']);
+  if (route.roles.length > 0) codes.add('unauthorized');
+  if (route.roles.length > 0 && (Object.keys(everyRole) as Role[]).some((role) => !route.roles.includes(role))) codes.add('forbidden');
+  // API Gateway refuses bodies over its limit before any handler runs.
+  if (doc.body) codes.add('payload_too_large');
+  return problemCodes.filter((code) => codes.has(code));
+}
+
+function problemResponses(codes: readonly ProblemCode[]): Record<string, Json> {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) byStatus.set(problemStatus(code), [...(byStatus.get(problemStatus(code)) ?? []), code]);
+  const responses: Record<string, Json> = {};
+  for (const [status, ofStatus] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[status] = {
+      description: `A problem: ${ofStatus.map((c) => `\`${c}\``).join(', ')}.`,
+      content: {
+        'application/problem+json': {
+          schema: { $ref: problemRef, type: 'object', properties: { status: { const: status }, code: { enum: ofStatus } } },
+        },
+      },
+    };
+  }
+  return responses;
+}
+
+function successResponses(route: Route, doc: RouteDoc): Record<string, Json> {
+  const responses: Record<string, Json> = {};
+  for (const [status, response] of Object.entries(doc.responses)) {
+    responses[status] = {
+      description: response.description,
+      ...(response.location ? { headers: { Location: { description: response.location, schema: { type: 'string' } } } } : {}),
+      content: { 'application/json': { schema: refOf(response.schema, `${route.handler} ${status}`) } },
+    };
+  }
+  return responses;
+}
+
+function requestBody(route: Route, body: NonNullable<RouteDoc['body']>): Json {
+  return {
+    required: true,
+    description: body.description,
+    content: { [body.contentType]: body.schema ? { schema: refOf(body.schema, `${route.handler} request`) } : {} },
+  };
+}
+
+function operationOf(route: Route): Json {
+  const doc = routeDocs[route.handler as keyof typeof routeDocs]!;
+  checkPathParameters(route, doc);
+  const allParameters = [...parameters('path', doc.path), ...parameters('query', doc.query), ...parameters('header', doc.headers)];
+  const roles = route.roles.length > 0 ? `Roles: ${route.roles.join(', ')}.` : 'No authentication.';
+  return {
+    operationId: route.handler,
+    summary: route.summary,
+    description: `${doc.description}\n\n${roles}${doc.provisional ? ' Provisional: beyond the v1 contract, may still change.' : ''}`,
+    ...(route.roles.length === 0 ? { security: [] } : {}),
+    ...(allParameters.length > 0 ? { parameters: allParameters } : {}),
+    ...(doc.body ? { requestBody: requestBody(route, doc.body) } : {}),
+    responses: { ...successResponses(route, doc), ...problemResponses(problemCodesOf(route, doc)) },
+    'x-roles': route.roles,
+    ...(doc.provisional ? { 'x-provisional': true } : {}),
+  };
+}
+
+export function openApiDocument(): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes as readonly Route[]) {
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operationOf(route);
+  }
+  return {
+    openapi: '3.1.1',
+    info,
+    security: [{ apiKey: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key issued by the service: `mpai_…` for an install, `mpas_…` for staff.',
+        },
+      },
+      schemas: componentSchemas(),
+    },
+  };
+}
+
+/** Where the document is checked in, from the repository root. */
+export const CHECKED_IN_PATH = 'docs/openapi.json';
+
+/** The document as checked in. */
+export function openApiJson(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}

@@ -1,0 +1,187 @@
+/**
+ * Every response body of the HTTP API (DESIGN.md §3) as a zod schema, and its TypeScript
+ * type. Objects are strict: an answer with a field the contract does not list fails the
+ * OpenAPI check of the HTTP tests. Bodies of routes beyond the contract (the duplicate
+ * identifiers and versions reports) are provisional.
+ */
+import { z } from 'zod';
+import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import { MAX_PROBLEM_ISSUES, problemCodes, type Problem } from '../domain/problems.js';
+import { queryTypes, type QueryType } from '../domain/queries/index.js';
+import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
+import type { FleetVersion } from '../domain/fleetIndexes.js';
+import type { Receipt } from '../domain/receipts.js';
+import type { ExpiringItem } from '../domain/reports.js';
+import type { BundleOutcome } from '../services/bundles.js';
+import type { UploadSession } from '../services/uploadSessions.js';
+import type { StaleInstall } from '../store/reports.js';
+import { count, isoDate, isoDateTime, text } from '../domain/schemas/fields.js';
+import { apiKey, installId, queryTypeName, sha256, uploadId } from './identifiers.js';
+import { licenseStateSummary, summarySchemas } from './summarySchemas.js';
+
+const installName = createInstallRequest.shape.name;
+
+export const problemBody = z
+  .strictObject({
+    type: z.url(),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string(),
+    code: z.enum(problemCodes),
+    errors: z
+      .array(z.strictObject({ path: z.string().meta({ description: 'A JSON path such as `records[41].unlicensedOn`; the root is "".' }), message: z.string() }))
+      .max(MAX_PROBLEM_ISSUES)
+      .optional(),
+  })
+  .meta({ description: 'An RFC 9457 problem, served as application/problem+json.' });
+
+export const receiptBody = z.strictObject({
+  uploadId,
+  installId,
+  queryType: queryTypeName,
+  collectedAt: isoDateTime.meta({ description: 'The snapshot\'s collectedAt as a UTC instant with milliseconds.' }),
+  recordCount: count,
+  sha256: sha256.meta({ description: 'Of the JSON body as sent, after removing any Content-Encoding.' }),
+  duplicate: z.boolean().meta({ description: 'True when this exact snapshot had already been accepted (then the status is 200).' }),
+});
+
+/** `{ items, nextCursor }` of the list routes: nextCursor is null on the last page. */
+function pageOf<S extends z.ZodType>(item: S) {
+  return z.strictObject({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  });
+}
+
+export const bundleResultBody = z.strictObject({
+  bundleId: text(128),
+  installId,
+  results: z.array(
+    z.strictObject({
+      queryType: queryTypeName,
+      status: z.enum(['accepted', 'duplicate', 'rejected']),
+      receipt: receiptBody.optional(),
+      problem: problemBody.optional(),
+    }),
+  ),
+});
+
+export const uploadStatusBody = z.strictObject({
+  uploadId,
+  status: z.enum(['pending', 'accepted', 'rejected']),
+  kind: z.enum(['query', 'bundle']).optional().meta({ description: 'For an upload through an upload session: what it uploads.' }),
+  receipt: receiptBody.optional(),
+  problem: problemBody.optional(),
+  bundle: bundleResultBody.optional().meta({ description: 'For a processed bundle session: the answer POST /v1/bundles would have given.' }),
+});
+
+const latestFields = { collectedAt: isoDateTime, uploadId, recordCount: count };
+type LatestShape = {
+  [Q in QueryType]: z.ZodOptional<z.ZodObject<typeof latestFields & { summary: (typeof summarySchemas)[Q] }, z.core.$strict>>;
+};
+const latestShape = Object.fromEntries(
+  queryTypes.map((q) => [q, z.strictObject({ ...latestFields, summary: summarySchemas[q] }).optional()]),
+) as unknown as LatestShape;
+
+export const installBody = z.strictObject({
+  installId,
+  customerId,
+  name: installName,
+  createdAt: isoDateTime,
+  lastSeenAt: isoDateTime.nullable().meta({ description: 'The last accepted upload; null before the first.' }),
+  usageCollection: usageCollectionRequest,
+  queries: z
+    .strictObject(latestShape)
+    .meta({ description: 'The latest snapshot of each query type the install has uploaded, with its summary.' }),
+});
+
+export const receiptPage = pageOf(receiptBody);
+
+export const createdInstallBody = z.strictObject({ installId, customerId, name: installName, apiKey });
+
+export const rotatedKeyBody = z.strictObject({ apiKey });
+
+export const healthBody = z.strictObject({ status: z.literal('ok') });
+
+export const uploadSessionBody = z.strictObject({
+  uploadId,
+  url: z.url().meta({ description: 'A presigned URL to PUT the body to.' }),
+  method: z.literal('PUT'),
+  headers: z.record(z.string(), z.string()).meta({ description: 'Headers the PUT must carry exactly.' }),
+  expiresAt: isoDateTime,
+});
+
+export const customerLicenseStateBody = z.strictObject({
+  customerId,
+  installs: count.meta({ description: "The customer's registered installs." }),
+  devices: licenseStateSummary,
+  containers: licenseStateSummary,
+  licensingCounts: z.record(z.string(), count).meta({ description: 'The sum of count by item over the installs.' }),
+  users: z.strictObject({ users: count, activeUsers: count, reportRecipients: count }).meta({ description: 'Sums over the installs.' }),
+});
+
+export const expiringReportPage = pageOf(
+  z.strictObject({
+    installId,
+    customerId,
+    devices: count.meta({ description: 'Licensed devices whose unlicensedOn falls within the window.' }),
+    containers: count.meta({ description: 'Licensed containers whose unlicensedOn falls within the window.' }),
+    firstUnlicensedOn: isoDate,
+  }),
+);
+
+export const staleReportPage = pageOf(z.strictObject({ installId, customerId, name: installName, lastSeenAt: isoDateTime.nullable() }));
+
+/** Provisional: beyond the contract. */
+export const duplicateIdentifiersReportPage = pageOf(
+  z.strictObject({
+    kind: z.enum(['arid', 'hardwareId', 'serialNumber']),
+    value: z.string(),
+    installs: z.array(z.strictObject({ installId, customerId: customerId.nullable().meta({ description: 'Null when the install is no longer registered.' }) })),
+  }),
+);
+
+/** Provisional: beyond the contract. */
+export const versionsReportPage = pageOf(
+  z.strictObject({
+    deviceType: z.string(),
+    softwareVersion: z.string(),
+    devices: count,
+    installs: count.meta({ description: 'Installs reporting this version for this device type.' }),
+  }),
+);
+
+/** This API's own description; checked by an OpenAPI validator in the tests, not here. */
+export const openApiBody = z.looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({}), paths: z.looseObject({}) });
+
+export type ProblemBody = z.output<typeof problemBody>;
+export type ReceiptBody = z.output<typeof receiptBody>;
+export type UploadStatusBody = z.output<typeof uploadStatusBody>;
+export type InstallBody = z.output<typeof installBody>;
+export type ReceiptPage = z.output<typeof receiptPage>;
+export type CreatedInstallBody = z.output<typeof createdInstallBody>;
+export type RotatedKeyBody = z.output<typeof rotatedKeyBody>;
+export type UsageCollectionBody = z.output<typeof usageCollectionRequest>;
+export type HealthBody = z.output<typeof healthBody>;
+export type UploadSessionBody = z.output<typeof uploadSessionBody>;
+export type BundleResultBody = z.output<typeof bundleResultBody>;
+export type CustomerLicenseStateBody = z.output<typeof customerLicenseStateBody>;
+export type ExpiringReportPage = z.output<typeof expiringReportPage>;
+export type StaleReportPage = z.output<typeof staleReportPage>;
+export type DuplicateIdentifiersReportPage = z.output<typeof duplicateIdentifiersReportPage>;
+export type VersionsReportPage = z.output<typeof versionsReportPage>;
+
+/**
+ * The types the service builds its answers from must fit their documented bodies (a compile-time
+ * check; a field the body does not list is caught at run time, by the HTTP tests' OpenAPI check).
+ */
+export const domainTypesFitBodies = {
+  receipt: (r: Receipt): ReceiptBody => r,
+  problem: (p: Problem): ProblemBody => p,
+  uploadSession: (s: UploadSession): UploadSessionBody => s,
+  bundle: (b: BundleOutcome): BundleResultBody => b,
+  customer: (c: CustomerLicenseState): CustomerLicenseStateBody => c,
+  expiring: (i: ExpiringItem): ExpiringReportPage['items'][number] => i,
+  stale: (i: StaleInstall): StaleReportPage['items'][number] => i,
+  version: (v: FleetVersion): VersionsReportPage['items'][number] => v,
+};

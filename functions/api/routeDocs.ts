@@ -1,0 +1,185 @@
+/**
+ * What the OpenAPI document says about each route beyond the route table: parameters,
+ * request body, success responses and the problem codes it may answer with. Problems every
+ * route shares (internal, throttled, and unauthorized/forbidden/payload_too_large where they
+ * apply) are added by openApiDocument.ts. A handler in the route table without docs here
+ * fails the type check; docs for a handler not (yet) in the table are allowed and unused.
+ */
+import { z } from 'zod';
+import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import type { ProblemCode } from '../domain/problems.js';
+import { optionalQueryTypes } from '../domain/queries/index.js';
+import type { HandlerName } from '../routes.js';
+import { uploadSessionRequest } from '../sessions/request.js';
+import { installId, queryTypeName, uploadId } from './identifiers.js';
+import {
+  anyUploadBody,
+  expiringReportQuery,
+  licenseStateAsOf,
+  pageParameters,
+  staleReportQuery,
+  versionsReportDeviceType,
+} from './requestSchemas.js';
+import * as bodies from './responseSchemas.js';
+
+export interface ParameterDoc {
+  schema: z.ZodType;
+  description: string;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema: z.ZodType;
+  /** Describes the Location header, when the answer carries one. */
+  location?: string;
+}
+
+export interface RouteDoc {
+  description: string;
+  /** Beyond DESIGN.md: the shape may still change. */
+  provisional?: boolean;
+  path?: Record<string, ParameterDoc>;
+  query?: Record<string, ParameterDoc>;
+  headers?: Record<string, ParameterDoc>;
+  body?: { contentType: 'application/json' | 'application/zip'; schema?: z.ZodType; description: string };
+  /** Success answers by status. */
+  responses: Record<number, ResponseDoc>;
+  /** The problem codes particular to this route. */
+  problems: readonly ProblemCode[];
+}
+
+const installIdParameter = { installId: { schema: installId, description: 'The install, as issued by POST /v1/installs.' } };
+
+const page = {
+  limit: { schema: pageParameters.limit, description: 'Items per page, 1-1000.' },
+  cursor: { schema: pageParameters.cursor, description: 'The nextCursor of the previous page (opaque).' },
+};
+
+const sharedUploadPath = 'This path position is shared by POST (a query type) and GET (an upload id); upload ids are UUIDs, so the two never collide.';
+
+const jsonBodyProblems = ['unsupported_media_type', 'invalid_json', 'validation_failed'] as const;
+
+/** A list route: its own query parameters and then `limit` and `cursor`, answering one page. */
+function listDoc(description: string, answer: ResponseDoc, query: Record<string, ParameterDoc> = {}, more: Partial<RouteDoc> = {}): RouteDoc {
+  return { description, query: { ...query, ...page }, responses: { 200: answer }, problems: ['validation_failed'], ...more };
+}
+
+export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string, RouteDoc>> = {
+  health: {
+    description: 'Answers while the service runs.',
+    responses: { 200: { description: 'The service is up.', schema: bodies.healthBody } },
+    problems: [],
+  },
+  postUpload: {
+    description:
+      'One query result (DESIGN.md §2): the envelope with the records of the query type in the path. ' +
+      'Send `Content-Type: application/json`, optionally `Content-Encoding: gzip`; at most 6 MiB as sent and 100 MiB inflated ' +
+      '(larger bodies go through POST /v1/upload-sessions). ' +
+      `The optional query types (${optionalQueryTypes.join(', ')}) are refused while the install's usage data collection is disabled. ` +
+      'A snapshot is identified by (install, queryType, collectedAt): the same bytes again answer 200 with the original receipt, ' +
+      'different content for an existing snapshot 409.',
+    path: { queryTypeOrUploadId: { schema: queryTypeName, description: `The query type of the upload. ${sharedUploadPath}` } },
+    headers: {
+      'Content-Encoding': { schema: z.enum(['gzip', 'identity']).optional(), description: '`gzip` when the JSON is sent compressed.' },
+    },
+    body: { contentType: 'application/json', schema: anyUploadBody, description: 'The upload envelope; its records are those of the query type in the path.' },
+    responses: {
+      201: { description: 'Accepted: the receipt.', schema: bodies.receiptBody, location: 'GET /v1/uploads/{uploadId} of this upload.' },
+      200: { description: 'This exact snapshot was already accepted: the original receipt, with `duplicate: true`.', schema: bodies.receiptBody },
+    },
+    problems: [...jsonBodyProblems, 'unknown_query_type', 'payload_too_large', 'usage_collection_disabled', 'pii_detected', 'conflict', 'not_found'],
+  },
+  getUpload: {
+    description: "The status of an upload: an install sees only its own (another install's upload is 404), staff see any.",
+    path: { queryTypeOrUploadId: { schema: uploadId, description: `The upload id. ${sharedUploadPath}` } },
+    responses: { 200: { description: 'The upload, with its receipt once accepted or its problem once rejected.', schema: bodies.uploadStatusBody } },
+    problems: ['not_found'],
+  },
+  putUsageCollection: {
+    description: "The MPA admin's opt-in or opt-out of usage data collection (DESIGN.md §4). Opting out deletes what was stored of the install's optional query types.",
+    body: { contentType: 'application/json', schema: usageCollectionRequest, description: 'Whether usage data is collected.' },
+    responses: { 200: { description: 'The setting now in force.', schema: usageCollectionRequest } },
+    problems: [...jsonBodyProblems, 'not_found'],
+  },
+  postInstall: {
+    description: 'Registers an install of a customer and issues its API key, which is shown only in this answer.',
+    body: { contentType: 'application/json', schema: createInstallRequest, description: 'The customer and a name for the install.' },
+    responses: { 201: { description: 'The install and its key.', schema: bodies.createdInstallBody, location: 'GET /v1/installs/{installId} of the new install.' } },
+    problems: jsonBodyProblems,
+  },
+  postInstallKey: {
+    description: "Issues a new API key for the install; the previous key stops working at once.",
+    path: installIdParameter,
+    responses: { 201: { description: 'The new key, shown only in this answer.', schema: bodies.rotatedKeyBody } },
+    problems: ['not_found', 'conflict'],
+  },
+  getInstall: {
+    description: 'The install, its usage collection setting and the latest snapshot of each query type with its summary.',
+    path: installIdParameter,
+    responses: { 200: { description: 'The install.', schema: bodies.installBody } },
+    problems: ['not_found'],
+  },
+  listInstallUploads: listDoc(
+    "The install's accepted uploads as receipts, newest first.",
+    { description: 'A page of receipts.', schema: bodies.receiptPage },
+    { queryType: { schema: queryTypeName.optional(), description: 'Only uploads of this query type.' } },
+    { path: installIdParameter, problems: ['validation_failed', 'not_found', 'unknown_query_type'] },
+  ),
+  getOpenApi: {
+    description: 'This document.',
+    responses: { 200: { description: 'The OpenAPI 3.1 document of this API.', schema: bodies.openApiBody } },
+    problems: [],
+  },
+  postUploadSession: {
+    description:
+      'A presigned PUT for a body too large to POST (at most 1 GiB): a query result, or an offline bundle. ' +
+      'The body PUT to the URL is processed as POST /v1/uploads/{queryType} or POST /v1/bundles would process it; ' +
+      'follow its outcome with GET /v1/uploads/{uploadId}.',
+    body: { contentType: 'application/json', schema: uploadSessionRequest, description: 'What will be uploaded, and its size in bytes as it will be sent.' },
+    responses: { 201: { description: 'Where and how to PUT the body.', schema: bodies.uploadSessionBody, location: 'GET /v1/uploads/{uploadId} of the upload to come.' } },
+    problems: [...jsonBodyProblems, 'unknown_query_type', 'usage_collection_disabled', 'payload_too_large', 'not_found'],
+  },
+  postBundle: {
+    description:
+      'An offline bundle (DESIGN.md §5): a zip of `manifest.json` (see the BundleManifest schema) and one `.json` or `.csv` file per query type. ' +
+      "Each file is validated and stored as a direct upload would be and gets its own result. An install may send only its own bundles; staff may send any registered install's.",
+    body: { contentType: 'application/zip', description: 'The bundle: at most 64 entries, 1 GiB inflated, a compression ratio of at most 200:1.' },
+    responses: { 201: { description: 'The result of each query file.', schema: bodies.bundleResultBody } },
+    problems: ['unsupported_media_type', 'payload_too_large', 'invalid_bundle', 'forbidden'],
+  },
+  getCustomerLicenseState: {
+    description: "The roll-up over the customer's installs of their latest license-state, licensing-count and user-count snapshots.",
+    path: { customerId: { schema: customerId, description: 'The customer, as given when its installs were registered.' } },
+    query: { asOf: { schema: licenseStateAsOf, description: 'The date nextUnlicensedOn and expiringWithin30Days are counted from (default: today).' } },
+    responses: { 200: { description: "The customer's license state.", schema: bodies.customerLicenseStateBody } },
+    problems: ['validation_failed', 'not_found'],
+  },
+  getExpiringReport: listDoc(
+    'Installs with licensed devices or containers whose unlicensedOn falls within `withinDays` of `asOf`, soonest first.',
+    { description: 'A page of installs.', schema: bodies.expiringReportPage },
+    {
+      withinDays: { schema: expiringReportQuery.withinDays, description: 'The window in days after asOf.' },
+      asOf: { schema: expiringReportQuery.asOf, description: 'The first day of the window (default: today).' },
+    },
+  ),
+  getStaleReport: listDoc(
+    'Installs with no accepted upload in the `days` before `asOf`, or none ever.',
+    { description: 'A page of installs.', schema: bodies.staleReportPage },
+    {
+      days: { schema: staleReportQuery.days, description: 'How many days without an accepted upload make an install stale.' },
+      asOf: { schema: staleReportQuery.asOf, description: 'The instant counted back from (default: now).' },
+    },
+  ),
+  getDuplicateIdentifiersReport: listDoc(
+    'ARIDs, hardware ids and serial numbers that appear in the latest devices snapshot of more than one install, with the installs involved.',
+    { description: 'A page of duplicated identifiers.', schema: bodies.duplicateIdentifiersReportPage },
+    {},
+    { provisional: true },
+  ),
+  getVersionsReport: listDoc(
+    'The fleet-wide spread of device software versions by device type, from the latest device-versions and devices snapshots.',
+    { description: 'A page of (deviceType, softwareVersion) counts.', schema: bodies.versionsReportPage },
+    { deviceType: { schema: versionsReportDeviceType, description: 'Only this device type.' } },
+    { provisional: true },
+  ),
+};
