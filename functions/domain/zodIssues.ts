@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { joinPath } from './pii.js';
 import type { ProblemIssue } from './problems.js';
-import { PII_PARAM } from './schemas/fields.js';
+import { OPAQUE_TOKEN_MESSAGE } from './schemas/fields.js';
 
 export interface ZodProblemIssue extends ProblemIssue {
   /** The issue comes from an anonymized-identifier field: report it as pii_detected. */
@@ -15,7 +15,7 @@ export function* problemIssuesOf(error: z.ZodError, prefix = ''): Generator<ZodP
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) yield { path: joinPath(path, key), message: 'is not a known field', pii: false };
     } else {
-      const pii = issue.code === 'custom' && (issue.params as typeof PII_PARAM | undefined)?.pii === true;
+      const pii = issue.code === 'invalid_format' && issue.message === OPAQUE_TOKEN_MESSAGE;
       yield { path, message: issue.message, pii };
     }
   }

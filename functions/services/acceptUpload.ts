@@ -6,7 +6,7 @@
  * snapshot early → archive the raw bytes in S3 → commit the log, snapshot and summary in
  * one DynamoDB transaction. The receipt exists only once both are durable.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { jsonMayContainAt } from '../domain/pii.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
@@ -58,8 +58,14 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const install = await requireInstall(c, installId);
   if (spec.optional && !install.usageCollectionEnabled) throw usageCollectionDisabled(queryType);
 
+  // Hashing and compressing run on the thread pool while this thread parses and validates.
+  const hashing = sha256Hex(input.json);
+  const archiving = input.gzipped ? Promise.resolve(input.gzipped) : gzipForArchive(input.json);
+  // Settled here so that a validation failure leaves no unhandled rejection behind.
+  hashing.catch(() => undefined);
+  archiving.catch(() => undefined);
   const validated = validateUpload(queryType, parseJson(jsonText(input.json)), { now, mayContainEmail: jsonMayContainAt(input.json) });
-  const sha256 = createHash('sha256').update(input.json).digest('hex');
+  const sha256 = await hashing;
   const { collectedAt } = validated;
 
   const existing = await getSnapshot(c, installId, queryType, collectedAt);
@@ -77,7 +83,7 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const rawKey = rawObjectKey(queryType, installId, collectedAt, sha256);
   await putRawObject(c, {
     key: rawKey,
-    gzipBody: input.gzipped ?? (await gzipForArchive(input.json)),
+    gzipBody: await archiving,
     metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, sha256, 'upload-id': receipt.uploadId },
   });
 
@@ -119,4 +125,9 @@ function answerExisting(existing: SnapshotItem, upload: { installId: string; que
 
 function usageCollectionDisabled(queryType: QueryType): ProblemError {
   return new ProblemError('usage_collection_disabled', `Usage data collection is disabled for this install, so ${queryType} is not accepted.`);
+}
+
+/** SHA-256 in hex, computed by WebCrypto off the main thread. */
+async function sha256Hex(bytes: Buffer): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }

@@ -1,20 +1,22 @@
 import { z } from 'zod';
 import { count, deviceType, range } from '../schemas/fields.js';
-import { defineQuery } from './types.js';
+import { defineQuery, type RecordIssue } from './types.js';
 
-export const callQualityRecord = z
-  .strictObject({
-    deviceType,
-    streams: count,
-    poorStreams: count,
-    avgMos: range(1, 5),
-    avgRFactor: range(0, 100),
-    avgJitterMs: z.number().min(0),
-    avgPacketLossPct: range(0, 100),
-    avgLatencyMs: z.number().min(0),
-  })
-  .refine((r) => r.poorStreams <= r.streams, { message: 'must not exceed streams', path: ['poorStreams'] });
+export const callQualityRecord = z.strictObject({
+  deviceType,
+  streams: count,
+  poorStreams: count,
+  avgMos: range(1, 5),
+  avgRFactor: range(0, 100),
+  avgJitterMs: z.number().min(0),
+  avgPacketLossPct: range(0, 100),
+  avgLatencyMs: z.number().min(0),
+});
 export type CallQualityRecord = z.infer<typeof callQualityRecord>;
+
+export function checkPoorStreams(r: CallQualityRecord): RecordIssue | undefined {
+  return r.poorStreams <= r.streams ? undefined : { path: ['poorStreams'], message: 'must not exceed streams' };
+}
 
 /** avgMos is weighted by streams; null when no stream was measured. */
 export function summarizeCallQuality(records: readonly CallQualityRecord[]) {
@@ -34,5 +36,6 @@ export const callQuality = defineQuery({
   optional: true,
   record: callQualityRecord,
   uniqueBy: ['deviceType'],
+  checkRecord: checkPoorStreams,
   summarize: summarizeCallQuality,
 });

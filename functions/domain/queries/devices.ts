@@ -1,23 +1,24 @@
 import { z } from 'zod';
 import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
 import { histogramOf } from './histogram.js';
-import { defineQuery } from './types.js';
+import { defineQuery, type RecordIssue } from './types.js';
 
-export const deviceRecord = z
-  .strictObject({
-    deviceId,
-    deviceType,
-    containerId: opaqueToken,
-    probeId: opaqueToken.nullable(),
-    arid: z.string().regex(/^[0-9]{5,12}$/, 'must be 5 to 12 digits').nullable(),
-    hardwareId: text(128).nullable(),
-    serialNumber: text(128).nullable(),
-  })
-  .refine((d) => d.arid !== null || d.hardwareId !== null || d.serialNumber !== null, {
-    message: 'at least one of arid, hardwareId and serialNumber must be non-null',
-  });
+export const deviceRecord = z.strictObject({
+  deviceId,
+  deviceType,
+  containerId: opaqueToken,
+  probeId: opaqueToken.nullable(),
+  arid: z.string().regex(/^[0-9]{5,12}$/, 'must be 5 to 12 digits').nullable(),
+  hardwareId: text(128).nullable(),
+  serialNumber: text(128).nullable(),
+});
 
 export type DeviceRecord = z.infer<typeof deviceRecord>;
+
+export function checkDeviceIdentifiers(d: DeviceRecord): RecordIssue | undefined {
+  if (d.arid !== null || d.hardwareId !== null || d.serialNumber !== null) return undefined;
+  return { path: [], message: 'at least one of arid, hardwareId and serialNumber must be non-null' };
+}
 
 export function summarizeDevices(records: readonly DeviceRecord[]) {
   const byIdentifier = { arid: 0, hardwareId: 0, serialNumber: 0 };
@@ -34,5 +35,6 @@ export const devices = defineQuery({
   optional: false,
   record: deviceRecord,
   uniqueBy: ['deviceId'],
+  checkRecord: checkDeviceIdentifiers,
   summarize: summarizeDevices,
 });

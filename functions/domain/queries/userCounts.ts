@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { count } from '../schemas/fields.js';
-import { defineQuery } from './types.js';
+import { defineQuery, type RecordIssue } from './types.js';
 
-export const userCountRecord = z
-  .strictObject({ users: count, activeUsers: count, reportRecipients: count })
-  .refine((r) => r.activeUsers <= r.users, { message: 'must not exceed users', path: ['activeUsers'] });
+export const userCountRecord = z.strictObject({ users: count, activeUsers: count, reportRecipients: count });
 export type UserCountRecord = z.infer<typeof userCountRecord>;
+
+export function checkActiveUsers(r: UserCountRecord): RecordIssue | undefined {
+  return r.activeUsers <= r.users ? undefined : { path: ['activeUsers'], message: 'must not exceed users' };
+}
 
 /** The summary is the one record as sent. */
 export function summarizeUserCounts(records: readonly UserCountRecord[]) {
@@ -19,5 +21,6 @@ export const userCounts = defineQuery({
   record: userCountRecord,
   uniqueBy: [],
   exactlyOne: true,
+  checkRecord: checkActiveUsers,
   summarize: summarizeUserCounts,
 });

@@ -7,16 +7,13 @@ import { z } from 'zod';
 /** An anonymized identifier [A]: an opaque token. Anything else there is treated as personal data. */
 export const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
 
-/** Issues carrying this param are reported as `pii_detected`, not `validation_failed`. */
-export const PII_PARAM = { pii: true } as const;
+/** The message of an anonymized-identifier mismatch: such issues are reported as `pii_detected`. */
+export const OPAQUE_TOKEN_MESSAGE = 'must be an anonymized identifier (8-128 of A-Z a-z 0-9 _ -)';
 
 export const opaqueToken = z
   .string()
-  .refine((value) => OPAQUE_TOKEN.test(value), {
-    message: 'must be an anonymized identifier (8-128 of A-Z a-z 0-9 _ -)',
-    params: PII_PARAM,
-  })
-  .meta({ description: 'Anonymized identifier: an opaque token such as a hash, UUID or base64url value.', pattern: OPAQUE_TOKEN.source });
+  .regex(OPAQUE_TOKEN, OPAQUE_TOKEN_MESSAGE)
+  .meta({ description: 'Anonymized identifier: an opaque token such as a hash, UUID or base64url value.' });
 
 export const text = (max: number) => z.string().min(1).max(max);
 
