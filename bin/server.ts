@@ -5,19 +5,27 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { startLocalService } from '../functions/local/localService.js';
+import { rateLimiterFromEnv } from '../functions/local/rateLimit.js';
 
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 await mkdir(dataDir, { recursive: true });
 
+const rateLimiter = rateLimiterFromEnv();
 const service = await startLocalService({
   host,
   port,
   dataDir,
+  rateLimiter,
   ...(process.env.QUIET ? {} : { log: (line: string) => console.log(line) }),
 });
 console.log(`MPA licensing service ready at ${service.url} (data in ${dataDir}; staff API key in ${service.staffKeySource})`);
+console.log(
+  rateLimiter
+    ? `Rate limit: ${rateLimiter.perSecond} requests/s per API key (per address without one), bursts of ${rateLimiter.burst}`
+    : 'Rate limit: off (RATE_LIMIT_PER_SECOND=0)',
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -17,5 +17,6 @@ export async function authenticate(c: Clients, authorization: string | undefined
   if (!isWellFormedApiKey(key)) return undefined;
   const found = await findApiKey(c, keyHash);
   if (!found) return undefined;
-  return found.role === 'install' ? { role: 'install', installId: found.installId! } : { role: 'staff' };
+  if (found.role !== 'install') return { role: 'staff' };
+  return { role: 'install', installId: found.installId!, ...(found.customerId ? { customerId: found.customerId } : {}) };
 }

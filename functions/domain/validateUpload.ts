@@ -156,17 +156,18 @@ function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): b
 
 function checkUnique(fields: readonly string[], records: Record<string, unknown>[], issues: IssueList): void {
   if (fields.length === 0) return;
-  const seen = new Map<string, number>();
+  // JSON of the values, so that no two different pairs share a key.
+  const keyOf = fields.length === 1 ? (r: Record<string, unknown>) => r[fields[0]!] : (r: Record<string, unknown>) => JSON.stringify(fields.map((f) => r[f]));
+  const seen = new Set<unknown>();
+  for (const record of records) seen.add(keyOf(record));
+  if (seen.size === records.length) return;
+  // Some key repeats: a second pass names each repetition and its first occurrence.
+  const first = new Map<unknown, number>();
   for (let i = 0; i < records.length; i++) {
-    const record = records[i]!;
-    // Composite keys as a JSON array: joining with a separator would let ('a\u0000b', 'c') equal ('a', 'b\u0000c').
-    const key = fields.length === 1 ? String(record[fields[0]!]) : JSON.stringify(fields.map((f) => record[f]));
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, i);
-    } else if (!issues.add(joinPath(`records[${i}]`, fields[0]!), `repeats ${fields.join(' and ')} of records[${first}]`)) {
-      return;
-    }
+    const key = keyOf(records[i]!);
+    const at = first.get(key);
+    if (at === undefined) first.set(key, i);
+    else if (!issues.add(joinPath(`records[${i}]`, fields[0]!), `repeats ${fields.join(' and ')} of records[${at}]`)) return;
   }
 }
 

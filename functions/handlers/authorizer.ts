@@ -25,6 +25,6 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWideResource(event.methodArn) }],
     },
-    context: { role: caller.role, installId: caller.installId ?? '' },
+    context: { role: caller.role, installId: caller.installId ?? '', customerId: caller.customerId ?? '' },
   };
 }

@@ -14,6 +14,7 @@ export const handler = httpHandler('postUpload', async ({ event, caller, now, cl
   const json = await decodeBody(sent, encoding, directUploadLimits);
   const { receipt, status } = await acceptUpload(clients, {
     installId: caller.installId!,
+    customerId: caller.customerId,
     queryType,
     json,
     ...(encoding === 'gzip' ? { gzipped: sent } : {}),

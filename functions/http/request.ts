@@ -10,6 +10,8 @@ export interface Caller {
   role: Role;
   /** Set for role `install`: the install the key belongs to. */
   installId?: string;
+  /** Set for role `install`: the install's customer. */
+  customerId?: string;
 }
 
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -42,7 +44,8 @@ export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const role = context?.role;
   if (role === 'staff') return { role };
   if (role === 'install' && typeof context?.installId === 'string' && context.installId !== '') {
-    return { role, installId: context.installId };
+    const customerId = typeof context.customerId === 'string' && context.customerId !== '' ? { customerId: context.customerId } : {};
+    return { role, installId: context.installId, ...customerId };
   }
   return undefined;
 }

@@ -1,31 +1,69 @@
-/** Runs fleet index syncs in the background of the local server, one at a time per install. */
+/**
+ * Runs fleet index syncs in the background of the local server, one at a time per install.
+ * Stopping interrupts them (a sync is idempotent and records its progress last, so the next
+ * one starts over); `resumeFleetIndexes` catches up on installs left behind at start-up.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { INSTALLS_PARTITION } from '../domain/storageKeys.js';
 import { onFleetSnapshotChanged } from '../services/fleetIndexTrigger.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
 import { clients } from '../store/clients.js';
+import { table } from '../store/tableDefinition.js';
 
 const running = new Map<string, Promise<void>>();
+let abort = new AbortController();
 
-export function startFleetIndexRunner(log: (line: string) => void = (line) => console.error(line)): void {
-  onFleetSnapshotChanged((installId) => {
-    const previous = running.get(installId) ?? Promise.resolve();
-    const next = previous
-      .then(() => syncFleetIndexes(clients(), installId))
-      .then(
-        () => undefined,
-        (error: unknown) => log(`fleet index sync of install ${installId} failed: ${(error as Error).message}`),
-      );
-    running.set(installId, next);
-    void next.then(() => {
-      if (running.get(installId) === next) running.delete(installId);
-    });
+function schedule(installId: string, log: (line: string) => void): void {
+  const signal = abort.signal;
+  const previous = running.get(installId) ?? Promise.resolve();
+  const next = previous
+    .then(() => syncFleetIndexes(clients(), installId, signal))
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        if (!signal.aborted) log(`fleet index sync of install ${installId} failed: ${(error as Error).message}`);
+      },
+    );
+  running.set(installId, next);
+  void next.then(() => {
+    if (running.get(installId) === next) running.delete(installId);
   });
 }
 
-export function stopFleetIndexRunner(): void {
+export function startFleetIndexRunner(log: (line: string) => void = (line) => console.error(line)): void {
+  abort = new AbortController();
+  onFleetSnapshotChanged((installId) => schedule(installId, log));
+}
+
+/** Stops listening and interrupts the syncs under way; resolves once they have let go. */
+export async function stopFleetIndexRunner(): Promise<void> {
   onFleetSnapshotChanged(undefined);
+  abort.abort();
+  await fleetIndexesIdle();
 }
 
 /** Resolves once every scheduled sync has finished. */
 export async function fleetIndexesIdle(): Promise<void> {
   while (running.size > 0) await Promise.all(running.values());
+}
+
+/** Schedules a sync of every install (each returns at once when already current). */
+export async function resumeFleetIndexes(log: (line: string) => void = (line) => console.error(line)): Promise<void> {
+  const index = table.indexes.installsByLastSeen;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await clients().ddb.send(
+      new QueryCommand({
+        TableName: clients().config.tableName,
+        IndexName: index.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':pk': INSTALLS_PARTITION },
+        ProjectionExpression: 'installId',
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) schedule(item.installId as string, log);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 }

@@ -4,12 +4,16 @@
  * itself (unknown route, missing key, body over the gateway's limit).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { bearerToken, hashApiKey } from '../domain/apiKeys.js';
 import { makeProblem, type Problem } from '../domain/problems.js';
 import { MiB } from '../domain/uploadBody.js';
 import { type HandlerName, routes } from '../routes.js';
+import { type AuthorizerCache, authorizerCache } from './authorizerCache.js';
 import { authorizerEvent, lambdaContext, matchRoute, proxyEvent } from './apiGatewayEvent.js';
 import { apiHandlers, authorizer } from './handlers.js';
+import { rateLimitCaller, type RateLimiter } from './rateLimit.js';
 
 /** API Gateway REST rejects larger request bodies before any Lambda runs. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * MiB;
@@ -17,6 +21,11 @@ export const GATEWAY_MAX_BODY_BYTES = 10 * MiB;
 export interface LocalApiOptions {
   /** Called with one line per request (method, path, status, duration); never keys or bodies. */
   log?: (line: string) => void;
+  /**
+   * Per-caller rate limiting (functions/local/rateLimit.ts): charged per API key once the key
+   * authenticated, else per source IP. None: no limit (the tests' default).
+   */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
@@ -44,10 +53,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 export function localApi(options: LocalApiOptions = {}): RequestListener {
+  const cache = authorizerCache();
   return (req, res) => {
     const started = performance.now();
     res.on('finish', () => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
-    handle(req, res).catch((error: unknown) => {
+    handle(req, res, options.rateLimiter, cache).catch((error: unknown) => {
       console.error('local API failure', (error as Error)?.stack ?? error);
       if (!res.headersSent) sendProblem(res, makeProblem('internal', 'The local API failed to handle the request.'));
       else res.destroy();
@@ -55,9 +65,44 @@ export function localApi(options: LocalApiOptions = {}): RequestListener {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * For `server.on('clientError')`: bytes that are not an HTTP request (a bad request line,
+ * header or chunk) get a 400 problem and the connection is closed, as any other answer of the
+ * API is a problem document; Node's default is a bare 400 without a body.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return void socket.destroy();
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const problem = tooLarge
+    ? makeProblem('payload_too_large', 'The request headers are too large.')
+    : makeProblem('validation_failed', 'The request is not valid HTTP/1.1.');
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${tooLarge ? 'Payload Too Large' : 'Bad Request'}\r\n` +
+      `content-type: application/problem+json\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** Answers 429 when the caller's bucket is empty; true when the request may go on. */
+function admit(res: ServerResponse, limiter: RateLimiter | undefined, caller: { keyHash?: string; sourceIp: string }): boolean {
+  const decision = limiter?.take(rateLimitCaller(caller)) ?? { allowed: true };
+  if (decision.allowed) return true;
+  const who = caller.keyHash !== undefined ? 'this API key' : 'this address';
+  sendProblem(res, makeProblem('throttled', `Too many requests for ${who}; retry after ${decision.retryAfterSeconds} s.`), {
+    'retry-after': String(decision.retryAfterSeconds),
+  });
+  return false;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
+  const sourceIp = req.socket.remoteAddress ?? 'unknown';
+  const authenticated = matched !== undefined && matched.route.roles.length > 0;
+  if (!authenticated && !admit(res, limiter, { sourceIp })) {
+    req.resume();
+    return;
+  }
   if (!matched) {
     req.resume();
     sendProblem(res, makeProblem('not_found', `There is no route ${(req.method ?? '').slice(0, 10)} ${url.pathname.slice(0, 200)}.`));
@@ -72,13 +117,21 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const event = proxyEvent(req, url, matched, body, null);
   if (matched.route.roles.length > 0) {
     try {
-      const result = await authorizer(authorizerEvent(event));
+      const authorization = event.headers.authorization;
+      const result = cache.get(authorization) ?? (await authorizer(authorizerEvent(event)));
+      cache.set(authorization, result);
       event.requestContext.authorizer = { principalId: result.principalId, ...(result.context as Record<string, string>) };
     } catch (error) {
       if ((error as Error).message !== 'Unauthorized') throw error;
+      // Failed attempts count against the address, so keys cannot be guessed at full speed.
+      if (!admit(res, limiter, { sourceIp })) return;
       sendProblem(res, makeProblem('unauthorized', 'A valid API key is required: Authorization: Bearer <key>.'), { 'www-authenticate': 'Bearer' });
       return;
     }
+  }
+  if (authenticated) {
+    const token = bearerToken(event.headers.authorization ?? undefined);
+    if (!admit(res, limiter, { keyHash: token === undefined ? undefined : hashApiKey(token), sourceIp })) return;
   }
   const handler = apiHandlers[matched.route.handler as HandlerName];
   send(res, await handler(event, lambdaContext(matched.route.handler)));

@@ -6,17 +6,26 @@ import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import type { S3rverEvent } from 's3rver';
 import { generateApiKey } from '../domain/apiKeys.js';
+import { handler as processIncoming } from '../handlers/processIncoming.js';
+import { INCOMING_PREFIX } from '../sessions/request.js';
+import { sqsEventOf } from '../sessions/s3Events.js';
 import { clients, resetClients, type Clients } from '../store/clients.js';
+import { lambdaContext } from './apiGatewayEvent.js';
 import { type Emulators, startEmulators } from './emulators.js';
-import { localApi } from './localApi.js';
+import { resumeFleetIndexes, startFleetIndexRunner, stopFleetIndexRunner } from './fleetIndexRunner.js';
+import { answerClientError, localApi } from './localApi.js';
 import { provisionStorage } from './provision.js';
+import type { RateLimiter } from './rateLimit.js';
 
 export interface LocalServiceOptions {
   host: string;
   port: number;
   dataDir: string;
   log?: (line: string) => void;
+  /** Per-caller rate limiting (bin/server.ts: from RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST); none: unlimited. */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 export interface LocalService {
@@ -60,14 +69,23 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     throw error;
   }
   const staffKeySource = await ensureStaffKey(options.dataDir);
+  startFleetIndexRunner();
+  // Catch up on syncs that a previous run was stopped in the middle of.
+  void resumeFleetIndexes().catch((error: unknown) => console.error(`fleet index catch-up failed: ${(error as Error).message}`));
 
-  const server = createServer({ requestTimeout: 120_000 }, localApi(options.log ? { log: options.log } : {}));
+  const processing = deliverIncomingEvents(emulators, c.config.incomingBucket);
+
+  const server = createServer({ requestTimeout: 120_000 }, localApi({ ...(options.log ? { log: options.log } : {}), rateLimiter: options.rateLimiter }));
+  server.on('clientError', answerClientError);
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  // Where the emulators listen, for local tools that check storage directly (npm run soak).
+  await writeFile(join(options.dataDir, 'endpoints.json'), `${JSON.stringify({ url, ...storageEndpoints(c) }, null, 2)}\n`);
   return {
-    url: `http://${host}:${port}`,
+    url,
     staffKeySource,
     clients: c,
     emulators,
@@ -77,8 +95,37 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.close();
       server.closeAllConnections();
       await closed;
+      await processing.drain();
+      await stopFleetIndexRunner();
       resetClients();
       await emulators.stop();
     },
   };
+}
+
+function storageEndpoints(c: Clients) {
+  const { dynamoDbEndpoint, s3Endpoint, tableName, rawBucket, incomingBucket } = c.config;
+  return { dynamoDbEndpoint, s3Endpoint, tableName, rawBucket, incomingBucket };
+}
+
+/**
+ * S3 events as on AWS: s3rver's ObjectCreated records for `incoming/` in the incoming bucket
+ * go, wrapped as the SQS message S3 → SQS would deliver, to the same processor handler the
+ * Lambda runs (it logs each outcome). There is no queue to retry a failure, and nothing here
+ * ever stops the server.
+ */
+function deliverIncomingEvents(emulators: Emulators, incomingBucket: string): { drain(): Promise<void> } {
+  const inflight = new Set<Promise<void>>();
+  emulators.s3.on('event', (notification: S3rverEvent) => {
+    const incoming = notification.Records.some(
+      (r) => r.eventName.startsWith('ObjectCreated:') && r.s3.bucket.name === incomingBucket && r.s3.object.key.startsWith(INCOMING_PREFIX),
+    );
+    if (!incoming) return;
+    const run = processIncoming(sqsEventOf(notification), lambdaContext('processIncoming', 900_000))
+      .then(() => undefined)
+      .catch((error: unknown) => console.error('processing an incoming object failed:', (error as Error)?.message ?? error))
+      .finally(() => inflight.delete(run));
+    inflight.add(run);
+  });
+  return { drain: async () => void (await Promise.allSettled([...inflight])) };
 }

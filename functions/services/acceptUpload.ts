@@ -2,9 +2,10 @@
  * Accepting one query result: the path every upload takes, whether it came by direct POST,
  * an upload session or a bundle file.
  *
- * Order: validate (nothing invalid is ever stored) → refuse a duplicate or conflicting
- * snapshot early → archive the raw bytes in S3 → commit the log, snapshot and summary in
- * one DynamoDB transaction. The receipt exists only once both are durable.
+ * Order: validate (nothing invalid is ever stored) → archive the raw bytes in S3 under a key
+ * derived from the content → commit the log, snapshot and summary in one DynamoDB transaction,
+ * whose conditions also detect a duplicate or conflicting snapshot. The receipt exists only
+ * once both are durable. In the common case that is one S3 write and one DynamoDB request.
  */
 import { randomUUID, webcrypto } from 'node:crypto';
 import { jsonMayContainAt } from '../domain/pii.js';
@@ -14,15 +15,17 @@ import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
 import { gzipForArchive, jsonText } from '../domain/uploadBody.js';
-import { parseJson, validateUpload } from '../domain/validateUpload.js';
+import { parseJson, validateUpload, type ValidatedUpload } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
 import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
 import { deleteRawObject, putRawObject } from '../store/rawArchive.js';
-import { commitAcceptedUpload, getSnapshot, type SnapshotItem } from '../store/uploadLog.js';
+import { commitAcceptedUpload, type SnapshotItem } from '../store/uploadLog.js';
 
 export interface UploadInput {
   installId: string;
+  /** The install's customer when the caller knows it (from the API key); saves a read. */
+  customerId?: string | undefined;
   queryType: QueryType;
   /** The JSON body, inflated. */
   json: Buffer;
@@ -55,21 +58,27 @@ export async function acceptUpload(c: Clients, input: UploadInput): Promise<Uplo
 async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
-  const install = await requireInstall(c, installId);
-  if (spec.optional && !install.usageCollectionEnabled) throw usageCollectionDisabled(queryType);
-
-  // Hashing and compressing run on the thread pool while this thread parses and validates.
-  const hashing = sha256Hex(input.json);
-  const archiving = input.gzipped ? Promise.resolve(input.gzipped) : gzipForArchive(input.json);
-  // Settled here so that a validation failure leaves no unhandled rejection behind.
-  hashing.catch(() => undefined);
-  archiving.catch(() => undefined);
-  const validated = validateUpload(queryType, parseJson(jsonText(input.json)), { now, mayContainEmail: jsonMayContainAt(input.json) });
+  // The install is read, and the body hashed and compressed (on the thread pool), while this
+  // thread parses and validates. Settled at once so that an early exit leaves no unhandled rejection.
+  // The install itself is read only when needed: for an optional type (usage collection) or
+  // when the caller did not say its customer; the commit checks the install exists anyway.
+  const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
+  const hashing = settle(sha256Hex(input.json));
+  const archiving = settle(input.gzipped ? Promise.resolve(input.gzipped) : gzipForArchive(input.json));
+  let validated: ValidatedUpload | undefined;
+  let invalid: unknown;
+  try {
+    validated = validateUpload(queryType, parseJson(jsonText(input.json)), { now, mayContainEmail: jsonMayContainAt(input.json) });
+  } catch (error) {
+    invalid = error;
+  }
+  // A refused optional type answers 403 whatever the body holds.
+  const install = await reading;
+  if (spec.optional && install?.usageCollectionEnabled === false) throw usageCollectionDisabled(queryType);
+  if (!validated) throw invalid;
   const sha256 = await hashing;
   const { collectedAt } = validated;
 
-  const existing = await getSnapshot(c, installId, queryType, collectedAt);
-  if (existing) return answerExisting(existing, { installId, queryType, sha256 });
 
   const receipt: Receipt = {
     uploadId: input.uploadId ?? randomUUID(),
@@ -89,7 +98,7 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,
-    customerId: install.customerId,
+    customerId: install?.customerId ?? input.customerId!,
     ...(validated.expiries ? { expiries: validated.expiries } : {}),
     rawKey,
     receivedAt: now.toISOString(),
@@ -130,4 +139,10 @@ function usageCollectionDisabled(queryType: QueryType): ProblemError {
 /** SHA-256 in hex, computed by WebCrypto off the main thread. */
 async function sha256Hex(bytes: Buffer): Promise<string> {
   return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+}
+
+/** A promise whose rejection counts as handled now and still rejects when awaited. */
+function settle<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }

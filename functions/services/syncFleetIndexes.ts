@@ -29,7 +29,11 @@ async function recordsOf<R>(c: Clients, rawKey: string): Promise<R[]> {
   return rawKey === '' ? [] : readRawRecords<R>(c, rawKey);
 }
 
-export async function syncFleetIndexes(c: Clients, installId: string): Promise<SyncResult> {
+/**
+ * `signal` interrupts a long sync between two updates (the local server's shutdown); the
+ * install's fleet state is then not recorded, so the next sync starts again from it.
+ */
+export async function syncFleetIndexes(c: Clients, installId: string, signal?: AbortSignal): Promise<SyncResult> {
   const [state, devicesLatest, versionsLatest] = await Promise.all([
     getFleetState(c, installId),
     getLatest(c, installId, 'devices'),
@@ -45,7 +49,10 @@ export async function syncFleetIndexes(c: Clients, installId: string): Promise<S
     const before = identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
     const { added, removed } = identifierChanges(identifiersOf(devices), before);
     const changes: [string, boolean][] = [...added.map((k) => [k, true] as [string, boolean]), ...removed.map((k) => [k, false] as [string, boolean])];
-    await inParallel(changes, PARALLEL_UPDATES, ([identifier, hold]) => changeIdentifierHolder(c, identifier, installId, hold));
+    await inParallel(changes, PARALLEL_UPDATES, ([identifier, hold]) => {
+      signal?.throwIfAborted();
+      return changeIdentifierHolder(c, identifier, installId, hold);
+    });
     result.identifiersAdded = added.length;
     result.identifiersRemoved = removed.length;
   }

@@ -16,6 +16,7 @@ export interface InstallItem extends Install {
 export interface ApiKeyItem {
   role: Role;
   installId?: string;
+  customerId?: string;
 }
 
 function toInstall(item: Record<string, unknown>): InstallItem {
@@ -60,7 +61,7 @@ export async function createInstall(c: Clients, request: CreateInstallRequest, n
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
-        { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, createdAt: install.createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: install.createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
       ],
     }),
   );
@@ -99,7 +100,7 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date)
               },
             },
             { Delete: { TableName: c.config.tableName, Key: itemKeys.apiKey(install.keyHash) } },
-            { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, createdAt: now.toISOString() }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: now.toISOString() }, ConditionExpression: 'attribute_not_exists(PK)' } },
           ],
         }),
       );
@@ -126,7 +127,8 @@ export async function createStaffKey(c: Clients, now: Date, apiKey = generateApi
 export async function findApiKey(c: Clients, keyHash: string): Promise<ApiKeyItem | undefined> {
   const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.apiKey(keyHash), ConsistentRead: true }));
   if (!Item) return undefined;
-  return Item.role === 'install' ? { role: 'install', installId: Item.installId as string } : { role: 'staff' };
+  if (Item.role !== 'install') return { role: 'staff' };
+  return { role: 'install', installId: Item.installId as string, ...(Item.customerId ? { customerId: Item.customerId as string } : {}) };
 }
 
 /** Sets the usage-collection flag of an existing install. */

@@ -114,8 +114,8 @@ export type CommitOutcome =
 /**
  * Commits an accepted upload in one transaction: the snapshot (unique per install, query
  * type and collectedAt), the upload log entry, the install's lastSeenAt and, when this
- * snapshot is the newest, the latest summary. A concurrent change to the latest summary
- * makes it read again and retry, so an older snapshot never replaces a newer one.
+ * snapshot is the newest, the latest summary — on condition that the latest one is older, so
+ * an older snapshot never replaces a newer one. No reads: one request in the common case.
  */
 export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): Promise<CommitOutcome> {
   const { receipt } = upload;
@@ -137,9 +137,10 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
     summaryJson: JSON.stringify(upload.summary),
     ...(upload.expiries ? { expiriesJson: JSON.stringify(upload.expiries) } : {}),
   };
+  // Optimistic: uploads mostly arrive newest last, so first try as the new latest; a newer
+  // latest already there fails that item's condition, and the commit is retried without it.
+  let current = true;
   for (let attempt = 0; ; attempt++) {
-    const latest = await getLatest(c, installId, queryType);
-    const current = latest === undefined || latest.collectedAt < collectedAt;
     const snapshot: SnapshotItem = { uploadId, sha256: receipt.sha256, recordCount: receipt.recordCount, collectedAt, rawKey: upload.rawKey, receivedAt: upload.receivedAt };
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       {
@@ -192,8 +193,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         Put: {
           TableName,
           Item: latestItem,
-          ConditionExpression: latest ? 'uploadId = :seen' : 'attribute_not_exists(PK)',
-          ...(latest ? { ExpressionAttributeValues: { ':seen': latest.uploadId } } : {}),
+          ConditionExpression: 'attribute_not_exists(PK) OR collectedAt < :collectedAt',
+          ExpressionAttributeValues: { ':collectedAt': collectedAt },
         },
       });
     }
@@ -210,8 +211,10 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         return { kind: 'snapshot-exists', snapshot: existing! };
       }
       if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
+      if (latestReason?.Code === 'ConditionalCheckFailed') current = false;
       const retryable = latestReason?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict');
       if (!retryable || attempt >= 20) throw error;
+      if (latestReason?.Code === 'ConditionalCheckFailed') continue;
       await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * Math.random()));
     }
   }

@@ -33,8 +33,7 @@ export async function startTestApi(): Promise<TestApi> {
     url: `http://127.0.0.1:${port}`,
     server,
     close: async () => {
-      await fleetIndexesIdle();
-      stopFleetIndexRunner();
+      await stopFleetIndexRunner();
       server.closeAllConnections();
       server.close();
       resetClients();

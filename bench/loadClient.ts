@@ -1,0 +1,37 @@
+/**
+ * A load generator in its own process (so it does not share the server's event loop):
+ * `concurrency` clients post small uploads until `total` are done; prints JSON results.
+ * Args: url apiKey total concurrency
+ */
+import { sampleUpload } from '../functions/samples/sampleUploads.js';
+
+const [url, apiKey, totalArg, concurrencyArg] = process.argv.slice(2);
+const total = Number(totalArg);
+const concurrency = Number(concurrencyArg);
+const base = Date.now() - 3_600_000;
+const template = sampleUpload('event-counts', { devices: 10, collectedAt: new Date(base).toISOString() });
+
+let next = 0;
+const latencies: number[] = [];
+const statuses: Record<string, number> = {};
+async function client(): Promise<void> {
+  while (next < total) {
+    const n = next++;
+    const body = JSON.stringify({ ...template, collectedAt: new Date(base + n * 1000).toISOString() });
+    const start = performance.now();
+    const response = await fetch(`${url}/v1/uploads/event-counts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body,
+    });
+    await response.arrayBuffer();
+    latencies.push(performance.now() - start);
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+  }
+}
+const started = performance.now();
+await Promise.all(Array.from({ length: concurrency }, client));
+const seconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!;
+console.log(JSON.stringify({ perSecond: total / seconds, p50: at(0.5), p99: at(0.99), statuses }));

@@ -1,0 +1,74 @@
+/**
+ * Figure 4: small uploads per second through the local HTTP server at 16 concurrent clients
+ * (a separate process), divided by the rate the same emulators sustain the storage work one
+ * upload cannot avoid: one S3 PutObject and one DynamoDB write.
+ */
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { localApi } from '../functions/local/localApi.js';
+import { sampleUpload } from '../functions/samples/sampleUploads.js';
+import { createInstall } from '../functions/store/installs.js';
+import { round, type BenchEnvironment } from './support.js';
+
+const CONCURRENCY = 16;
+const UPLOADS = 1500;
+const run = promisify(execFile);
+
+export interface StorageBoundFigures {
+  storageBoundRatio: number;
+  uploadsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  storageFloorPerSecond: number;
+  statuses: Record<string, number>;
+}
+
+async function storageFloor(env: BenchEnvironment, total: number): Promise<number> {
+  const c = env.clients;
+  const body = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const n = next++;
+      await c.s3.send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
+      await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: { PK: `FLOOR#${n}`, SK: 'FLOOR', n } }));
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return total / ((performance.now() - started) / 1000);
+}
+
+export async function measureStorageBound(env: BenchEnvironment): Promise<StorageBoundFigures> {
+  // As deployed: API Gateway caches the authorizer's answer per key (lib/config.ts, 60 s).
+  process.env.AUTHORIZER_CACHE_SECONDS = '60';
+  const server = createServer(localApi());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  try {
+    const { apiKey } = await createInstall(env.clients, { customerId: 'bench', name: 'storage bound' }, new Date());
+    await storageFloor(env, 200); // warm-up
+    const floor = await storageFloor(env, UPLOADS);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', new URL('./loadClient.ts', import.meta.url).pathname, `http://127.0.0.1:${port}`, apiKey, String(UPLOADS), String(CONCURRENCY)], {
+      maxBuffer: 1 << 20,
+    });
+    const load = JSON.parse(stdout) as { perSecond: number; p50: number; p99: number; statuses: Record<string, number> };
+    return {
+      storageBoundRatio: round(load.perSecond / floor),
+      uploadsPerSecond: round(load.perSecond, 1),
+      p50Ms: round(load.p50, 1),
+      p99Ms: round(load.p99, 1),
+      storageFloorPerSecond: round(floor, 1),
+      statuses: load.statuses,
+    };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}

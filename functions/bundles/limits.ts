@@ -1,0 +1,38 @@
+/**
+ * The limits of an offline bundle (DESIGN.md §5), enforced while inflating: the byte
+ * counters run on every chunk as it leaves zlib, so a zip bomb is stopped after at most
+ * one chunk past the limit and never reaches memory or disk as a whole.
+ */
+import { directUploadLimits, MiB } from '../domain/uploadBody.js';
+import { sessionQueryLimits } from '../sessions/limits.js';
+
+export const GiB = 1024 * MiB;
+
+export interface BundleLimits {
+  /** Entries in the archive, directories and the manifest included. */
+  maxEntries: number;
+  /** All entries together, once inflated. */
+  maxTotalInflatedBytes: number;
+  /** Inflated bytes per compressed byte of one entry. */
+  maxRatio: number;
+  /** The ratio is judged once an entry has inflated past this many bytes (tiny files may compress very well). */
+  ratioFloorBytes: number;
+  /** manifest.json, inflated. */
+  maxManifestBytes: number;
+  /** One query file, inflated: the limit of the way the bundle came (direct POST or upload session). */
+  maxFileInflatedBytes: number;
+}
+
+const common = {
+  maxEntries: 64,
+  maxTotalInflatedBytes: GiB,
+  maxRatio: 200,
+  ratioFloorBytes: MiB,
+  maxManifestBytes: MiB,
+};
+
+/** POST /v1/bundles: each file is held to a direct upload's inflated limit (100 MiB). */
+export const directBundleLimits: BundleLimits = { ...common, maxFileInflatedBytes: directUploadLimits.maxInflatedBytes };
+
+/** A bundle through an upload session: each file is held to a query session's inflated limit. */
+export const sessionBundleLimits: BundleLimits = { ...common, maxFileInflatedBytes: sessionQueryLimits.maxInflatedBytes };

@@ -1,0 +1,151 @@
+/**
+ * One query file of a bundle as the records of an upload: a `.json` file is a JSON array of
+ * records; a `.csv` file is RFC 4180 with a header row of field names, parsed by csv-parse
+ * and each cell typed by the query type's record schema:
+ *
+ * - an empty cell is null;
+ * - in a field that accepts strings the cell stays a string, even when it looks like a
+ *   number (an arid such as "12345");
+ * - otherwise `true`/`false` (any letter case) become booleans in boolean fields, and
+ *   decimal numbers (`-12`, `3.75`) become numbers in number fields;
+ * - anything else stays a string, so validation reports it exactly as for a JSON upload.
+ *
+ * The field types come from the zod schema itself (through its JSON Schema), so a new query
+ * type needs no column list here.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
+import { z } from 'zod';
+import { ProblemError } from '../domain/problems.js';
+import { querySpec, type QueryType } from '../domain/queries/index.js';
+import { jsonText } from '../domain/uploadBody.js';
+import { MAX_RECORDS, parseJson } from '../domain/validateUpload.js';
+import type { FileFormat } from './manifest.js';
+
+type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null';
+type FieldTypes = ReadonlyMap<string, ReadonlySet<JsonType>>;
+
+const fieldTypesCache = new Map<QueryType, FieldTypes>();
+
+/** Each record field and the JSON types it accepts, from the record schema. */
+export function fieldTypesOf(queryType: QueryType): FieldTypes {
+  let types = fieldTypesCache.get(queryType);
+  if (!types) {
+    const schema = z.toJSONSchema(querySpec(queryType).record, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, { type?: JsonType; anyOf?: { type?: JsonType }[] }>;
+    };
+    types = new Map(
+      Object.entries(schema.properties ?? {}).map(([field, property]) => {
+        const alternatives = property.anyOf ?? [property];
+        return [field, new Set(alternatives.flatMap((a) => (a.type ? [a.type] : [])))];
+      }),
+    );
+    fieldTypesCache.set(queryType, types);
+  }
+  return types;
+}
+
+const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+
+export function typedCell(cell: string, accepts: ReadonlySet<JsonType> | undefined): unknown {
+  if (cell === '') return null;
+  if (!accepts || accepts.has('string')) return cell;
+  if (accepts.has('boolean')) {
+    const lower = cell.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+  }
+  if ((accepts.has('number') || accepts.has('integer')) && DECIMAL.test(cell)) return Number(cell);
+  return cell;
+}
+
+/** A CSV record may be at most this long (a device record is ~200 bytes). */
+const MAX_CSV_RECORD_BYTES = 64 * 1024;
+
+function csvProblem(index: number, message: string): ProblemError {
+  return new ProblemError('validation_failed', 'The CSV file cannot be read as records.', [{ path: index < 0 ? 'records' : `records[${index}]`, message }]);
+}
+
+/** csv-parse's messages can quote the data; only its error code is passed on. */
+function csvMessage(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+      return 'has a different number of fields than the header row';
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'has a quoted field that is never closed';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `is longer than ${MAX_CSV_RECORD_BYTES} bytes`;
+    default:
+      return `is not valid CSV (${error.code})`;
+  }
+}
+
+export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<Record<string, unknown>[]> {
+  const fieldTypes = fieldTypesOf(queryType);
+  const records: Record<string, unknown>[] = [];
+  let header: { name: string; accepts: ReadonlySet<JsonType> | undefined }[] | undefined;
+  const parser = parse({ bom: true, skip_empty_lines: true, max_record_size: MAX_CSV_RECORD_BYTES });
+  try {
+    await pipeline(Readable.from(chunks), parser, async (rows: AsyncIterable<string[]>) => {
+      for await (const row of rows) {
+        if (!header) {
+          header = checkedHeader(row).map((name) => ({ name, accepts: fieldTypes.get(name) }));
+          continue;
+        }
+        if (records.length >= MAX_RECORDS) throw csvProblem(-1, `holds more than ${MAX_RECORDS} records`);
+        const record: Record<string, unknown> = {};
+        header.forEach((column, i) => {
+          record[column.name] = typedCell(row[i]!, column.accepts);
+        });
+        records.push(record);
+      }
+    });
+  } catch (error) {
+    if (error instanceof CsvError) throw csvProblem(records.length, csvMessage(error));
+    throw error;
+  }
+  if (!header) throw csvProblem(-1, 'the CSV file has no header row of field names');
+  return records;
+}
+
+function checkedHeader(row: string[]): string[] {
+  const seen = new Set<string>();
+  for (const name of row) {
+    if (name === '') throw csvProblem(-1, 'the CSV header row has an empty field name');
+    if (seen.has(name)) throw csvProblem(-1, `the CSV header row names ${JSON.stringify(name.slice(0, 64))} twice`);
+    seen.add(name);
+  }
+  return row;
+}
+
+/** A `.json` file: the JSON value (an array of records, which validation checks). */
+export async function jsonRecords(chunks: AsyncIterable<Buffer>): Promise<unknown> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return parseJson(jsonText(Buffer.concat(parts)));
+}
+
+export function recordsOf(format: FileFormat, chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<unknown> {
+  return format === 'csv' ? csvRecords(chunks, queryType) : jsonRecords(chunks);
+}
+
+export interface EnvelopeHeader {
+  collectedAt: string;
+  mpaVersion: string;
+}
+
+/**
+ * The upload envelope of a bundle file as JSON bytes, exactly what a direct upload would
+ * send, so the same records give the same snapshot (and sha256) whether they came as CSV or
+ * as JSON in a bundle.
+ */
+export function envelopeBytes(header: EnvelopeHeader, records: unknown): Buffer {
+  try {
+    return Buffer.from(JSON.stringify({ schemaVersion: 1, collectedAt: header.collectedAt, mpaVersion: header.mpaVersion, records }));
+  } catch (error) {
+    if (error instanceof RangeError) throw new ProblemError('payload_too_large', 'The records of this file are too large to be processed as one upload.');
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The `mpa-licensing` command line (bin/cli.ts), built with commander. Each command group is
+ * one module in ./commands that registers itself on the program; adding a command is one
+ * more module and one line in `commandModules`.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerAdmin } from './commands/admin.js';
+import { registerBundle } from './commands/bundle.js';
+import { registerInstalls } from './commands/installs.js';
+import { registerSamples } from './commands/samples.js';
+import { registerUpload } from './commands/upload.js';
+import { Cli, type CliIo, EXIT_USAGE, processIo } from './context.js';
+
+export type CommandModule = (program: Command, cli: Cli) => void;
+
+export const commandModules: readonly CommandModule[] = [registerSamples, registerBundle, registerUpload, registerInstalls, registerAdmin];
+
+/** Runs the CLI with these arguments (without `node` and the script); answers the exit code. */
+export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = new Command('mpa-licensing')
+    .description('Command line for the MPA licensing upload service: offline bundles, uploads, sample data and staff tasks.')
+    .option('--url <url>', 'the service URL (default: MPA_URL)')
+    .option('--key <key>', 'the API key (default: MPA_API_KEY)')
+    .option('--json', 'print results as JSON, for scripts')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  const cli = new Cli(io, program);
+  // Commands registered after exitOverride() and configureOutput() inherit them.
+  for (const register of commandModules) register(program, cli);
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : EXIT_USAGE;
+    throw error;
+  }
+  return cli.exitCode;
+}

@@ -1,0 +1,76 @@
+/**
+ * Ingesting an offline bundle (DESIGN.md §5), whether it came by POST /v1/bundles or through
+ * an upload session: the whole bundle is checked first (archive, manifest, uploader, limits,
+ * hashes), then each file goes through `acceptUpload` exactly as a direct upload would and
+ * gets its own result; a bad file does not stop the others.
+ */
+import { Bundle, type BundleFile } from '../bundles/bundle.js';
+import type { BundleLimits } from '../bundles/limits.js';
+import type { ZipOpener } from '../bundles/zipReader.js';
+import { isProblemError, type Problem, ProblemError } from '../domain/problems.js';
+import type { QueryType } from '../domain/queries/index.js';
+import type { Receipt } from '../domain/receipts.js';
+import type { Clients } from '../store/clients.js';
+import { getInstall } from '../store/installs.js';
+import { acceptUpload } from './acceptUpload.js';
+
+export type BundleFileStatus = 'accepted' | 'duplicate' | 'rejected';
+
+export interface BundleFileResult {
+  queryType: QueryType;
+  status: BundleFileStatus;
+  receipt?: Receipt;
+  problem?: Problem;
+}
+
+export interface BundleOutcome {
+  bundleId: string;
+  installId: string;
+  results: BundleFileResult[];
+}
+
+export interface BundleInput {
+  zip: ZipOpener;
+  /** The uploading install; undefined when staff upload (then the manifest's install must be registered). */
+  uploaderInstallId: string | undefined;
+  now: Date;
+  limits: BundleLimits;
+}
+
+export async function ingestBundle(c: Clients, input: BundleInput): Promise<BundleOutcome> {
+  const bundle = await Bundle.open(input.zip, input.limits);
+  try {
+    await checkUploader(c, bundle.installId, input.uploaderInstallId);
+    await bundle.verify();
+    const results: BundleFileResult[] = [];
+    for (const file of bundle.files) results.push(await ingestFile(c, bundle, file, input.now));
+    return { bundleId: bundle.id, installId: bundle.installId, results };
+  } finally {
+    bundle.close();
+  }
+}
+
+/** An install uploads only its own bundles; staff upload any registered install's. */
+async function checkUploader(c: Clients, installId: string, uploaderInstallId: string | undefined): Promise<void> {
+  if (uploaderInstallId !== undefined) {
+    if (installId !== uploaderInstallId) {
+      throw new ProblemError('forbidden', "The bundle's manifest names another install; an install may upload only its own bundles.");
+    }
+    return;
+  }
+  if (!(await getInstall(c, installId, true))) {
+    throw new ProblemError('invalid_bundle', `The manifest names install '${installId.slice(0, 64)}', which is not registered.`);
+  }
+}
+
+async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, now: Date): Promise<BundleFileResult> {
+  const { queryType } = file;
+  try {
+    const json = await bundle.envelopeOf(file);
+    const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, queryType, json, now });
+    return { queryType, status: status === 201 ? 'accepted' : 'duplicate', receipt };
+  } catch (error) {
+    if (isProblemError(error) && error.code !== 'invalid_bundle') return { queryType, status: 'rejected', problem: error.problem };
+    throw error;
+  }
+}

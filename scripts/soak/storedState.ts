@@ -1,0 +1,124 @@
+/**
+ * What the service has stored of an install, read straight from S3 and DynamoDB (not through
+ * the API): raw objects, accepted upload-log entries, snapshot items and latest summaries.
+ * The soak's reconciliation and the fault-injection tests compare it with the receipts a
+ * client was given.
+ */
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
+import type { Receipt } from '../../functions/domain/receipts.js';
+import { itemKeys, itemPrefixes, rawObjectKey, rawQueryPrefix } from '../../functions/domain/storageKeys.js';
+import type { Clients } from '../../functions/store/clients.js';
+import { table } from '../../functions/store/tableDefinition.js';
+import { getUpload, type LatestItem, listLatest, type SnapshotItem } from '../../functions/store/uploadLog.js';
+
+export interface LogEntry {
+  uploadId: string;
+  queryType: QueryType;
+  status: string;
+  rawKey: string;
+  receipt: Receipt;
+}
+
+export interface StoredSnapshot extends SnapshotItem {
+  queryType: QueryType;
+}
+
+export interface InstallState {
+  installId: string;
+  rawKeys: string[];
+  /** Accepted entries of the upload log (the ones listings show). */
+  log: LogEntry[];
+  snapshots: StoredSnapshot[];
+  latest: LatestItem[];
+}
+
+async function queryAll(c: Clients, input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.ddb.send(new QueryCommand({ ...input, TableName: c.config.tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Every object key under a prefix of the raw bucket. */
+export async function listRawKeys(c: Clients, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
+    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+  return keys;
+}
+
+/** The install of a raw key (`raw/query=…/install=<id>/…`). */
+export function installOfRawKey(key: string): string | undefined {
+  return /\/install=([^/]+)\//.exec(key)?.[1];
+}
+
+/**
+ * The stored state of an install. `rawKeys` may be given (e.g. from one listing of the whole
+ * bucket for many installs); otherwise the install's prefixes are listed.
+ */
+export async function readInstallState(c: Clients, installId: string, rawKeys?: string[]): Promise<InstallState> {
+  const index = table.indexes.uploadsByInstall;
+  const [raw, logItems, snapshotItems, latest] = await Promise.all([
+    rawKeys ?? Promise.all(queryTypes.map((t) => listRawKeys(c, rawQueryPrefix(t, installId)))).then((lists) => lists.flat()),
+    queryAll(c, {
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` },
+    }),
+    queryAll(c, {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK, ':prefix': 'SNAPSHOT#' },
+      ConsistentRead: true,
+    }),
+    listLatest(c, installId),
+  ]);
+  return {
+    installId,
+    rawKeys: raw,
+    log: logItems.map((item) => ({
+      uploadId: item.uploadId as string,
+      queryType: item.queryType as QueryType,
+      status: item.status as string,
+      rawKey: item.rawKey as string,
+      receipt: item.receipt as Receipt,
+    })),
+    snapshots: snapshotItems.map((item) => ({ ...(item as unknown as SnapshotItem), queryType: queryTypeOfSnapshotKey(item.SK as string) })),
+    latest,
+  };
+}
+
+function queryTypeOfSnapshotKey(sk: string): QueryType {
+  const type = queryTypes.find((t) => sk.startsWith(itemPrefixes.snapshotsOf(t)));
+  if (!type) throw new Error(`not a snapshot key: ${sk}`);
+  return type;
+}
+
+/**
+ * Whether a receipt's data is durable right now: its raw object exists and its upload-log
+ * entry is accepted with this receipt's snapshot. Answers what is missing (empty: durable).
+ */
+export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<string[]> {
+  const missing: string[] = [];
+  const key = rawObjectKey(receipt.queryType, receipt.installId, receipt.collectedAt, receipt.sha256);
+  try {
+    await c.s3.send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  } catch {
+    missing.push(`raw object ${key}`);
+  }
+  const entry = await getUpload(c, receipt.uploadId);
+  if (entry?.status !== 'accepted' || entry.receipt?.collectedAt !== receipt.collectedAt || entry.receipt?.sha256 !== receipt.sha256) {
+    missing.push(`accepted log entry ${receipt.uploadId} (found ${entry ? entry.status : 'none'})`);
+  }
+  return missing;
+}
