@@ -4,6 +4,7 @@
  * not 2xx become an ApiError carrying the RFC 9457 problem when there is one.
  */
 import type { Problem } from '../domain/problems.js';
+import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
 import type { Receipt } from '../domain/receipts.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
@@ -110,6 +111,21 @@ export class ApiClient {
   getInstall(installId: string): Promise<Record<string, unknown>> {
     return this.call('GET', `v1/installs/${encodeURIComponent(installId)}`);
   }
+
+  customerLicenseState(customerId: string, query: Record<string, string | undefined> = {}): Promise<CustomerLicenseState> {
+    return this.call('GET', `v1/customers/${encodeURIComponent(customerId)}/license-state${queryString(query)}`);
+  }
+
+  /** One page of a staff report (`expiring`, `stale`, `duplicate-identifiers`, `versions`). */
+  report<T>(name: string, query: Record<string, string | undefined> = {}): Promise<{ items: T[]; nextCursor: string | null }> {
+    return this.call('GET', `v1/reports/${name}${queryString(query)}`);
+  }
+}
+
+function queryString(query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 /** PUTs a body to a presigned URL with exactly the headers the session signed. */

@@ -42,3 +42,15 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/** Rows as an aligned text table; numbers right-aligned, null shown as '-'. */
+export function formatTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cell = (value: unknown) => (value === null || value === undefined ? '-' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+  const cells = rows.map((row) => columns.map((column) => cell(row[column])));
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((r) => r[i]!.length)));
+  const numeric = columns.map((column) => rows.every((row) => typeof row[column] === 'number' || row[column] === null));
+  const line = (values: readonly string[]) =>
+    values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}

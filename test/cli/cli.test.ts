@@ -172,6 +172,31 @@ describe('staff and operator commands', () => {
     expect(rotated.stdout).toMatch(/new API key of install .* \(shown only now\): mpai_/);
   });
 
+  it('customer and reports print aligned tables, and JSON with --json', async () => {
+    const customerId = `cli-reports-${Date.now()}`;
+    const install = await createTestInstall(api, customerId);
+    installIds.push(install.installId);
+    const soon = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const states = { schemaVersion: 1, collectedAt: minutesAgo(10), mpaVersion: '3.4.1.12', records: [{ deviceId: 'd1', licensed: true, unlicensedOn: soon }, { deviceId: 'd2', licensed: false, unlicensedOn: null }] };
+    expect((await call(api, 'POST', '/v1/uploads/device-license-states', { key: install.apiKey, body: states })).status).toBe(201);
+
+    const customer = await cli(['customer', customerId], { MPA_API_KEY: staffKey() });
+    expect(customer.code).toBe(0);
+    expect(customer.stdout).toContain(`customer ${customerId}: 1 install(s)`);
+    expect(customer.stdout).toMatch(/^of\s+licensed\s+unlicensed\s+nextUnlicensedOn\s+expiringWithin30Days$/m);
+    expect(customer.stdout).toMatch(new RegExp(`^devices\\s+1\\s+1\\s+${soon}\\s+1$`, 'm'));
+
+    const expiring = await cli(['--json', 'reports', 'expiring', '--within-days', '10'], { MPA_API_KEY: staffKey() });
+    expect(expiring.json.items).toContainEqual({ installId: install.installId, customerId, devices: 1, containers: 0, firstUnlicensedOn: soon });
+    const table = await cli(['reports', 'expiring', '--within-days', '10'], { MPA_API_KEY: staffKey() });
+    expect(table.stdout.split('\n')[0]).toMatch(/^firstUnlicensedOn\s+installId\s+customerId\s+devices\s+containers$/);
+    expect(table.stdout).toContain(install.installId);
+    for (const report of ['stale', 'duplicates', 'versions']) {
+      const result = await cli(['--json', 'reports', report, '--limit', '5'], { MPA_API_KEY: staffKey() });
+      expect({ report, code: result.code, items: Array.isArray(result.json.items) }).toEqual({ report, code: 0, items: true });
+    }
+  });
+
   it('admin create-staff-key writes a working staff key to the table', async () => {
     const made = await cli(['--json', 'admin', 'create-staff-key', '--table', process.env.TABLE_NAME!], { ...(process.env as Record<string, string>) });
     expect(made.code).toBe(0);
