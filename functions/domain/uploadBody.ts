@@ -2,12 +2,11 @@
  * Turning the bytes of a request into JSON text: Content-Type and Content-Encoding checks,
  * the size limits of DESIGN.md §3, gzip inflated with its limit enforced while inflating.
  */
-import { gunzip, gzip } from 'node:zlib';
+import { createGunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { isAscii } from 'node:buffer';
 import { ProblemError } from './problems.js';
 
-const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip);
 
 export const MiB = 1024 * 1024;
@@ -47,12 +46,42 @@ export async function decodeBody(sent: Buffer, encoding: ContentEncoding, limits
     if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
     return sent;
   }
+  return inflate(sent, limits);
+}
+
+/** Output chunks of the inflater: few callbacks, little memory each. */
+const INFLATE_CHUNK = 256 * 1024;
+/** JSON rarely deflates better than this; a larger size claim is not trusted up front. */
+const PLAUSIBLE_RATIO = 64;
+
+/**
+ * Inflates into one buffer sized from the gzip trailer's length field (bounded by the limit and
+ * a plausible ratio), so the body exists once, not as chunks plus their concatenation. The limit
+ * is enforced chunk by chunk, before the bytes are kept.
+ */
+async function inflate(sent: Buffer, limits: BodyLimits): Promise<Buffer> {
+  const claimed = sent.length >= 18 ? sent.readUInt32LE(sent.length - 4) : 0;
+  let out = Buffer.allocUnsafe(Math.max(INFLATE_CHUNK, Math.min(claimed, limits.maxInflatedBytes, sent.length * PLAUSIBLE_RATIO)));
+  let size = 0;
+  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK });
+  inflater.end(sent);
   try {
-    return await gunzipAsync(sent, { maxOutputLength: limits.maxInflatedBytes });
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      if (size + chunk.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
+      if (size + chunk.length > out.length) {
+        const grown = Buffer.allocUnsafe(Math.min(limits.maxInflatedBytes, Math.max(out.length * 2, size + chunk.length)));
+        out.copy(grown, 0, 0, size);
+        out = grown;
+      }
+      chunk.copy(out, size);
+      size += chunk.length;
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooLargeInflated(limits);
+    inflater.destroy();
+    if (error instanceof ProblemError) throw error;
     throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
   }
+  return out.subarray(0, size);
 }
 
 function tooLargeInflated(limits: BodyLimits): ProblemError {

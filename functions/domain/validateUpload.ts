@@ -30,7 +30,6 @@ export interface ValidatedUpload {
   collectedAt: string;
   mpaVersion: string;
   recordCount: number;
-  records: unknown[];
   summary: unknown;
   /** License-state types only: the expiry histogram. */
   expiries?: ExpiryHistogram;
@@ -103,7 +102,6 @@ export function validateUpload(queryType: QueryType, body: unknown, options: Val
     collectedAt: collectedAt.toISOString(),
     mpaVersion,
     recordCount: records.length,
-    records,
     summary: spec.summarize(records, context),
     ...(spec.expiries ? { expiries: spec.expiries(records) } : {}),
   };

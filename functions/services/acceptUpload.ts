@@ -7,7 +7,7 @@
  * whose conditions also detect a duplicate or conflicting snapshot. The receipt exists only
  * once both are durable. In the common case that is one S3 write and one DynamoDB request.
  */
-import { randomUUID, webcrypto } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { jsonMayContainAt } from '../domain/pii.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
@@ -58,12 +58,13 @@ export async function acceptUpload(c: Clients, input: UploadInput): Promise<Uplo
 async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
-  // The install is read, and the body hashed and compressed (on the thread pool), while this
-  // thread parses and validates. Settled at once so that an early exit leaves no unhandled rejection.
-  // The install itself is read only when needed: for an optional type (usage collection) or
-  // when the caller did not say its customer; the commit checks the install exists anyway.
+  // The install is read, and a plain body compressed (on the thread pool), while this thread
+  // hashes, parses and validates; both are settled at once so that an early exit leaves no
+  // unhandled rejection. (The hash is not taken by WebCrypto off-thread: that copies the body.)
+  // The install is read only when needed: for an optional type (usage collection) or when the
+  // caller did not say its customer; the commit checks that the install exists anyway.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
-  const hashing = settle(sha256Hex(input.json));
+  const sha256 = createHash('sha256').update(input.json).digest('hex');
   const archiving = settle(input.gzipped ? Promise.resolve(input.gzipped) : gzipForArchive(input.json));
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
@@ -76,7 +77,6 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const install = await reading;
   if (spec.optional && install?.usageCollectionEnabled === false) throw usageCollectionDisabled(queryType);
   if (!validated) throw invalid;
-  const sha256 = await hashing;
   const { collectedAt } = validated;
 
 
@@ -136,10 +136,6 @@ function usageCollectionDisabled(queryType: QueryType): ProblemError {
   return new ProblemError('usage_collection_disabled', `Usage data collection is disabled for this install, so ${queryType} is not accepted.`);
 }
 
-/** SHA-256 in hex, computed by WebCrypto off the main thread. */
-async function sha256Hex(bytes: Buffer): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
-}
 
 /** A promise whose rejection counts as handled now and still rejects when awaited. */
 function settle<T>(promise: Promise<T>): Promise<T> {

@@ -246,7 +246,6 @@ describe.each(Object.entries(tables) as [QueryType, TypeTable][])('%s records', 
     const records = table.single ? [table.make(0)] : [table.make(0), table.make(1), table.make(2)];
     const result = validate(queryType, envelope(records));
     expect(result.recordCount).toBe(records.length);
-    expect(result.records).toEqual(records);
   });
 
   it.each(table.cases.filter((c) => c.ok).map((c) => [c.label, c] as const))('accepts %s', (_label, c) => {

@@ -1,0 +1,105 @@
+/**
+ * Figure 5: per Lambda function, the size of its production bundle (esbuild, as the CDK app
+ * bundles it) and its cold import time in a fresh process, divided by that of a bundle that
+ * imports only the AWS SDK clients the function's bundle contains.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { handlerNames } from '../functions/routes.js';
+import { profileFor } from '../lib/handlerProfiles.js';
+import { median, round } from './support.js';
+
+const run = promisify(execFile);
+const root = resolve(new URL('..', import.meta.url).pathname);
+const out = join(root, '.tmp', 'bench-bundles');
+const IMPORTS = 7;
+const banner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** The same esbuild options as lib/defaults/lambda-defaults.ts gives NodejsFunction. */
+async function bundle(entry: string, outfile: string) {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    mainFields: ['module', 'main'],
+    banner: { js: banner },
+    metafile: true,
+    logLevel: 'error',
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+const SDK_CLIENTS: Record<string, string> = {
+  '@aws-sdk/client-dynamodb': "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; keep.push(DynamoDBClient);",
+  '@aws-sdk/lib-dynamodb': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; keep.push(DynamoDBDocumentClient);",
+  '@aws-sdk/client-s3': "import { S3Client } from '@aws-sdk/client-s3'; keep.push(S3Client);",
+  '@aws-sdk/s3-request-presigner': "import { getSignedUrl } from '@aws-sdk/s3-request-presigner'; keep.push(getSignedUrl);",
+};
+
+async function importMs(file: string): Promise<number> {
+  const times: number[] = [];
+  const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
+  for (let i = 0; i < IMPORTS; i++) {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' },
+    });
+    times.push(Number(stdout));
+  }
+  return median(times);
+}
+
+export interface InitFigure {
+  bundleBytes: number;
+  baselineBytes: number;
+  importMs: number;
+  baselineImportMs: number;
+  initRatio: number;
+  /** The clients the function uses (from its IAM profile): the baseline imports these. */
+  sdkClients: string[];
+  /** The clients its bundle contains. */
+  bundledSdkClients: string[];
+}
+
+/** What a function really uses, from the access its CDK profile grants (lib/handlerProfiles.ts). */
+function clientsUsedBy(name: string): string[] {
+  const profile = profileFor(name);
+  const used: string[] = [];
+  if (profile.table !== 'none') used.push('@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb');
+  if ((profile.raw?.length ?? 0) > 0 || (profile.incoming?.length ?? 0) > 0) used.push('@aws-sdk/client-s3');
+  if (name === 'postUploadSession') used.push('@aws-sdk/s3-request-presigner');
+  return used;
+}
+
+export async function measureInit(): Promise<Record<string, InitFigure>> {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  const figures: Record<string, InitFigure> = {};
+  for (const name of [...handlerNames, 'authorizer', 'processIncoming', 'syncFleetIndexes']) {
+    const file = join(out, `${name}.mjs`);
+    const inputs = await bundle(join(root, 'functions', 'handlers', `${name}.ts`), file);
+    const sdkClients = clientsUsedBy(name);
+    const bundled = Object.keys(SDK_CLIENTS).filter((pkg) => inputs.some((input) => input.includes(`node_modules/${pkg}/`)));
+    const baselineEntry = join(out, `${name}.baseline.ts`);
+    await writeFile(baselineEntry, `const keep: unknown[] = [];\n${sdkClients.map((pkg) => SDK_CLIENTS[pkg]).join('\n')}\nexport const handler = async () => keep.length;\n`);
+    const baselineFile = join(out, `${name}.baseline.mjs`);
+    await bundle(baselineEntry, baselineFile);
+    const [importTime, baselineTime] = [await importMs(file), await importMs(baselineFile)];
+    figures[name] = {
+      bundleBytes: (await stat(file)).size,
+      baselineBytes: (await stat(baselineFile)).size,
+      importMs: round(importTime, 1),
+      baselineImportMs: round(baselineTime, 1),
+      initRatio: round(importTime / baselineTime),
+      sdkClients,
+      bundledSdkClients: bundled,
+    };
+  }
+  return figures;
+}

@@ -1,0 +1,31 @@
+/**
+ * One memory measurement in a fresh process (figure 3): reads a prepared body from a file,
+ * notes the resident set, handles the body once, and prints the peak growth as JSON.
+ * Args: upload|bundle <file> <installId>. Storage endpoints come from the environment.
+ */
+import { readFile } from 'node:fs/promises';
+import { directBundleLimits } from '../functions/bundles/limits.js';
+import { zipFromBuffer } from '../functions/bundles/zipReader.js';
+import { decodeBody, directUploadLimits, MiB } from '../functions/domain/uploadBody.js';
+import { acceptUpload } from '../functions/services/acceptUpload.js';
+import { ingestBundle } from '../functions/services/bundles.js';
+import { clients } from '../functions/store/clients.js';
+
+const [mode, file, installId] = process.argv.slice(2) as ['upload' | 'bundle', string, string];
+const body = await readFile(file);
+const c = clients();
+// Warm the clients up so connection set-up does not count as the upload's memory.
+await c.ddb.send(new (await import('@aws-sdk/lib-dynamodb')).GetCommand({ TableName: c.config.tableName, Key: { PK: 'warm', SK: 'warm' } }));
+global.gc?.();
+const baseline = process.memoryUsage().rss;
+let inflatedBytes = 0;
+if (mode === 'upload') {
+  const json = await decodeBody(body, 'gzip', { ...directUploadLimits, maxSentBytes: 100 * MiB });
+  inflatedBytes = json.length;
+  await acceptUpload(c, { installId, queryType: 'devices', json, gzipped: body, now: new Date() });
+} else {
+  const outcome = await ingestBundle(c, { zip: zipFromBuffer(body), uploaderInstallId: installId, now: new Date(), limits: { ...directBundleLimits } });
+  if (outcome.results.some((r) => r.status === 'rejected')) throw new Error(JSON.stringify(outcome.results.filter((r) => r.status === 'rejected')).slice(0, 500));
+}
+const peak = process.resourceUsage().maxRSS * 1024;
+console.log(JSON.stringify({ baseline, peak, growth: peak - baseline, inflatedBytes }));
