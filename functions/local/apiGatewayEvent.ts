@@ -37,26 +37,28 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   return undefined;
 }
 
+/**
+ * Header and query maps as API Gateway delivers them: plain objects whose own keys are the
+ * names sent, whatever they are. Built from Maps with Object.fromEntries, which defines own
+ * properties: assigning `object[name]` would instead call the `__proto__` setter, or find
+ * `constructor` and `toString` on Object.prototype.
+ */
 function headersOf(req: IncomingMessage) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (!values) continue;
-    multiValueHeaders[name] = values;
-    headers[name] = values[values.length - 1]!;
-  }
-  return { headers, multiValueHeaders };
+  const values = Object.entries(req.headersDistinct).filter((entry): entry is [string, string[]] => entry[1] !== undefined);
+  return {
+    headers: Object.fromEntries(values.map(([name, list]) => [name, list[list.length - 1]!])) as Record<string, string>,
+    multiValueHeaders: Object.fromEntries(values) as Record<string, string[]>,
+  };
 }
 
 function queryOf(url: URL) {
   if (url.search === '') return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  const queryStringParameters: Record<string, string> = {};
-  const multiValueQueryStringParameters: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = value;
-    (multiValueQueryStringParameters[name] ??= []).push(value);
-  }
-  return { queryStringParameters, multiValueQueryStringParameters };
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of url.searchParams) multi.set(name, [...(multi.get(name) ?? []), value]);
+  return {
+    queryStringParameters: Object.fromEntries([...multi].map(([name, list]) => [name, list[list.length - 1]!])) as Record<string, string>,
+    multiValueQueryStringParameters: Object.fromEntries(multi) as Record<string, string[]>,
+  };
 }
 
 export function proxyEvent(req: IncomingMessage, url: URL, matched: MatchedRoute, body: Buffer, authorizer: Record<string, string> | null): APIGatewayProxyEvent {

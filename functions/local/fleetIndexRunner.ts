@@ -3,11 +3,11 @@
  * Stopping interrupts them (a sync is idempotent and records its progress last, so the next
  * one starts over); `resumeFleetIndexes` catches up on installs left behind at start-up.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { INSTALLS_PARTITION } from '../domain/storageKeys.js';
 import { onFleetSnapshotChanged } from '../services/fleetIndexTrigger.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
 import { clients } from '../store/clients.js';
+import { queryAll } from '../store/indexQueries.js';
 import { table } from '../store/tableDefinition.js';
 
 const running = new Map<string, Promise<void>>();
@@ -49,21 +49,6 @@ export async function fleetIndexesIdle(): Promise<void> {
 
 /** Schedules a sync of every install (each returns at once when already current). */
 export async function resumeFleetIndexes(log: (line: string) => void = (line) => console.error(line)): Promise<void> {
-  const index = table.indexes.installsByLastSeen;
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await clients().ddb.send(
-      new QueryCommand({
-        TableName: clients().config.tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':pk': INSTALLS_PARTITION },
-        ProjectionExpression: 'installId',
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) schedule(item.installId as string, log);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const installs = await queryAll(clients(), { keys: table.indexes.installsByLastSeen, partition: INSTALLS_PARTITION, projection: 'installId' });
+  for (const item of installs) schedule(item.installId as string, log);
 }

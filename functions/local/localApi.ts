@@ -94,8 +94,21 @@ function admit(res: ServerResponse, limiter: RateLimiter | undefined, caller: { 
   return false;
 }
 
+/**
+ * The request target as a URL on this host. A target starting with `//` is a path here (as
+ * API Gateway sees it), not another host: `new URL('//x/health', base)` would read `x` as a
+ * host and route to /health, and `new URL('//', base)` throws.
+ */
+export function requestUrl(target = '/'): URL {
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target, 'http://localhost');
+  } catch {
+    return new URL('http://localhost/');
+  }
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url);
   const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
   const sourceIp = req.socket.remoteAddress ?? 'unknown';
   const authenticated = matched !== undefined && matched.route.roles.length > 0;

@@ -2,11 +2,12 @@
  * Usage data collection (DESIGN.md §4): the MPA admin's opt-in/out. Opting out also deletes
  * everything stored of the install's optional query types, raw and aggregated.
  */
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { optionalQueryTypes, type QueryType } from '../domain/queries/index.js';
 import { itemKeys, itemPrefixes, rawQueryPrefix } from '../domain/storageKeys.js';
 import type { Clients } from '../store/clients.js';
 import { sleep } from '../store/dynamo.js';
+import { baseTable, queryAll } from '../store/indexQueries.js';
 import { setUsageCollectionFlag } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';
 
@@ -28,24 +29,13 @@ export async function purgeOptionalData(c: Clients, installId: string): Promise<
 }
 
 async function snapshotAndUploadKeys(c: Clients, installId: string, queryType: QueryType) {
-  const keys: { PK: string; SK: string }[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await c.ddb.send(
-      new QueryCommand({
-        TableName: c.config.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK, ':prefix': itemPrefixes.snapshotsOf(queryType) },
-        ProjectionExpression: 'PK, SK, uploadId',
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      keys.push({ PK: item.PK as string, SK: item.SK as string }, itemKeys.upload(item.uploadId as string));
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return keys;
+  const snapshots = await queryAll(c, {
+    keys: baseTable,
+    partition: itemKeys.install(installId).PK,
+    sortKey: { op: 'begins_with', value: itemPrefixes.snapshotsOf(queryType) },
+    projection: 'PK, SK, uploadId',
+  });
+  return snapshots.flatMap((item) => [{ PK: item.PK as string, SK: item.SK as string }, itemKeys.upload(item.uploadId as string)]);
 }
 
 async function deleteItems(c: Clients, keys: { PK: string; SK: string }[]): Promise<void> {

@@ -33,6 +33,8 @@ export function decodeCursor(cursor: string | undefined, allowedKeys: readonly s
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid();
   const entries = Object.entries(value);
   if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string' || v.length > 1024)) throw invalid();
+  // A cursor this service issued names every key of its listing; DynamoDB fails on a partial start key.
+  if (allowedKeys.some((k) => !Object.hasOwn(value, k))) throw invalid();
   return Object.fromEntries(entries) as Record<string, string>;
 }
 

@@ -4,11 +4,12 @@
  * it, flagged into a sparse index while that set has two or more members; and one FLEET item
  * per install with its version histogram and the snapshots the indexes reflect.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
 import { DUPLICATES_PARTITION, duplicateIndexKeys, itemKeys, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
-import { decodeCursor, encodeCursor, isConditionFailure } from './dynamo.js';
+import { isConditionFailure } from './dynamo.js';
+import { type Page, queryAll, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
 export interface FleetState {
@@ -96,45 +97,17 @@ export interface DuplicateIdentifierRow {
   installIds: string[];
 }
 
-export async function duplicateIdentifiers(c: Clients, page: { limit: number; cursor?: string }): Promise<{ items: DuplicateIdentifierRow[]; nextCursor: string | null }> {
-  const index = table.indexes.duplicateIdentifiers;
-  const result = await c.ddb.send(
-    new QueryCommand({
-      TableName: c.config.tableName,
-      IndexName: index.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': DUPLICATES_PARTITION },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['PK', 'SK', index.partitionKey, index.sortKey]),
-    }),
-  );
+export async function duplicateIdentifiers(c: Clients, page: { limit: number; cursor?: string }): Promise<Page<DuplicateIdentifierRow>> {
+  const result = await queryPage(c, { keys: table.indexes.duplicateIdentifiers, partition: DUPLICATES_PARTITION }, page);
   return {
-    items: (result.Items ?? []).map((item) => ({ identifier: item.GSI6SK as string, installIds: [...(item.installs as Set<string>)].sort() })),
-    nextCursor: encodeCursor(result.LastEvaluatedKey),
+    items: result.items.map((item) => ({ identifier: item.GSI6SK as string, installIds: [...(item.installs as Set<string>)].sort() })),
+    nextCursor: result.nextCursor,
   };
 }
 
 export async function allVersionHistograms(c: Clients): Promise<VersionHistogram[]> {
-  const index = table.indexes.versionsByInstall;
-  const histograms: VersionHistogram[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await c.ddb.send(
-      new QueryCommand({
-        TableName: c.config.tableName,
-        IndexName: index.indexName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':pk': VERSIONS_PARTITION },
-        ProjectionExpression: 'versionsJson',
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) histograms.push(JSON.parse(item.versionsJson as string) as VersionHistogram);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return histograms;
+  const items = await queryAll(c, { keys: table.indexes.versionsByInstall, partition: VERSIONS_PARTITION, projection: 'versionsJson' });
+  return items.map((item) => JSON.parse(item.versionsJson as string) as VersionHistogram);
 }
 
 /** customerId of each install, for report rows (one BatchGet per 100 installs). */

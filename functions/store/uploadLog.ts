@@ -4,9 +4,9 @@
  * constant number of writes, whatever its record count.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type Problem, ProblemError } from '../domain/problems.js';
+import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rollupQueryTypes } from '../domain/customerLicenseState.js';
@@ -14,7 +14,8 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, decodeCursor, encodeCursor } from './dynamo.js';
+import { cancellationReasons } from './dynamo.js';
+import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 export type UploadStatus = 'pending' | 'accepted' | 'rejected';
 
@@ -72,21 +73,8 @@ export async function getLatest(c: Clients, installId: string, queryType: QueryT
 }
 
 export async function listLatest(c: Clients, installId: string): Promise<LatestItem[]> {
-  const items: LatestItem[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await c.ddb.send(
-      new QueryCommand({
-        TableName: c.config.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :latest)',
-        ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK, ':latest': itemPrefixes.latest },
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map(toLatest));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+  const items = await queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: itemPrefixes.latest } });
+  return items.map(toLatest);
 }
 
 export async function getUpload(c: Clients, uploadId: string): Promise<UploadItem | undefined> {
@@ -220,39 +208,16 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
   }
 }
 
-export interface ReceiptPage {
-  items: Receipt[];
-  nextCursor: string | null;
-}
-
 /** An install's accepted uploads, newest first, optionally of one query type. */
 export async function listReceipts(
   c: Clients,
   installId: string,
   options: { queryType?: QueryType; limit: number; cursor?: string },
-): Promise<ReceiptPage> {
-  const index = options.queryType ? table.indexes.uploadsByInstallQuery : table.indexes.uploadsByInstall;
+): Promise<Page<Receipt>> {
+  const keys = options.queryType ? table.indexes.uploadsByInstallQuery : table.indexes.uploadsByInstall;
   const partition = options.queryType ? `INSTALL#${installId}#${options.queryType}` : `INSTALL#${installId}`;
-  const startKey = decodeCursor(options.cursor, ['PK', 'SK', index.partitionKey, index.sortKey]);
-  if (startKey && startKey[index.partitionKey] !== partition) {
-    throw new ProblemError('validation_failed', 'The cursor belongs to another listing.', [{ path: 'cursor', message: 'is invalid' }]);
-  }
-  const page = await c.ddb.send(
-    new QueryCommand({
-      TableName: c.config.tableName,
-      IndexName: index.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      Limit: options.limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return {
-    items: (page.Items ?? []).map((item) => receiptOf(item.receipt as Receipt, false)),
-    nextCursor: encodeCursor(page.LastEvaluatedKey),
-  };
+  const page = await queryPage(c, { keys, partition, newestFirst: true }, options);
+  return { items: page.items.map((item) => receiptOf(item.receipt as Receipt, false)), nextCursor: page.nextCursor };
 }
 
 /** Only snapshots with licensed records that become unlicensed enter the expiring index. */

@@ -1,0 +1,68 @@
+/**
+ * Queries of one partition of the table or of an index: every page (`queryAll`) or one page
+ * behind an opaque cursor (`queryPage`). The listings, reports and purges are all this shape.
+ */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ProblemError } from '../domain/problems.js';
+import type { Clients } from './clients.js';
+import { decodeCursor, encodeCursor } from './dynamo.js';
+import { table } from './tableDefinition.js';
+
+export interface KeySpace {
+  /** Undefined: the table itself. */
+  indexName?: string;
+  partitionKey: string;
+  sortKey: string;
+}
+
+export const baseTable: KeySpace = { partitionKey: table.partitionKey, sortKey: table.sortKey };
+
+export interface PartitionQuery {
+  keys: KeySpace;
+  partition: string;
+  /** A condition on the sort key. */
+  sortKey?: { op: '<' | '<=' | 'begins_with'; value: string };
+  newestFirst?: boolean;
+  projection?: string;
+}
+
+function input(c: Clients, query: PartitionQuery): QueryCommandInput {
+  const { keys, sortKey } = query;
+  const sortCondition = sortKey === undefined ? '' : sortKey.op === 'begins_with' ? ' AND begins_with(#sk, :sk)' : ` AND #sk ${sortKey.op} :sk`;
+  return {
+    TableName: c.config.tableName,
+    ...(keys.indexName ? { IndexName: keys.indexName } : {}),
+    KeyConditionExpression: `#pk = :pk${sortCondition}`,
+    ExpressionAttributeNames: { '#pk': keys.partitionKey, ...(sortKey ? { '#sk': keys.sortKey } : {}) },
+    ExpressionAttributeValues: { ':pk': query.partition, ...(sortKey ? { ':sk': sortKey.value } : {}) },
+    ...(query.newestFirst ? { ScanIndexForward: false } : {}),
+    ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+  };
+}
+
+export async function queryAll(c: Clients, query: PartitionQuery): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.ddb.send(new QueryCommand({ ...input(c, query), ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One page; a cursor from another listing is a validation problem. */
+export async function queryPage(c: Clients, query: PartitionQuery, page: { limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
+  const { keys } = query;
+  const startKey = decodeCursor(page.cursor, [table.partitionKey, table.sortKey, keys.partitionKey, keys.sortKey]);
+  if (startKey && startKey[keys.partitionKey] !== query.partition) {
+    throw new ProblemError('validation_failed', 'The cursor belongs to another listing.', [{ path: 'cursor', message: 'is invalid' }]);
+  }
+  const result = await c.ddb.send(new QueryCommand({ ...input(c, query), Limit: page.limit, ExclusiveStartKey: startKey }));
+  return { items: result.Items ?? [], nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
