@@ -20,7 +20,6 @@ describe('a valid envelope', () => {
       collectedAt: '2026-11-28T02:00:00.000Z',
       mpaVersion: '3.4.1.12',
       recordCount: 1,
-      records,
       summary: { devices: 1, totalEvents: 3, maxEvents: 3 },
     });
   });
