@@ -46,6 +46,8 @@ export interface StageConfig {
   waf: boolean;
   /** WAF per-IP request limit per 5-minute window. */
   wafRateLimitPer5Min: number;
+  /** WAF per-API-key request limit per 5-minute window (requests aggregated by their Authorization header). */
+  wafRateLimitPerKeyPer5Min: number;
   /** Create the account-level API Gateway CloudWatch role (needed once per account and region for access/execution logs). */
   apiGatewayCloudWatchRole: boolean;
   /** Optional e-mail address subscribed to the alarm topic. */
@@ -80,6 +82,7 @@ export const defaultConfig: Omit<StageConfig, 'stage'> = {
   customerManagedKey: false,
   waf: true,
   wafRateLimitPer5Min: 3000,
+  wafRateLimitPerKeyPer5Min: 1500,
   apiGatewayCloudWatchRole: true,
   alarmEmail: undefined,
   rawIntelligentTieringAfterDays: 30,
@@ -167,6 +170,7 @@ export function parseConfig(stage: string, raw: Raw): StageConfig {
     customerManagedKey: toBool('customerManagedKey', pick('customerManagedKey')),
     waf: toBool('waf', pick('waf')),
     wafRateLimitPer5Min: toInt('wafRateLimitPer5Min', pick('wafRateLimitPer5Min'), 10, 2_000_000_000),
+    wafRateLimitPerKeyPer5Min: toInt('wafRateLimitPerKeyPer5Min', pick('wafRateLimitPerKeyPer5Min'), 10, 2_000_000_000),
     apiGatewayCloudWatchRole: toBool('apiGatewayCloudWatchRole', pick('apiGatewayCloudWatchRole')),
     alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
     rawIntelligentTieringAfterDays: toInt('rawIntelligentTieringAfterDays', pick('rawIntelligentTieringAfterDays'), 0, 3650),

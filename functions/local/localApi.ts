@@ -58,6 +58,8 @@ export function localApi(options: LocalApiOptions = {}): RequestListener {
     const started = performance.now();
     res.on('finish', () => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
     handle(req, res, options.rateLimiter, cache).catch((error: unknown) => {
+      // The client went away while its body was read: nobody to answer, nothing failed here.
+      if (req.destroyed && ((error as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (error as Error)?.message === 'aborted')) return void res.destroy();
       console.error('local API failure', (error as Error)?.stack ?? error);
       if (!res.headersSent) sendProblem(res, makeProblem('internal', 'The local API failed to handle the request.'));
       else res.destroy();

@@ -28,7 +28,7 @@ const SOFTWARE_VERSIONS = ['6.0.1.10', '6.1.0.4', '6.2.0.12', '9.4.0.101', '10.0
 const LICENSING_ITEMS = ['IPT users', 'Devices', 'Probes', 'Voice quality streams', 'Report recipients'];
 
 /** A small deterministic generator (mulberry32). */
-function random(seed: string): () => number {
+export function random(seed: string): () => number {
   let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
   return () => {
     state = (state + 0x6d2b79f5) | 0;

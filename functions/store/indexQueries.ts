@@ -56,13 +56,21 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** One page; a cursor from another listing is a validation problem. */
+const invalidCursor = (detail = 'The cursor is not one this service issued.') =>
+  new ProblemError('validation_failed', detail, [{ path: 'cursor', message: 'is invalid' }]);
+
+/** One page; a cursor from another listing, or a forged one, is a validation problem. */
 export async function queryPage(c: Clients, query: PartitionQuery, page: { limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {
   const { keys } = query;
   const startKey = decodeCursor(page.cursor, [table.partitionKey, table.sortKey, keys.partitionKey, keys.sortKey]);
-  if (startKey && startKey[keys.partitionKey] !== query.partition) {
-    throw new ProblemError('validation_failed', 'The cursor belongs to another listing.', [{ path: 'cursor', message: 'is invalid' }]);
+  if (startKey && startKey[keys.partitionKey] !== query.partition) throw invalidCursor('The cursor belongs to another listing.');
+  let result;
+  try {
+    result = await c.ddb.send(new QueryCommand({ ...input(c, query), Limit: page.limit, ExclusiveStartKey: startKey }));
+  } catch (error) {
+    // A start key DynamoDB refuses (empty values, outside the key condition) came from a forged cursor.
+    if (startKey && (error as Error).name === 'ValidationException') throw invalidCursor();
+    throw error;
   }
-  const result = await c.ddb.send(new QueryCommand({ ...input(c, query), Limit: page.limit, ExclusiveStartKey: startKey }));
   return { items: result.Items ?? [], nextCursor: encodeCursor(result.LastEvaluatedKey) };
 }

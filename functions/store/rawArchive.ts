@@ -17,17 +17,37 @@ export interface RawObject {
   metadata: Record<string, string>;
 }
 
+/**
+ * Archives a snapshot's content, create-only (`If-None-Match: *`). The key is derived from
+ * the content, so an object already there holds this same JSON (a repeat, a retry, a race
+ * of the same snapshot): S3 answers 412 and it is kept as it is, its bytes, metadata and
+ * version untouched; the archive stays immutable. A 409 means another write of the key is
+ * still in flight: that object is not known to be durable yet, so the PUT is tried again
+ * (and, should the other write keep the key busy, the error goes to the caller to retry).
+ * (s3rver ignores the condition; the local emulators add it: functions/local/conditionalPuts.ts.)
+ */
 export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
-  await c.s3.send(
-    new PutObjectCommand({
-      Bucket: c.config.rawBucket,
-      Key: object.key,
-      Body: object.gzipBody,
-      ContentType: 'application/json',
-      ContentEncoding: 'gzip',
-      Metadata: object.metadata,
-    }),
-  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.s3.send(
+        new PutObjectCommand({
+          Bucket: c.config.rawBucket,
+          Key: object.key,
+          Body: object.gzipBody,
+          ContentType: 'application/json',
+          ContentEncoding: 'gzip',
+          Metadata: object.metadata,
+          IfNoneMatch: '*',
+        }),
+      );
+      return;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412) return;
+      if (status !== 409 || attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    }
+  }
 }
 
 export async function deleteRawObject(c: Clients, key: string): Promise<void> {

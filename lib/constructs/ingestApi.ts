@@ -36,7 +36,7 @@ export const BINARY_MEDIA_TYPES = ['*/*'];
 export const gatewayProblems: { type: ResponseType; status: number; code: ProblemCode; detail: string }[] = [
   { type: ResponseType.UNAUTHORIZED, status: 401, code: 'unauthorized', detail: 'A valid API key is required: Authorization: Bearer <api key>.' },
   { type: ResponseType.ACCESS_DENIED, status: 403, code: 'forbidden', detail: 'This API key may not call this route.' },
-  { type: ResponseType.WAF_FILTERED, status: 403, code: 'forbidden', detail: 'The request was blocked by the web application firewall (rate limit or IP reputation).' },
+  { type: ResponseType.WAF_FILTERED, status: 403, code: 'forbidden', detail: 'The request was blocked by the web application firewall (IP reputation or a known bad input).' },
   { type: ResponseType.THROTTLED, status: 429, code: 'throttled', detail: 'Too many requests; retry later with backoff.' },
   { type: ResponseType.QUOTA_EXCEEDED, status: 429, code: 'throttled', detail: 'Request quota exceeded; retry later.' },
   { type: ResponseType.REQUEST_TOO_LARGE, status: 413, code: 'payload_too_large', detail: 'The request body exceeds what the API accepts directly; use POST /v1/upload-sessions for large bodies.' },
@@ -227,35 +227,13 @@ export class IngestApi extends Construct {
   }
 
   private addWebAcl(config: StageConfig): CfnWebACL {
-    const metric = (name: string) => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName: `mpa-licensing-${config.stage}-${name}`,
-    });
-    const managed = (name: string, priority: number) => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: metric(name),
-    });
     const webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      description: `MPA licensing ${config.stage}: per-IP rate limit and AWS managed reputation rules`,
-      visibilityConfig: metric('web-acl'),
-      rules: [
-        {
-          name: 'per-ip-rate-limit',
-          priority: 0,
-          action: { block: {} },
-          statement: { rateBasedStatement: { limit: config.wafRateLimitPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
-          visibilityConfig: metric('per-ip-rate-limit'),
-        },
-        managed('AWSManagedRulesAmazonIpReputationList', 1),
-        // Not the common rule set: its 8 KB body size rule would block every real upload.
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
-      ],
+      description: `MPA licensing ${config.stage}: per-key and per-IP rate limits, AWS managed reputation rules`,
+      visibilityConfig: wafMetric(config, 'web-acl'),
+      customResponseBodies: { [THROTTLED_BODY_KEY]: { contentType: 'APPLICATION_JSON', content: JSON.stringify(makeProblem('throttled', WAF_THROTTLED_DETAIL)) } },
+      rules: webAclRules(config),
     });
     new CfnWebACLAssociation(this, 'WebAclAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
@@ -263,6 +241,71 @@ export class IngestApi extends Construct {
     });
     return webAcl;
   }
+}
+
+/** The custom response body of the WAF rate rules (a problem document, `throttled`). */
+export const THROTTLED_BODY_KEY = 'throttled';
+export const WAF_THROTTLED_DETAIL = 'Too many requests from this API key or address; retry after the time in Retry-After.';
+/** WAF rate rules judge the last 5 minutes and re-evaluate about every 10 seconds: a minute is a fair wait. */
+export const WAF_RETRY_AFTER_SECONDS = 60;
+
+const wafMetric = (config: StageConfig, name: string) => ({
+  cloudWatchMetricsEnabled: true,
+  sampledRequestsEnabled: true,
+  metricName: `mpa-licensing-${config.stage}-${name}`,
+});
+
+/** A rate rule's block: `429 throttled` with Retry-After, as the contract answers throttling everywhere. */
+const throttledBlock = {
+  block: {
+    customResponse: {
+      responseCode: 429,
+      customResponseBodyKey: THROTTLED_BODY_KEY,
+      responseHeaders: [{ name: 'Retry-After', value: String(WAF_RETRY_AFTER_SECONDS) }],
+    },
+  },
+};
+
+/**
+ * The web ACL's rules, in order: a rate limit per API key (requests aggregated by their
+ * Authorization header; requests without one are left to the next rule), a rate limit per
+ * IP, then AWS managed rules. Rate limits per key sit here rather than in API Gateway usage
+ * plans: see docs/reliability.md.
+ */
+export function webAclRules(config: StageConfig): CfnWebACL.RuleProperty[] {
+  const managed = (name: string, priority: number): CfnWebACL.RuleProperty => ({
+    name,
+    priority,
+    overrideAction: { none: {} },
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+    visibilityConfig: wafMetric(config, name),
+  });
+  return [
+    {
+      name: 'per-key-rate-limit',
+      priority: 0,
+      action: throttledBlock,
+      statement: {
+        rateBasedStatement: {
+          limit: config.wafRateLimitPerKeyPer5Min,
+          evaluationWindowSec: 300,
+          aggregateKeyType: 'CUSTOM_KEYS',
+          customKeys: [{ header: { name: 'authorization', textTransformations: [{ priority: 0, type: 'NONE' }] } }],
+        },
+      },
+      visibilityConfig: wafMetric(config, 'per-key-rate-limit'),
+    },
+    {
+      name: 'per-ip-rate-limit',
+      priority: 1,
+      action: throttledBlock,
+      statement: { rateBasedStatement: { limit: config.wafRateLimitPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 } },
+      visibilityConfig: wafMetric(config, 'per-ip-rate-limit'),
+    },
+    managed('AWSManagedRulesAmazonIpReputationList', 2),
+    // Not the common rule set: its 8 KB body size rule would block every real upload.
+    managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+  ];
 }
 
 /** Per-method throttles: upload routes and staff routes get their own limits. */

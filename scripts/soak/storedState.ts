@@ -4,7 +4,9 @@
  * The soak's reconciliation and the fault-injection tests compare it with the receipts a
  * client was given.
  */
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
@@ -121,4 +123,15 @@ export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<s
     missing.push(`accepted log entry ${receipt.uploadId} (found ${entry ? entry.status : 'none'})`);
   }
   return missing;
+}
+
+/** The SHA-256 of the JSON an archived object holds (its gzip inflated), or why it cannot be read. */
+export async function archivedSha256(c: Clients, key: string): Promise<string> {
+  try {
+    const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    return createHash('sha256').update(gunzipSync(bytes)).digest('hex');
+  } catch (error) {
+    return `unreadable: ${(error as Error).message}`;
+  }
 }

@@ -40,6 +40,9 @@ it('syncs the duplicate-identifier index with writes proportional to the change'
   const installId = await newInstall(c, 'sync writes');
   const seed = `sync-${Date.now()}`;
   const first = sample('devices', { devices: 200, seed, collectedAt: minutesAgo(60) });
+  // The sample's identifiers do not depend on the seed, so other tests' installs hold them too;
+  // the device replaced below must be this install's alone, or its removal may unflag a duplicate.
+  first.records[0] = { ...first.records[0]!, hardwareId: `HW-${seed}`, serialNumber: `SN-${seed}` };
   await acceptUpload(c, { installId, queryType: 'devices', json: Buffer.from(JSON.stringify(first)), now: new Date() });
   const initial = await syncFleetIndexes(c, installId);
   const identifiers = first.records.reduce((n, d) => n + ['arid', 'hardwareId', 'serialNumber'].filter((k) => d[k] !== null).length, 0);

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { querySpec, queryTypes } from '../../functions/domain/queries/index.js';
 import { validateUpload } from '../../functions/domain/validateUpload.js';
-import { call, createTestInstall, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { useApiWithInstall } from '../support/apiFixture.js';
+import { call, createTestInstall, staffKey, upload } from '../support/localApi.js';
 import { expiriesOf, models, referenceSummary, validUploadArb } from './model.js';
 import { propertyOptions } from './settings.js';
 
@@ -65,13 +66,10 @@ describe('valid uploads', () => {
 });
 
 describe('valid uploads over HTTP', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api.close());
+  const fixture = useApiWithInstall();
 
   it('a sample of each type is stored with the reference summary as the install’s current one', async () => {
+    const { api } = fixture;
     for (const queryType of queryTypes) {
       const install = await createTestInstall(api);
       const { min, max } = models[queryType].records;

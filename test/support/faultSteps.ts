@@ -171,3 +171,34 @@ export function faultCases(calls: readonly SdkCall[]): [string, number, StepFaul
       .map((mode) => [`step ${call.step} ${call.command} ${call.target.split('/')[0]}: ${mode}`, call.step, mode] as [string, number, StepFaultMode]),
   );
 }
+
+/**
+ * Breaks a share of all S3 and DynamoDB calls of a set of clients (the server's), each
+ * either before it reaches the service or after (the write happened, the answer is lost);
+ * deterministic for a seed. For soaks under faults: clients retry, nothing may be lost.
+ */
+export function injectRandomFaults(c: Clients, options: { rate: number; seed: number }): { injected: () => number; remove(): void } {
+  let state = options.seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  let injected = 0;
+  const name = `random-faults-${options.seed}`;
+  const stacks = [c.s3.middlewareStack, c.ddb.middlewareStack] as unknown as Stack[];
+  for (const stack of stacks) {
+    stack.add(
+      (next_, context) => async (args) => {
+        if (next() >= options.rate) return next_(args);
+        injected += 1;
+        const afterSend = next() < 0.5;
+        if (afterSend) await next_(args);
+        const error = new Error(`random fault in ${(context as { commandName?: string }).commandName}${afterSend ? ' after it reached the service' : ''}`);
+        error.name = afterSend ? 'TimeoutError' : 'InjectedFault';
+        throw error;
+      },
+      { step: 'initialize', name },
+    );
+  }
+  return { injected: () => injected, remove: () => stacks.forEach((stack) => stack.remove(name)) };
+}

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fleetIndexesIdle, startFleetIndexRunner, stopFleetIndexRunner } from '../../functions/local/fleetIndexRunner.js';
-import { localApi } from '../../functions/local/localApi.js';
+import { answerClientError, localApi, type LocalApiOptions } from '../../functions/local/localApi.js';
 
 export { fleetIndexesIdle };
 import type { QueryType } from '../../functions/domain/queries/index.js';
@@ -22,10 +22,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(): Promise<TestApi> {
+/** The local API as `npm start` serves it; options add a request log or a rate limiter. */
+export async function startTestApi(options: LocalApiOptions = {}): Promise<TestApi> {
   resetClients();
   startFleetIndexRunner();
-  const server = createServer(localApi());
+  const server = createServer(localApi(options));
+  server.on('clientError', answerClientError);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

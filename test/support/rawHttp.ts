@@ -36,6 +36,8 @@ function parsed(body: Buffer): unknown {
 export function rawRequest(baseUrl: string, spec: RawRequest, timeoutMs = 30_000): Promise<RawResponse> {
   const base = new URL(baseUrl);
   const flat: string[] = [];
+  // A raw header list gets no Host from Node; HTTP/1.1 requires one.
+  if (!(spec.headers ?? []).some(([n]) => n.toLowerCase() === 'host')) flat.push('host', base.host);
   for (const [name, value] of spec.headers ?? []) flat.push(name, value);
   const body = spec.body === undefined ? undefined : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
   if (body !== undefined && !(spec.headers ?? []).some(([n]) => n.toLowerCase() === 'content-length' || n.toLowerCase() === 'transfer-encoding')) {

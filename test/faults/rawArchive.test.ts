@@ -1,0 +1,124 @@
+/**
+ * The raw archive is create-only: a repeated, retried or racing upload of a snapshot must not
+ * rewrite its archived object (bytes, metadata, a new version in a versioned bucket). Found by
+ * the soak: uploads no longer look the snapshot up before archiving, so every repeat re-PUT
+ * the object, and on s3rver two PUTs of one key at once interleaved their bytes into a corrupt
+ * object. The PUT is now conditional (If-None-Match: *), and the local S3 emulator answers the
+ * condition as S3 does (functions/local/conditionalPuts.ts).
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { rawObjectKey } from '../../functions/domain/storageKeys.js';
+import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { createClients, type Clients } from '../../functions/store/clients.js';
+import { storageConfig } from '../../functions/store/config.js';
+import { expectDurable, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
+
+type Next = (args: unknown) => Promise<unknown>;
+interface Stack {
+  add(m: (next: Next, context: unknown) => Next, o: { step: string; name: string }): void;
+}
+
+let c: Clients;
+beforeEach(() => {
+  c = createClients(storageConfig());
+});
+afterEach(() => {
+  c.s3.destroy();
+  c.ddb.destroy();
+});
+
+/** Records the PutObject inputs of the clients. */
+function putInputs(clients: Clients): { Key: string; IfNoneMatch?: string }[] {
+  const inputs: { Key: string; IfNoneMatch?: string }[] = [];
+  (clients.s3.middlewareStack as unknown as Stack).add(
+    (next, context) => async (args) => {
+      if ((context as { commandName?: string }).commandName === 'PutObjectCommand') inputs.push((args as { input: { Key: string; IfNoneMatch?: string } }).input);
+      return next(args);
+    },
+    { step: 'initialize', name: 'put-inputs' },
+  );
+  return inputs;
+}
+
+const headOf = async (key: string) => {
+  const head = await c.s3.send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  return { etag: head.ETag, uploadId: head.Metadata?.['upload-id'] };
+};
+
+it('a repeated snapshot, sent plain after gzip, leaves its archived object as the first upload wrote it', async () => {
+  const puts = putInputs(c);
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('devices', minutesBefore(8));
+  const first = await acceptUpload(c, { installId, queryType: 'devices', json, gzipped: gzipSync(json, { level: 9 }), now: new Date() });
+  const key = puts[0]!.Key;
+  const before = await headOf(key);
+  expect(before.uploadId).toBe(first.receipt.uploadId);
+
+  const again = await acceptUpload(c, { installId, queryType: 'devices', json, now: new Date() });
+  expect(again).toEqual({ status: 200, receipt: { ...first.receipt, duplicate: true } });
+  expect(puts.map((p) => [p.Key, p.IfNoneMatch])).toEqual([
+    [key, '*'],
+    [key, '*'],
+  ]);
+  expect(await headOf(key)).toEqual(before);
+  await expectExactlyOnce(c, installId, [first.receipt]);
+});
+
+it('copies of a snapshot racing each other leave one intact object and one snapshot', async () => {
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('device-versions', minutesBefore(9), 400);
+  const puts = putInputs(c);
+  // A copy that meets another's write in flight (409 from S3) waits and tries again.
+  const answered = await Promise.all(Array.from({ length: 8 }, (_, i) => acceptUpload(c, { installId, queryType: 'device-versions', json, ...(i % 2 ? { gzipped: gzipSync(json) } : {}), now: new Date() })));
+  expect(puts.length).toBeGreaterThanOrEqual(8);
+  const receipts = answered.map((a) => a.receipt);
+  expect(new Set(receipts.map((r) => r.uploadId)).size).toBe(1);
+  expect(answered.filter((a) => a.status === 201)).toHaveLength(1);
+  await expectDurable(c, receipts[0]!);
+  const key = rawObjectKey('device-versions', installId, receipts[0]!.collectedAt, receipts[0]!.sha256);
+  const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  expect(createHash('sha256').update(gunzipSync(Buffer.from(await object.Body!.transformToByteArray()))).digest('hex')).toBe(receipts[0]!.sha256);
+  await expectExactlyOnce(c, installId, receipts);
+});
+
+it('an object of the same content left by an earlier attempt that failed before its commit is adopted', async () => {
+  const installId = await newInstall(c, 'archive');
+  const collectedAt = minutesBefore(10);
+  const json = sampleJson('event-counts', collectedAt);
+  const key = rawObjectKey('event-counts', installId, new Date(collectedAt).toISOString(), createHash('sha256').update(json).digest('hex'));
+  await c.s3.send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: key, Body: gzipSync(json), ContentEncoding: 'gzip', Metadata: { 'upload-id': 'an-earlier-attempt' } }));
+  const accepted = await acceptUpload(c, { installId, queryType: 'event-counts', json, now: new Date() });
+  expect(accepted.status).toBe(201);
+  await expectDurable(c, accepted.receipt);
+  await expectExactlyOnce(c, installId, [accepted.receipt]);
+});
+
+it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', async () => {
+  const Key = `raw/conditional-${Date.now()}`;
+  const put = () => c.s3.send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key, Body: 'x', IfNoneMatch: '*' }));
+  await put();
+  await expect(put()).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
+});
+
+it('a key kept busy by another write (409 on every try) fails the upload, and its retry succeeds', async () => {
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('probes', minutesBefore(11));
+  let busy = true;
+  (c.s3.middlewareStack as unknown as Stack).add(
+    (next, context) => async (args) => {
+      if (busy && (context as { commandName?: string }).commandName === 'PutObjectCommand') {
+        throw Object.assign(new Error('ConditionalRequestConflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'busy-key' },
+  );
+  await expect(acceptUpload(c, { installId, queryType: 'probes', json, now: new Date() })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
+  await expectExactlyOnce(c, installId, []);
+  busy = false;
+  const retried = await acceptUpload(c, { installId, queryType: 'probes', json, now: new Date() });
+  expect(retried.status).toBe(201);
+  await expectExactlyOnce(c, installId, [retried.receipt]);
+});
