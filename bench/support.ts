@@ -1,9 +1,6 @@
 /** Shared pieces of the benchmarks: emulators, timing, sample bodies. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmulators, type Emulators } from '../functions/local/emulators.js';
-import { provisionStorage } from '../functions/local/provision.js';
+import type { Emulators } from '../functions/local/emulators.js';
+import { startScratchStorage } from '../functions/local/scratchStorage.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { clients, resetClients, type Clients } from '../functions/store/clients.js';
 import { createInstall } from '../functions/store/installs.js';
@@ -17,26 +14,14 @@ export interface BenchEnvironment {
 
 /** DynamoDB Local (in memory) and s3rver (temporary folder), provisioned, with the env set for the handlers. */
 export async function startBenchEmulators(): Promise<BenchEnvironment> {
-  const s3Dir = await mkdtemp(join(tmpdir(), 'mpa-bench-s3-'));
-  const emulators = await startEmulators({ s3Dir });
-  Object.assign(process.env, {
-    DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
-    S3_ENDPOINT: emulators.s3Endpoint,
-    TABLE_NAME: 'mpa-licensing-bench',
-    RAW_BUCKET: 'mpa-licensing-raw-bench',
-    INCOMING_BUCKET: 'mpa-licensing-incoming-bench',
-    STAFF_API_KEY: 'bench-staff-key-not-secret',
-  });
+  const storage = await startScratchStorage('bench');
   resetClients();
-  const c = clients();
-  await provisionStorage(c);
   return {
-    clients: c,
-    emulators,
+    clients: clients(),
+    emulators: storage.emulators,
     stop: async () => {
       resetClients();
-      await emulators.stop();
-      await rm(s3Dir, { recursive: true, force: true });
+      await storage.stop();
     },
   };
 }

@@ -1,0 +1,50 @@
+/**
+ * Throw-away storage for tests and benchmarks: the emulators with DynamoDB in memory and
+ * s3rver in a temporary folder, the table and buckets provisioned, and the environment set so
+ * that the handlers' `clients()` use them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClients } from '../store/clients.js';
+import { storageConfig } from '../store/config.js';
+import { type Emulators, startEmulators } from './emulators.js';
+import { provisionStorage } from './provision.js';
+
+export interface ScratchStorage {
+  emulators: Emulators;
+  /** The variables set in process.env (endpoints, table and bucket names, a staff key). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** `name` tells runs apart in names: `mpa-licensing-<name>`, `mpa-licensing-raw-<name>`, … */
+export async function startScratchStorage(name: string): Promise<ScratchStorage> {
+  const s3Dir = await mkdtemp(join(tmpdir(), `mpa-${name}-s3-`));
+  const emulators = await startEmulators({ s3Dir });
+  const env = {
+    DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
+    S3_ENDPOINT: emulators.s3Endpoint,
+    TABLE_NAME: `mpa-licensing-${name}`,
+    RAW_BUCKET: `mpa-licensing-raw-${name}`,
+    INCOMING_BUCKET: `mpa-licensing-incoming-${name}`,
+    STAFF_API_KEY: `${name}-staff-key-not-secret`,
+    SCRATCH_S3_DIR: s3Dir,
+  };
+  Object.assign(process.env, env);
+  const clients = createClients(storageConfig());
+  try {
+    await provisionStorage(clients);
+  } finally {
+    clients.s3.destroy();
+    clients.ddb.destroy();
+  }
+  return {
+    emulators,
+    env,
+    stop: async () => {
+      await emulators.stop();
+      await rm(s3Dir, { recursive: true, force: true });
+    },
+  };
+}
