@@ -4,6 +4,8 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
+import { jsonText, requireJsonContentType } from '../domain/uploadBody.js';
+import { parseJson } from '../domain/validateUpload.js';
 import type { Role } from '../routes.js';
 
 export interface Caller {
@@ -52,13 +54,8 @@ export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
 
 /** Parses a JSON request body for the small control routes (installs, usage collection). */
 export function jsonBody(event: APIGatewayProxyEvent, maxBytes = 64 * 1024): unknown {
-  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (contentType !== 'application/json') throw new ProblemError('unsupported_media_type', 'Content-Type must be application/json.');
+  requireJsonContentType(header(event, 'content-type'));
   const bytes = bodyBytes(event);
   if (bytes.length > maxBytes) throw new ProblemError('payload_too_large', `The body may be at most ${maxBytes} bytes.`);
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new ProblemError('invalid_json', 'The body is not valid JSON.');
-  }
+  return parseJson(jsonText(bytes));
 }

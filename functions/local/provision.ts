@@ -2,7 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Clients } from '../store/clients.js';
-import { table, tableIndexes } from '../store/tableDefinition.js';
+import { globalSecondaryIndexes, keySchemaOf, table, tableIndexes } from '../store/tableDefinition.js';
 
 export async function provisionStorage(c: Clients): Promise<void> {
   await ensureTable(c);
@@ -23,18 +23,8 @@ async function ensureTable(c: Clients): Promise<void> {
       TableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [...attributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: table.partitionKey, KeyType: 'HASH' },
-        { AttributeName: table.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: tableIndexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      KeySchema: keySchemaOf(table),
+      GlobalSecondaryIndexes: globalSecondaryIndexes(),
     }),
   );
   await c.ddb.send(

@@ -19,4 +19,3 @@ export const uploadMetrics = {
 } as const;
 
 export type UploadOutcome = 'accepted' | 'duplicate' | 'rejected';
-export const uploadOutcomes: readonly UploadOutcome[] = ['accepted', 'duplicate', 'rejected'];

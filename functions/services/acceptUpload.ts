@@ -59,10 +59,10 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
   // The install is read, and a plain body compressed (on the thread pool), while this thread
-  // hashes, parses and validates; both are settled at once so that an early exit leaves no
-  // unhandled rejection. (The hash is not taken by WebCrypto off-thread: that copies the body.)
-  // The install is read only when needed: for an optional type (usage collection) or when the
-  // caller did not say its customer; the commit checks that the install exists anyway.
+  // hashes, parses and validates; both promises are settled at once so that an early exit
+  // leaves no unhandled rejection. (The hash is not taken by WebCrypto off-thread: that copies
+  // the body.) The install is read only when needed: for an optional type (usage collection)
+  // or when the caller did not say its customer; the commit checks that the install exists.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
   const sha256 = createHash('sha256').update(input.json).digest('hex');
   const archiving = settle(input.gzipped ? Promise.resolve(input.gzipped) : gzipForArchive(input.json));
@@ -78,7 +78,6 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   if (spec.optional && install?.usageCollectionEnabled === false) throw usageCollectionDisabled(queryType);
   if (!validated) throw invalid;
   const { collectedAt } = validated;
-
 
   const receipt: Receipt = {
     uploadId: input.uploadId ?? randomUUID(),
@@ -135,7 +134,6 @@ function answerExisting(existing: SnapshotItem, upload: { installId: string; que
 function usageCollectionDisabled(queryType: QueryType): ProblemError {
   return new ProblemError('usage_collection_disabled', `Usage data collection is disabled for this install, so ${queryType} is not accepted.`);
 }
-
 
 /** A promise whose rejection counts as handled now and still rejects when awaited. */
 function settle<T>(promise: Promise<T>): Promise<T> {

@@ -39,3 +39,16 @@ export const table = {
 };
 
 export const tableIndexes: readonly IndexDefinition[] = Object.values(table.indexes);
+
+/** A key schema as DynamoDB's API and CloudFormation write it. */
+export function keySchemaOf(keys: { partitionKey: string; sortKey: string }) {
+  return [
+    { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
+  ];
+}
+
+/** The indexes as DynamoDB's API and CloudFormation write them (every attribute projected). */
+export function globalSecondaryIndexes() {
+  return tableIndexes.map((index) => ({ IndexName: index.indexName, KeySchema: keySchemaOf(index), Projection: { ProjectionType: 'ALL' as const } }));
+}

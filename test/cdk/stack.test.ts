@@ -11,7 +11,7 @@ import { esmRequireBanner } from '../../lib/defaults/lambda-defaults.js';
 import { gatewayProblems } from '../../lib/constructs/ingestApi.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/uploadPipeline.js';
 import { projectRoot } from '../../lib/paths.js';
-import { table as tableDefinition, tableIndexes } from '../../functions/store/tableDefinition.js';
+import { globalSecondaryIndexes, keySchemaOf, table as tableDefinition, tableIndexes } from '../../functions/store/tableDefinition.js';
 import { authorizerHandler, handlerNames, routes } from '../../functions/routes.js';
 import {
   actionsOf,
@@ -160,19 +160,9 @@ describe('Lambda functions', () => {
 describe('DynamoDB', () => {
   test('built from tableDefinition: keys, GSIs with ALL projection, TTL', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
-        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
-      ],
+      KeySchema: keySchemaOf(tableDefinition),
       TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
-      GlobalSecondaryIndexes: tableIndexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      GlobalSecondaryIndexes: globalSecondaryIndexes(),
     });
     const attributes = resources[tableId()]!.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[];
     expect(attributes.every((a) => a.AttributeType === 'S')).toBe(true);
