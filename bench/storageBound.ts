@@ -14,6 +14,7 @@ import { localApi } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
 import { round, type BenchEnvironment } from './support.js';
+import { s3Of } from '../functions/store/s3Client.js';
 
 const CONCURRENCY = 16;
 const UPLOADS = 1500;
@@ -35,7 +36,7 @@ async function storageFloor(env: BenchEnvironment, total: number): Promise<numbe
   const worker = async () => {
     while (next < total) {
       const n = next++;
-      await c.s3.send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
+      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
       await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: { PK: `FLOOR#${n}`, SK: 'FLOOR', n } }));
     }
   };

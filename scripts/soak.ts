@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LocalService, startLocalService } from '../functions/local/localService.js';
 import { rateLimiterFromEnv } from '../functions/local/rateLimit.js';
-import { type Clients, createClients } from '../functions/store/clients.js';
+import { type Clients, createClients, destroyClients } from '../functions/store/clients.js';
 import { storageConfig } from '../functions/store/config.js';
 import { resultLine, runSoak } from './soak/run.js';
 
@@ -57,8 +57,7 @@ async function runningService(url: string): Promise<Target> {
     staffKey,
     clients,
     stop: async () => {
-      clients.s3.destroy();
-      clients.ddb.destroy();
+      destroyClients(clients);
     },
   };
 }

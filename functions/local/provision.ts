@@ -3,6 +3,7 @@ import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, Up
 import { CreateBucketCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Clients } from '../store/clients.js';
 import { globalSecondaryIndexes, keySchemaOf, table, tableIndexes } from '../store/tableDefinition.js';
+import { s3Of } from '../store/s3Client.js';
 
 export async function provisionStorage(c: Clients): Promise<void> {
   await ensureTable(c);
@@ -34,8 +35,8 @@ async function ensureTable(c: Clients): Promise<void> {
 
 async function ensureBucket(c: Clients, Bucket: string): Promise<void> {
   try {
-    await c.s3.send(new HeadBucketCommand({ Bucket }));
+    await s3Of(c).send(new HeadBucketCommand({ Bucket }));
   } catch {
-    await c.s3.send(new CreateBucketCommand({ Bucket }));
+    await s3Of(c).send(new CreateBucketCommand({ Bucket }));
   }
 }

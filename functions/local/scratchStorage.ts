@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClients } from '../store/clients.js';
+import { createClients, destroyClients } from '../store/clients.js';
 import { storageConfig } from '../store/config.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { provisionStorage } from './provision.js';
@@ -36,8 +36,7 @@ export async function startScratchStorage(name: string): Promise<ScratchStorage>
   try {
     await provisionStorage(clients);
   } finally {
-    clients.s3.destroy();
-    clients.ddb.destroy();
+    destroyClients(clients);
   }
   return {
     emulators,

@@ -1,38 +1,43 @@
 /**
  * AWS SDK clients, created once per process (Lambda reuses them across invocations).
- * Checksums only when required: s3rver cannot handle the SDK's default CRC trailers, and
- * the archive stores its own sha256 anyway.
+ *
+ * Only the DynamoDB client is built here. The S3 client lives in its own module
+ * (`s3Of` in store/s3Client.ts) and is built on first use, so functions that never touch S3
+ * (the read-only API, the authorizer) do not bundle @aws-sdk/client-s3 at all.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type StorageConfig, storageConfig } from './config.js';
 
 export interface Clients {
   config: StorageConfig;
-  s3: S3Client;
   ddb: DynamoDBDocumentClient;
+  /** The S3 client once `s3Of` (store/s3Client.ts) has built it; use `s3Of(c)`, never this. */
+  s3IfBuilt?: S3Client;
 }
 
+/** The emulators accept fixed credentials; on AWS the default provider chain applies. */
+export function credentialsFor(config: StorageConfig): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const local = config.dynamoDbEndpoint !== undefined || config.s3Endpoint !== undefined;
+  return local ? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } : undefined;
+}
 
 export function createClients(config: StorageConfig = storageConfig()): Clients {
-  const local = config.dynamoDbEndpoint !== undefined || config.s3Endpoint !== undefined;
-  // The emulators accept fixed credentials; on AWS the default provider chain applies.
-  const credentials = local ? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } : undefined;
+  const credentials = credentialsFor(config);
   const dynamo = new DynamoDBClient({
     region: config.region,
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
     ...(credentials ? { credentials } : {}),
   });
-  const s3 = new S3Client({
-    region: config.region,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
-    ...(credentials ? { credentials } : {}),
-  });
   const ddb = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  return { config, s3, ddb };
+  return { config, ddb };
+}
+
+/** Releases the sockets of every client of `c` (the S3 client too, if it was built). */
+export function destroyClients(c: Clients): void {
+  c.s3IfBuilt?.destroy();
+  c.ddb.destroy();
 }
 
 /** The process-wide clients, built from the environment on first use. */
@@ -44,7 +49,6 @@ let clients_: Clients | undefined;
 
 /** For tests and the local server: forget the clients so the next call reads the environment again. */
 export function resetClients(): void {
-  clients_?.s3.destroy();
-  clients_?.ddb.destroy();
+  if (clients_) destroyClients(clients_);
   clients_ = undefined;
 }

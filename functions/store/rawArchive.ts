@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import type { Clients } from './clients.js';
+import { s3Of } from './s3Client.js';
 
 export interface RawObject {
   key: string;
@@ -29,7 +30,7 @@ export interface RawObject {
 export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await c.s3.send(
+      await s3Of(c).send(
         new PutObjectCommand({
           Bucket: c.config.rawBucket,
           Key: object.key,
@@ -51,7 +52,7 @@ export async function putRawObject(c: Clients, object: RawObject): Promise<void>
 }
 
 export async function deleteRawObject(c: Clients, key: string): Promise<void> {
-  await c.s3.send(new DeleteObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  await s3Of(c).send(new DeleteObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
 }
 
 /**
@@ -60,11 +61,11 @@ export async function deleteRawObject(c: Clients, key: string): Promise<void> {
  */
 export async function deleteRawPrefix(c: Clients, prefix: string): Promise<number> {
   let deleted = 0;
-  const { Status } = await c.s3.send(new GetBucketVersioningCommand({ Bucket: c.config.rawBucket }));
+  const { Status } = await s3Of(c).send(new GetBucketVersioningCommand({ Bucket: c.config.rawBucket }));
   const batches = Status === 'Enabled' || Status === 'Suspended' ? await listVersions(c, prefix) : await listKeys(c, prefix);
   for (let i = 0; i < batches.length; i += 1000) {
     const chunk = batches.slice(i, i + 1000);
-    await c.s3.send(new DeleteObjectsCommand({ Bucket: c.config.rawBucket, Delete: { Objects: chunk, Quiet: true } }));
+    await s3Of(c).send(new DeleteObjectsCommand({ Bucket: c.config.rawBucket, Delete: { Objects: chunk, Quiet: true } }));
     deleted += chunk.length;
   }
   return deleted;
@@ -78,7 +79,7 @@ async function listVersions(c: Clients, prefix: string): Promise<ObjectIdentifie
   let KeyMarker: string | undefined;
   let VersionIdMarker: string | undefined;
   do {
-    const page = await c.s3.send(new ListObjectVersionsCommand({ Bucket: c.config.rawBucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
+    const page = await s3Of(c).send(new ListObjectVersionsCommand({ Bucket: c.config.rawBucket, Prefix: prefix, KeyMarker, VersionIdMarker }));
     for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
       if (v.Key) found.push(v.VersionId ? { Key: v.Key, VersionId: v.VersionId } : { Key: v.Key });
     }
@@ -92,7 +93,7 @@ async function listKeys(c: Clients, prefix: string): Promise<ObjectIdentifier[]>
   const keys: ObjectIdentifier[] = [];
   let ContinuationToken: string | undefined;
   do {
-    const page = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
+    const page = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
     for (const o of page.Contents ?? []) if (o.Key) keys.push({ Key: o.Key });
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);
@@ -101,7 +102,7 @@ async function listKeys(c: Clients, prefix: string): Promise<ObjectIdentifier[]>
 
 /** The records of an archived snapshot (the archive holds the upload's JSON envelope, gzip-compressed). */
 export async function readRawRecords<R>(c: Clients, key: string): Promise<R[]> {
-  const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   const bytes = Buffer.from(await object.Body!.transformToByteArray());
   return (JSON.parse(gunzipSync(bytes).toString('utf8')) as { records: R[] }).records;
 }

@@ -19,6 +19,7 @@ import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
 import { isConditionFailure } from './dynamo.js';
 import { getUpload, type UploadItem } from './uploadLog.js';
+import { s3Of } from './s3Client.js';
 
 /** What a bundle session's log item holds once processed (the answer POST /v1/bundles would give). */
 export interface StoredBundleOutcome {
@@ -177,7 +178,7 @@ export async function presignIncomingPut(
     ContentType: put.contentType,
     ...(put.contentEncoding ? { ContentEncoding: put.contentEncoding } : {}),
   });
-  const url = await getSignedUrl(c.s3, command, { expiresIn: put.expiresInSeconds, signableHeaders: new Set(Object.keys(headers)) });
+  const url = await getSignedUrl(s3Of(c), command, { expiresIn: put.expiresInSeconds, signableHeaders: new Set(Object.keys(headers)) });
   return { url, headers };
 }
 
@@ -192,7 +193,7 @@ const isMissing = (error: unknown) => ['NotFound', 'NoSuchKey'].includes((error 
 /** The object's size and ETag, or undefined when it is gone. */
 export async function headIncoming(c: Clients, key: string): Promise<IncomingObject | undefined> {
   try {
-    const head = await c.s3.send(new HeadObjectCommand({ Bucket: c.config.incomingBucket, Key: key }));
+    const head = await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.incomingBucket, Key: key }));
     return { key, size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
   } catch (error) {
     if (isMissing(error)) return undefined;
@@ -211,7 +212,7 @@ export class IncomingObjectChanged extends Error {
 /** A byte range (end exclusive) of exactly the version of the object that was looked at. */
 export async function readIncomingRange(c: Clients, object: IncomingObject, start: number, end: number): Promise<Readable> {
   try {
-    const answer = await c.s3.send(
+    const answer = await s3Of(c).send(
       new GetObjectCommand({ Bucket: c.config.incomingBucket, Key: object.key, Range: `bytes=${start}-${end - 1}`, IfMatch: object.etag }),
     );
     // Emulators may ignore If-Match: the answer's ETag is checked as well.
@@ -235,5 +236,5 @@ export async function readIncoming(c: Clients, object: IncomingObject): Promise<
 }
 
 export async function deleteIncoming(c: Clients, key: string): Promise<void> {
-  await c.s3.send(new DeleteObjectCommand({ Bucket: c.config.incomingBucket, Key: key }));
+  await s3Of(c).send(new DeleteObjectCommand({ Bucket: c.config.incomingBucket, Key: key }));
 }

@@ -14,6 +14,7 @@ import { itemKeys, itemPrefixes, rawObjectKey, rawQueryPrefix } from '../../func
 import type { Clients } from '../../functions/store/clients.js';
 import { table } from '../../functions/store/tableDefinition.js';
 import { getUpload, type LatestItem, listLatest, type SnapshotItem } from '../../functions/store/uploadLog.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 export interface LogEntry {
   uploadId: string;
@@ -52,7 +53,7 @@ export async function listRawKeys(c: Clients, prefix: string): Promise<string[]>
   const keys: string[] = [];
   let ContinuationToken: string | undefined;
   do {
-    const page = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
+    const page = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);
@@ -114,7 +115,7 @@ export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<s
   const missing: string[] = [];
   const key = rawObjectKey(receipt.queryType, receipt.installId, receipt.collectedAt, receipt.sha256);
   try {
-    await c.s3.send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   } catch {
     missing.push(`raw object ${key}`);
   }
@@ -128,7 +129,7 @@ export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<s
 /** The SHA-256 of the JSON an archived object holds (its gzip inflated), or why it cannot be read. */
 export async function archivedSha256(c: Clients, key: string): Promise<string> {
   try {
-    const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     return createHash('sha256').update(gunzipSync(bytes)).digest('hex');
   } catch (error) {

@@ -9,7 +9,7 @@ import { directBundleLimits } from '../../functions/bundles/limits.js';
 import { zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
 import { ingestBundle, type BundleOutcome } from '../../functions/services/bundles.js';
-import { createClients, type Clients } from '../../functions/store/clients.js';
+import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { postBundle, sampleBundle } from '../support/bundles.js';
 import { expectDurable, expectExactlyOnce, minutesBefore, newInstall } from '../support/exactlyOnce.js';
@@ -19,8 +19,7 @@ import { clients, createTestInstall, startTestApi } from '../support/localApi.js
 
 const healthy = createClients(storageConfig());
 afterAll(() => {
-  healthy.s3.destroy();
-  healthy.ddb.destroy();
+  destroyClients(healthy);
 });
 
 const FILES = ['devices', 'user-counts'] as const;

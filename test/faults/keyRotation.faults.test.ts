@@ -6,15 +6,14 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { authenticate } from '../../functions/auth/authenticate.js';
-import { createClients, type Clients } from '../../functions/store/clients.js';
+import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall, getInstall, rotateInstallKey } from '../../functions/store/installs.js';
 import { faultCases, StepFaults, traceSteps } from '../support/faultSteps.js';
 
 const healthy = createClients(storageConfig());
 afterAll(() => {
-  healthy.s3.destroy();
-  healthy.ddb.destroy();
+  destroyClients(healthy);
 });
 
 const env = {} as NodeJS.ProcessEnv;

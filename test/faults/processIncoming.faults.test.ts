@@ -12,17 +12,17 @@ import type { Receipt } from '../../functions/domain/receipts.js';
 import { processIncomingObject } from '../../functions/services/processIncoming.js';
 import { createUploadSession } from '../../functions/services/uploadSessions.js';
 import { incomingKey } from '../../functions/sessions/request.js';
-import { createClients, type Clients } from '../../functions/store/clients.js';
+import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { getUploadSession } from '../../functions/store/uploadSessions.js';
 import { sampleBundle } from '../support/bundles.js';
 import { expectDurable, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
 import { faultCases, StepFaults, traceSteps, withoutRepeatedReads } from '../support/faultSteps.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 const healthy = createClients(storageConfig());
 afterAll(() => {
-  healthy.s3.destroy();
-  healthy.ddb.destroy();
+  destroyClients(healthy);
 });
 
 type Kind = 'query' | 'bundle';
@@ -41,7 +41,7 @@ async function sessionWithObject(kind: Kind) {
       : ({ kind, contentLength: body.length } as const);
   const session = await createUploadSession(healthy, { installId, request, now: new Date() });
   const key = incomingKey(session.uploadId);
-  await healthy.s3.send(
+  await s3Of(healthy).send(
     new PutObjectCommand({
       Bucket: healthy.config.incomingBucket,
       Key: key,
@@ -62,7 +62,7 @@ async function shownReceipts(c: Clients, uploadId: string): Promise<{ status: st
 }
 
 async function incomingExists(key: string): Promise<boolean> {
-  return healthy.s3.send(new HeadObjectCommand({ Bucket: healthy.config.incomingBucket, Key: key })).then(
+  return s3Of(healthy).send(new HeadObjectCommand({ Bucket: healthy.config.incomingBucket, Key: key })).then(
     () => true,
     () => false,
   );

@@ -11,9 +11,10 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { rawObjectKey } from '../../functions/domain/storageKeys.js';
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
-import { createClients, type Clients } from '../../functions/store/clients.js';
+import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { expectDurable, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 type Next = (args: unknown) => Promise<unknown>;
 interface Stack {
@@ -25,14 +26,13 @@ beforeEach(() => {
   c = createClients(storageConfig());
 });
 afterEach(() => {
-  c.s3.destroy();
-  c.ddb.destroy();
+  destroyClients(c);
 });
 
 /** Records the PutObject inputs of the clients. */
 function putInputs(clients: Clients): { Key: string; IfNoneMatch?: string }[] {
   const inputs: { Key: string; IfNoneMatch?: string }[] = [];
-  (clients.s3.middlewareStack as unknown as Stack).add(
+  (s3Of(clients).middlewareStack as unknown as Stack).add(
     (next, context) => async (args) => {
       if ((context as { commandName?: string }).commandName === 'PutObjectCommand') inputs.push((args as { input: { Key: string; IfNoneMatch?: string } }).input);
       return next(args);
@@ -43,7 +43,7 @@ function putInputs(clients: Clients): { Key: string; IfNoneMatch?: string }[] {
 }
 
 const headOf = async (key: string) => {
-  const head = await c.s3.send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  const head = await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   return { etag: head.ETag, uploadId: head.Metadata?.['upload-id'] };
 };
 
@@ -78,7 +78,7 @@ it('copies of a snapshot racing each other leave one intact object and one snaps
   expect(answered.filter((a) => a.status === 201)).toHaveLength(1);
   await expectDurable(c, receipts[0]!);
   const key = rawObjectKey('device-versions', installId, receipts[0]!.collectedAt, receipts[0]!.sha256);
-  const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   expect(createHash('sha256').update(gunzipSync(Buffer.from(await object.Body!.transformToByteArray()))).digest('hex')).toBe(receipts[0]!.sha256);
   await expectExactlyOnce(c, installId, receipts);
 });
@@ -88,7 +88,7 @@ it('an object of the same content left by an earlier attempt that failed before 
   const collectedAt = minutesBefore(10);
   const json = sampleJson('event-counts', collectedAt);
   const key = rawObjectKey('event-counts', installId, new Date(collectedAt).toISOString(), createHash('sha256').update(json).digest('hex'));
-  await c.s3.send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: key, Body: gzipSync(json), ContentEncoding: 'gzip', Metadata: { 'upload-id': 'an-earlier-attempt' } }));
+  await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: key, Body: gzipSync(json), ContentEncoding: 'gzip', Metadata: { 'upload-id': 'an-earlier-attempt' } }));
   const accepted = await acceptUpload(c, { installId, queryType: 'event-counts', json, now: new Date() });
   expect(accepted.status).toBe(201);
   await expectDurable(c, accepted.receipt);
@@ -97,7 +97,7 @@ it('an object of the same content left by an earlier attempt that failed before 
 
 it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', async () => {
   const Key = `raw/conditional-${Date.now()}`;
-  const put = () => c.s3.send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key, Body: 'x', IfNoneMatch: '*' }));
+  const put = () => s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key, Body: 'x', IfNoneMatch: '*' }));
   await put();
   await expect(put()).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
 });
@@ -106,7 +106,7 @@ it('a key kept busy by another write (409 on every try) fails the upload, and it
   const installId = await newInstall(c, 'archive');
   const json = sampleJson('probes', minutesBefore(11));
   let busy = true;
-  (c.s3.middlewareStack as unknown as Stack).add(
+  (s3Of(c).middlewareStack as unknown as Stack).add(
     (next, context) => async (args) => {
       if (busy && (context as { commandName?: string }).commandName === 'PutObjectCommand') {
         throw Object.assign(new Error('ConditionalRequestConflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });

@@ -10,7 +10,7 @@ import { optionalQueryTypes, type QueryType } from '../../functions/domain/queri
 import type { Receipt } from '../../functions/domain/receipts.js';
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
 import { setUsageCollection } from '../../functions/services/usageCollection.js';
-import { createClients } from '../../functions/store/clients.js';
+import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { getInstall } from '../../functions/store/installs.js';
 import { acceptSample, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
@@ -18,8 +18,7 @@ import { faultCases, firstCycleAndLast, StepFaults, traceSteps } from '../suppor
 
 const healthy = createClients(storageConfig());
 afterAll(() => {
-  healthy.s3.destroy();
-  healthy.ddb.destroy();
+  destroyClients(healthy);
 });
 
 /** An install with one snapshot of each optional type and a devices snapshot. */

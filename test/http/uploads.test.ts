@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { queryTypes } from '../../functions/domain/queries/index.js';
 import { call, clients, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 let api: TestApi;
 let install: TestInstall;
@@ -17,7 +18,7 @@ afterAll(() => api.close());
 
 async function rawKeysOf(installId: string): Promise<string[]> {
   const c = clients();
-  const listed = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  const listed = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
   return (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.includes(`/install=${installId}/`));
 }
 
@@ -49,7 +50,7 @@ describe('accepting uploads', () => {
     const [key] = await rawKeysOf(fresh.installId);
     expect(key).toMatch(new RegExp(`^raw/query=probes/install=${fresh.installId}/dt=\\d{4}-\\d{2}-\\d{2}/[0-9TZ.]+_[0-9a-f]{32}\\.json\\.gz$`));
     const c = clients();
-    const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     const { gunzipSync } = await import('node:zlib');
     expect(JSON.parse(gunzipSync(bytes).toString())).toEqual(envelope);
@@ -64,7 +65,7 @@ describe('accepting uploads', () => {
     expect(result.body.recordCount).toBe(200);
     const c = clients();
     const [key] = await rawKeysOf(fresh.installId);
-    const object = await c.s3.send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
     expect(Buffer.from(await object.Body!.transformToByteArray()).equals(gz)).toBe(true);
   });
 

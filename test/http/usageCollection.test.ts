@@ -3,6 +3,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { optionalQueryTypes, queryTypes } from '../../functions/domain/queries/index.js';
 import { call, clients, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ afterAll(() => api.close());
 
 async function storedQueryTypes(installId: string) {
   const c = clients();
-  const objects = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
   const raw = (objects.Contents ?? []).map((o) => o.Key!).filter((k) => k.includes(`/install=${installId}/`)).map((k) => /query=([^/]+)/.exec(k)![1]);
   const items = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
   const snapshots = (items.Items ?? []).filter((i) => i.type === 'snapshot' || i.type === 'latest').map((i) => (i.SK as string).split('#')[1]);

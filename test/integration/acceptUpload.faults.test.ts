@@ -6,15 +6,16 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ProblemError } from '../../functions/domain/problems.js';
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
-import { createClients, type Clients } from '../../functions/store/clients.js';
+import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { listLatest } from '../../functions/store/uploadLog.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults, type FaultPlan } from '../support/faults.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 async function stored(c: Clients, installId: string) {
-  const objects = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
   const raw = (objects.Contents ?? []).filter((o) => o.Key!.includes(`/install=${installId}/`)).length;
   const items = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'uploadsByInstall', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
   const latest = await listLatest(c, installId);
@@ -47,8 +48,8 @@ describe.each(steps)('a fault %s', (_name, plan) => {
     expect(retried.receipt.recordCount).toBe(30);
     expect(retried.status).toBe(plan.afterSend && plan.command === 'TransactWriteItemsCommand' ? 200 : 201);
     expect(await stored(healthy, install.installId)).toEqual({ raw: 1, log: 1, latest: 1 });
-    healthy.s3.destroy();
-    faulty.s3.destroy();
+    destroyClients(healthy);
+    destroyClients(faulty);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
 import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
-import { createClients, type Clients } from '../../functions/store/clients.js';
+import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { minutesAgo, sample } from '../support/localApi.js';
@@ -24,7 +24,7 @@ async function writesFor(devices: number): Promise<Record<string, number>> {
   const json = Buffer.from(JSON.stringify(sample('devices', { devices, collectedAt: minutesAgo(1) })));
   const outcome = await acceptUpload(c, { installId, queryType: 'devices', json, now: new Date() });
   expect(outcome.status).toBe(201);
-  c.s3.destroy();
+  destroyClients(c);
   return writesOf(calls);
 }
 

@@ -13,6 +13,7 @@ import { injectFaults } from '../support/faults.js';
 import { useApiWithInstall } from '../support/apiFixture.js';
 import { call, clients, createTestInstall, minutesAgo, sample, staffKey, type TestInstall, upload } from '../support/localApi.js';
 import { deliverObjectCreated, objectCreatedNotification, processIncoming } from '../support/processorHook.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 const MiB = 1024 * 1024;
 const t = useApiWithInstall();
@@ -35,7 +36,7 @@ const statusOf = (who: { apiKey: string }, uploadId: string) => call(t.api, 'GET
 
 async function incomingExists(uploadId: string): Promise<boolean> {
   const c = clients();
-  return c.s3.send(new HeadObjectCommand({ Bucket: c.config.incomingBucket, Key: incomingKey(uploadId) })).then(
+  return s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.incomingBucket, Key: incomingKey(uploadId) })).then(
     () => true,
     () => false,
   );

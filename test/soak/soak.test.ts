@@ -4,7 +4,7 @@
  * and the API; then the same under random S3 and DynamoDB faults, which the client retries.
  * Nothing acknowledged may be lost, nothing stored or shown twice or unacknowledged.
  */
-import { createClients } from '../../functions/store/clients.js';
+import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { resultLine, runSoak, type SoakResult } from '../../scripts/soak/run.js';
 import { captureOutput } from '../support/captureOutput.js';
@@ -18,8 +18,7 @@ beforeAll(async () => {
   api = await startTestApi();
 });
 afterAll(async () => {
-  storage.s3.destroy();
-  storage.ddb.destroy();
+  destroyClients(storage);
   await api.close();
 });
 

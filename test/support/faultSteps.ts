@@ -13,8 +13,9 @@
  * Complements test/support/faults.ts (by command name); this one is by position.
  */
 import type { Clients } from '../../functions/store/clients.js';
-import { createClients } from '../../functions/store/clients.js';
+import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 export type StepFaultMode = 'error' | 'timeout-after-send' | 'hang';
 export const stepFaultModes: readonly StepFaultMode[] = ['error', 'timeout-after-send', 'hang'];
@@ -91,12 +92,11 @@ export class StepFaults {
   /** Stops counting and faulting, and releases the clients' sockets. */
   dispose(): void {
     for (const stack of this.stacks()) stack.remove(this.name);
-    this.clients.s3.destroy();
-    this.clients.ddb.destroy();
+    destroyClients(this.clients);
   }
 
   private stacks(): Stack[] {
-    return [this.clients.s3.middlewareStack, this.clients.ddb.middlewareStack] as unknown as Stack[];
+    return [s3Of(this.clients).middlewareStack, this.clients.ddb.middlewareStack] as unknown as Stack[];
   }
 
   private async around(next: Next, context: unknown, args: unknown): Promise<unknown> {
@@ -185,7 +185,7 @@ export function injectRandomFaults(c: Clients, options: { rate: number; seed: nu
   };
   let injected = 0;
   const name = `random-faults-${options.seed}`;
-  const stacks = [c.s3.middlewareStack, c.ddb.middlewareStack] as unknown as Stack[];
+  const stacks = [s3Of(c).middlewareStack, c.ddb.middlewareStack] as unknown as Stack[];
   for (const stack of stacks) {
     stack.add(
       (next_, context) => async (args) => {

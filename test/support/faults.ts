@@ -3,6 +3,7 @@
  * call except the ones a test tells to fail.
  */
 import type { Clients } from '../../functions/store/clients.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 type Middleware = (next: (args: unknown) => Promise<unknown>, context: unknown) => (args: unknown) => Promise<unknown>;
 
@@ -18,7 +19,7 @@ export interface FaultPlan {
 export function injectFaults(c: Clients, plans: FaultPlan[]): { calls: Record<string, number> } {
   const calls: Record<string, number> = {};
   const remaining = plans.map((p) => ({ ...p, times: p.times ?? 1 }));
-  for (const client of [c.s3, c.ddb] as { middlewareStack: { add: (m: Middleware, o: object) => void } }[]) {
+  for (const client of [s3Of(c), c.ddb] as { middlewareStack: { add: (m: Middleware, o: object) => void } }[]) {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const name = (context as { commandName?: string }).commandName ?? '?';

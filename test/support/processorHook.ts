@@ -17,13 +17,14 @@ import { INCOMING_PREFIX, uploadIdOfKey } from '../../functions/sessions/request
 import { sqsEventOf } from '../../functions/sessions/s3Events.js';
 import { getUpload } from '../../functions/store/uploadLog.js';
 import { clients } from './localApi.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 
 /** The S3 event notification of an ObjectCreated:Put, as S3 writes it to the queue. */
 export async function objectCreatedNotification(key: string, bucket = clients().config.incomingBucket) {
   let size = 0;
   let eTag = '';
   try {
-    const head = await clients().s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await s3Of(clients()).send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     size = head.ContentLength ?? 0;
     eTag = (head.ETag ?? '').replaceAll('"', '');
   } catch {
@@ -60,7 +61,7 @@ export function startIncomingPump(installIds: () => readonly string[], intervalM
   const loop = (async () => {
     while (!stopped) {
       const c = clients();
-      const listed = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.incomingBucket, Prefix: INCOMING_PREFIX }));
+      const listed = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.incomingBucket, Prefix: INCOMING_PREFIX }));
       for (const { Key } of listed.Contents ?? []) {
         const uploadId = Key ? uploadIdOfKey(Key) : undefined;
         if (!Key || !uploadId || delivered.has(Key)) continue;

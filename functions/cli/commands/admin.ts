@@ -4,7 +4,7 @@
  * first staff key of a deployment. The key is printed once and stored nowhere else.
  */
 import type { Command } from 'commander';
-import { createClients } from '../../store/clients.js';
+import { createClients, destroyClients } from '../../store/clients.js';
 import { storageConfig } from '../../store/config.js';
 import { createStaffKey } from '../../store/installs.js';
 import type { Cli } from '../context.js';
@@ -24,8 +24,7 @@ export function registerAdmin(program: Command, cli: Cli): void {
           const apiKey = await createStaffKey(c, new Date());
           cli.print(`Staff API key for table ${c.config.tableName} (shown only now; keep it secret):\n${apiKey}`, { apiKey, table: c.config.tableName });
         } finally {
-          c.ddb.destroy();
-          c.s3.destroy();
+          destroyClients(c);
         }
       }),
     );
