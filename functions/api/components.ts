@@ -3,7 +3,7 @@
  * z.toJSONSchema (JSON Schema 2020-12, the dialect of OpenAPI 3.1). A schema registered here
  * is referenced by `$ref` wherever it is used; anything else is written inline.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { bundleManifest } from '../bundles/manifest.js';
 import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
 import { querySpecs } from '../domain/queries/index.js';

@@ -1,5 +1,5 @@
 /** Identifier schemas of the HTTP API (DESIGN.md §3), shared by its path parameters and bodies. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { queryTypes, type QueryType } from '../domain/queries/index.js';
 
 export const queryTypeName = z.enum(queryTypes as [QueryType, ...QueryType[]]);

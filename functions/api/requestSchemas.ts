@@ -4,7 +4,7 @@
  * validateUpload.ts), and the query parameters of the report routes, which their handlers
  * parse with these same schemas.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { querySpecs, type QueryType } from '../domain/queries/index.js';
 import { isoDate, isoDateTime } from '../domain/schemas/fields.js';
 import { MAX_RECORDS, uploadEnvelope } from '../domain/validateUpload.js';

@@ -4,7 +4,7 @@
  * OpenAPI check of the HTTP tests. Bodies of routes beyond the contract (the duplicate
  * identifiers and versions reports) are provisional.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
 import { MAX_PROBLEM_ISSUES, problemCodes, type Problem } from '../domain/problems.js';
 import { queryTypes, type QueryType } from '../domain/queries/index.js';

@@ -5,7 +5,7 @@
  * apply) are added by openApiDocument.ts. A handler in the route table without docs here
  * fails the type check; docs for a handler not (yet) in the table are allowed and unused.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
 import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';

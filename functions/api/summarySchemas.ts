@@ -3,7 +3,7 @@
  * per type. The type check below ties each schema to its summarizer's return type, so a
  * summarizer and its documentation cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_HISTOGRAM_KEYS, OTHER_KEY } from '../domain/queries/histogram.js';
 import type { querySpecs, QueryType } from '../domain/queries/index.js';
 import { EXPIRY_WINDOW_DAYS } from '../domain/queries/licenseState.js';

@@ -3,7 +3,7 @@
  * install, the collection and one file per query type with its SHA-256.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProblemError } from '../domain/problems.js';
 import { queryTypes, type QueryType } from '../domain/queries/index.js';
 import { isoDateTime, text } from '../domain/schemas/fields.js';

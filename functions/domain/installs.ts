@@ -1,5 +1,5 @@
 /** Install registration input (staff) and the install record shape. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const customerId = z
   .string()

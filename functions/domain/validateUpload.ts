@@ -2,7 +2,7 @@
  * Validation of one upload (DESIGN.md §1–2): the envelope, every record of its query type,
  * the rules across records, and the e-mail guard. Pure: no I/O, no clock (the caller passes now).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
 import { isQueryType, querySpec, type QueryType } from './queries/index.js';

@@ -1,8 +1,9 @@
-/** GET /v1/openapi.json: this API as an OpenAPI 3.1 document, built once per container. */
-import { openApiDocument, type OpenApiDocument } from '../api/openApiDocument.js';
-import { httpHandler } from '../http/httpHandler.js';
-import { jsonResponse } from '../http/response.js';
+/**
+ * GET /v1/openapi.json: this API as an OpenAPI 3.1 document, served as generated from the zod
+ * schemas by `npm run openapi` (functions/api/openApiJson.generated.ts), so the function loads
+ * neither zod nor the schemas.
+ */
+import { openApiJsonText } from '../api/openApiJson.generated.js';
+import { staticJsonHandler } from '../http/staticAnswer.js';
 
-let document: OpenApiDocument | undefined;
-
-export const handler = httpHandler('getOpenApi', async () => jsonResponse(200, (document ??= openApiDocument())));
+export const handler = staticJsonHandler(openApiJsonText);

@@ -1,5 +1,5 @@
 /** GET /v1/reports/stale?days=2&asOf=&limit=&cursor= (staff): installs with no accepted upload lately. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { staleCutoff } from '../domain/reports.js';
 import { staleReportQuery } from '../api/requestSchemas.js';
 import { httpHandler } from '../http/httpHandler.js';

@@ -2,7 +2,7 @@
  * GET /v1/reports/versions?deviceType=&limit=&cursor= (staff): the fleet-wide spread of device
  * software versions by device type, from each install's latest devices and device-versions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { versionsReportDeviceType } from '../api/requestSchemas.js';
 import { fleetVersions } from '../domain/fleetIndexes.js';
 import { httpHandler } from '../http/httpHandler.js';

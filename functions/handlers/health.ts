@@ -1,4 +1,4 @@
-import { httpHandler } from '../http/httpHandler.js';
-import { jsonResponse } from '../http/response.js';
+/** GET /health: liveness, answered without loading anything (http/staticAnswer.ts). */
+import { staticJsonHandler } from '../http/staticAnswer.js';
 
-export const handler = httpHandler('health', async () => jsonResponse(200, { status: 'ok' }));
+export const handler = staticJsonHandler(JSON.stringify({ status: 'ok' }));

@@ -2,7 +2,7 @@
 import { createInstallRequest } from '../domain/installs.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { parseRequest } from '../http/parseRequest.js';
-import { jsonBody } from '../http/request.js';
+import { jsonBody } from '../http/jsonBody.js';
 import { jsonResponse } from '../http/response.js';
 import { createInstall } from '../store/installs.js';
 

@@ -1,7 +1,7 @@
 /** POST /v1/upload-sessions: a presigned PUT for a query result or a bundle too large to POST. */
 import { httpHandler } from '../http/httpHandler.js';
 import { parseRequest } from '../http/parseRequest.js';
-import { jsonBody } from '../http/request.js';
+import { jsonBody } from '../http/jsonBody.js';
 import { jsonResponse } from '../http/response.js';
 import { createUploadSession } from '../services/uploadSessions.js';
 import { uploadSessionRequest } from '../sessions/request.js';

@@ -1,6 +1,6 @@
 /** `limit` (1–1000, default 100) and `cursor` of list routes. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursor, encodeCursor } from '../store/dynamo.js';
 import { parseRequest } from './parseRequest.js';
 

@@ -4,8 +4,6 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
-import { jsonText, requireJsonContentType } from '../domain/uploadBody.js';
-import { parseJson } from '../domain/validateUpload.js';
 import type { Role } from '../routes.js';
 
 export interface Caller {
@@ -50,12 +48,4 @@ export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
     return { role, installId: context.installId, ...customerId };
   }
   return undefined;
-}
-
-/** Parses a JSON request body for the small control routes (installs, usage collection). */
-export function jsonBody(event: APIGatewayProxyEvent, maxBytes = 64 * 1024): unknown {
-  requireJsonContentType(header(event, 'content-type'));
-  const bytes = bodyBytes(event);
-  if (bytes.length > maxBytes) throw new ProblemError('payload_too_large', `The body may be at most ${maxBytes} bytes.`);
-  return parseJson(jsonText(bytes));
 }

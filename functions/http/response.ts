@@ -8,10 +8,15 @@ const securityHeaders = {
 };
 
 export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return jsonTextResponse(statusCode, JSON.stringify(body), headers);
+}
+
+/** A JSON answer whose text is already serialized. */
+export function jsonTextResponse(statusCode: number, jsonText: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', ...securityHeaders, ...headers },
-    body: JSON.stringify(body),
+    body: jsonText,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Every API handler by route-table name, for the local server (a Record, so none is forgotten). */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { HandlerName } from '../routes.js';
-import type { HttpHandler } from '../http/httpHandler.js';
 import { handler as getCustomerLicenseState } from '../handlers/getCustomerLicenseState.js';
 import { handler as getDuplicateIdentifiersReport } from '../handlers/getDuplicateIdentifiersReport.js';
 import { handler as getExpiringReport } from '../handlers/getExpiringReport.js';
@@ -18,7 +18,10 @@ import { handler as postUpload } from '../handlers/postUpload.js';
 import { handler as postUploadSession } from '../handlers/postUploadSession.js';
 import { handler as putUsageCollection } from '../handlers/putUsageCollection.js';
 
-export const apiHandlers: Record<HandlerName, HttpHandler> = {
+/** What Lambda calls: an httpHandler (middy) or a static answer (http/staticAnswer.ts). */
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export const apiHandlers: Record<HandlerName, ApiHandler> = {
   getCustomerLicenseState,
   getDuplicateIdentifiersReport,
   getExpiringReport,

@@ -1,23 +1,24 @@
 /**
  * Observability for the handlers: Powertools logger (structured JSON, correlation id = API
- * Gateway request id), metrics (CloudWatch EMF) and tracer (X-Ray), as process-wide
- * singletons, plus the middy middlewares that wire them into a handler.
+ * Gateway request id) and metrics (CloudWatch EMF), as process-wide singletons, plus the
+ * middy middlewares that wire them into a handler.
  *
- * Safe outside Lambda (local server, jest): the tracer switches itself off when not in
- * Lambda (or with POWERTOOLS_TRACE_ENABLED=false); metrics are disabled outside Lambda
- * unless POWERTOOLS_METRICS_DISABLED=false; under jest the logger is silent unless
- * LOG_LEVEL / POWERTOOLS_LOG_LEVEL is set.
+ * Traces come from Lambda's and API Gateway's active tracing (lib/defaults), not from an
+ * X-Ray SDK in the function: the Powertools tracer bundled aws-xray-sdk-core into every
+ * function and cost ~50 ms of every cold start for one handler subsegment
+ * (docs/decisions.md, "Operations").
+ *
+ * Safe outside Lambda (local server, jest): metrics are disabled outside Lambda unless
+ * POWERTOOLS_METRICS_DISABLED=false; under jest the logger is silent unless LOG_LEVEL /
+ * POWERTOOLS_LOG_LEVEL is set.
  *
  * Secrets: events are never logged (logEvent: false; they carry the Authorization header
- * and upload bodies) and handler responses are never put into traces (they can hold a
- * freshly issued API key).
+ * and upload bodies).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { problemCodes } from '../domain/problems.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
@@ -57,7 +58,6 @@ export const logger = new Logger({
   ...(silentUnderJest ? { logLevel: 'SILENT' } : {}),
 });
 export const metrics = new Metrics({ serviceName, namespace, logger });
-export const tracer = new Tracer({ serviceName });
 
 export interface ObservabilityOptions {
   /**
@@ -72,7 +72,7 @@ type AnyMiddleware = MiddlewareObj<any, any, Error, any>;
 
 /**
  * The middlewares for a handler, in order: logger context (+ correlation id, keys reset per
- * invocation), tracer (handler segment, no response capture), metrics (published after the
+ * invocation), metrics (published after the
  * handler only when any were added, so no "No application metrics" warning per request;
  * cold-start metric in Lambda).
  */
@@ -88,7 +88,6 @@ export function observability(options: ObservabilityOptions = {}): AnyMiddleware
       resetKeys: true,
       ...(correlationIdPath ? { correlationIdPath } : {}),
     }) as AnyMiddleware,
-    captureLambdaHandler(tracer, { captureResponse: false }) as AnyMiddleware,
     { before: emf.before, after: publishIfAny, onError: publishIfAny } as AnyMiddleware,
   ];
 }

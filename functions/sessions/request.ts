@@ -1,5 +1,5 @@
 /** The body of POST /v1/upload-sessions (DESIGN.md §3). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const uploadSessionRequest = z.discriminatedUnion('kind', [
   z.strictObject({

@@ -11,8 +11,8 @@ export const nodeRuntime: Runtime = Runtime.NODEJS_24_X;
 export const nodeTarget = 'node24';
 
 /**
- * ESM bundles still contain CommonJS dependencies (aws-xray-sdk-core, parts of the AWS SDK)
- * that call `require`; this banner gives them one.
+ * ESM bundles can still contain CommonJS dependencies (parts of the AWS SDK, yauzl) that call
+ * `require`; this banner gives them one.
  */
 export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
@@ -55,8 +55,6 @@ export const defaultEnvironment: Record<string, string> = {
   NODE_OPTIONS: '--enable-source-maps',
   POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
   POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-  // Never put handler responses (which can hold freshly issued API keys) into X-Ray.
-  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
   // Never log events: they carry the Authorization header and upload bodies.
   POWERTOOLS_LOGGER_LOG_EVENT: 'false',
 };

@@ -1,5 +1,5 @@
 /**
- * functions/observability: safe in jest (silent, no metrics, no tracing) and, in a process
+ * functions/observability: safe in jest (silent, no metrics) and, in a process
  * that looks like Lambda, structured logs with the correlation id, EMF upload metrics with
  * bounded dimensions, and no secrets in the output.
  */
@@ -8,12 +8,11 @@ import path from 'node:path';
 import { jest } from '@jest/globals';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { logger, metrics, observability, recordUploadMetric, searchPath, tracer } from '../../functions/observability/index.js';
+import { logger, metrics, observability, recordUploadMetric, searchPath } from '../../functions/observability/index.js';
 import { projectRoot } from '../../lib/paths.js';
 
 describe('in jest / locally', () => {
-  test('tracer off, metrics disabled, logger silent', () => {
-    expect(tracer.isTracingEnabled()).toBe(false);
+  test('metrics disabled, logger silent', () => {
     expect(process.env.POWERTOOLS_METRICS_DISABLED).toBe('true');
     expect(logger.getLevelName()).toBe('SILENT');
   });
@@ -31,9 +30,9 @@ describe('in jest / locally', () => {
     write.mockRestore();
   });
 
-  test('observability() is logger, tracer, metrics; the correlation id can be switched off', () => {
-    expect(observability()).toHaveLength(3);
-    expect(observability({ correlationIdPath: false })).toHaveLength(3);
+  test('observability() is logger, metrics; the correlation id can be switched off', () => {
+    expect(observability()).toHaveLength(2);
+    expect(observability({ correlationIdPath: false })).toHaveLength(2);
   });
 
   test('searchPath reads dotted paths', () => {

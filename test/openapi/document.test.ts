@@ -1,7 +1,7 @@
 /** The OpenAPI document: valid OpenAPI 3.1, complete for the route table, checked in, served. */
 import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
-import { CHECKED_IN_PATH, openApiDocument, openApiJson } from '../../functions/api/openApiDocument.js';
+import { CHECKED_IN_PATH, openApiDocument, openApiJson, openApiJsonModule, SERVED_MODULE_PATH } from '../../functions/api/openApiDocument.js';
 import { routes } from '../../functions/routes.js';
 import { call, startTestApi } from '../support/localApi.js';
 
@@ -37,6 +37,12 @@ describe('the OpenAPI document', () => {
     const checkedIn = readFileSync(CHECKED_IN_PATH, 'utf8');
     if (checkedIn !== openApiJson()) {
       throw new Error(`${CHECKED_IN_PATH} is not the document the code generates: run \`npm run openapi\` and commit the result.`);
+    }
+  });
+
+  it(`is served from ${SERVED_MODULE_PATH}, up to date`, () => {
+    if (readFileSync(SERVED_MODULE_PATH, 'utf8') !== openApiJsonModule()) {
+      throw new Error(`${SERVED_MODULE_PATH} is not the document the code generates: run \`npm run openapi\` and commit the result.`);
     }
   });
 

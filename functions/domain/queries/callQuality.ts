@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { count, deviceType, range } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
 import { histogramOf } from './histogram.js';
 import { defineQuery, type RecordIssue } from './types.js';

@@ -4,7 +4,7 @@
  */
 import { isoDate } from '../schemas/fields.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const licenseStateFields = {
   licensed: z.boolean(),

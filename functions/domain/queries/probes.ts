@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { count, isoDateTime, opaqueToken } from '../schemas/fields.js';
 import { defineQuery, type RecordContext } from './types.js';
 

@@ -7,7 +7,7 @@
  * merely sends the record to zod, which produces the precise issues. String lengths are
  * UTF-16 code units, as in zod.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export type FastCheck = (value: unknown) => boolean;
 

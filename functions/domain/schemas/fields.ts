@@ -2,7 +2,7 @@
  * Field schemas shared by the record schemas of DESIGN.md §1.
  * Every record schema is built from these, so each rule is written once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An anonymized identifier [A]: an opaque token. Anything else there is treated as personal data. */
 export const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
