@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { directBundleLimits } from '../functions/bundles/limits.js';
 import { zipFromBuffer } from '../functions/bundles/zipReader.js';
-import { decodeBody, directUploadLimits, MiB } from '../functions/domain/uploadBody.js';
+import { directUploadLimits, MiB } from '../functions/domain/uploadBody.js';
+import { readUploadJson } from '../functions/domain/uploadJson.js';
 import { acceptUpload } from '../functions/services/acceptUpload.js';
 import { ingestBundle } from '../functions/services/bundles.js';
 import { clients } from '../functions/store/clients.js';
@@ -20,9 +21,9 @@ global.gc?.();
 const baseline = process.memoryUsage().rss;
 let inflatedBytes = 0;
 if (mode === 'upload') {
-  const json = await decodeBody(body, 'gzip', { ...directUploadLimits, maxSentBytes: 100 * MiB });
-  inflatedBytes = json.length;
-  await acceptUpload(c, { installId, queryType: 'devices', json, gzipped: body, now: new Date() });
+  const json = await readUploadJson(body, 'gzip', { ...directUploadLimits, maxSentBytes: 100 * MiB });
+  inflatedBytes = json.byteLength;
+  await acceptUpload(c, { installId, queryType: 'devices', body: json, now: new Date() });
 } else {
   const outcome = await ingestBundle(c, { zip: zipFromBuffer(body), uploaderInstallId: installId, now: new Date(), limits: { ...directBundleLimits } });
   if (outcome.results.some((r) => r.status === 'rejected')) throw new Error(JSON.stringify(outcome.results.filter((r) => r.status === 'rejected')).slice(0, 500));

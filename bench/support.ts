@@ -1,8 +1,17 @@
 /** Shared pieces of the benchmarks: emulators, timing, sample bodies. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Emulators } from '../functions/local/emulators.js';
 import { startScratchStorage } from '../functions/local/scratchStorage.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
-import { clients, resetClients, type Clients } from '../functions/store/clients.js';
+import { clients, createClients, destroyClients, resetClients, type Clients } from '../functions/store/clients.js';
+import { s3Of } from '../functions/store/s3Client.js';
 import { createInstall } from '../functions/store/installs.js';
 import type { QueryType } from '../functions/domain/queries/index.js';
 
@@ -22,6 +31,29 @@ export async function startBenchEmulators(): Promise<BenchEnvironment> {
     stop: async () => {
       resetClients();
       await storage.stop();
+    },
+  };
+}
+
+/**
+ * Clients whose S3 is an s3rver in a child process (bench/s3Process.ts), with the same table and
+ * a raw bucket of its own: for measuring the upload path without S3's work on its thread.
+ */
+export async function withRemoteS3(env: BenchEnvironment): Promise<{ clients: Clients; stop(): Promise<void> }> {
+  const directory = await mkdtemp(join(tmpdir(), 'mpa-bench-remote-s3-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./s3Process.ts', import.meta.url)), directory], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const { port } = JSON.parse(line) as { port: number };
+  const c = createClients({ ...env.clients.config, s3Endpoint: `http://127.0.0.1:${port}` });
+  await s3Of(c).send(new CreateBucketCommand({ Bucket: c.config.rawBucket }));
+  return {
+    clients: c,
+    stop: async () => {
+      destroyClients(c);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+      await rm(directory, { recursive: true, force: true });
     },
   };
 }

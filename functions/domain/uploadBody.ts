@@ -39,9 +39,7 @@ export function parseContentEncoding(header: string | undefined): ContentEncodin
 
 /** The JSON bytes of a body, inflating gzip with the limit enforced as it inflates. */
 export async function decodeBody(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): Promise<Buffer> {
-  if (sent.length > limits.maxSentBytes) {
-    throw new ProblemError('payload_too_large', `The body is ${sent.length} bytes; at most ${limits.maxSentBytes} may be sent directly (use an upload session for more).`);
-  }
+  checkSentSize(sent, limits);
   if (encoding === 'identity') {
     if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
     return sent;
@@ -84,7 +82,13 @@ async function inflate(sent: Buffer, limits: BodyLimits): Promise<Buffer> {
   return out.subarray(0, size);
 }
 
-function tooLargeInflated(limits: BodyLimits): ProblemError {
+export function checkSentSize(sent: Buffer, limits: BodyLimits): void {
+  if (sent.length > limits.maxSentBytes) {
+    throw new ProblemError('payload_too_large', `The body is ${sent.length} bytes; at most ${limits.maxSentBytes} may be sent directly (use an upload session for more).`);
+  }
+}
+
+export function tooLargeInflated(limits: BodyLimits): ProblemError {
   return new ProblemError('payload_too_large', `The body inflates to more than ${limits.maxInflatedBytes} bytes.`);
 }
 

@@ -1,5 +1,6 @@
 /** POST /v1/uploads/{queryType}: one query result, JSON, optionally gzip. */
-import { directUploadLimits, decodeBody, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
+import { directUploadLimits, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
+import { readUploadJson } from '../domain/uploadJson.js';
 import { parseQueryType } from '../domain/validateUpload.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { bodyBytes, header, pathParameter } from '../http/request.js';
@@ -10,14 +11,12 @@ export const handler = httpHandler('postUpload', async ({ event, caller, now, cl
   const queryType = parseQueryType(pathParameter(event, 'queryTypeOrUploadId'));
   requireJsonContentType(header(event, 'content-type'));
   const encoding = parseContentEncoding(header(event, 'content-encoding'));
-  const sent = bodyBytes(event);
-  const json = await decodeBody(sent, encoding, directUploadLimits);
+  const body = await readUploadJson(bodyBytes(event), encoding, directUploadLimits);
   const { receipt, status } = await acceptUpload(clients, {
     installId: caller.installId!,
     customerId: caller.customerId,
     queryType,
-    json,
-    ...(encoding === 'gzip' ? { gzipped: sent } : {}),
+    body,
     now,
   });
   return jsonResponse(status, receipt, status === 201 ? { location: `/v1/uploads/${receipt.uploadId}` } : {});

@@ -7,15 +7,14 @@
  * whose conditions also detect a duplicate or conflicting snapshot. The receipt exists only
  * once both are durable. In the common case that is one S3 write and one DynamoDB request.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { jsonMayContainAt } from '../domain/pii.js';
+import { randomUUID } from 'node:crypto';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
-import { gzipForArchive, jsonText } from '../domain/uploadBody.js';
-import { parseJson, validateUpload, type ValidatedUpload } from '../domain/validateUpload.js';
+import type { UploadJson } from '../domain/uploadJson.js';
+import { validateUpload, type ValidatedUpload } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
 import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
@@ -27,10 +26,8 @@ export interface UploadInput {
   /** The install's customer when the caller knows it (from the API key); saves a read. */
   customerId?: string | undefined;
   queryType: QueryType;
-  /** The JSON body, inflated. */
-  json: Buffer;
-  /** The body exactly as received when it came gzip-compressed: archived as is. */
-  gzipped?: Buffer;
+  /** The JSON body: hashed, and inflated and parsed where it came gzip-compressed (domain/uploadJson.ts). */
+  body: UploadJson;
   now: Date;
   /** Use this upload id (an upload session's); otherwise a new one is made. */
   uploadId?: string;
@@ -44,7 +41,7 @@ export interface UploadOutcome {
 
 /** Accepts one upload and records its outcome as a metric (by query type, outcome and problem code). */
 export async function acceptUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
-  const bytes = (input.gzipped ?? input.json).length;
+  const bytes = input.body.sentBytes;
   try {
     const outcome = await storeUpload(c, input);
     recordUploadMetric(outcome.status === 201 ? 'accepted' : 'duplicate', input.queryType, undefined, outcome.receipt.recordCount, bytes);
@@ -59,17 +56,17 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
   // The install is read, and a plain body compressed (on the thread pool), while this thread
-  // hashes, parses and validates; both promises are settled at once so that an early exit
-  // leaves no unhandled rejection. (The hash is not taken by WebCrypto off-thread: that copies
-  // the body.) The install is read only when needed: for an optional type (usage collection)
-  // or when the caller did not say its customer; the commit checks that the install exists.
+  // parses and validates; both promises are settled at once so that an early exit leaves no
+  // unhandled rejection. The install is read only when needed: for an optional type (usage
+  // collection) or when the caller did not say its customer; the commit checks that the
+  // install exists.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
-  const sha256 = createHash('sha256').update(input.json).digest('hex');
-  const archiving = settle(input.gzipped ? Promise.resolve(input.gzipped) : gzipForArchive(input.json));
+  const { sha256, mayContainEmail } = input.body;
+  const archiving = settle(input.body.archive());
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
   try {
-    validated = validateUpload(queryType, parseJson(jsonText(input.json)), { now, mayContainEmail: jsonMayContainAt(input.json) });
+    validated = validateUpload(queryType, input.body.parse(), { now, mayContainEmail });
   } catch (error) {
     invalid = error;
   }

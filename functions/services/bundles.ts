@@ -10,6 +10,7 @@ import type { ZipOpener } from '../bundles/zipReader.js';
 import { isProblemError, type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
+import { plainUploadJson } from '../domain/uploadJson.js';
 import type { Clients } from '../store/clients.js';
 import { getInstall } from '../store/installs.js';
 import { acceptUpload } from './acceptUpload.js';
@@ -66,8 +67,8 @@ async function checkUploader(c: Clients, installId: string, uploaderInstallId: s
 async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, now: Date): Promise<BundleFileResult> {
   const { queryType } = file;
   try {
-    const json = await bundle.envelopeOf(file);
-    const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, queryType, json, now });
+    const body = plainUploadJson(await bundle.envelopeOf(file));
+    const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, queryType, body, now });
     return { queryType, status: status === 201 ? 'accepted' : 'duplicate', receipt };
   } catch (error) {
     if (isProblemError(error) && error.code !== 'invalid_bundle') return { queryType, status: 'rejected', problem: error.problem };

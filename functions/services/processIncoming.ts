@@ -16,7 +16,7 @@
 import { sessionBundleLimits } from '../bundles/limits.js';
 import { zipFromRanges } from '../bundles/zipReader.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
-import { decodeBody } from '../domain/uploadBody.js';
+import { readUploadJson } from '../domain/uploadJson.js';
 import { REJECTED_TTL_SECONDS, sessionQueryLimits } from '../sessions/limits.js';
 import { uploadIdOfKey } from '../sessions/request.js';
 import type { Clients } from '../store/clients.js';
@@ -106,13 +106,11 @@ async function settle(c: Clients, session: UploadSessionItem, object: IncomingOb
     return 'accepted';
   }
   const encoding = session.contentEncoding ?? 'identity';
-  const sent = await readIncoming(c, object);
-  const json = await decodeBody(sent, encoding, sessionQueryLimits);
+  const body = await readUploadJson(await readIncoming(c, object), encoding, sessionQueryLimits);
   const { receipt, status } = await acceptUpload(c, {
     installId,
     queryType: session.queryType!,
-    json,
-    ...(encoding === 'gzip' ? { gzipped: sent } : {}),
+    body,
     now,
     uploadId,
   });

@@ -15,6 +15,8 @@ import { createClients, type Clients, destroyClients } from '../../functions/sto
 import { storageConfig } from '../../functions/store/config.js';
 import { expectDurable, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
 import { s3Of } from '../../functions/store/s3Client.js';
+import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
+import { directUploadLimits } from '../../functions/domain/uploadBody.js';
 
 type Next = (args: unknown) => Promise<unknown>;
 interface Stack {
@@ -51,12 +53,12 @@ it('a repeated snapshot, sent plain after gzip, leaves its archived object as th
   const puts = putInputs(c);
   const installId = await newInstall(c, 'archive');
   const json = sampleJson('devices', minutesBefore(8));
-  const first = await acceptUpload(c, { installId, queryType: 'devices', json, gzipped: gzipSync(json, { level: 9 }), now: new Date() });
+  const first = await acceptUpload(c, { installId, queryType: 'devices', body: await readUploadJson(gzipSync(json, { level: 9 }), 'gzip', directUploadLimits), now: new Date() });
   const key = puts[0]!.Key;
   const before = await headOf(key);
   expect(before.uploadId).toBe(first.receipt.uploadId);
 
-  const again = await acceptUpload(c, { installId, queryType: 'devices', json, now: new Date() });
+  const again = await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(json), now: new Date() });
   expect(again).toEqual({ status: 200, receipt: { ...first.receipt, duplicate: true } });
   expect(puts.map((p) => [p.Key, p.IfNoneMatch])).toEqual([
     [key, '*'],
@@ -71,7 +73,7 @@ it('copies of a snapshot racing each other leave one intact object and one snaps
   const json = sampleJson('device-versions', minutesBefore(9), 400);
   const puts = putInputs(c);
   // A copy that meets another's write in flight (409 from S3) waits and tries again.
-  const answered = await Promise.all(Array.from({ length: 8 }, (_, i) => acceptUpload(c, { installId, queryType: 'device-versions', json, ...(i % 2 ? { gzipped: gzipSync(json) } : {}), now: new Date() })));
+  const answered = await Promise.all(Array.from({ length: 8 }, async (_, i) => acceptUpload(c, { installId, queryType: 'device-versions', body: i % 2 ? await readUploadJson(gzipSync(json), 'gzip', directUploadLimits) : plainUploadJson(json), now: new Date() })));
   expect(puts.length).toBeGreaterThanOrEqual(8);
   const receipts = answered.map((a) => a.receipt);
   expect(new Set(receipts.map((r) => r.uploadId)).size).toBe(1);
@@ -89,7 +91,7 @@ it('an object of the same content left by an earlier attempt that failed before 
   const json = sampleJson('event-counts', collectedAt);
   const key = rawObjectKey('event-counts', installId, new Date(collectedAt).toISOString(), createHash('sha256').update(json).digest('hex'));
   await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: key, Body: gzipSync(json), ContentEncoding: 'gzip', Metadata: { 'upload-id': 'an-earlier-attempt' } }));
-  const accepted = await acceptUpload(c, { installId, queryType: 'event-counts', json, now: new Date() });
+  const accepted = await acceptUpload(c, { installId, queryType: 'event-counts', body: plainUploadJson(json), now: new Date() });
   expect(accepted.status).toBe(201);
   await expectDurable(c, accepted.receipt);
   await expectExactlyOnce(c, installId, [accepted.receipt]);
@@ -115,10 +117,10 @@ it('a key kept busy by another write (409 on every try) fails the upload, and it
     },
     { step: 'initialize', name: 'busy-key' },
   );
-  await expect(acceptUpload(c, { installId, queryType: 'probes', json, now: new Date() })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
+  await expect(acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
   await expectExactlyOnce(c, installId, []);
   busy = false;
-  const retried = await acceptUpload(c, { installId, queryType: 'probes', json, now: new Date() });
+  const retried = await acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() });
   expect(retried.status).toBe(201);
   await expectExactlyOnce(c, installId, [retried.receipt]);
 });

@@ -15,6 +15,7 @@ import { storageConfig } from '../../functions/store/config.js';
 import { getInstall } from '../../functions/store/installs.js';
 import { acceptSample, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
 import { faultCases, firstCycleAndLast, StepFaults, traceSteps } from '../support/faultSteps.js';
+import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 
 const healthy = createClients(storageConfig());
 afterAll(() => {
@@ -50,7 +51,7 @@ describe('opting out with a fault at each step', () => {
 
     // Between the fault and the retry: an optional upload is taken exactly when the stored flag allows it.
     const enabled = (await getInstall(healthy, installId, true))!.usageCollectionEnabled;
-    const late = acceptUpload(healthy, { installId, queryType: 'user-actions', json: sampleJson('user-actions', minutesBefore(5)), now: new Date() });
+    const late = acceptUpload(healthy, { installId, queryType: 'user-actions', body: plainUploadJson(sampleJson('user-actions', minutesBefore(5))), now: new Date() });
     if (enabled) await late;
     else await expect(late).rejects.toMatchObject({ code: 'usage_collection_disabled' } satisfies Partial<ProblemError>);
 
@@ -67,7 +68,7 @@ describe('opting out with a fault at each step', () => {
 
 describe('an optional upload racing the opt-out', () => {
   const uploadSteps = (c: Parameters<typeof acceptUpload>[0], installId: string, collectedAt: string) =>
-    acceptUpload(c, { installId, queryType: 'call-quality', json: sampleJson('call-quality', collectedAt), now: new Date() });
+    acceptUpload(c, { installId, queryType: 'call-quality', body: plainUploadJson(sampleJson('call-quality', collectedAt)), now: new Date() });
 
   it.each(['PutObjectCommand', 'TransactWriteItemsCommand'])('the opt-out completing just before the upload’s %s: refused, and nothing optional is left', async (command) => {
     const { installId, kept } = await installWithData();

@@ -13,6 +13,7 @@ import { listLatest } from '../../functions/store/uploadLog.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults, type FaultPlan } from '../support/faults.js';
 import { s3Of } from '../../functions/store/s3Client.js';
+import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 
 async function stored(c: Clients, installId: string) {
   const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
@@ -37,7 +38,7 @@ describe.each(steps)('a fault %s', (_name, plan) => {
     const faulty = createClients(storageConfig());
     injectFaults(faulty, [plan]);
     const json = Buffer.from(JSON.stringify(sample('devices', { devices: 30, collectedAt: minutesAgo(2) })));
-    const input = { installId: install.installId, queryType: 'devices' as const, json, now: new Date() };
+    const input = { installId: install.installId, queryType: 'devices' as const, body: plainUploadJson(json), now: new Date() };
 
     await expect(acceptUpload(faulty, input)).rejects.toThrow(/injected fault/);
     const afterFault = await stored(healthy, install.installId);
@@ -58,6 +59,6 @@ it('keeps failing validation free of side effects', async () => {
   const { install } = await createInstall(c, { customerId: 'faults', name: 'Invalid' }, new Date());
   const { calls } = injectFaults(c, []);
   const json = Buffer.from(JSON.stringify({ ...sample('devices'), records: [{ deviceId: 1 }] }));
-  await expect(acceptUpload(c, { installId: install.installId, queryType: 'devices', json, now: new Date() })).rejects.toBeInstanceOf(ProblemError);
+  await expect(acceptUpload(c, { installId: install.installId, queryType: 'devices', body: plainUploadJson(json), now: new Date() })).rejects.toBeInstanceOf(ProblemError);
   expect(Object.keys(calls)).toEqual(['GetItemCommand']);
 });

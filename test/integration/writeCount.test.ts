@@ -9,6 +9,7 @@ import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults } from '../support/faults.js';
+import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 
 const WRITES = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand', 'PutObjectCommand'];
 const writesOf = (calls: Record<string, number>) => Object.fromEntries(Object.entries(calls).filter(([name]) => WRITES.includes(name)));
@@ -22,7 +23,7 @@ async function writesFor(devices: number): Promise<Record<string, number>> {
   const installId = await newInstall(c, `writes ${devices}`);
   const { calls } = injectFaults(c, []);
   const json = Buffer.from(JSON.stringify(sample('devices', { devices, collectedAt: minutesAgo(1) })));
-  const outcome = await acceptUpload(c, { installId, queryType: 'devices', json, now: new Date() });
+  const outcome = await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(json), now: new Date() });
   expect(outcome.status).toBe(201);
   destroyClients(c);
   return writesOf(calls);
@@ -43,14 +44,14 @@ it('syncs the duplicate-identifier index with writes proportional to the change'
   // The sample's identifiers do not depend on the seed, so other tests' installs hold them too;
   // the device replaced below must be this install's alone, or its removal may unflag a duplicate.
   first.records[0] = { ...first.records[0]!, hardwareId: `HW-${seed}`, serialNumber: `SN-${seed}` };
-  await acceptUpload(c, { installId, queryType: 'devices', json: Buffer.from(JSON.stringify(first)), now: new Date() });
+  await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(Buffer.from(JSON.stringify(first))), now: new Date() });
   const initial = await syncFleetIndexes(c, installId);
   const identifiers = first.records.reduce((n, d) => n + ['arid', 'hardwareId', 'serialNumber'].filter((k) => d[k] !== null).length, 0);
   expect(initial.identifiersAdded).toBe(identifiers);
 
   // The next day one device is replaced: two identifiers go, two come.
   const next = { ...first, collectedAt: minutesAgo(30), records: [...first.records.slice(1), { ...first.records[0]!, deviceId: 'replacement', arid: '99999999', hardwareId: 'HW-REPLACEMENT', serialNumber: null }] };
-  await acceptUpload(c, { installId, queryType: 'devices', json: Buffer.from(JSON.stringify(next)), now: new Date() });
+  await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(Buffer.from(JSON.stringify(next))), now: new Date() });
   const { calls } = injectFaults(c, []);
   const changed = await syncFleetIndexes(c, installId);
   const removedCount = ['arid', 'hardwareId', 'serialNumber'].filter((k) => first.records[0]![k] !== null).length;

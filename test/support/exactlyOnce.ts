@@ -11,6 +11,7 @@ import type { Clients } from '../../functions/store/clients.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { reconcileInstall } from '../../scripts/soak/reconcile.js';
 import { missingForReceipt, readInstallState } from '../../scripts/soak/storedState.js';
+import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 
 let installs = 0;
 
@@ -30,7 +31,7 @@ export function sampleJson(queryType: QueryType, collectedAt: string, devices = 
 
 /** Accepts a sample upload on healthy clients; checks that its receipt is durable at once. */
 export async function acceptSample(c: Clients, installId: string, queryType: QueryType, collectedAt: string): Promise<Receipt> {
-  const { receipt } = await acceptUpload(c, { installId, queryType, json: sampleJson(queryType, collectedAt), now: new Date() });
+  const { receipt } = await acceptUpload(c, { installId, queryType, body: plainUploadJson(sampleJson(queryType, collectedAt)), now: new Date() });
   await expectDurable(c, receipt);
   return receipt;
 }

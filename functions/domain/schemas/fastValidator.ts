@@ -23,80 +23,114 @@ function keywords(schema: JsonSchema, allowed: readonly string[]): void {
   }
 }
 
-function compileString(schema: JsonSchema): FastCheck {
+/**
+ * The check is generated as JavaScript source (as Ajv does): one function per object schema,
+ * each property tested inline. Only numbers, lengths and property names (as JSON string
+ * literals) are written into the source; regular expressions are passed in as values.
+ */
+class Generated {
+  readonly values: unknown[] = [];
+  readonly functions: string[] = [];
+
+  /** A name under which the generated source can use `value`. */
+  value(value: unknown): string {
+    this.values.push(value);
+    return `value${this.values.length - 1}`;
+  }
+
+  build(expression: string): FastCheck {
+    const names = this.values.map((_, i) => `value${i}`);
+    const source = `${this.functions.join('\n')}\nreturn (v) => ${expression};`;
+    return new Function('hasOwn', ...names, source)(Object.hasOwn, ...this.values) as FastCheck;
+  }
+}
+
+function stringCheck(schema: JsonSchema, v: string, g: Generated): string {
   keywords(schema, ['type', 'minLength', 'maxLength', 'pattern', 'format']);
   // A format is only trusted where zod also wrote it out as a pattern.
   if (schema.format !== undefined && schema.pattern === undefined) throw new Unsupported('format');
-  const min = (schema.minLength as number | undefined) ?? 0;
-  const max = (schema.maxLength as number | undefined) ?? Infinity;
-  const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern as string);
-  if (pattern) return (v) => typeof v === 'string' && v.length >= min && v.length <= max && pattern.test(v);
-  return (v) => typeof v === 'string' && v.length >= min && v.length <= max;
+  const tests = [`typeof ${v} === 'string'`];
+  if (schema.minLength !== undefined) tests.push(`${v}.length >= ${integerOf(schema.minLength)}`);
+  if (schema.maxLength !== undefined) tests.push(`${v}.length <= ${integerOf(schema.maxLength)}`);
+  if (schema.pattern !== undefined) tests.push(`${g.value(new RegExp(schema.pattern as string))}.test(${v})`);
+  return `(${tests.join(' && ')})`;
 }
 
-function compileNumber(schema: JsonSchema, integer: boolean): FastCheck {
+function numberCheck(schema: JsonSchema, v: string, integer: boolean): string {
   keywords(schema, ['type', 'minimum', 'maximum']);
-  const min = (schema.minimum as number | undefined) ?? -Infinity;
-  const max = (schema.maximum as number | undefined) ?? Infinity;
-  if (integer) return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
-  return (v) => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+  const tests = [`typeof ${v} === 'number'`, integer ? `Number.isSafeInteger(${v})` : `Number.isFinite(${v})`];
+  if (schema.minimum !== undefined) tests.push(`${v} >= ${numberOf(schema.minimum)}`);
+  if (schema.maximum !== undefined) tests.push(`${v} <= ${numberOf(schema.maximum)}`);
+  return `(${tests.join(' && ')})`;
 }
 
-function compileNode(schema: JsonSchema): FastCheck {
+/** A boolean expression over `v` that is true when the value satisfies the schema. */
+function check(schema: JsonSchema, v: string, g: Generated): string {
   if (Array.isArray(schema.anyOf)) {
     keywords(schema, ['anyOf']);
-    const options = (schema.anyOf as JsonSchema[]).map(compileNode);
-    if (options.length === 2) {
-      const [a, b] = options as [FastCheck, FastCheck];
-      return (v) => a(v) || b(v);
-    }
-    return (v) => options.some((check) => check(v));
+    return `(${(schema.anyOf as JsonSchema[]).map((option) => check(option, v, g)).join(' || ')})`;
   }
   switch (schema.type) {
     case 'string':
-      return compileString(schema);
+      return stringCheck(schema, v, g);
     case 'integer':
-      return compileNumber(schema, true);
+      return numberCheck(schema, v, true);
     case 'number':
-      return compileNumber(schema, false);
+      return numberCheck(schema, v, false);
     case 'boolean':
       keywords(schema, ['type']);
-      return (v) => typeof v === 'boolean';
+      return `(typeof ${v} === 'boolean')`;
     case 'null':
       keywords(schema, ['type']);
-      return (v) => v === null;
+      return `(${v} === null)`;
     case 'object':
-      return compileObject(schema);
+      return `${objectCheck(schema, g)}(${v})`;
     default:
       throw new Unsupported(`type ${String(schema.type)}`);
   }
 }
 
-/** Strict objects whose properties are all required: then "no other keys" is a key count. */
-function compileObject(schema: JsonSchema): FastCheck {
+/**
+ * Strict objects whose properties are all required: then "no other keys" is a key count.
+ * Generates a function and answers its name.
+ */
+function objectCheck(schema: JsonSchema, g: Generated): string {
   keywords(schema, ['type', 'properties', 'required', 'additionalProperties']);
   if (schema.additionalProperties !== false) throw new Unsupported('open object');
   const properties = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>);
   const required = new Set((schema.required ?? []) as string[]);
   if (properties.some(([name]) => !required.has(name)) || required.size !== properties.length) throw new Unsupported('optional property');
-  const names = properties.map(([name]) => name);
-  const checks = properties.map(([, property]) => compileNode(property));
-  const count = names.length;
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const record = v as Record<string, unknown>;
-    let seen = 0;
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) return false;
-      seen += 1;
-    }
-    if (seen !== count) return false;
-    for (let i = 0; i < count; i++) {
-      const name = names[i]!;
-      if (!Object.hasOwn(record, name) || !checks[i]!(record[name])) return false;
-    }
-    return true;
-  };
+  const index = g.functions.push('') - 1;
+  const name = `object${index}`;
+  const lines = [
+    `function ${name}(v) {`,
+    `  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;`,
+    '  let seen = 0;',
+    '  for (const key in v) {',
+    '    if (!hasOwn(v, key)) return false;',
+    '    seen += 1;',
+    '  }',
+    `  if (seen !== ${properties.length}) return false;`,
+    '  let p;',
+    ...properties.flatMap(([property, propertySchema]) => {
+      const key = JSON.stringify(property);
+      return [`  if (!hasOwn(v, ${key})) return false;`, `  p = v[${key}];`, `  if (!${check(propertySchema, 'p', g)}) return false;`];
+    }),
+    '  return true;',
+    '}',
+  ];
+  g.functions[index] = lines.join('\n');
+  return name;
+}
+
+function integerOf(value: unknown): number {
+  if (!Number.isSafeInteger(value)) throw new Unsupported('length');
+  return value as number;
+}
+
+function numberOf(value: unknown): string {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new Unsupported('bound');
+  return value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
 }
 
 /** JSON Schema leaves refinements out; a schema that has one is not compiled. */
@@ -111,7 +145,9 @@ function refuseRefinements(ctx: { zodSchema: unknown }): void {
  */
 export function compileFastCheck(schema: z.ZodType): FastCheck | undefined {
   try {
-    return compileNode(z.toJSONSchema(schema, { unrepresentable: 'throw', override: refuseRefinements }) as JsonSchema);
+    const g = new Generated();
+    const expression = check(z.toJSONSchema(schema, { unrepresentable: 'throw', override: refuseRefinements }) as JsonSchema, 'v', g);
+    return g.build(expression);
   } catch {
     return undefined;
   }

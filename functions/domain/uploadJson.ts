@@ -1,0 +1,91 @@
+/**
+ * An upload's JSON as the upload path needs it: its SHA-256, whether it may hold an e-mail
+ * address, the parsed value, and the gzip bytes to archive.
+ *
+ * A gzip body is handled in one pass: while zlib inflates the next chunk on the thread pool,
+ * this thread hashes, scans, decodes and parses the chunk it has (functions/domain/streamedJson.ts),
+ * so the inflated body never exists as one buffer or one string. A plain body is the buffer
+ * as received. Size limits and gzip errors are raised here, before anything else; a JSON or
+ * UTF-8 error only when `parse()` is called, with the same message a whole-text parse gives.
+ */
+import { createHash } from 'node:crypto';
+import { createGunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { jsonMayContainAt } from './pii.js';
+import { ProblemError } from './problems.js';
+import { StreamedJsonParser } from './streamedJson.js';
+import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, tooLargeInflated } from './uploadBody.js';
+import { parseJson } from './validateUpload.js';
+
+export interface UploadJson {
+  /** SHA-256 (hex) of the JSON bytes, inflated. */
+  sha256: string;
+  /** Length of the JSON bytes, inflated. */
+  byteLength: number;
+  /** Length of the body as received. */
+  sentBytes: number;
+  /** False when the bytes provably hold no `@` (nor its escape), so no e-mail address. */
+  mayContainEmail: boolean;
+  /** The parsed JSON; throws `invalid_json` as parsing the whole text would. */
+  parse(): unknown;
+  /** The gzip bytes to archive: the body as received when it came gzip-compressed. */
+  archive(): Promise<Buffer>;
+}
+
+export async function readUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): Promise<UploadJson> {
+  checkSentSize(sent, limits);
+  if (encoding === 'gzip') return inflateUploadJson(sent, limits);
+  if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
+  return plainUploadJson(sent);
+}
+
+/** A JSON body held in one buffer (a plain upload, a file of a bundle). */
+export function plainUploadJson(json: Buffer): UploadJson {
+  let archiving: Promise<Buffer> | undefined;
+  return {
+    sha256: createHash('sha256').update(json).digest('hex'),
+    byteLength: json.length,
+    sentBytes: json.length,
+    mayContainEmail: jsonMayContainAt(json),
+    parse: () => parseJson(jsonText(json)),
+    archive: () => (archiving ??= gzipForArchive(json)),
+  };
+}
+
+/** Output chunks of the inflater: few callbacks, little memory each. */
+const INFLATE_CHUNK = 256 * 1024;
+
+async function inflateUploadJson(sent: Buffer, limits: BodyLimits): Promise<UploadJson> {
+  const hash = createHash('sha256');
+  const parser = new StreamedJsonParser();
+  let byteLength = 0;
+  let mayContainEmail = false;
+  let tail: Buffer = Buffer.alloc(0);
+  // Two chunks may wait while one is handled, so the thread pool keeps inflating.
+  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 2 * INFLATE_CHUNK } as ZlibOptions);
+  inflater.end(sent);
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      byteLength += chunk.length;
+      if (byteLength > limits.maxInflatedBytes) throw tooLargeInflated(limits);
+      hash.update(chunk);
+      // An escaped `@` may straddle two chunks: the seam is scanned too.
+      mayContainEmail ||= jsonMayContainAt(chunk) || jsonMayContainAt(Buffer.concat([tail, chunk.subarray(0, 5)]));
+      tail = chunk.subarray(Math.max(0, chunk.length - 5));
+      parser.push(chunk);
+    }
+  } catch (error) {
+    inflater.destroy();
+    if (error instanceof ProblemError) throw error;
+    throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
+  }
+  const parsed = parser.finish();
+  return {
+    sha256: hash.digest('hex'),
+    byteLength,
+    sentBytes: sent.length,
+    mayContainEmail,
+    // The streamed parse gave up: the whole text, the ordinary way (for the exact error, or an unusual shape).
+    parse: () => (parsed ? parsed.value : parseJson(jsonText(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })))),
+    archive: () => Promise.resolve(sent),
+  };
+}
