@@ -15,7 +15,7 @@ import { median, round } from './support.js';
 const run = promisify(execFile);
 const root = resolve(new URL('..', import.meta.url).pathname);
 const out = join(root, '.tmp', 'bench-bundles');
-const IMPORTS = 7;
+const IMPORTS = 9;
 const banner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /** The same esbuild options as lib/defaults/lambda-defaults.ts gives NodejsFunction. */
@@ -43,16 +43,27 @@ const SDK_CLIENTS: Record<string, string> = {
   '@aws-sdk/s3-request-presigner': "import { getSignedUrl } from '@aws-sdk/s3-request-presigner'; keep.push(getSignedUrl);",
 };
 
-async function importMs(file: string): Promise<number> {
-  const times: number[] = [];
+/** One cold import of `file` in a fresh process, in ms. */
+async function importOnceMs(file: string): Promise<number> {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' },
+  });
+  return Number(stdout);
+}
+
+/**
+ * Median cold import times of a bundle and its baseline, measured in alternation (function,
+ * baseline, function, …) so that a change in the machine's load during the run weighs on both.
+ */
+async function importMs(file: string, baselineFile: string): Promise<[number, number]> {
+  const times: number[] = [];
+  const baselineTimes: number[] = [];
   for (let i = 0; i < IMPORTS; i++) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' },
-    });
-    times.push(Number(stdout));
+    times.push(await importOnceMs(file));
+    baselineTimes.push(await importOnceMs(baselineFile));
   }
-  return median(times);
+  return [median(times), median(baselineTimes)];
 }
 
 export interface InitFigure {
@@ -90,7 +101,7 @@ export async function measureInit(): Promise<Record<string, InitFigure>> {
     await writeFile(baselineEntry, `const keep: unknown[] = [];\n${sdkClients.map((pkg) => SDK_CLIENTS[pkg]).join('\n')}\nexport const handler = async () => keep.length;\n`);
     const baselineFile = join(out, `${name}.baseline.mjs`);
     await bundle(baselineEntry, baselineFile);
-    const [importTime, baselineTime] = [await importMs(file), await importMs(baselineFile)];
+    const [importTime, baselineTime] = await importMs(file, baselineFile);
     figures[name] = {
       bundleBytes: (await stat(file)).size,
       baselineBytes: (await stat(baselineFile)).size,

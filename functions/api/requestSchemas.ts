@@ -1,14 +1,12 @@
 /**
  * Request schemas that exist only for the API description: the upload envelope with the
  * records of each query type (the service validates the envelope and then each record, see
- * validateUpload.ts), and the query parameters of the report routes, which their handlers
- * parse with these same schemas.
+ * validateUpload.ts), and (from reportQueries.ts) the query parameters of the report routes,
+ * which their handlers parse with these same schemas.
  */
 import * as z from 'zod';
 import { querySpecs, type QueryType } from '../domain/queries/index.js';
-import { isoDate, isoDateTime } from '../domain/schemas/fields.js';
 import { MAX_RECORDS, uploadEnvelope } from '../domain/validateUpload.js';
-import { pageQuery } from '../http/pagination.js';
 
 /** The upload body of each query type: the envelope with that type's records. */
 export const uploadBodies = Object.fromEntries(
@@ -20,22 +18,4 @@ export const anyUploadBody = z.union(Object.values(uploadBodies) as [z.ZodType, 
   description: 'The upload envelope (DESIGN.md §2) whose records are those of the query type named in the path: `POST /v1/uploads/devices` takes a DevicesUpload, and so on.',
 });
 
-export const pageParameters = pageQuery.shape;
-
-/** The query of getCustomerLicenseState. */
-export const licenseStateAsOf = isoDate.optional();
-
-/** The query of getExpiringReport. */
-export const expiringReportQuery = {
-  withinDays: z.coerce.number().int().min(0).max(366).default(30),
-  asOf: isoDate.optional(),
-};
-
-/** The query of getStaleReport. */
-export const staleReportQuery = {
-  days: z.coerce.number().min(0).max(3650).default(2),
-  asOf: isoDateTime.optional(),
-};
-
-/** The query of getVersionsReport. */
-export const versionsReportDeviceType = z.string().min(1).max(64).optional();
+export { expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';

@@ -3,7 +3,8 @@
  * license-state, licensing-count and user-count snapshots. Each install's share is its latest
  * snapshot, so a newer snapshot replaces the share instead of adding to it.
  */
-import { addDays, type LicenseStateSummary } from './queries/licenseState.js';
+import { addDays } from './calendarDates.js';
+import type { LicenseStateSummary } from './queries/licenseState.js';
 import type { QueryType } from './queries/index.js';
 import type { ExpiryHistogram } from './queries/types.js';
 

@@ -1,5 +1,5 @@
 /** The staff reports of DESIGN.md §3, as pure functions over what the indexes return. */
-import { addDays } from './queries/licenseState.js';
+import { addDays } from './calendarDates.js';
 import type { QueryType } from './queries/index.js';
 import type { ExpiryHistogram } from './queries/types.js';
 

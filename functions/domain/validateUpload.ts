@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
-import { isQueryType, querySpec, type QueryType } from './queries/index.js';
+import { querySpec, type QueryType } from './queries/index.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './queries/types.js';
 import { compileFastCheck, type FastCheck } from './schemas/fastValidator.js';
 import { isoDateTime, text } from './schemas/fields.js';
@@ -41,19 +41,9 @@ export interface ValidateOptions {
   mayContainEmail?: boolean;
 }
 
-export function parseQueryType(value: string): QueryType {
-  if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'.`);
-  return value;
-}
-
-/** Parses JSON text or bytes, mapping a syntax error to `invalid_json`. */
-export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ProblemError('invalid_json', `The body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
-  }
-}
+// Also here for existing callers; they live apart so that light handlers need not load this module.
+export { parseJson } from './parseJson.js';
+export { parseQueryType } from './queries/queryTypes.js';
 
 /** Collects issues up to the problem limit; `add` answers whether more are wanted. */
 class IssueList {

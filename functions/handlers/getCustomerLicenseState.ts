@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { rollUpCustomer } from '../domain/customerLicenseState.js';
 import { ProblemError } from '../domain/problems.js';
-import { licenseStateAsOf } from '../api/requestSchemas.js';
+import { licenseStateAsOf } from '../api/reportQueries.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { parseRequest } from '../http/parseRequest.js';
 import { pathParameter } from '../http/request.js';

@@ -1,8 +1,8 @@
 /** GET /v1/reports/expiring?withinDays=30&asOf=&limit=&cursor= (staff): installs whose licenses end soon. */
 import * as z from 'zod';
-import { addDays } from '../domain/queries/licenseState.js';
+import { addDays } from '../domain/calendarDates.js';
 import { expiringInstalls } from '../domain/reports.js';
-import { expiringReportQuery } from '../api/requestSchemas.js';
+import { expiringReportQuery } from '../api/reportQueries.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf, pageOfSorted } from '../http/pagination.js';
 import { parseRequest } from '../http/parseRequest.js';

@@ -1,7 +1,7 @@
 /** GET /v1/reports/stale?days=2&asOf=&limit=&cursor= (staff): installs with no accepted upload lately. */
 import * as z from 'zod';
 import { staleCutoff } from '../domain/reports.js';
-import { staleReportQuery } from '../api/requestSchemas.js';
+import { staleReportQuery } from '../api/reportQueries.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf } from '../http/pagination.js';
 import { parseRequest } from '../http/parseRequest.js';

@@ -3,7 +3,7 @@
  * software versions by device type, from each install's latest devices and device-versions.
  */
 import * as z from 'zod';
-import { versionsReportDeviceType } from '../api/requestSchemas.js';
+import { versionsReportDeviceType } from '../api/reportQueries.js';
 import { fleetVersions } from '../domain/fleetIndexes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf, pageOfSorted } from '../http/pagination.js';

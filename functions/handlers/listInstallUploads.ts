@@ -1,5 +1,5 @@
 /** GET /v1/installs/{installId}/uploads?queryType=&limit=&cursor= (staff): receipts, newest first. */
-import { parseQueryType } from '../domain/validateUpload.js';
+import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf } from '../http/pagination.js';
 import { pathParameter, queryParameter } from '../http/request.js';

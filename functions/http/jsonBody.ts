@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
 import { jsonText, requireJsonContentType } from '../domain/uploadBody.js';
-import { parseJson } from '../domain/validateUpload.js';
+import { parseJson } from '../domain/parseJson.js';
 import { bodyBytes, header } from './request.js';
 
 /** Parses a JSON request body for the small control routes (installs, usage collection). */

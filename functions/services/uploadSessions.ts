@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProblemError } from '../domain/problems.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
-import { parseQueryType } from '../domain/validateUpload.js';
+import { parseQueryType } from '../domain/queries/queryTypes.js';
 import {
   MAX_SESSION_CONTENT_LENGTH,
   PENDING_TTL_SECONDS,

@@ -1,5 +1,5 @@
 /** Customer license state and the expiring and stale reports, over real HTTP. */
-import { addDays } from '../../functions/domain/queries/licenseState.js';
+import { addDays } from '../../functions/domain/calendarDates.js';
 import { call, createTestInstall, minutesAgo, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
 
 let api: TestApi;

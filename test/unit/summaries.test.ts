@@ -4,7 +4,7 @@
  */
 import { MAX_HISTOGRAM_KEYS, OTHER_KEY, histogramOf } from '../../functions/domain/queries/histogram.js';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
-import { addDays } from '../../functions/domain/queries/licenseState.js';
+import { addDays } from '../../functions/domain/calendarDates.js';
 import { sampleRecords, sampleUpload } from '../../functions/samples/sampleUploads.js';
 import { type Rec, COLLECTED_AT, envelope, tok, validate } from './helpers.js';
 

@@ -9,9 +9,12 @@ import { deviceVersions } from './deviceVersions.js';
 import { eventCounts } from './eventCounts.js';
 import { licensingCounts } from './licensingCounts.js';
 import { probes } from './probes.js';
+import { type QueryType, queryTypes } from './queryTypes.js';
 import type { QuerySpec } from './types.js';
 import { userActions } from './userActions.js';
 import { userCounts } from './userCounts.js';
+
+export { isQueryType, parseQueryType, type QueryType, queryTypes } from './queryTypes.js';
 
 export const querySpecs = [
   callQuality,
@@ -28,15 +31,13 @@ export const querySpecs = [
   userCounts,
 ] as const;
 
-export type QueryType = (typeof querySpecs)[number]['queryType'];
-
-export const queryTypes: readonly QueryType[] = querySpecs.map((spec) => spec.queryType as QueryType);
+// The specs carry exactly the names of queryTypes.ts (a type error otherwise): no spec without
+// a name, no name without a spec.
+type SpecQueryType = (typeof querySpecs)[number]['queryType'];
+const specsNameExactlyTheQueryTypes: [SpecQueryType] extends [QueryType] ? ([QueryType] extends [SpecQueryType] ? true : never) : never = true;
+void specsNameExactlyTheQueryTypes;
 
 const specByType = new Map<string, QuerySpec>(querySpecs.map((spec) => [spec.queryType, spec as unknown as QuerySpec]));
-
-export function isQueryType(value: string): value is QueryType {
-  return specByType.has(value);
-}
 
 export function querySpec(queryType: QueryType): QuerySpec {
   return specByType.get(queryType)!;

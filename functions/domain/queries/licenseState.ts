@@ -2,6 +2,7 @@
  * License-state records (devices and containers) share one rule and one summary, LS:
  * `{ licensed, unlicensed, nextUnlicensedOn, expiringWithin30Days }`, counted against collectedAt.
  */
+import { addDays } from '../calendarDates.js';
 import { isoDate } from '../schemas/fields.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './types.js';
 import * as z from 'zod';
@@ -33,11 +34,6 @@ export function checkLicenseState(record: LicenseStateRecord, context: RecordCon
     return { path: ['unlicensedOn'], message: `is before the date of collectedAt (${context.collectedOn}) for a licensed record` };
   }
   return undefined;
-}
-
-export function addDays(date: string, days: number): string {
-  const time = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(time).toISOString().slice(0, 10);
 }
 
 export function summarizeLicenseStates(records: readonly LicenseStateRecord[], context: RecordContext): LicenseStateSummary {

@@ -1,0 +1,36 @@
+/**
+ * The names of the twelve query types of DESIGN.md §1, apart from their specs (./index.ts) so
+ * that code which only names or checks a type (routes, listings) does not load the record
+ * schemas. ./index.ts fails to compile unless its specs carry exactly these names.
+ */
+import { ProblemError } from '../problems.js';
+
+const names = [
+  'call-quality',
+  'completed-schedules',
+  'user-actions',
+  'container-license-states',
+  'containers',
+  'device-license-states',
+  'device-versions',
+  'devices',
+  'event-counts',
+  'licensing-counts',
+  'probes',
+  'user-counts',
+] as const;
+
+export type QueryType = (typeof names)[number];
+
+export const queryTypes: readonly QueryType[] = names;
+
+const known = new Set<string>(names);
+
+export function isQueryType(value: string): value is QueryType {
+  return known.has(value);
+}
+
+export function parseQueryType(value: string): QueryType {
+  if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'.`);
+  return value;
+}
