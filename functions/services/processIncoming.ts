@@ -20,19 +20,8 @@ import { readUploadJson } from '../domain/uploadJson.js';
 import { REJECTED_TTL_SECONDS, sessionQueryLimits } from '../sessions/limits.js';
 import { uploadIdOfKey } from '../sessions/request.js';
 import type { Clients } from '../store/clients.js';
-import {
-  deleteIncoming,
-  headIncoming,
-  type IncomingObject,
-  IncomingObjectChanged,
-  markBundleProcessed,
-  markSessionDuplicate,
-  markSessionRejected,
-  readIncoming,
-  readIncomingRange,
-  type UploadSessionItem,
-  getUploadSession,
-} from '../store/uploadSessions.js';
+import { deleteIncoming, headIncoming, type IncomingObject, IncomingObjectChanged, readIncoming, readIncomingRange } from '../store/incomingObjects.js';
+import { getUploadSession, markBundleProcessed, markSessionDuplicate, markSessionRejected, type UploadSessionItem } from '../store/uploadSessions.js';
 import { acceptUpload } from './acceptUpload.js';
 import { ingestBundle } from './bundles.js';
 

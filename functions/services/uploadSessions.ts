@@ -16,7 +16,8 @@ import {
 import { contentTypeOf, incomingKey, type UploadSessionRequest } from '../sessions/request.js';
 import type { Clients } from '../store/clients.js';
 import { requireInstall } from '../store/installs.js';
-import { presignIncomingPut, putPendingSession } from '../store/uploadSessions.js';
+import { presignIncomingPut } from '../store/presignIncomingPut.js';
+import { putPendingSession } from '../store/uploadSessions.js';
 
 export interface UploadSession {
   uploadId: string;
