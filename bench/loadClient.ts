@@ -1,11 +1,14 @@
 /**
  * A load generator in its own process (so it does not share the server's event loop):
  * `concurrency` clients post small uploads until `total` are done; prints JSON results.
- * Args: url apiKey total concurrency
+ * Each client is an install of its own when several API keys are given (comma-separated),
+ * as thousands of installs uploading in the same hour are; with one key they all share it.
+ * Args: url apiKeys total concurrency
  */
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 
-const [url, apiKey, totalArg, concurrencyArg] = process.argv.slice(2);
+const [url, apiKeysArg, totalArg, concurrencyArg] = process.argv.slice(2);
+const apiKeys = apiKeysArg!.split(',');
 const total = Number(totalArg);
 const concurrency = Number(concurrencyArg);
 const base = Date.now() - 3_600_000;
@@ -14,7 +17,7 @@ const template = sampleUpload('event-counts', { devices: 10, collectedAt: new Da
 let next = 0;
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};
-async function client(): Promise<void> {
+async function client(apiKey: string): Promise<void> {
   while (next < total) {
     const n = next++;
     const body = JSON.stringify({ ...template, collectedAt: new Date(base + n * 1000).toISOString() });
@@ -30,7 +33,7 @@ async function client(): Promise<void> {
   }
 }
 const started = performance.now();
-await Promise.all(Array.from({ length: concurrency }, client));
+await Promise.all(Array.from({ length: concurrency }, (_, i) => client(apiKeys[i % apiKeys.length]!)));
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!;

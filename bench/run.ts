@@ -75,6 +75,7 @@ function printTable(r: Record<string, any>): void {
     row('pipelineRatio (plain upload)', r.pipeline.pipelineRatioPlain, '');
     for (const [stage, ms] of Object.entries(r.pipeline.stagesMs)) row(`  stage ${stage} ms`, ms, '');
     row('  whole pipeline ms', r.pipeline.pipelineMs, '');
+    for (const [request, ms] of Object.entries(r.pipeline.storageRequestsMs)) row(`  request ${request} ms`, ms, '');
   }
   if (r.ddbWritesPerUpload) row('ddbWritesPerUpload 10/10k/100k', Object.values(r.ddbWritesPerUpload).join('/'), 'equal');
   if (r.memory) {
@@ -84,6 +85,8 @@ function printTable(r: Record<string, any>): void {
   if (r.storageBound) {
     row('storageBoundRatio', r.storageBoundRatio, '>= 0.5');
     row('  uploads/s, p50 ms, p99 ms', `${r.storageBound.uploadsPerSecond}, ${r.storageBound.p50Ms}, ${r.storageBound.p99Ms}`, '');
+    const one = r.storageBound.oneInstall;
+    row('  one install: ratio, uploads/s, p50', `${one.ratio}, ${one.uploadsPerSecond}, ${one.p50Ms}`, '');
   }
   for (const [name, figure] of Object.entries((r.init ?? {}) as Record<string, any>)) {
     row(`init ${name}`, `${figure.initRatio} ${(figure.bundleBytes / 1024).toFixed(0)}K`, '<= 1.3, <= 1024K');

@@ -18,6 +18,7 @@ import { s3Of } from '../functions/store/s3Client.js';
 
 const CONCURRENCY = 16;
 const UPLOADS = 1500;
+const SAME_INSTALL_UPLOADS = 500;
 const run = promisify(execFile);
 
 export interface StorageBoundFigures {
@@ -27,6 +28,8 @@ export interface StorageBoundFigures {
   p99Ms: number;
   storageFloorPerSecond: number;
   statuses: Record<string, number>;
+  /** All sixteen clients uploading for one install. */
+  oneInstall: { ratio: number; uploadsPerSecond: number; p50Ms: number; p99Ms: number; statuses: Record<string, number> };
 }
 
 async function storageFloor(env: BenchEnvironment, total: number): Promise<number> {
@@ -45,6 +48,19 @@ async function storageFloor(env: BenchEnvironment, total: number): Promise<numbe
   return total / ((performance.now() - started) / 1000);
 }
 
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+}
+
+async function runLoad(port: number, keys: string[], uploads: number): Promise<Load> {
+  const client = new URL('./loadClient.ts', import.meta.url).pathname;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', client, `http://127.0.0.1:${port}`, keys.join(','), String(uploads), String(CONCURRENCY)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Load;
+}
+
 export async function measureStorageBound(env: BenchEnvironment): Promise<StorageBoundFigures> {
   // As deployed: API Gateway caches the authorizer's answer per key (lib/config.ts, 60 s).
   process.env.AUTHORIZER_CACHE_SECONDS = '60';
@@ -53,13 +69,14 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   try {
-    const { apiKey } = await createInstall(env.clients, { customerId: 'bench', name: 'storage bound' }, new Date());
+    // Sixteen clients are sixteen installs, each with its own key; and, for comparison, all
+    // sixteen on one install, whose uploads contend for its install and latest-summary items.
+    const installs = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => createInstall(env.clients, { customerId: 'bench', name: `storage bound ${i}` }, new Date())));
+    const keys = installs.map((i) => i.apiKey);
     await storageFloor(env, 200); // warm-up
     const floor = await storageFloor(env, UPLOADS);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', new URL('./loadClient.ts', import.meta.url).pathname, `http://127.0.0.1:${port}`, apiKey, String(UPLOADS), String(CONCURRENCY)], {
-      maxBuffer: 1 << 20,
-    });
-    const load = JSON.parse(stdout) as { perSecond: number; p50: number; p99: number; statuses: Record<string, number> };
+    const load = await runLoad(port, keys, UPLOADS);
+    const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
     return {
       storageBoundRatio: round(load.perSecond / floor),
       uploadsPerSecond: round(load.perSecond, 1),
@@ -67,6 +84,7 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
       p99Ms: round(load.p99, 1),
       storageFloorPerSecond: round(floor, 1),
       statuses: load.statuses,
+      oneInstall: { ratio: round(oneInstall.perSecond / floor), uploadsPerSecond: round(oneInstall.perSecond, 1), p50Ms: round(oneInstall.p50, 1), p99Ms: round(oneInstall.p99, 1), statuses: oneInstall.statuses },
     };
   } finally {
     server.closeAllConnections();

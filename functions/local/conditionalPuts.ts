@@ -1,11 +1,14 @@
 /**
- * Conditional PUTs for s3rver, as S3 answers them: `If-None-Match: *` on a PUT of an object
- * that exists is `412 PreconditionFailed`, and while another conditional PUT of the same key
- * is in flight `409 ConditionalRequestConflict`. s3rver ignores the header and writes straight
- * into the object's file, so two writers of one key interleave their bytes: the raw archive
- * (written create-only, functions/store/rawArchive.ts) would be corrupted locally where S3
- * keeps it intact.
+ * Conditional writes for s3rver, as S3 answers them: `If-None-Match: *` on a PUT, or on the
+ * CompleteMultipartUpload, of an object that exists is `412 PreconditionFailed`, and while
+ * another conditional write of the same key is in flight `409 ConditionalRequestConflict`.
+ * s3rver ignores the header and writes straight into the object's file, so two writers of one
+ * key interleave their bytes: the raw archive (written create-only, functions/store/rawArchive.ts)
+ * would be corrupted locally where S3 keeps it intact. Also AbortMultipartUpload, which s3rver
+ * lacks: the upload's parts are removed and it is gone, as on S3.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 interface KoaContext {
   method: string;
@@ -21,7 +24,10 @@ type KoaMiddleware = (ctx: KoaContext, next: () => Promise<unknown>) => Promise<
 /** s3rver is a Koa application; its store and middleware list are public but not in its types. */
 export interface S3rverInternals {
   middleware: KoaMiddleware[];
-  store: { existsObject(bucket: string, key: string): Promise<boolean> };
+  store: {
+    existsObject(bucket: string, key: string): Promise<boolean>;
+    getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  };
 }
 
 function xmlError(ctx: KoaContext, status: number, code: string, message: string): void {
@@ -30,15 +36,23 @@ function xmlError(ctx: KoaContext, status: number, code: string, message: string
   ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 }
 
-/** Adds the conditional-PUT check in front of s3rver's own handling (call before `run()`). */
+/** Adds the conditional-write check and multipart aborts in front of s3rver's own handling (call before `run()`). */
 export function honourConditionalPuts(s3rver: S3rverInternals): void {
   const inFlight = new Set<string>();
   s3rver.middleware.unshift(async (ctx, next) => {
-    // Whole-object PUTs only (the SDK adds `?x-id=PutObject`); not parts of multipart uploads.
-    if (ctx.method !== 'PUT' || ctx.headers['if-none-match'] !== '*' || /(^|&)(uploadId|partNumber)=/.test(ctx.querystring)) return next();
+    const uploadId = new URLSearchParams(ctx.querystring).get('uploadId');
     // Path-style requests: /<bucket>/<key>.
     const [, bucket = '', ...rest] = ctx.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
+    if (ctx.method === 'DELETE' && uploadId !== null && /^[0-9a-f]+$/.test(uploadId)) {
+      await rm(join(s3rver.store.getResourcePath(bucket, undefined, 'uploads'), uploadId), { recursive: true, force: true });
+      ctx.status = 204;
+      return;
+    }
+    // Whole-object PUTs (the SDK adds `?x-id=PutObject`) and multipart completions (POST ?uploadId); not parts.
+    const completing = ctx.method === 'POST' && uploadId !== null;
+    const putting = ctx.method === 'PUT' && !/(^|&)(uploadId|partNumber)=/.test(ctx.querystring);
+    if (ctx.headers['if-none-match'] !== '*' || !(completing || putting)) return next();
     const id = `${bucket}/${key}`;
     if (key === '') return next();
     if (inFlight.has(id)) return xmlError(ctx, 409, 'ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource.');

@@ -5,7 +5,9 @@
  * Order: validate (nothing invalid is ever stored) → archive the raw bytes in S3 under a key
  * derived from the content → commit the log, snapshot and summary in one DynamoDB transaction,
  * whose conditions also detect a duplicate or conflicting snapshot. The receipt exists only
- * once both are durable. In the common case that is one S3 write and one DynamoDB request.
+ * once both are durable. In the common case that is one S3 write (for an archive of 1 MiB or
+ * more: a multipart upload sent during validation and completed after it) and one DynamoDB
+ * request.
  */
 import { randomUUID } from 'node:crypto';
 import { isProblemError, ProblemError } from '../domain/problems.js';
@@ -18,7 +20,8 @@ import { validateUpload, type ValidatedUpload } from '../domain/validateUpload.j
 import type { Clients } from '../store/clients.js';
 import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
-import { deleteRawObject, putRawObject } from '../store/rawArchive.js';
+import { deleteRawObject } from '../store/rawArchive.js';
+import { type RawArchiving, startRawArchive } from '../store/rawArchiveInFlight.js';
 import { commitAcceptedUpload, type SnapshotItem } from '../store/uploadLog.js';
 
 export interface UploadInput {
@@ -62,35 +65,39 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   // install exists.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
   const { sha256, mayContainEmail } = input.body;
+  const uploadId = input.uploadId ?? randomUUID();
   const archiving = settle(input.body.archive());
+  const metadataFor = (collectedAt: string) => ({ 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, sha256, 'upload-id': uploadId });
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
+  let early: RawArchiving | undefined;
   try {
-    validated = validateUpload(queryType, input.body.parse(), { now, mayContainEmail });
+    const body = input.body.parse();
+    // The archive's key follows from the content: a large archive sets off now, invisible
+    // until committed, while the upload is validated (store/rawArchiveInFlight.ts).
+    const collectedAt = collectedAtIn(body);
+    if (collectedAt) early = startRawArchive(c, { key: rawObjectKey(queryType, installId, collectedAt, sha256), gzipBody: archiving, metadata: metadataFor(collectedAt) });
+    validated = validateUpload(queryType, body, { now, mayContainEmail });
   } catch (error) {
     invalid = error;
   }
   // A refused optional type answers 403 whatever the body holds.
   const install = await reading;
-  if (spec.optional && install?.usageCollectionEnabled === false) throw usageCollectionDisabled(queryType);
-  if (!validated) throw invalid;
+  const refused = spec.optional && install?.usageCollectionEnabled === false;
+  if (refused || !validated) {
+    await early?.discard();
+    throw refused ? usageCollectionDisabled(queryType) : invalid;
+  }
   const { collectedAt } = validated;
 
-  const receipt: Receipt = {
-    uploadId: input.uploadId ?? randomUUID(),
-    installId,
-    queryType,
-    collectedAt,
-    recordCount: validated.recordCount,
-    sha256,
-    duplicate: false,
-  };
+  const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
   const rawKey = rawObjectKey(queryType, installId, collectedAt, sha256);
-  await putRawObject(c, {
-    key: rawKey,
-    gzipBody: await archiving,
-    metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, sha256, 'upload-id': receipt.uploadId },
-  });
+  let archive = early;
+  if (archive?.key !== rawKey) {
+    await archive?.discard();
+    archive = startRawArchive(c, { key: rawKey, gzipBody: archiving, metadata: metadataFor(collectedAt) });
+  }
+  await archive.commit();
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,
@@ -130,6 +137,13 @@ function answerExisting(existing: SnapshotItem, upload: { installId: string; que
 
 function usageCollectionDisabled(queryType: QueryType): ProblemError {
   return new ProblemError('usage_collection_disabled', `Usage data collection is disabled for this install, so ${queryType} is not accepted.`);
+}
+
+/** collectedAt as the UTC instant validation will make of it, when the body has one. */
+function collectedAtIn(body: unknown): string | undefined {
+  const value = typeof body === 'object' && body !== null ? (body as { collectedAt?: unknown }).collectedAt : undefined;
+  const time = typeof value === 'string' ? new Date(value) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
 }
 
 /** A promise whose rejection counts as handled now and still rejects when awaited. */

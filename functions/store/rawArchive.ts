@@ -28,23 +28,34 @@ export interface RawObject {
  * (s3rver ignores the condition; the local emulators add it: functions/local/conditionalPuts.ts.)
  */
 export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
+  await createOnly(() =>
+    s3Of(c).send(
+      new PutObjectCommand({
+        Bucket: c.config.rawBucket,
+        Key: object.key,
+        Body: object.gzipBody,
+        ContentType: 'application/json',
+        ContentEncoding: 'gzip',
+        Metadata: object.metadata,
+        IfNoneMatch: '*',
+      }),
+    ),
+  );
+}
+
+/**
+ * Runs a create-only write (`If-None-Match: *`) to its end: true when it created the object,
+ * false when the object was there already (412); a 409 (another write of the key in flight)
+ * is tried again a few times.
+ */
+export async function createOnly(write: () => Promise<unknown>): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await s3Of(c).send(
-        new PutObjectCommand({
-          Bucket: c.config.rawBucket,
-          Key: object.key,
-          Body: object.gzipBody,
-          ContentType: 'application/json',
-          ContentEncoding: 'gzip',
-          Metadata: object.metadata,
-          IfNoneMatch: '*',
-        }),
-      );
-      return;
+      await write();
+      return true;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412) return;
+      if (status === 412) return false;
       if (status !== 409 || attempt >= 4) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
     }

@@ -23,30 +23,39 @@ async function stored(c: Clients, installId: string) {
   return { raw, log: items.Count ?? 0, latest: latest.length };
 }
 
-const steps: [string, FaultPlan][] = [
-  ['reading the install', { command: 'GetItemCommand' }],
-  ['writing the raw object', { command: 'PutObjectCommand' }],
-  ['after the raw object was written', { command: 'PutObjectCommand', afterSend: true }],
-  ['committing the transaction', { command: 'TransactWriteItemsCommand' }],
-  ['after the transaction committed (answer lost)', { command: 'TransactWriteItemsCommand', afterSend: true }],
+/** Devices enough for an archive of over 1 MiB, which travels as a multipart upload during validation. */
+const LARGE = 25_000;
+
+const steps: [string, FaultPlan, number][] = [
+  ['reading the install', { command: 'GetItemCommand' }, 30],
+  ['writing the raw object', { command: 'PutObjectCommand' }, 30],
+  ['after the raw object was written', { command: 'PutObjectCommand', afterSend: true }, 30],
+  ['committing the transaction', { command: 'TransactWriteItemsCommand' }, 30],
+  ['after the transaction committed (answer lost)', { command: 'TransactWriteItemsCommand', afterSend: true }, 30],
+  ['starting a large archive', { command: 'CreateMultipartUploadCommand' }, LARGE],
+  ['sending a large archive', { command: 'UploadPartCommand' }, LARGE],
+  ['completing a large archive', { command: 'CompleteMultipartUploadCommand' }, LARGE],
+  ['after a large archive was completed (answer lost)', { command: 'CompleteMultipartUploadCommand', afterSend: true }, LARGE],
+  ['committing the transaction of a large upload', { command: 'TransactWriteItemsCommand' }, LARGE],
 ];
 
-describe.each(steps)('a fault %s', (_name, plan) => {
+describe.each(steps)('a fault %s', (_name, plan, devices) => {
   it('gives no receipt, and a retry stores the snapshot exactly once', async () => {
     const healthy = createClients(storageConfig());
     const { install } = await createInstall(healthy, { customerId: 'faults', name: 'Faults' }, new Date());
     const faulty = createClients(storageConfig());
-    injectFaults(faulty, [plan]);
-    const json = Buffer.from(JSON.stringify(sample('devices', { devices: 30, collectedAt: minutesAgo(2) })));
+    const { calls } = injectFaults(faulty, [plan]);
+    const json = Buffer.from(JSON.stringify(sample('devices', { devices, collectedAt: minutesAgo(2) })));
     const input = { installId: install.installId, queryType: 'devices' as const, body: plainUploadJson(json), now: new Date() };
 
     await expect(acceptUpload(faulty, input)).rejects.toThrow(/injected fault/);
+    expect(calls[plan.command]).toBe(1);
     const afterFault = await stored(healthy, install.installId);
     // Nothing is visible in the log or the summaries unless the transaction committed.
     if (!plan.afterSend || plan.command !== 'TransactWriteItemsCommand') expect({ log: afterFault.log, latest: afterFault.latest }).toEqual({ log: 0, latest: 0 });
 
     const retried = await acceptUpload(faulty, input);
-    expect(retried.receipt.recordCount).toBe(30);
+    expect(retried.receipt.recordCount).toBe(devices);
     expect(retried.status).toBe(plan.afterSend && plan.command === 'TransactWriteItemsCommand' ? 200 : 201);
     expect(await stored(healthy, install.installId)).toEqual({ raw: 1, log: 1, latest: 1 });
     destroyClients(healthy);
