@@ -85,6 +85,8 @@ function printTable(r: Record<string, any>): void {
   if (r.storageBound) {
     row('storageBoundRatio', r.storageBoundRatio, '>= 0.5');
     row('  uploads/s, p50 ms, p99 ms', `${r.storageBound.uploadsPerSecond}, ${r.storageBound.p50Ms}, ${r.storageBound.p99Ms}`, '');
+    row('  floor / 4-item transaction floor /s', `${r.storageBound.storageFloorPerSecond} / ${r.storageBound.transactionFloorPerSecond}`, '');
+    row('  ratio to the transaction floor', r.storageBound.ratioToTransactionFloor, '');
     const one = r.storageBound.oneInstall;
     row('  one install: ratio, uploads/s, p50', `${one.ratio}, ${one.uploadsPerSecond}, ${one.p50Ms}`, '');
   }

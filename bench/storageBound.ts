@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { localApi } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
@@ -27,20 +27,32 @@ export interface StorageBoundFigures {
   p50Ms: number;
   p99Ms: number;
   storageFloorPerSecond: number;
+  /** The same floor with a four-item transaction in place of the PutItem (for reference). */
+  transactionFloorPerSecond: number;
+  ratioToTransactionFloor: number;
   statuses: Record<string, number>;
   /** All sixteen clients uploading for one install. */
   oneInstall: { ratio: number; uploadsPerSecond: number; p50Ms: number; p99Ms: number; statuses: Record<string, number> };
 }
 
-async function storageFloor(env: BenchEnvironment, total: number): Promise<number> {
+/**
+ * The floor: 16 workers each doing one PutObject and one DynamoDB write per upload. With
+ * `transactionItems`, that write is a TransactWriteItems of so many puts instead of a PutItem:
+ * the shape of the one write the upload log needs (snapshot, upload entry, install, latest
+ * summary), for reference, since DynamoDB Local's transactions cost several plain puts.
+ */
+async function storageFloor(env: BenchEnvironment, total: number, transactionItems = 0): Promise<number> {
   const c = env.clients;
   const body = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
+  const run = Math.random().toString(36).slice(2);
   let next = 0;
   const worker = async () => {
     while (next < total) {
       const n = next++;
-      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
-      await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: { PK: `FLOOR#${n}`, SK: 'FLOOR', n } }));
+      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${run}/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
+      const item = (i: number) => ({ PK: `FLOOR#${run}#${n}#${i}`, SK: 'FLOOR', n });
+      if (transactionItems === 0) await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: item(0) }));
+      else await c.ddb.send(new TransactWriteCommand({ TransactItems: Array.from({ length: transactionItems }, (_, i) => ({ Put: { TableName: c.config.tableName, Item: item(i) } })) }));
     }
   };
   const started = performance.now();
@@ -77,12 +89,15 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     const floor = await storageFloor(env, UPLOADS);
     const load = await runLoad(port, keys, UPLOADS);
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
+    const transactionFloor = await storageFloor(env, UPLOADS, 4);
     return {
       storageBoundRatio: round(load.perSecond / floor),
       uploadsPerSecond: round(load.perSecond, 1),
       p50Ms: round(load.p50, 1),
       p99Ms: round(load.p99, 1),
       storageFloorPerSecond: round(floor, 1),
+      transactionFloorPerSecond: round(transactionFloor, 1),
+      ratioToTransactionFloor: round(load.perSecond / transactionFloor),
       statuses: load.statuses,
       oneInstall: { ratio: round(oneInstall.perSecond / floor), uploadsPerSecond: round(oneInstall.perSecond, 1), p50Ms: round(oneInstall.p50, 1), p99Ms: round(oneInstall.p99, 1), statuses: oneInstall.statuses },
     };

@@ -2,7 +2,7 @@
  * Turning the bytes of a request into JSON text: Content-Type and Content-Encoding checks,
  * the size limits of DESIGN.md §3, gzip inflated with its limit enforced while inflating.
  */
-import { createGunzip, gzip } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { isAscii } from 'node:buffer';
 import { ProblemError } from './problems.js';
@@ -35,51 +35,6 @@ export function parseContentEncoding(header: string | undefined): ContentEncodin
   if (value === '' || value === 'identity') return 'identity';
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
   throw new ProblemError('unsupported_media_type', `Content-Encoding ${value.slice(0, 100)} is not supported; send gzip or no encoding.`);
-}
-
-/** The JSON bytes of a body, inflating gzip with the limit enforced as it inflates. */
-export async function decodeBody(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): Promise<Buffer> {
-  checkSentSize(sent, limits);
-  if (encoding === 'identity') {
-    if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
-    return sent;
-  }
-  return inflate(sent, limits);
-}
-
-/** Output chunks of the inflater: few callbacks, little memory each. */
-const INFLATE_CHUNK = 256 * 1024;
-/** JSON rarely deflates better than this; a larger size claim is not trusted up front. */
-const PLAUSIBLE_RATIO = 64;
-
-/**
- * Inflates into one buffer sized from the gzip trailer's length field (bounded by the limit and
- * a plausible ratio), so the body exists once, not as chunks plus their concatenation. The limit
- * is enforced chunk by chunk, before the bytes are kept.
- */
-async function inflate(sent: Buffer, limits: BodyLimits): Promise<Buffer> {
-  const claimed = sent.length >= 18 ? sent.readUInt32LE(sent.length - 4) : 0;
-  let out = Buffer.allocUnsafe(Math.max(INFLATE_CHUNK, Math.min(claimed, limits.maxInflatedBytes, sent.length * PLAUSIBLE_RATIO)));
-  let size = 0;
-  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK });
-  inflater.end(sent);
-  try {
-    for await (const chunk of inflater as AsyncIterable<Buffer>) {
-      if (size + chunk.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
-      if (size + chunk.length > out.length) {
-        const grown = Buffer.allocUnsafe(Math.min(limits.maxInflatedBytes, Math.max(out.length * 2, size + chunk.length)));
-        out.copy(grown, 0, 0, size);
-        out = grown;
-      }
-      chunk.copy(out, size);
-      size += chunk.length;
-    }
-  } catch (error) {
-    inflater.destroy();
-    if (error instanceof ProblemError) throw error;
-    throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
-  }
-  return out.subarray(0, size);
 }
 
 export function checkSentSize(sent: Buffer, limits: BodyLimits): void {

@@ -14,7 +14,7 @@ import { jsonMayContainAt } from './pii.js';
 import { ProblemError } from './problems.js';
 import { StreamedJsonParser } from './streamedJson.js';
 import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, tooLargeInflated } from './uploadBody.js';
-import { parseJson } from './validateUpload.js';
+import { parseJson } from './parseJson.js';
 
 export interface UploadJson {
   /** SHA-256 (hex) of the JSON bytes, inflated. */

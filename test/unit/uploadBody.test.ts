@@ -6,7 +6,6 @@ import { once } from 'node:events';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import {
   MiB,
-  decodeBody,
   directUploadLimits,
   gzipForArchive,
   jsonText,
@@ -14,6 +13,7 @@ import {
   requireJsonContentType,
 } from '../../functions/domain/uploadBody.js';
 import { parseJson } from '../../functions/domain/validateUpload.js';
+import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { envelope, problemOf, problemOfAsync } from './helpers.js';
 
 const json = Buffer.from(JSON.stringify(envelope([{ item: 'IPT users', count: 40 }, { item: 'Zürich ✓', count: 1 }])));
@@ -37,49 +37,54 @@ describe('the limits of a direct upload', () => {
   });
 });
 
-describe('decodeBody', () => {
+describe('readUploadJson: sizes, gzip, limits', () => {
   it('passes identity bodies through', async () => {
-    expect(await decodeBody(json, 'identity', small)).toEqual(json);
+    const body = await readUploadJson(json, 'identity', small);
+    expect({ byteLength: body.byteLength, sentBytes: body.sentBytes }).toEqual({ byteLength: json.length, sentBytes: json.length });
+    expect(body.parse()).toEqual(JSON.parse(json.toString('utf8')));
   });
 
   it('round-trips gzip', async () => {
-    const decoded = await decodeBody(gzipSync(json), 'gzip', small);
-    expect(decoded.equals(json)).toBe(true);
-    expect(parseJson(jsonText(decoded))).toEqual(JSON.parse(json.toString('utf8')));
+    const sent = gzipSync(json);
+    const decoded = await readUploadJson(sent, 'gzip', small);
+    expect({ byteLength: decoded.byteLength, sentBytes: decoded.sentBytes }).toEqual({ byteLength: json.length, sentBytes: sent.length });
+    expect(decoded.parse()).toEqual(parseJson(jsonText(json)));
+    expect(await decoded.archive()).toBe(sent);
   });
 
   it('round-trips gzip made for the archive', async () => {
     const archived = await gzipForArchive(json);
     expect(gunzipSync(archived).equals(json)).toBe(true);
-    expect((await decodeBody(archived, 'gzip', small)).equals(json)).toBe(true);
+    expect((await readUploadJson(archived, 'gzip', small)).parse()).toEqual(JSON.parse(json.toString('utf8')));
+    expect(gunzipSync(await plainUploadJson(json).archive()).equals(json)).toBe(true);
   });
 
   it('accepts a body of exactly maxSentBytes', async () => {
     const body = Buffer.alloc(1000, 0x20);
-    expect(await decodeBody(body, 'identity', { maxSentBytes: 1000, maxInflatedBytes: 1000 })).toHaveLength(1000);
+    expect((await readUploadJson(body, 'identity', { maxSentBytes: 1000, maxInflatedBytes: 1000 })).byteLength).toBe(1000);
   });
 
   it.each(['identity', 'gzip'] as const)('rejects %s bodies over maxSentBytes with payload_too_large', async (encoding) => {
     const body = encoding === 'gzip' ? gzipSync(Buffer.alloc(4000, 0x20), { level: 0 }) : Buffer.alloc(4000, 0x20);
-    const problem = await problemOfAsync(() => decodeBody(body, encoding, { maxSentBytes: 1000, maxInflatedBytes: MiB }));
+    const problem = await problemOfAsync(() => readUploadJson(body, encoding, { maxSentBytes: 1000, maxInflatedBytes: MiB }));
     expect(problem.code).toBe('payload_too_large');
     expect(problem.status).toBe(413);
   });
 
   it('rejects a direct upload over 6 MB as sent', async () => {
-    const problem = await problemOfAsync(() => decodeBody(Buffer.alloc(6 * MiB + 1, 0x20), 'identity', directUploadLimits));
+    const problem = await problemOfAsync(() => readUploadJson(Buffer.alloc(6 * MiB + 1, 0x20), 'identity', directUploadLimits));
     expect(problem.code).toBe('payload_too_large');
   });
 
   it('rejects an identity body over maxInflatedBytes', async () => {
-    const problem = await problemOfAsync(() => decodeBody(Buffer.alloc(2000, 0x20), 'identity', { maxSentBytes: 4000, maxInflatedBytes: 1000 }));
+    const problem = await problemOfAsync(() => readUploadJson(Buffer.alloc(2000, 0x20), 'identity', { maxSentBytes: 4000, maxInflatedBytes: 1000 }));
     expect(problem.code).toBe('payload_too_large');
   });
 
   it('accepts gzip inflating to exactly maxInflatedBytes and rejects one byte more', async () => {
     const limits = { maxSentBytes: 64 * 1024, maxInflatedBytes: 5000 };
-    expect(await decodeBody(gzipSync(Buffer.alloc(5000, 0x20)), 'gzip', limits)).toHaveLength(5000);
-    const problem = await problemOfAsync(() => decodeBody(gzipSync(Buffer.alloc(5001, 0x20)), 'gzip', limits));
+    expect((await readUploadJson(gzipSync(Buffer.alloc(5000, 0x20)), 'gzip', limits)).byteLength).toBe(5000);
+    const problem = await problemOfAsync(() => readUploadJson(gzipSync(Buffer.alloc(5001, 0x20)), 'gzip', limits));
     expect(problem.code).toBe('payload_too_large');
   });
 
@@ -94,12 +99,12 @@ describe('decodeBody', () => {
     });
 
     it('is rejected with payload_too_large against a small limit', async () => {
-      const problem = await problemOfAsync(() => decodeBody(bomb, 'gzip', { maxSentBytes: MiB, maxInflatedBytes: MiB }));
+      const problem = await problemOfAsync(() => readUploadJson(bomb, 'gzip', { maxSentBytes: MiB, maxInflatedBytes: MiB }));
       expect(problem.code).toBe('payload_too_large');
     });
 
     it('is rejected with payload_too_large against the direct upload limits', async () => {
-      const problem = await problemOfAsync(() => decodeBody(bomb, 'gzip', directUploadLimits));
+      const problem = await problemOfAsync(() => readUploadJson(bomb, 'gzip', directUploadLimits));
       expect(problem.code).toBe('payload_too_large');
     });
   });
@@ -119,7 +124,7 @@ describe('decodeBody', () => {
     }],
     ['an empty body', () => Buffer.alloc(0)],
   ])('rejects %s sent as gzip with invalid_json', async (_label, make) => {
-    const problem = await problemOfAsync(() => decodeBody(make(), 'gzip', small));
+    const problem = await problemOfAsync(() => readUploadJson(make(), 'gzip', small));
     expect(problem.code).toBe('invalid_json');
     expect(problem.status).toBe(400);
   });
