@@ -62,11 +62,16 @@ export async function benchInstall(c: Clients, name = 'bench'): Promise<string> 
   return (await createInstall(c, { customerId: 'bench', name }, new Date())).install.installId;
 }
 
-/** collectedAt values that never repeat within a run, so every upload is a new snapshot. */
+/**
+ * collectedAt values that never repeat within a run, so every upload is a new snapshot, and
+ * that increase, as an install's snapshots do: each is the install's latest (an older snapshot
+ * arriving late costs a second transaction, functions/store/uploadLog.ts).
+ */
+const firstCollectedAt = Date.now() - 6 * 3_600_000;
 let tick = 0;
 export function freshCollectedAt(): string {
   tick += 1;
-  return new Date(Date.now() - 60_000 - tick * 1000).toISOString();
+  return new Date(firstCollectedAt + tick * 1000).toISOString();
 }
 
 export function sampleBody(queryType: QueryType, devices: number): Buffer {

@@ -146,6 +146,7 @@ function checkUnique(fields: readonly string[], records: Record<string, unknown>
   if (fields.length === 0) return;
   // JSON of the values, so that no two different pairs share a key.
   const keyOf = fields.length === 1 ? (r: Record<string, unknown>) => r[fields[0]!] : (r: Record<string, unknown>) => JSON.stringify(fields.map((f) => r[f]));
+  if (strictlyIncreasing(records, fields)) return;
   const seen = new Set<unknown>();
   for (const record of records) seen.add(keyOf(record));
   if (seen.size === records.length) return;
@@ -157,6 +158,24 @@ function checkUnique(fields: readonly string[], records: Record<string, unknown>
     if (at === undefined) first.set(key, i);
     else if (!issues.add(joinPath(`records[${i}]`, fields[0]!), `repeats ${fields.join(' and ')} of records[${at}]`)) return;
   }
+}
+
+/**
+ * Whether a single string key strictly increases from record to record, so that no value can
+ * repeat: exports sorted by their key (as database queries usually give them) need no set.
+ */
+function strictlyIncreasing(records: Record<string, unknown>[], fields: readonly string[]): boolean {
+  if (fields.length !== 1) return false;
+  const field = fields[0]!;
+  const first = records[0]?.[field];
+  if (typeof first !== 'string') return false;
+  let previous = first;
+  for (let i = 1; i < records.length; i++) {
+    const value = records[i]![field];
+    if (typeof value !== 'string' || !(previous < value)) return false;
+    previous = value;
+  }
+  return true;
 }
 
 function problemOf(issues: IssueList): ProblemError {

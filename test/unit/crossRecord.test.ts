@@ -54,6 +54,15 @@ describe('uniqueness per upload', () => {
     ).not.toThrow();
   });
 
+  it('finds repeats in sorted and unsorted uploads alike (sorted ones skip the set)', () => {
+    const event = (id: string) => ({ deviceId: id, events: 1 });
+    const sorted = ['dev-1', 'dev-2', 'dev-3', 'dev-4'];
+    expect(() => validate('event-counts', envelope(sorted.map(event)))).not.toThrow();
+    expect(() => validate('event-counts', envelope([...sorted].reverse().map(event)))).not.toThrow();
+    expect(pathsOf(recordsProblem('event-counts', ['dev-1', 'dev-2', 'dev-2', 'dev-3'].map(event)))).toEqual(['records[2].deviceId']);
+    expect(pathsOf(recordsProblem('event-counts', ['dev-3', 'dev-1', 'dev-2', 'dev-1'].map(event)))).toEqual(['records[3].deviceId']);
+  });
+
   it('does not make other fields unique (devices may share a containerId, arid, type)', () => {
     const device = (i: number) => ({ deviceId: `dev-${i}`, deviceType: 'A', containerId: tok('c'), probeId: tok('p'), arid: '12345', hardwareId: 'HW', serialNumber: 'SN' });
     expect(() => validate('devices', envelope([device(1), device(2)]))).not.toThrow();
