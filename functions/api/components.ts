@@ -10,6 +10,7 @@ import { querySpecs } from '../domain/queries/index.js';
 import { isoDate, isoDateTime, opaqueToken } from '../domain/schemas/fields.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { installId, queryTypeName, uploadId } from './identifiers.js';
+import { dateParameter, dateTimeParameter } from './reportQueries.js';
 import { anyUploadBody, uploadBodies } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 import { licenseStateSummary, summarySchemas } from './summarySchemas.js';
@@ -18,7 +19,10 @@ export type JsonSchema = Record<string, unknown>;
 
 const registry = z.registry<{ id: string }>();
 
-function register(name: string, schema: z.ZodType): void {
+/** Classic zod (records, responses) or zod/mini (requests, domain/schemas/requestLocale.ts). */
+type AnySchema = z.core.$ZodType;
+
+function register(name: string, schema: AnySchema): void {
   if (!registry.has(schema)) registry.add(schema, { id: name });
 }
 
@@ -41,7 +45,7 @@ for (const { queryType, record } of querySpecs) {
   register(`${pascal(queryType)}Summary`, summarySchemas[queryType]);
 }
 
-const requestAndResponseBodies: Record<string, z.ZodType> = {
+const requestAndResponseBodies: Record<string, AnySchema> = {
   Upload: anyUploadBody,
   UploadStatus: bodies.uploadStatusBody,
   UsageCollection: usageCollectionRequest,
@@ -64,6 +68,16 @@ const requestAndResponseBodies: Record<string, z.ZodType> = {
 };
 for (const [name, schema] of Object.entries(requestAndResponseBodies)) register(name, schema);
 
+/**
+ * The date formats of the query parameters, written with zod/mini (reportQueries.ts), are the
+ * record fields' `Date` and `DateTime` (test/openapi/document.test.ts checks that their JSON
+ * Schemas are equal), and are referenced as those.
+ */
+const sameAs = new Map<AnySchema, string>([
+  [dateParameter, 'Date'],
+  [dateTimeParameter, 'DateTime'],
+]);
+
 const componentPath = '#/components/schemas/';
 
 /** Drops zod's safe-integer bounds, which every z.int() carries and say nothing here. */
@@ -84,20 +98,20 @@ export function componentSchemas(): Record<string, JsonSchema> {
 }
 
 /** The component name of a registered schema. */
-export function componentNameOf(schema: z.ZodType): string | undefined {
-  return registry.get(schema)?.id;
+export function componentNameOf(schema: AnySchema): string | undefined {
+  return registry.get(schema)?.id ?? sameAs.get(schema);
 }
 
 /** A `$ref` to a named schema; other schemas inline (an optional one as what it wraps). */
-export function schemaOf(schema: z.ZodType): JsonSchema {
+export function schemaOf(schema: AnySchema): JsonSchema {
   const name = componentNameOf(schema);
   if (name) return { $ref: componentPath + name };
-  if (schema instanceof z.ZodOptional) return schemaOf(schema.unwrap() as z.ZodType);
+  if (schema instanceof z.core.$ZodOptional) return schemaOf(schema._zod.def.innerType);
   return withoutDialect(z.toJSONSchema(schema, options) as JsonSchema);
 }
 
 /** The named schema, or an error naming what to register. */
-export function refOf(schema: z.ZodType, what: string): JsonSchema {
+export function refOf(schema: AnySchema, what: string): JsonSchema {
   if (!registry.has(schema)) throw new Error(`${what}: its body schema is not registered in functions/api/components.ts`);
   return schemaOf(schema);
 }

@@ -3,6 +3,7 @@
  * the route docs and the zod schemas; never written by hand. `npm run openapi` writes it to
  * docs/openapi.json, and GET /v1/openapi.json serves it.
  */
+import { safeParse } from 'zod';
 import { type ProblemCode, problemCodes, problemStatus } from '../domain/problems.js';
 import { type Role, type Route, routes } from '../routes.js';
 import { componentSchemas, type JsonSchema, refOf, schemaOf } from './components.js';
@@ -37,7 +38,7 @@ function parameters(location: 'path' | 'query' | 'header', docs: Record<string, 
   return Object.entries(docs).map(([name, doc]) => ({
     name,
     in: location,
-    required: location === 'path' || !doc.schema.safeParse(undefined).success,
+    required: location === 'path' || !safeParse(doc.schema, undefined).success,
     description: doc.description,
     schema: schemaOf(doc.schema),
   }));

@@ -1,28 +1,38 @@
 /**
  * The query parameters of the report and listing routes: their handlers parse them with these
  * schemas, and the API description (routeDocs.ts, through requestSchemas.ts) documents them.
- * Apart from the upload schemas so that these handlers do not load the query types' schemas.
+ * Apart from the upload schemas so that these handlers do not load the query types' schemas,
+ * and in zod/mini (functions/domain/schemas/requestLocale.ts) so that they load no classic zod.
  */
-import * as z from 'zod';
-import { isoDate, isoDateTime } from '../domain/schemas/fields.js';
+import * as z from 'zod/mini';
+import '../domain/schemas/requestLocale.js';
 import { pageQuery } from '../http/pagination.js';
 
 export const pageParameters = pageQuery.shape;
 
+/**
+ * A calendar date `YYYY-MM-DD` and an RFC 3339 datetime with `Z` or an offset: the same formats
+ * as `isoDate` and `isoDateTime` of the records (domain/schemas/fields.ts), written with
+ * zod/mini. The OpenAPI document names them as those (components.ts; a test checks that their
+ * JSON Schemas are equal).
+ */
+export const dateParameter = z.iso.date();
+export const dateTimeParameter = z.iso.datetime({ offset: true });
+
 /** The query of getCustomerLicenseState. */
-export const licenseStateAsOf = isoDate.optional();
+export const licenseStateAsOf = z.optional(dateParameter);
 
 /** The query of getExpiringReport. */
 export const expiringReportQuery = {
-  withinDays: z.coerce.number().int().min(0).max(366).default(30),
-  asOf: isoDate.optional(),
+  withinDays: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(366)), 30),
+  asOf: z.optional(dateParameter),
 };
 
 /** The query of getStaleReport. */
 export const staleReportQuery = {
-  days: z.coerce.number().min(0).max(3650).default(2),
-  asOf: isoDateTime.optional(),
+  days: z._default(z.coerce.number().check(z.gte(0), z.lte(3650)), 2),
+  asOf: z.optional(dateTimeParameter),
 };
 
 /** The query of getVersionsReport. */
-export const versionsReportDeviceType = z.string().min(1).max(64).optional();
+export const versionsReportDeviceType = z.optional(z.string().check(z.minLength(1), z.maxLength(64)));

@@ -137,7 +137,7 @@ export const duplicateIdentifiersReportPage = pageOf(
   z.strictObject({
     kind: z.enum(['arid', 'hardwareId', 'serialNumber']),
     value: z.string(),
-    installs: z.array(z.strictObject({ installId, customerId: customerId.nullable().meta({ description: 'Null when the install is no longer registered.' }) })),
+    installs: z.array(z.strictObject({ installId, customerId: z.nullable(customerId).meta({ description: 'Null when the install is no longer registered.' }) })),
   }),
 );
 

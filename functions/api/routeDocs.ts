@@ -22,14 +22,17 @@ import {
 } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 
+/** Classic zod (records, responses) or zod/mini (requests). */
+type AnySchema = z.core.$ZodType;
+
 export interface ParameterDoc {
-  schema: z.ZodType;
+  schema: AnySchema;
   description: string;
 }
 
 export interface ResponseDoc {
   description: string;
-  schema: z.ZodType;
+  schema: AnySchema;
   /** Describes the Location header, when the answer carries one. */
   location?: string;
 }
@@ -41,7 +44,7 @@ export interface RouteDoc {
   path?: Record<string, ParameterDoc>;
   query?: Record<string, ParameterDoc>;
   headers?: Record<string, ParameterDoc>;
-  body?: { contentType: 'application/json' | 'application/zip'; schema?: z.ZodType; description: string };
+  body?: { contentType: 'application/json' | 'application/zip'; schema?: AnySchema; description: string };
   /** Success answers by status. */
   responses: Record<number, ResponseDoc>;
   /** The problem codes particular to this route. */

@@ -1,13 +1,14 @@
 /** Install registration input (staff) and the install record shape. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './schemas/requestLocale.js';
 
 export const customerId = z
   .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -');
+  .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -'));
 
 export const createInstallRequest = z.strictObject({
   customerId,
-  name: z.string().trim().min(1).max(200),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
 });
 export type CreateInstallRequest = z.infer<typeof createInstallRequest>;
 

@@ -1,15 +1,16 @@
 /** zod issues as the contract's problem `errors`: one entry per problem, with JSON paths. */
-import type { z } from 'zod';
+import type { core } from 'zod';
 import { joinPath } from './pii.js';
 import type { ProblemIssue } from './problems.js';
-import { OPAQUE_TOKEN_MESSAGE } from './schemas/fields.js';
+import { OPAQUE_TOKEN_MESSAGE } from './schemas/opaqueToken.js';
 
 export interface ZodProblemIssue extends ProblemIssue {
   /** The issue comes from an anonymized-identifier field: report it as pii_detected. */
   pii: boolean;
 }
 
-export function* problemIssuesOf(error: z.ZodError, prefix = ''): Generator<ZodProblemIssue> {
+/** The issues of a zod error, classic (records) or zod/mini (requests). */
+export function* problemIssuesOf(error: { issues: readonly core.$ZodIssue[] }, prefix = ''): Generator<ZodProblemIssue> {
   for (const issue of error.issues) {
     const path = issue.path.reduce<string>((p, k) => joinPath(p, k as string | number), prefix);
     if (issue.code === 'unrecognized_keys') {

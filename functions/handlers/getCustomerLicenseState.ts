@@ -1,5 +1,5 @@
 /** GET /v1/customers/{customerId}/license-state?asOf= (staff): the roll-up over the customer's installs. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { rollUpCustomer } from '../domain/customerLicenseState.js';
 import { ProblemError } from '../domain/problems.js';
 import { licenseStateAsOf } from '../api/reportQueries.js';

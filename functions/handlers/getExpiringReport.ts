@@ -1,5 +1,5 @@
 /** GET /v1/reports/expiring?withinDays=30&asOf=&limit=&cursor= (staff): installs whose licenses end soon. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays } from '../domain/calendarDates.js';
 import { expiringInstalls } from '../domain/reports.js';
 import { expiringReportQuery } from '../api/reportQueries.js';

@@ -1,5 +1,5 @@
 /** GET /v1/reports/stale?days=2&asOf=&limit=&cursor= (staff): installs with no accepted upload lately. */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { staleCutoff } from '../domain/reports.js';
 import { staleReportQuery } from '../api/reportQueries.js';
 import { httpHandler } from '../http/httpHandler.js';

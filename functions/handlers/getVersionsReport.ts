@@ -2,7 +2,7 @@
  * GET /v1/reports/versions?deviceType=&limit=&cursor= (staff): the fleet-wide spread of device
  * software versions by device type, from each install's latest devices and device-versions.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { versionsReportDeviceType } from '../api/reportQueries.js';
 import { fleetVersions } from '../domain/fleetIndexes.js';
 import { httpHandler } from '../http/httpHandler.js';

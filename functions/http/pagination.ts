@@ -1,12 +1,13 @@
 /** `limit` (1–1000, default 100) and `cursor` of list routes. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../domain/schemas/requestLocale.js';
 import { decodeCursor, encodeCursor } from '../store/dynamo.js';
 import { parseRequest } from './parseRequest.js';
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().min(1).max(4096).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
 });
 
 export function pageOf(event: APIGatewayProxyEvent): { limit: number; cursor?: string } {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { S3rverEvent } from 's3rver';
 import { generateApiKey } from '../domain/apiKeys.js';
 import { handler as processIncoming } from '../handlers/processIncoming.js';
-import { INCOMING_PREFIX } from '../sessions/request.js';
+import { INCOMING_PREFIX } from '../sessions/incomingKeys.js';
 import { sqsEventOf } from '../sessions/s3Events.js';
 import { clients, resetClients, type Clients } from '../store/clients.js';
 import { lambdaContext } from './apiGatewayEvent.js';

@@ -18,7 +18,7 @@ import { zipFromRanges } from '../bundles/zipReader.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { readUploadJson } from '../domain/uploadJson.js';
 import { REJECTED_TTL_SECONDS, sessionQueryLimits } from '../sessions/limits.js';
-import { uploadIdOfKey } from '../sessions/request.js';
+import { uploadIdOfKey } from '../sessions/incomingKeys.js';
 import type { Clients } from '../store/clients.js';
 import { deleteIncoming, headIncoming, type IncomingObject, IncomingObjectChanged, readIncoming, readIncomingRange } from '../store/incomingObjects.js';
 import { getUploadSession, markBundleProcessed, markSessionDuplicate, markSessionRejected, type UploadSessionItem } from '../store/uploadSessions.js';

@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ProblemError } from '../domain/problems.js';
-import { querySpec, type QueryType } from '../domain/queries/index.js';
-import { parseQueryType } from '../domain/queries/queryTypes.js';
+import { isOptionalQueryType, parseQueryType, type QueryType } from '../domain/queries/queryTypes.js';
 import {
   MAX_SESSION_CONTENT_LENGTH,
   PENDING_TTL_SECONDS,
@@ -62,7 +61,7 @@ export async function createUploadSession(
 /** The query type must exist, and an optional one needs usage collection enabled (checked again when processed). */
 async function checkQueryType(c: Clients, installId: string, name: string): Promise<QueryType> {
   const queryType = parseQueryType(name);
-  if (querySpec(queryType).optional && !(await requireInstall(c, installId)).usageCollectionEnabled) {
+  if (isOptionalQueryType(queryType) && !(await requireInstall(c, installId)).usageCollectionEnabled) {
     throw new ProblemError('usage_collection_disabled', `Usage data collection is disabled for this install, so no ${queryType} upload session is opened.`);
   }
   return queryType;

@@ -3,7 +3,7 @@
  * everything stored of the install's optional query types, raw and aggregated.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { optionalQueryTypes, type QueryType } from '../domain/queries/index.js';
+import { optionalQueryTypes, type QueryType } from '../domain/queries/queryTypes.js';
 import { itemKeys, itemPrefixes, rawQueryPrefix } from '../domain/storageKeys.js';
 import type { Clients } from '../store/clients.js';
 import { sleep } from '../store/dynamo.js';

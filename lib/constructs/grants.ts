@@ -11,8 +11,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { tableIndexes } from '../../functions/store/tableDefinition.js';
 import type { HandlerProfile, ObjectAccess, TableAccess } from '../handlerProfiles.js';
 
-export { INCOMING_PREFIX } from '../../functions/sessions/request.js';
-import { INCOMING_PREFIX } from '../../functions/sessions/request.js';
+export { INCOMING_PREFIX } from '../../functions/sessions/incomingKeys.js';
+import { INCOMING_PREFIX } from '../../functions/sessions/incomingKeys.js';
 
 const tableActions: Record<Exclude<TableAccess, 'none'>, string[]> = {
   getItem: ['dynamodb:GetItem'],

@@ -1,7 +1,10 @@
 /** The OpenAPI document: valid OpenAPI 3.1, complete for the route table, checked in, served. */
 import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
+import * as z from 'zod';
+import { dateParameter, dateTimeParameter } from '../../functions/api/reportQueries.js';
 import { CHECKED_IN_PATH, openApiDocument, openApiJson, openApiJsonModule, SERVED_MODULE_PATH } from '../../functions/api/openApiDocument.js';
+import { isoDate, isoDateTime } from '../../functions/domain/schemas/fields.js';
 import { routes } from '../../functions/routes.js';
 import { call, startTestApi } from '../support/localApi.js';
 
@@ -31,6 +34,16 @@ describe('the OpenAPI document', () => {
       else expect(operation!.security).toEqual([]);
     }
     expect(Object.values(paths).flatMap((p) => Object.keys(p))).toHaveLength(routes.length);
+  });
+
+  it('references the zod/mini date formats of query parameters as Date and DateTime only because they are those', () => {
+    // components.ts names dateParameter and dateTimeParameter as the record fields' formats.
+    expect(z.toJSONSchema(dateParameter)).toEqual(z.toJSONSchema(isoDate));
+    expect(z.toJSONSchema(dateTimeParameter)).toEqual(z.toJSONSchema(isoDateTime));
+    for (const value of ['2026-02-28', '2026-02-30', '2026-02-28T10:00:00Z', '2026-02-28T10:00:00+01:00', '2026-02-28T10:00:00', 'x']) {
+      expect(z.safeParse(dateParameter, value).success).toBe(isoDate.safeParse(value).success);
+      expect(z.safeParse(dateTimeParameter, value).success).toBe(isoDateTime.safeParse(value).success);
+    }
   });
 
   it(`is checked in at ${CHECKED_IN_PATH}, up to date`, () => {

@@ -9,12 +9,12 @@ import { deviceVersions } from './deviceVersions.js';
 import { eventCounts } from './eventCounts.js';
 import { licensingCounts } from './licensingCounts.js';
 import { probes } from './probes.js';
-import { type QueryType, queryTypes } from './queryTypes.js';
+import { type OptionalQueryType, type QueryType } from './queryTypes.js';
 import type { QuerySpec } from './types.js';
 import { userActions } from './userActions.js';
 import { userCounts } from './userCounts.js';
 
-export { isQueryType, parseQueryType, type QueryType, queryTypes } from './queryTypes.js';
+export { isOptionalQueryType, isQueryType, optionalQueryTypes, parseQueryType, type QueryType, queryTypes } from './queryTypes.js';
 
 export const querySpecs = [
   callQuality,
@@ -37,10 +37,17 @@ type SpecQueryType = (typeof querySpecs)[number]['queryType'];
 const specsNameExactlyTheQueryTypes: [SpecQueryType] extends [QueryType] ? ([QueryType] extends [SpecQueryType] ? true : never) : never = true;
 void specsNameExactlyTheQueryTypes;
 
+// Likewise the specs marked optional are exactly the optionalQueryTypes of queryTypes.ts.
+type OptionalSpecQueryType = Extract<(typeof querySpecs)[number], { optional: true }>['queryType'];
+const optionalSpecsAreExactlyTheOptionalTypes: [OptionalSpecQueryType] extends [OptionalQueryType]
+  ? [OptionalQueryType] extends [OptionalSpecQueryType]
+    ? true
+    : never
+  : never = true;
+void optionalSpecsAreExactlyTheOptionalTypes;
+
 const specByType = new Map<string, QuerySpec>(querySpecs.map((spec) => [spec.queryType, spec as unknown as QuerySpec]));
 
 export function querySpec(queryType: QueryType): QuerySpec {
   return specByType.get(queryType)!;
 }
-
-export const optionalQueryTypes: readonly QueryType[] = queryTypes.filter((t) => querySpec(t).optional);

@@ -30,6 +30,23 @@ export function isQueryType(value: string): value is QueryType {
   return known.has(value);
 }
 
+/**
+ * The optional query types (accepted only while usage data collection is enabled): the specs
+ * marked `optional: true`, named here so that opting out and upload sessions need no record
+ * schemas. ./index.ts fails to compile unless exactly these specs are optional.
+ */
+const optionalNames = ['call-quality', 'completed-schedules', 'user-actions'] as const satisfies readonly QueryType[];
+
+export type OptionalQueryType = (typeof optionalNames)[number];
+
+export const optionalQueryTypes: readonly QueryType[] = optionalNames;
+
+const optional = new Set<string>(optionalNames);
+
+export function isOptionalQueryType(queryType: QueryType): boolean {
+  return optional.has(queryType);
+}
+
 export function parseQueryType(value: string): QueryType {
   if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'.`);
   return value;

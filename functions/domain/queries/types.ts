@@ -18,11 +18,11 @@ export interface RecordIssue {
   message: string;
 }
 
-export interface QuerySpec<S extends z.ZodType = z.ZodType, Summary = unknown, Q extends string = string> {
+export interface QuerySpec<S extends z.ZodType = z.ZodType, Summary = unknown, Q extends string = string, O extends boolean = boolean> {
   /** The kebab-case name used in URLs. */
   queryType: Q;
   /** Optional types are accepted only while usage data collection is enabled. */
-  optional: boolean;
+  optional: O;
   record: S;
   /** The fields whose values must be unique within one upload (empty: no such rule). */
   uniqueBy: readonly (keyof z.infer<S> & string)[];
@@ -46,6 +46,6 @@ export interface ExpiryHistogram {
   later: number;
 }
 
-export function defineQuery<S extends z.ZodType, Summary, const Q extends string>(spec: QuerySpec<S, Summary, Q>): QuerySpec<S, Summary, Q> {
+export function defineQuery<S extends z.ZodType, Summary, const Q extends string, const O extends boolean>(spec: QuerySpec<S, Summary, Q, O>): QuerySpec<S, Summary, Q, O> {
   return spec;
 }

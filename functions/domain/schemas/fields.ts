@@ -3,12 +3,9 @@
  * Every record schema is built from these, so each rule is written once.
  */
 import * as z from 'zod';
+import { OPAQUE_TOKEN, OPAQUE_TOKEN_MESSAGE } from './opaqueToken.js';
 
-/** An anonymized identifier [A]: an opaque token. Anything else there is treated as personal data. */
-export const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{8,128}$/;
-
-/** The message of an anonymized-identifier mismatch: such issues are reported as `pii_detected`. */
-export const OPAQUE_TOKEN_MESSAGE = 'must be an anonymized identifier (8-128 of A-Z a-z 0-9 _ -)';
+export { OPAQUE_TOKEN, OPAQUE_TOKEN_MESSAGE } from './opaqueToken.js';
 
 export const opaqueToken = z
   .string()
