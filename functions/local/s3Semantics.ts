@@ -1,5 +1,7 @@
 /**
- * Conditional writes for s3rver, as S3 answers them: `If-None-Match: *` on a PUT, or on the
+ * Where s3rver differs from S3 in ways the service relies on, it is made to answer as S3 does.
+ *
+ * Conditional writes, as S3 answers them: `If-None-Match: *` on a PUT, or on the
  * CompleteMultipartUpload, of an object that exists is `412 PreconditionFailed`, and while
  * another conditional write of the same key is in flight `409 ConditionalRequestConflict`.
  * s3rver ignores the header and writes straight into the object's file, so two writers of one
@@ -7,8 +9,8 @@
  * would be corrupted locally where S3 keeps it intact. Also AbortMultipartUpload, which s3rver
  * lacks: the upload's parts are removed and it is gone, as on S3.
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 interface KoaContext {
   method: string;
@@ -27,6 +29,8 @@ export interface S3rverInternals {
   store: {
     existsObject(bucket: string, key: string): Promise<boolean>;
     getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+    putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+    putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<{ md5: string; size: number }>;
   };
 }
 
@@ -36,8 +40,9 @@ function xmlError(ctx: KoaContext, status: number, code: string, message: string
   ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 }
 
-/** Adds the conditional-write check and multipart aborts in front of s3rver's own handling (call before `run()`). */
-export function honourConditionalPuts(s3rver: S3rverInternals): void {
+/** Adds conditional writes, multipart aborts and quick one-part completions to s3rver (call before `run()`). */
+export function actLikeS3(s3rver: S3rverInternals): void {
+  completeOnePartByRename(s3rver.store);
   const inFlight = new Set<string>();
   s3rver.middleware.unshift(async (ctx, next) => {
     const uploadId = new URLSearchParams(ctx.querystring).get('uploadId');
@@ -64,4 +69,34 @@ export function honourConditionalPuts(s3rver: S3rverInternals): void {
       inFlight.delete(id);
     }
   });
+}
+
+/**
+ * S3 completes a multipart upload without moving its bytes again; s3rver reads every part back
+ * and writes the object anew. A one-part upload (how the raw archive sends large objects,
+ * functions/store/rawArchiveInFlight.ts) is completed here as S3 would, by making the part the
+ * object: a rename, its MD5 and metadata kept. Anything else is left to s3rver.
+ */
+function completeOnePartByRename(store: S3rverInternals['store']): void {
+  const putObjectMultipart = store.putObjectMultipart.bind(store);
+  store.putObjectMultipart = async (bucket, uploadId, parts) => {
+    const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const [part] = parts;
+    if (parts.length !== 1 || !/^[0-9a-f]+$/.test(uploadId)) return putObjectMultipart(bucket, uploadId, parts);
+    const partPath = join(uploadDir, String(part!.number));
+    const [key, headers, md5] = await Promise.all([
+      readFile(join(uploadDir, 'key'), 'utf8'),
+      readFile(join(uploadDir, 'metadata'), 'utf8').then((text) => JSON.parse(text) as Record<string, string>),
+      readFile(`${partPath}.md5`, 'utf8'),
+    ]);
+    if (md5 !== part!.etag) return putObjectMultipart(bucket, uploadId, parts);
+    const objectPath = store.getResourcePath(bucket, key, 'object');
+    await mkdir(dirname(objectPath), { recursive: true });
+    await rename(partPath, objectPath);
+    const { size } = await stat(objectPath);
+    // As s3rver's own objects: a content type always (its default when none was given).
+    await store.putMetadata(bucket, key, { 'content-type': 'binary/octet-stream', ...headers }, md5);
+    await rm(uploadDir, { recursive: true, force: true });
+    return { md5, size };
+  };
 }

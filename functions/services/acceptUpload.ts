@@ -16,7 +16,7 @@ import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
 import type { UploadJson } from '../domain/uploadJson.js';
-import { validateUpload, type ValidatedUpload } from '../domain/validateUpload.js';
+import { type ValidatedUpload, validateUploadInTurns } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
 import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
@@ -77,7 +77,7 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
     // until committed, while the upload is validated (store/rawArchiveInFlight.ts).
     const collectedAt = collectedAtIn(body);
     if (collectedAt) early = startRawArchive(c, { key: rawObjectKey(queryType, installId, collectedAt, sha256), gzipBody: archiving, metadata: metadataFor(collectedAt) });
-    validated = validateUpload(queryType, body, { now, mayContainEmail });
+    validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
   } catch (error) {
     invalid = error;
   }

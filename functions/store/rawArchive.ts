@@ -25,7 +25,7 @@ export interface RawObject {
  * version untouched; the archive stays immutable. A 409 means another write of the key is
  * still in flight: that object is not known to be durable yet, so the PUT is tried again
  * (and, should the other write keep the key busy, the error goes to the caller to retry).
- * (s3rver ignores the condition; the local emulators add it: functions/local/conditionalPuts.ts.)
+ * (s3rver ignores the condition; the local emulators add it: functions/local/s3Semantics.ts.)
  */
 export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
   await createOnly(() =>

@@ -4,7 +4,7 @@
  * the soak: uploads no longer look the snapshot up before archiving, so every repeat re-PUT
  * the object, and on s3rver two PUTs of one key at once interleaved their bytes into a corrupt
  * object. The PUT is now conditional (If-None-Match: *), and the local S3 emulator answers the
- * condition as S3 does (functions/local/conditionalPuts.ts).
+ * condition as S3 does (functions/local/s3Semantics.ts).
  */
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';

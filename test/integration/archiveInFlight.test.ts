@@ -15,6 +15,7 @@ import { createClients, type Clients, destroyClients } from '../../functions/sto
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { s3Of } from '../../functions/store/s3Client.js';
+import { readRawRecords } from '../../functions/store/rawArchive.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults } from '../support/faults.js';
 
@@ -79,6 +80,8 @@ it('completes a repeat create-only: the first object stays as it was, the repeat
   const [key] = await objectsOf(install.installId);
   const before = await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   expect(before.Metadata?.['upload-id']).toBe(first.receipt.uploadId);
+  expect(before.ContentEncoding).toBe('gzip');
+  expect(await readRawRecords(c, key!)).toHaveLength(25_000);
 
   const again = await acceptUpload(c, { installId: install.installId, queryType: 'devices', body: await largeBody(undefined, collectedAt), now: new Date() });
   expect(again).toEqual({ status: 200, receipt: { ...first.receipt, duplicate: true } });

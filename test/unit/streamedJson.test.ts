@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { StreamedJsonParser } from '../../functions/domain/streamedJson.js';
 import { jsonMayContainAt } from '../../functions/domain/pii.js';
 import { MiB, jsonText } from '../../functions/domain/uploadBody.js';
-import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
+import { INFLATE_CHUNK, plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { parseJson } from '../../functions/domain/validateUpload.js';
 import { problemOf, problemOfAsync } from './helpers.js';
 
@@ -106,12 +106,12 @@ describe('the streamed parse', () => {
 });
 
 describe('readUploadJson', () => {
-  /** A body over several inflate chunks (256 KiB each), with `@` escaped across a chunk seam. */
+  /** A body over several inflate chunks. */
   function largeBody(seamText = ''): Buffer {
-    const records = Array.from({ length: 6000 }, (_, i) => ({ deviceId: `dev-${i}`, name: 'x'.repeat(100), city: i % 7 ? 'Zürich' : 'Ottawa' }));
+    const records = Array.from({ length: 6 * INFLATE_CHUNK / 150 }, (_, i) => ({ deviceId: `dev-${i}`, name: 'x'.repeat(100), city: i % 7 ? 'Zürich' : 'Ottawa' }));
     let text = JSON.stringify({ schemaVersion: 1, collectedAt: '2026-11-28T10:00:00Z', mpaVersion: '1', records });
     if (seamText) {
-      const at = 256 * 1024 - 3;
+      const at = INFLATE_CHUNK - 3;
       text = `${text.slice(0, at)}${seamText}${text.slice(at)}`;
     }
     return Buffer.from(text);
@@ -131,7 +131,7 @@ describe('readUploadJson', () => {
   it('sees an escaped @ that straddles two inflated chunks', async () => {
     const json = Buffer.from(largeBody().toString('utf8').replace('"name":"xxxxxx', '"name":"x\\u0040x'));
     const seam = largeBody();
-    const straddling = Buffer.concat([seam.subarray(0, 256 * 1024 - 3), Buffer.from('\\u0040'), seam.subarray(256 * 1024 - 3)]);
+    const straddling = Buffer.concat([seam.subarray(0, INFLATE_CHUNK - 3), Buffer.from('\\u0040'), seam.subarray(INFLATE_CHUNK - 3)]);
     expect(jsonMayContainAt(straddling)).toBe(true);
     // The escape lands inside a string of the text only by chance; the hint is about bytes.
     expect((await readUploadJson(gzipSync(straddling), 'gzip', limits)).mayContainEmail).toBe(true);
@@ -142,7 +142,7 @@ describe('readUploadJson', () => {
     ['bad JSON', Buffer.from('{"records":[{"a":1},{"a":2]}')],
     ['bad UTF-8', Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d])],
     ['a byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"records":[]}')])],
-    ['a damaged large body', Buffer.from(largeBody().toString('utf8').replace('},{"deviceId":"dev-4000"', '},{deviceId:"dev-4000"'))],
+    ['a damaged large body', Buffer.from(largeBody().toString('utf8').replace('},{"deviceId":"dev-30000"', '},{deviceId:"dev-30000"'))],
   ])('parses or fails exactly as the whole text does: %s', async (_name, json) => {
     const body = await readUploadJson(gzipSync(json), 'gzip', limits);
     let expected: unknown;
