@@ -5,12 +5,13 @@
  * which their handlers parse with these same schemas.
  */
 import * as z from 'zod';
+import { extend } from 'zod/mini';
 import { querySpecs, type QueryType } from '../domain/queries/index.js';
 import { MAX_RECORDS, uploadEnvelope } from '../domain/validateUpload.js';
 
 /** The upload body of each query type: the envelope with that type's records. */
 export const uploadBodies = Object.fromEntries(
-  querySpecs.map((spec) => [spec.queryType, uploadEnvelope.extend({ records: z.array(spec.record).max(MAX_RECORDS) })]),
+  querySpecs.map((spec) => [spec.queryType, extend(uploadEnvelope, { records: z.array(spec.record).max(MAX_RECORDS) })]),
 ) as unknown as Record<QueryType, z.ZodType>;
 
 /** Any upload body; the query type in the path says which one applies. */

@@ -15,7 +15,7 @@ import type { ExpiringItem } from '../domain/reports.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
 import type { StaleInstall } from '../store/reports.js';
-import { count, isoDate, isoDateTime, text } from '../domain/schemas/fields.js';
+import { count, isoDate, isoDateTime, text, withMeta } from '../domain/schemas/fields.js';
 import { apiKey, installId, queryTypeName, sha256, uploadId } from './identifiers.js';
 import { licenseStateSummary, summarySchemas } from './summarySchemas.js';
 
@@ -39,7 +39,7 @@ export const receiptBody = z.strictObject({
   uploadId,
   installId,
   queryType: queryTypeName,
-  collectedAt: isoDateTime.meta({ description: 'The snapshot\'s collectedAt as a UTC instant with milliseconds.' }),
+  collectedAt: withMeta(isoDateTime, { description: 'The snapshot\'s collectedAt as a UTC instant with milliseconds.' }),
   recordCount: count,
   sha256: sha256.meta({ description: 'Of the JSON body as sent, after removing any Content-Encoding.' }),
   duplicate: z.boolean().meta({ description: 'True when this exact snapshot had already been accepted (then the status is 200).' }),
@@ -88,7 +88,7 @@ export const installBody = z.strictObject({
   customerId,
   name: installName,
   createdAt: isoDateTime,
-  lastSeenAt: isoDateTime.nullable().meta({ description: 'The last accepted upload; null before the first.' }),
+  lastSeenAt: z.nullable(isoDateTime).meta({ description: 'The last accepted upload; null before the first.' }),
   usageCollection: usageCollectionRequest,
   queries: z
     .strictObject(latestShape)
@@ -113,7 +113,7 @@ export const uploadSessionBody = z.strictObject({
 
 export const customerLicenseStateBody = z.strictObject({
   customerId,
-  installs: count.meta({ description: "The customer's registered installs." }),
+  installs: withMeta(count, { description: "The customer's registered installs." }),
   devices: licenseStateSummary,
   containers: licenseStateSummary,
   licensingCounts: z.record(z.string(), count).meta({ description: 'The sum of count by item over the installs.' }),
@@ -124,13 +124,13 @@ export const expiringReportPage = pageOf(
   z.strictObject({
     installId,
     customerId,
-    devices: count.meta({ description: 'Licensed devices whose unlicensedOn falls within the window.' }),
-    containers: count.meta({ description: 'Licensed containers whose unlicensedOn falls within the window.' }),
+    devices: withMeta(count, { description: 'Licensed devices whose unlicensedOn falls within the window.' }),
+    containers: withMeta(count, { description: 'Licensed containers whose unlicensedOn falls within the window.' }),
     firstUnlicensedOn: isoDate,
   }),
 );
 
-export const staleReportPage = pageOf(z.strictObject({ installId, customerId, name: installName, lastSeenAt: isoDateTime.nullable() }));
+export const staleReportPage = pageOf(z.strictObject({ installId, customerId, name: installName, lastSeenAt: z.nullable(isoDateTime) }));
 
 /** Provisional: beyond the contract. */
 export const duplicateIdentifiersReportPage = pageOf(
@@ -147,7 +147,7 @@ export const versionsReportPage = pageOf(
     deviceType: z.string(),
     softwareVersion: z.string(),
     devices: count,
-    installs: count.meta({ description: 'Installs reporting this version for this device type.' }),
+    installs: withMeta(count, { description: 'Installs reporting this version for this device type.' }),
   }),
 );
 

@@ -8,7 +8,7 @@ import { MAX_HISTOGRAM_KEYS, OTHER_KEY } from '../domain/queries/histogram.js';
 import type { querySpecs, QueryType } from '../domain/queries/index.js';
 import { EXPIRY_WINDOW_DAYS } from '../domain/queries/licenseState.js';
 import { userCountRecord } from '../domain/queries/userCounts.js';
-import { count, isoDate } from '../domain/schemas/fields.js';
+import { count, isoDate, withMeta } from '../domain/schemas/fields.js';
 
 const histogram = z.record(z.string(), count).meta({
   description: `Sums by key, keys sorted; at most ${MAX_HISTOGRAM_KEYS} keys, the rest summed under "${OTHER_KEY}".`,
@@ -18,8 +18,8 @@ const histogram = z.record(z.string(), count).meta({
 export const licenseStateSummary = z.strictObject({
   licensed: count,
   unlicensed: count,
-  nextUnlicensedOn: isoDate.nullable().meta({ description: 'The earliest unlicensedOn among licensed records.' }),
-  expiringWithin30Days: count.meta({ description: `Licensed records whose unlicensedOn is at most ${EXPIRY_WINDOW_DAYS} days after the date of collectedAt.` }),
+  nextUnlicensedOn: z.nullable(isoDate).meta({ description: 'The earliest unlicensedOn among licensed records.' }),
+  expiringWithin30Days: withMeta(count, { description: `Licensed records whose unlicensedOn is at most ${EXPIRY_WINDOW_DAYS} days after the date of collectedAt.` }),
 });
 
 export const summarySchemas = {
@@ -34,7 +34,7 @@ export const summarySchemas = {
   containers: z.strictObject({
     total: count,
     roots: count,
-    maxDepth: count.meta({ description: 'A root is depth 1; an empty upload has 0.' }),
+    maxDepth: withMeta(count, { description: 'A root is depth 1; an empty upload has 0.' }),
   }),
   'device-license-states': licenseStateSummary,
   'device-versions': z.strictObject({ total: count, bySoftwareVersion: histogram }),
@@ -50,10 +50,10 @@ export const summarySchemas = {
   probes: z.strictObject({
     total: count,
     restartsToday: count,
-    staleProbes: count.meta({ description: 'Probes with no check-in in the 24 h before collectedAt.' }),
+    staleProbes: withMeta(count, { description: 'Probes with no check-in in the 24 h before collectedAt.' }),
   }),
   'user-counts': userCountRecord,
-} satisfies Record<QueryType, z.ZodType>;
+} satisfies Record<QueryType, z.core.$ZodType>;
 
 type SpecOf<Q extends QueryType> = Extract<(typeof querySpecs)[number], { queryType: Q }>;
 export type SummaryOf<Q extends QueryType> = ReturnType<SpecOf<Q>['summarize']>;

@@ -3,10 +3,11 @@
  * install, the collection and one file per query type with its SHA-256.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../domain/problems.js';
 import { queryTypes, type QueryType } from '../domain/queries/index.js';
 import { isoDateTime, text } from '../domain/schemas/fields.js';
+import '../domain/schemas/requestLocale.js';
 import { problemIssuesOf } from '../domain/zodIssues.js';
 import { pathProblem } from './zipReader.js';
 
@@ -22,21 +23,21 @@ export function fileFormatOf(path: string): FileFormat | undefined {
   return match ? (match[1]!.toLowerCase() as FileFormat) : undefined;
 }
 
-const filePath = z
-  .string()
-  .min(1)
-  .max(255)
-  .superRefine((path, ctx) => {
+const filePath = z.string().check(
+  z.minLength(1),
+  z.maxLength(255),
+  z.superRefine((path, ctx) => {
     const problem = pathProblem(path);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: `is not a plain relative path inside the archive (${problem.split(':')[0]})` });
     else if (path === MANIFEST_PATH) ctx.addIssue({ code: 'custom', message: 'names the manifest itself' });
     else if (!fileFormatOf(path)) ctx.addIssue({ code: 'custom', message: 'must end in .csv or .json' });
-  });
+  }),
+);
 
 const manifestFile = z.strictObject({
   queryType: z.enum(queryTypes as [QueryType, ...QueryType[]], { error: 'is not a known query type' }),
   path: filePath,
-  sha256: z.string().regex(/^[0-9A-Fa-f]{64}$/, 'must be 64 hexadecimal digits'),
+  sha256: z.string().check(z.regex(/^[0-9A-Fa-f]{64}$/, 'must be 64 hexadecimal digits')),
 });
 
 export const bundleManifest = z
@@ -46,18 +47,20 @@ export const bundleManifest = z
     installId: text(128),
     mpaVersion: text(64),
     collectedAt: isoDateTime,
-    files: z.array(manifestFile).min(1).max(64),
+    files: z.array(manifestFile).check(z.minLength(1), z.maxLength(64)),
   })
-  .superRefine((manifest, ctx) => {
-    const seenPaths = new Set<string>();
-    const seenTypes = new Set<string>();
-    manifest.files.forEach((file, i) => {
-      if (seenPaths.has(file.path)) ctx.addIssue({ code: 'custom', path: ['files', i, 'path'], message: 'is listed twice' });
-      if (seenTypes.has(file.queryType)) ctx.addIssue({ code: 'custom', path: ['files', i, 'queryType'], message: 'is listed twice' });
-      seenPaths.add(file.path);
-      seenTypes.add(file.queryType);
-    });
-  });
+  .check(
+    z.superRefine((manifest, ctx) => {
+      const seenPaths = new Set<string>();
+      const seenTypes = new Set<string>();
+      manifest.files.forEach((file, i) => {
+        if (seenPaths.has(file.path)) ctx.addIssue({ code: 'custom', path: ['files', i, 'path'], message: 'is listed twice' });
+        if (seenTypes.has(file.queryType)) ctx.addIssue({ code: 'custom', path: ['files', i, 'queryType'], message: 'is listed twice' });
+        seenPaths.add(file.path);
+        seenTypes.add(file.queryType);
+      });
+    }),
+  );
 
 export type BundleManifest = z.infer<typeof bundleManifest>;
 export type ManifestFile = BundleManifest['files'][number];
@@ -70,7 +73,7 @@ export function parseManifest(bytes: Buffer): BundleManifest {
   } catch {
     throw new ProblemError('invalid_bundle', `${MANIFEST_PATH} is not valid UTF-8 JSON.`);
   }
-  const result = bundleManifest.safeParse(value);
+  const result = z.safeParse(bundleManifest, value);
   if (result.success) return result.data;
   const errors = [...problemIssuesOf(result.error)].map(({ path, message }) => ({ path, message }));
   throw new ProblemError('invalid_bundle', `${MANIFEST_PATH} does not match the bundle manifest (format ${BUNDLE_FORMAT}, version ${BUNDLE_VERSION}).`, errors);

@@ -16,7 +16,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../domain/problems.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { jsonText } from '../domain/uploadBody.js';

@@ -2,7 +2,7 @@
  * Validation of one upload (DESIGN.md §1–2): the envelope, every record of its query type,
  * the rules across records, and the e-mail guard. Pure: no I/O, no clock (the caller passes now).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
 import { querySpec, type QueryType } from './queries/index.js';
@@ -19,7 +19,7 @@ export const uploadEnvelope = z.strictObject({
   schemaVersion: z.literal(1),
   collectedAt: isoDateTime,
   mpaVersion: text(64),
-  records: z.array(z.unknown()).max(MAX_RECORDS),
+  records: z.array(z.unknown()).check(z.maxLength(MAX_RECORDS)),
 });
 
 export interface ValidatedUpload {
@@ -57,7 +57,7 @@ class IssueList {
   get full(): boolean {
     return this.issues.length >= MAX_PROBLEM_ISSUES;
   }
-  addZod(prefix: string, error: z.ZodError): boolean {
+  addZod(prefix: string, error: z.core.$ZodError): boolean {
     for (const issue of problemIssuesOf(error, prefix)) if (!this.add(issue.path, issue.message, issue.pii)) return false;
     return !this.full;
   }
@@ -95,7 +95,7 @@ function* validationSteps(queryType: QueryType, body: unknown, options: Validate
     if (issues.pii) throw problemOf(issues);
   }
 
-  const envelope = uploadEnvelope.safeParse(body);
+  const envelope = z.safeParse(uploadEnvelope, body);
   if (!envelope.success) {
     issues.addZod('', envelope.error);
     throw problemOf(issues);
@@ -141,7 +141,7 @@ function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[]
     if (i % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) yield;
     const record = records[i];
     // The compiled check answers for valid records; zod runs only for the others, to say why.
-    const valid = fast?.(record) === true || spec.record.safeParse(record);
+    const valid = fast?.(record) === true || z.safeParse(spec.record, record);
     if (valid === true || valid.success) {
       const issue = issues.full ? undefined : spec.checkRecord?.(record, context);
       if (issue) addRecordIssue(issues, i, issue);
@@ -160,8 +160,8 @@ function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[]
   spec.checkAll?.(records, (index, issue) => addRecordIssue(issues, index, issue));
 }
 
-const fastChecks = new Map<z.ZodType, FastCheck | undefined>();
-function fastCheckOf(schema: z.ZodType): FastCheck | undefined {
+const fastChecks = new Map<z.core.$ZodType, FastCheck | undefined>();
+function fastCheckOf(schema: z.core.$ZodType): FastCheck | undefined {
   if (!fastChecks.has(schema)) fastChecks.set(schema, compileFastCheck(schema));
   return fastChecks.get(schema);
 }

@@ -1,5 +1,5 @@
 /** zod issues as the contract's problem `errors`: one entry per problem, with JSON paths. */
-import type { core } from 'zod';
+import type { core } from 'zod/mini';
 import { joinPath } from './pii.js';
 import type { ProblemIssue } from './problems.js';
 import { OPAQUE_TOKEN_MESSAGE } from './schemas/opaqueToken.js';
@@ -9,7 +9,7 @@ export interface ZodProblemIssue extends ProblemIssue {
   pii: boolean;
 }
 
-/** The issues of a zod error, classic (records) or zod/mini (requests). */
+/** The issues of a zod error (records, requests and the bundle manifest are zod/mini). */
 export function* problemIssuesOf(error: { issues: readonly core.$ZodIssue[] }, prefix = ''): Generator<ZodProblemIssue> {
   for (const issue of error.issues) {
     const path = issue.path.reduce<string>((p, k) => joinPath(p, k as string | number), prefix);

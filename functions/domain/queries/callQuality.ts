@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { count, deviceType, range } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
@@ -8,9 +8,9 @@ export const callQualityRecord = z.strictObject({
   poorStreams: count,
   avgMos: range(1, 5),
   avgRFactor: range(0, 100),
-  avgJitterMs: z.number().min(0),
+  avgJitterMs: z.number().check(z.gte(0)),
   avgPacketLossPct: range(0, 100),
-  avgLatencyMs: z.number().min(0),
+  avgLatencyMs: z.number().check(z.gte(0)),
 });
 export type CallQualityRecord = z.infer<typeof callQualityRecord>;
 

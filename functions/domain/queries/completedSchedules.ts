@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { count, deviceType, text } from '../schemas/fields.js';
 import { histogramOf } from './histogram.js';
 import { defineQuery } from './types.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { opaqueToken } from '../schemas/fields.js';
 import { checkLicenseState, expiryHistogram, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
 import { defineQuery } from './types.js';

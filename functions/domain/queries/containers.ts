@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { opaqueToken } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
-export const containerRecord = z.strictObject({ containerId: opaqueToken, parentId: opaqueToken.nullable() });
+export const containerRecord = z.strictObject({ containerId: opaqueToken, parentId: z.nullable(opaqueToken) });
 export type ContainerRecord = z.infer<typeof containerRecord>;
 
 /**

@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deviceId, text } from '../schemas/fields.js';
 import { histogramOf } from './histogram.js';
 import { defineQuery } from './types.js';
 
-export const deviceVersionRecord = z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: text(64).nullable() });
+export const deviceVersionRecord = z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: z.nullable(text(64)) });
 export type DeviceVersionRecord = z.infer<typeof deviceVersionRecord>;
 
 export function summarizeDeviceVersions(records: readonly DeviceVersionRecord[]) {

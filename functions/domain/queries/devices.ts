@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
 import { histogramOf } from './histogram.js';
 import { defineQuery, type RecordIssue } from './types.js';
@@ -7,10 +7,10 @@ export const deviceRecord = z.strictObject({
   deviceId,
   deviceType,
   containerId: opaqueToken,
-  probeId: opaqueToken.nullable(),
-  arid: z.string().regex(/^[0-9]{5,12}$/, 'must be 5 to 12 digits').nullable(),
-  hardwareId: text(128).nullable(),
-  serialNumber: text(128).nullable(),
+  probeId: z.nullable(opaqueToken),
+  arid: z.nullable(z.string().check(z.regex(/^[0-9]{5,12}$/, 'must be 5 to 12 digits'))),
+  hardwareId: z.nullable(text(128)),
+  serialNumber: z.nullable(text(128)),
 });
 
 export type DeviceRecord = z.infer<typeof deviceRecord>;

@@ -1,10 +1,10 @@
-import * as z from 'zod';
-import { count, deviceId } from '../schemas/fields.js';
+import * as z from 'zod/mini';
+import { count, deviceId, withMeta } from '../schemas/fields.js';
 import { defineQuery } from './types.js';
 
 export const eventCountRecord = z.strictObject({
   deviceId,
-  events: count.meta({ description: 'Events in the 24 h before collectedAt.' }),
+  events: withMeta(count, { description: 'Events in the 24 h before collectedAt.' }),
 });
 export type EventCountRecord = z.infer<typeof eventCountRecord>;
 

@@ -5,11 +5,11 @@
 import { addDays } from '../calendarDates.js';
 import { isoDate } from '../schemas/fields.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './types.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const licenseStateFields = {
   licensed: z.boolean(),
-  unlicensedOn: isoDate.nullable(),
+  unlicensedOn: z.nullable(isoDate),
 };
 
 export interface LicenseStateRecord {

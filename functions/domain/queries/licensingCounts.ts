@@ -1,10 +1,10 @@
-import * as z from 'zod';
-import { count, text } from '../schemas/fields.js';
+import * as z from 'zod/mini';
+import { count, text, withMeta } from '../schemas/fields.js';
 import { histogramOf } from './histogram.js';
 import { defineQuery } from './types.js';
 
 export const licensingCountRecord = z.strictObject({
-  item: text(128).meta({ description: 'What a license may be based on, e.g. "IPT users".' }),
+  item: withMeta(text(128), { description: 'What a license may be based on, e.g. "IPT users".' }),
   count,
 });
 export type LicensingCountRecord = z.infer<typeof licensingCountRecord>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { count, isoDateTime, opaqueToken } from '../schemas/fields.js';
 import { defineQuery, type RecordContext } from './types.js';
 

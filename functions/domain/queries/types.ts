@@ -3,7 +3,7 @@
  * Adding a query type means writing one QuerySpec (a schema plus a summarizer)
  * and listing it in ./index.ts.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 export interface RecordContext {
   /** The upload's collectedAt as an instant. */
@@ -18,7 +18,7 @@ export interface RecordIssue {
   message: string;
 }
 
-export interface QuerySpec<S extends z.ZodType = z.ZodType, Summary = unknown, Q extends string = string, O extends boolean = boolean> {
+export interface QuerySpec<S extends z.core.$ZodType = z.core.$ZodType, Summary = unknown, Q extends string = string, O extends boolean = boolean> {
   /** The kebab-case name used in URLs. */
   queryType: Q;
   /** Optional types are accepted only while usage data collection is enabled. */
@@ -46,6 +46,6 @@ export interface ExpiryHistogram {
   later: number;
 }
 
-export function defineQuery<S extends z.ZodType, Summary, const Q extends string, const O extends boolean>(spec: QuerySpec<S, Summary, Q, O>): QuerySpec<S, Summary, Q, O> {
+export function defineQuery<S extends z.core.$ZodType, Summary, const Q extends string, const O extends boolean>(spec: QuerySpec<S, Summary, Q, O>): QuerySpec<S, Summary, Q, O> {
   return spec;
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { count, opaqueToken } from '../schemas/fields.js';
 import { defineQuery } from './types.js';
 

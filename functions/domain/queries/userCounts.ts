@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { count } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 

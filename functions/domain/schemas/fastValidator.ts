@@ -7,7 +7,7 @@
  * merely sends the record to zod, which produces the precise issues. String lengths are
  * UTF-16 code units, as in zod.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export type FastCheck = (value: unknown) => boolean;
 
@@ -142,7 +142,7 @@ function refuseRefinements(ctx: { zodSchema: unknown }): void {
  * The fast check of a zod schema, or undefined when it has a refinement or its JSON Schema uses
  * anything not covered here (then zod alone decides).
  */
-export function compileFastCheck(schema: z.ZodType): FastCheck | undefined {
+export function compileFastCheck(schema: z.core.$ZodType): FastCheck | undefined {
   try {
     const g = new Generated();
     const expression = check(z.toJSONSchema(schema, { unrepresentable: 'throw', override: refuseRefinements }) as JsonSchema, 'v', g);
