@@ -117,7 +117,8 @@ export class StreamedJsonParser {
   /** `[` + the bytes + `]`, decoded and parsed; undefined when that is not a JSON array. */
   private parseArray(head: Buffer, rest: Buffer): unknown[] | undefined {
     const length = head.length + rest.length + 2;
-    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, 2 * this.scratch.length));
+    // Batches are about one inflated chunk each: a little room over the largest so far, not double.
+    if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(length + 64 * 1024);
     const bytes = this.scratch.subarray(0, length);
     bytes[0] = OPEN_BRACKET;
     head.copy(bytes, 1);
