@@ -60,6 +60,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   const gzipRuns = await pairedRuns(timeParse, async () => {
     const sent = gzipSync(withFreshCollectedAt(json), { level: 6 });
     requests.reset();
+    collectGarbage();
     const start = performance.now();
     const body = await readUploadJson(sent, 'gzip', directUploadLimits);
     await acceptUpload(c, { installId, customerId: 'bench', queryType: 'devices', body, now: new Date() });
@@ -67,6 +68,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   }, requests);
   const plainRuns = await pairedRuns(timeParse, async () => {
     const sent = withFreshCollectedAt(json);
+    collectGarbage();
     const start = performance.now();
     const body = await readUploadJson(sent, 'identity', { ...directUploadLimits, maxSentBytes: 200 * MiB });
     await acceptUpload(c, { installId, customerId: 'bench', queryType: 'devices', body, now: new Date() });
@@ -100,6 +102,14 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   };
 }
 
+/**
+ * A full collection (with --expose-gc, as `npm run bench` runs), so that each timed side starts
+ * from a collected heap and neither pays for the other's garbage or its own preparation's.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 interface PairedRuns {
   /** Median of the per-run ratios measured / baseline. */
   ratio: number;
@@ -117,6 +127,7 @@ async function pairedRuns(baseline: () => number, measure: () => Promise<number>
   const measured: number[] = [];
   const requestTimes: Record<string, number[]> = {};
   for (let i = 0; i < RUNS; i++) {
+    collectGarbage();
     const b = baseline();
     const m = await measure();
     ratios.push(m / b);
