@@ -133,8 +133,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLi
   if (matched.route.roles.length > 0) {
     try {
       const authorization = event.headers.authorization;
-      const result = cache.get(authorization) ?? (await authorizer(authorizerEvent(event)));
-      cache.set(authorization, result);
+      let result = cache.get(authorization);
+      if (!result) {
+        result = await authorizer(authorizerEvent(event));
+        cache.set(authorization, result);
+      }
       event.requestContext.authorizer = { principalId: result.principalId, ...(result.context as Record<string, string>) };
     } catch (error) {
       if ((error as Error).message !== 'Unauthorized') throw error;
