@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { handlerNames } from '../functions/routes.js';
+import { Charset } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { defaultBundling, esmRequireBanner, nodeTarget } from '../lib/defaults/lambda-defaults.js';
 import { profileFor } from '../lib/handlerProfiles.js';
 import { median, round } from './support.js';
 
@@ -16,9 +18,11 @@ const run = promisify(execFile);
 const root = resolve(new URL('..', import.meta.url).pathname);
 const out = join(root, '.tmp', 'bench-bundles');
 const IMPORTS = 15;
-const banner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** The same esbuild options as lib/defaults/lambda-defaults.ts gives NodejsFunction. */
+/**
+ * The esbuild options lib/defaults/lambda-defaults.ts gives NodejsFunction, taken from there
+ * (the source map, which CDK writes to a file of its own, is left out).
+ */
 async function bundle(entry: string, outfile: string) {
   const result = await build({
     entryPoints: [entry],
@@ -26,10 +30,11 @@ async function bundle(entry: string, outfile: string) {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: banner },
+    target: nodeTarget,
+    minify: defaultBundling.minify ?? false,
+    mainFields: defaultBundling.mainFields ?? [],
+    charset: defaultBundling.charset === Charset.UTF8 ? 'utf8' : 'ascii',
+    banner: { js: esmRequireBanner },
     metafile: true,
     logLevel: 'error',
   });

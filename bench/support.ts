@@ -110,11 +110,6 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 /** Median of `runs` runs (after one warm-up) of a function that measures itself in milliseconds. */
 export async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
   await measure();

@@ -20,7 +20,8 @@ import * as z from 'zod/mini';
 import { ProblemError } from '../domain/problems.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { jsonText } from '../domain/uploadBody.js';
-import { MAX_RECORDS, parseJson } from '../domain/validateUpload.js';
+import { parseJson } from '../domain/parseJson.js';
+import { MAX_RECORDS } from '../domain/validateUpload.js';
 import type { FileFormat } from './manifest.js';
 
 type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null';

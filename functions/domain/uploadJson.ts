@@ -5,8 +5,8 @@
  * A gzip body is handled in one pass: while zlib inflates the next chunk on the thread pool,
  * this thread hashes, scans, decodes and parses the chunk it has (functions/domain/streamedJson.ts),
  * so the inflated body never exists as one buffer or one string. (Hashing on a worker thread
- * instead was measured: no faster on two cores, where the thread pool is busy inflating.) A plain body is the buffer
- * as received. Size limits and gzip errors are raised here, before anything else; a JSON or
+ * instead was measured: no faster on two cores, where the thread pool is busy inflating.) A
+ * plain body is the buffer as received. Size limits and gzip errors are raised here, before anything else; a JSON or
  * UTF-8 error only when `parse()` is called, with the same message a whole-text parse gives.
  */
 import { createHash } from 'node:crypto';

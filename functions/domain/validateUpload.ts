@@ -41,10 +41,6 @@ export interface ValidateOptions {
   mayContainEmail?: boolean;
 }
 
-// Also here for existing callers; they live apart so that light handlers need not load this module.
-export { parseJson } from './parseJson.js';
-export { parseQueryType } from './queries/queryTypes.js';
-
 /** Collects issues up to the problem limit; `add` answers whether more are wanted. */
 class IssueList {
   readonly issues: ProblemIssue[] = [];
@@ -115,12 +111,22 @@ function* validationSteps(queryType: QueryType, body: unknown, options: Validate
   return {
     queryType,
     collectedAtAsSent,
-    collectedAt: collectedAt.toISOString(),
+    collectedAt: collectedAtInstant(collectedAtAsSent)!,
     mpaVersion,
     recordCount: records.length,
     summary: spec.summarize(records, context),
     ...(spec.expiries ? { expiries: spec.expiries(records) } : {}),
   };
+}
+
+/**
+ * collectedAt as part of a snapshot's identity: the UTC instant of the text sent
+ * (`YYYY-MM-DDTHH:mm:ss.sssZ`), or undefined when the value is no date at all. The upload
+ * path names the archive with it before validation, so both must come from here.
+ */
+export function collectedAtInstant(value: unknown): string | undefined {
+  const time = typeof value === 'string' ? new Date(value) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
 }
 
 function checkCollectedAt(collectedAt: Date, now: Date, issues: IssueList): void {

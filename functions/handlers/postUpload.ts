@@ -1,7 +1,7 @@
 /** POST /v1/uploads/{queryType}: one query result, JSON, optionally gzip. */
 import { directUploadLimits, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
 import { readUploadJson } from '../domain/uploadJson.js';
-import { parseQueryType } from '../domain/validateUpload.js';
+import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { bodyBytes, header, pathParameter } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';

@@ -4,13 +4,13 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { isProblemError, makeProblem, ProblemError } from '../domain/problems.js';
+import { isProblemError, ProblemError } from '../domain/problems.js';
 import { type HandlerName, type Role, routes } from '../routes.js';
 import { type Clients, clients } from '../store/clients.js';
 import { logger, observability } from '../observability/index.js';
 import { corsHeaders } from './cors.js';
 import { type Caller, callerOf } from './request.js';
-import { problemResponse } from './response.js';
+import { internalErrorResponse, problemResponse } from './response.js';
 
 export interface HttpRequest {
   event: APIGatewayProxyEvent;
@@ -32,7 +32,7 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
         return;
       }
       logger.error('unhandled error', error as Error);
-      request.response = problemResponse(makeProblem('internal', 'The service failed to handle the request; it is safe to retry.'));
+      request.response = internalErrorResponse();
     },
   };
 }
@@ -51,6 +51,8 @@ export function requireCaller(caller: Caller | undefined, roles: readonly Role[]
 
 export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Promise<APIGatewayProxyResult>): HttpHandler {
   const roles = rolesOf(name);
+  // Public routes answer through http/staticAnswer.ts; a caller here is always an authorized one.
+  if (roles.length === 0) throw new Error(`${name} is a public route: use staticJsonHandler`);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>({
     timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0),
   })
@@ -58,7 +60,7 @@ export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Pro
     .use(corsHeaders())
     .use(problemResponses())
     .handler(async (event) => {
-      const caller = roles.length === 0 ? ({ role: 'staff' } as Caller) : requireCaller(callerOf(event), roles);
+      const caller = requireCaller(callerOf(event), roles);
       return fn({ event, caller, now: new Date(), clients: clients() });
     });
 }

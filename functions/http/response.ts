@@ -1,6 +1,6 @@
 /** API Gateway proxy responses: JSON answers and RFC 9457 problems. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { Problem } from '../domain/problems.js';
+import { makeProblem, type Problem } from '../domain/problems.js';
 
 const securityHeaders = {
   'cache-control': 'no-store',
@@ -18,6 +18,11 @@ export function jsonTextResponse(statusCode: number, jsonText: string, headers: 
     headers: { 'content-type': 'application/json', ...securityHeaders, ...headers },
     body: jsonText,
   };
+}
+
+/** The answer to a failure of the service itself: a problem that leaks nothing (the cause is logged). */
+export function internalErrorResponse(): APIGatewayProxyResult {
+  return problemResponse(makeProblem('internal', 'The service failed to handle the request; it is safe to retry.'));
 }
 
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): APIGatewayProxyResult {

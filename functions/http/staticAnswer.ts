@@ -5,9 +5,8 @@
  * (docs/decisions.md, "Operations"). Nothing here may import more than that.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { makeProblem } from '../domain/problems.js';
 import { addCorsHeaders, allowedOrigins } from './cors.js';
-import { jsonTextResponse, problemResponse } from './response.js';
+import { internalErrorResponse, jsonTextResponse } from './response.js';
 
 export type StaticAnswerHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -22,7 +21,7 @@ export function staticJsonHandler(jsonText: string): StaticAnswerHandler {
     } catch (error) {
       // As httpHandler's problemResponses: log the cause, answer a problem that leaks nothing.
       console.error('unhandled error', error);
-      response = problemResponse(makeProblem('internal', 'The service failed to handle the request; it is safe to retry.'));
+      response = internalErrorResponse();
     }
     return response;
   };

@@ -16,7 +16,7 @@ import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
 import type { UploadJson } from '../domain/uploadJson.js';
-import { type ValidatedUpload, validateUploadInTurns } from '../domain/validateUpload.js';
+import { collectedAtInstant, type ValidatedUpload, validateUploadInTurns } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
 import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
@@ -141,9 +141,7 @@ function usageCollectionDisabled(queryType: QueryType): ProblemError {
 
 /** collectedAt as the UTC instant validation will make of it, when the body has one. */
 function collectedAtIn(body: unknown): string | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as { collectedAt?: unknown }).collectedAt : undefined;
-  const time = typeof value === 'string' ? new Date(value) : undefined;
-  return time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
+  return collectedAtInstant(typeof body === 'object' && body !== null ? (body as { collectedAt?: unknown }).collectedAt : undefined);
 }
 
 /** A promise whose rejection counts as handled now and still rejects when awaited. */

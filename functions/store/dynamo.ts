@@ -23,7 +23,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 
 export function decodeCursor(cursor: string | undefined, allowedKeys: readonly string[]): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => new ProblemError('validation_failed', 'The cursor is not one this service issued.', [{ path: 'cursor', message: 'is invalid' }]);
+  const invalid = () => invalidCursor();
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -37,5 +37,8 @@ export function decodeCursor(cursor: string | undefined, allowedKeys: readonly s
   if (allowedKeys.some((k) => !Object.hasOwn(value, k))) throw invalid();
   return Object.fromEntries(entries) as Record<string, string>;
 }
+
+export const invalidCursor = (detail = 'The cursor is not one this service issued.') =>
+  new ProblemError('validation_failed', detail, [{ path: 'cursor', message: 'is invalid' }]);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

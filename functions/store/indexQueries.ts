@@ -3,9 +3,8 @@
  * behind an opaque cursor (`queryPage`). The listings, reports and purges are all this shape.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ProblemError } from '../domain/problems.js';
 import type { Clients } from './clients.js';
-import { decodeCursor, encodeCursor } from './dynamo.js';
+import { decodeCursor, encodeCursor, invalidCursor } from './dynamo.js';
 import { table } from './tableDefinition.js';
 
 export interface KeySpace {
@@ -55,9 +54,6 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-
-const invalidCursor = (detail = 'The cursor is not one this service issued.') =>
-  new ProblemError('validation_failed', detail, [{ path: 'cursor', message: 'is invalid' }]);
 
 /** One page; a cursor from another listing, or a forged one, is a validation problem. */
 export async function queryPage(c: Clients, query: PartitionQuery, page: { limit: number; cursor?: string }): Promise<Page<Record<string, unknown>>> {

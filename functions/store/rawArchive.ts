@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import type { Clients } from './clients.js';
+import { sleep } from './dynamo.js';
 import { s3Of } from './s3Client.js';
 
 export interface RawObject {
@@ -57,7 +58,7 @@ export async function createOnly(write: () => Promise<unknown>): Promise<boolean
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 412) return false;
       if (status !== 409 || attempt >= 4) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      await sleep(25 * 2 ** attempt);
     }
   }
 }

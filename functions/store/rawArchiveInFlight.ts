@@ -18,7 +18,7 @@ import { createOnly, putRawObject } from './rawArchive.js';
 import { s3Of } from './s3Client.js';
 
 /** Archives at least this large (gzip bytes) are sent while the upload is validated. */
-export const IN_FLIGHT_MIN_BYTES = 1024 * 1024;
+const IN_FLIGHT_MIN_BYTES = 1024 * 1024;
 
 export interface RawArchiving {
   readonly key: string;

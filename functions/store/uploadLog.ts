@@ -14,7 +14,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons } from './dynamo.js';
+import { cancellationReasons, sleep } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 export type UploadStatus = 'pending' | 'accepted' | 'rejected';
@@ -203,7 +203,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       const retryable = latestReason?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict');
       if (!retryable || attempt >= 20) throw error;
       if (latestReason?.Code === 'ConditionalCheckFailed') continue;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * Math.random()));
+      await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
     }
   }
 }

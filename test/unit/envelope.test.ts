@@ -4,7 +4,9 @@
  */
 import { MAX_PROBLEM_ISSUES, ProblemError, makeProblem, problemCodes } from '../../functions/domain/problems.js';
 import { optionalQueryTypes, querySpec, queryTypes } from '../../functions/domain/queries/index.js';
-import { MAX_RECORDS, parseJson, parseQueryType, uploadEnvelope } from '../../functions/domain/validateUpload.js';
+import { parseJson } from '../../functions/domain/parseJson.js';
+import { parseQueryType } from '../../functions/domain/queries/queryTypes.js';
+import { MAX_RECORDS, uploadEnvelope } from '../../functions/domain/validateUpload.js';
 import { type Rec, COLLECTED_AT, DAY_MS, NOW, envelope, fromNow, pathsOf, problemOf, str, validate } from './helpers.js';
 
 const records = [{ deviceId: 'dev-1', events: 3 }];

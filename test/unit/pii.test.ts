@@ -5,7 +5,7 @@
 import { containsEmail, findEmails, joinPath, jsonMayContainAt, REDACTED_KEY } from '../../functions/domain/pii.js';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import { sampleUpload } from '../../functions/samples/sampleUploads.js';
-import { parseJson } from '../../functions/domain/validateUpload.js';
+import { parseJson } from '../../functions/domain/parseJson.js';
 import { COLLECTED_AT, envelope, pathsOf, problemOf, recordsProblem, validate } from './helpers.js';
 
 describe('containsEmail', () => {

@@ -11,7 +11,7 @@ import { StreamedJsonParser } from '../../functions/domain/streamedJson.js';
 import { jsonMayContainAt } from '../../functions/domain/pii.js';
 import { MiB, jsonText } from '../../functions/domain/uploadBody.js';
 import { INFLATE_CHUNK, plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
-import { parseJson } from '../../functions/domain/validateUpload.js';
+import { parseJson } from '../../functions/domain/parseJson.js';
 import { problemOf, problemOfAsync } from './helpers.js';
 
 const limits = { maxSentBytes: 64 * MiB, maxInflatedBytes: 64 * MiB };

@@ -12,7 +12,7 @@ import {
   parseContentEncoding,
   requireJsonContentType,
 } from '../../functions/domain/uploadBody.js';
-import { parseJson } from '../../functions/domain/validateUpload.js';
+import { parseJson } from '../../functions/domain/parseJson.js';
 import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { envelope, problemOf, problemOfAsync } from './helpers.js';
 
