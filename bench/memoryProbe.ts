@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { directBundleLimits } from '../functions/bundles/limits.js';
 import { zipFromBuffer } from '../functions/bundles/zipReader.js';
 import { directUploadLimits, MiB } from '../functions/domain/uploadBody.js';
-import { readUploadJson } from '../functions/domain/uploadJson.js';
-import { acceptUpload } from '../functions/services/acceptUpload.js';
+import { acceptReceivedUpload } from '../functions/services/acceptUpload.js';
 import { ingestBundle } from '../functions/services/bundles.js';
 import { clients } from '../functions/store/clients.js';
 
@@ -21,9 +20,9 @@ global.gc?.();
 const baseline = process.memoryUsage().rss;
 let inflatedBytes = 0;
 if (mode === 'upload') {
-  const json = await readUploadJson(body, 'gzip', { ...directUploadLimits, maxSentBytes: 100 * MiB });
-  inflatedBytes = json.byteLength;
-  await acceptUpload(c, { installId, queryType: 'devices', body: json, now: new Date() });
+  const outcome = await acceptReceivedUpload(c, { installId, queryType: 'devices', sent: body, encoding: 'gzip', limits: { ...directUploadLimits, maxSentBytes: 100 * MiB }, now: new Date() });
+  inflatedBytes = body.readUInt32LE(body.length - 4); // gzip's trailer: the inflated size (mod 2^32)
+  if (outcome.status !== 201) throw new Error(`upload answered ${outcome.status}`);
 } else {
   const outcome = await ingestBundle(c, { zip: zipFromBuffer(body), uploaderInstallId: installId, now: new Date(), limits: { ...directBundleLimits } });
   if (outcome.results.some((r) => r.status === 'rejected')) throw new Error(JSON.stringify(outcome.results.filter((r) => r.status === 'rejected')).slice(0, 500));

@@ -7,13 +7,19 @@ import type { QueryType } from './queries/index.js';
 /**
  * The raw archive key of a snapshot, Hive-style for Athena/Glue partitions.
  * `install=` comes before `dt=` so that one install's objects share a prefix (opt-out
- * deletes them by prefix), and the file name is derived from the content, so a retried
- * or racing upload of the same snapshot writes the same object.
+ * deletes them by prefix), and the file name is derived from collectedAt and the SHA-256 of
+ * the archived (gzip) bytes, so a retried or racing upload of the same bytes writes the same
+ * object, and the name can be known before the body is inflated.
  */
-export function rawObjectKey(queryType: QueryType, installId: string, collectedAt: string, sha256: string): string {
+export function rawObjectKey(queryType: QueryType, installId: string, collectedAt: string, archiveSha256: string): string {
+  return `${rawSnapshotPrefix(queryType, installId, collectedAt)}${archiveSha256.slice(0, 32)}.json.gz`;
+}
+
+/** Where every raw object of one snapshot's (install, query type, collectedAt) is named. */
+export function rawSnapshotPrefix(queryType: QueryType, installId: string, collectedAt: string): string {
   const day = collectedAt.slice(0, 10);
   const stamp = collectedAt.replace(/[-:]/g, '');
-  return `${rawQueryPrefix(queryType, installId)}dt=${day}/${stamp}_${sha256.slice(0, 32)}.json.gz`;
+  return `${rawQueryPrefix(queryType, installId)}dt=${day}/${stamp}_`;
 }
 
 export function rawQueryPrefix(queryType: QueryType, installId: string): string {

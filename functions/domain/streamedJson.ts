@@ -15,6 +15,10 @@
  * - Whatever does not fit this shape (no `records` array near the start, a byte-order mark,
  *   bad syntax or UTF-8) makes `finish()` answer `undefined`: the caller then parses the whole
  *   text the ordinary way, which also gives the exact error message.
+ *
+ * The envelope's fields before `records` (collectedAt, as MPA sends it) are known as soon as
+ * the records array opens: `onHead` gets them then, with an empty records array, so that the
+ * caller can set off work that needs them (the archive's name) while the records are parsed.
  */
 import { isAscii } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -48,6 +52,9 @@ export class StreamedJsonParser {
   private batches: unknown[][] = [];
   private failedBatches = 0;
   private scratch: Buffer = Buffer.alloc(0);
+
+  /** `onHead`: called once with the envelope as it stands when its records array opens (that array empty). */
+  constructor(private readonly onHead?: (head: unknown) => void) {}
 
   /** The next bytes of the JSON text. */
   push(chunk: Buffer): void {
@@ -90,9 +97,11 @@ export class StreamedJsonParser {
     if (bytes[end] !== OPEN_BRACKET || bytes[0] === 0xef) return this.fail();
     const prefix = decode(bytes.subarray(0, end + 1));
     // The first `"records": [` must open the top-level records array.
-    if (prefix === undefined || !parses(`${prefix}]}`)) return this.fail();
-    this.prefix = prefix;
+    const head = prefix === undefined ? undefined : parsed(`${prefix}]}`);
+    if (head === undefined) return this.fail();
+    this.prefix = prefix!;
     this.state = 'records';
+    this.onHead?.(head.value);
     const rest = bytes.subarray(end + 1);
     this.carry = Buffer.alloc(0);
     if (rest.length > 0) this.push(rest);
@@ -192,11 +201,10 @@ function decode(bytes: Buffer): string | undefined {
   }
 }
 
-function parses(text: string): boolean {
+function parsed(text: string): { value: unknown } | undefined {
   try {
-    JSON.parse(text);
-    return true;
+    return { value: JSON.parse(text) };
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * An upload's JSON as the upload path needs it: its SHA-256, whether it may hold an e-mail
- * address, the parsed value, and the gzip bytes to archive.
+ * address, the parsed value, and the gzip bytes to archive with their own SHA-256 (which names
+ * the archived object).
  *
  * A gzip body is handled in one pass: while zlib inflates the next chunk on the thread pool,
  * this thread hashes, scans, decodes and parses the chunk it has (functions/domain/streamedJson.ts),
@@ -8,6 +9,10 @@
  * instead was measured: no faster on two cores, where the thread pool is busy inflating.) A
  * plain body is the buffer as received. Size limits and gzip errors are raised here, before anything else; a JSON or
  * UTF-8 error only when `parse()` is called, with the same message a whole-text parse gives.
+ *
+ * A gzip body is archived as the bytes received, so what the archive needs is known before
+ * anything is inflated: `onHead` hands the caller the envelope's head (collectedAt) and those
+ * bytes as soon as the records array opens, and the archive can travel while the rest is read.
  */
 import { createHash } from 'node:crypto';
 import { createGunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
@@ -29,26 +34,38 @@ export interface UploadJson {
   /** The parsed JSON; throws `invalid_json` as parsing the whole text would. */
   parse(): unknown;
   /** The gzip bytes to archive: the body as received when it came gzip-compressed. */
-  archive(): Promise<Buffer>;
+  archive(): Promise<ArchiveBytes>;
 }
 
-export async function readUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): Promise<UploadJson> {
+/** The bytes of an archived object and their SHA-256 (hex). */
+export interface ArchiveBytes {
+  gzip: Buffer;
+  sha256: string;
+}
+
+/** Called once the envelope's fields before its records are read (records still empty), with the bytes to archive. */
+export type OnHead = (head: unknown, archive: ArchiveBytes) => void;
+
+export async function readUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits, onHead?: OnHead): Promise<UploadJson> {
   checkSentSize(sent, limits);
-  if (encoding === 'gzip') return inflateUploadJson(sent, limits);
+  if (encoding === 'gzip') return inflateUploadJson(sent, limits, onHead);
   if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
   return plainUploadJson(sent);
 }
 
-/** A JSON body held in one buffer (a plain upload, a file of a bundle). */
+/**
+ * A JSON body held in one buffer (a plain upload, a file of a bundle). Its archive is
+ * compressed here, so its name is known only then: no `onHead`.
+ */
 export function plainUploadJson(json: Buffer): UploadJson {
-  let archiving: Promise<Buffer> | undefined;
+  let archiving: Promise<ArchiveBytes> | undefined;
   return {
     sha256: createHash('sha256').update(json).digest('hex'),
     byteLength: json.length,
     sentBytes: json.length,
     mayContainEmail: jsonMayContainAt(json),
     parse: () => parseJson(jsonText(json)),
-    archive: () => (archiving ??= gzipForArchive(json)),
+    archive: () => (archiving ??= gzipForArchive(json).then(archiveBytes)),
   };
 }
 
@@ -59,9 +76,11 @@ export function plainUploadJson(json: Buffer): UploadJson {
  */
 export const INFLATE_CHUNK = 1024 * 1024;
 
-async function inflateUploadJson(sent: Buffer, limits: BodyLimits): Promise<UploadJson> {
+async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHead | undefined): Promise<UploadJson> {
+  let archived: ArchiveBytes | undefined;
+  const archive = () => (archived ??= archiveBytes(sent));
   const hash = createHash('sha256');
-  const parser = new StreamedJsonParser();
+  const parser = new StreamedJsonParser(onHead && ((head) => onHead(head, archive())));
   let byteLength = 0;
   let mayContainEmail = false;
   let tail: Buffer = Buffer.alloc(0);
@@ -91,6 +110,10 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits): Promise<Uplo
     mayContainEmail,
     // The streamed parse gave up: the whole text, the ordinary way (for the exact error, or an unusual shape).
     parse: () => (parsed ? parsed.value : parseJson(jsonText(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })))),
-    archive: () => Promise.resolve(sent),
+    archive: () => Promise.resolve(archive()),
   };
+}
+
+function archiveBytes(gzip: Buffer): ArchiveBytes {
+  return { gzip, sha256: createHash('sha256').update(gzip).digest('hex') };
 }

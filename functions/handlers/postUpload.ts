@@ -1,22 +1,22 @@
 /** POST /v1/uploads/{queryType}: one query result, JSON, optionally gzip. */
 import { directUploadLimits, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
-import { readUploadJson } from '../domain/uploadJson.js';
 import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { bodyBytes, header, pathParameter } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
-import { acceptUpload } from '../services/acceptUpload.js';
+import { acceptReceivedUpload } from '../services/acceptUpload.js';
 
 export const handler = httpHandler('postUpload', async ({ event, caller, now, clients }) => {
   const queryType = parseQueryType(pathParameter(event, 'queryTypeOrUploadId'));
   requireJsonContentType(header(event, 'content-type'));
   const encoding = parseContentEncoding(header(event, 'content-encoding'));
-  const body = await readUploadJson(bodyBytes(event), encoding, directUploadLimits);
-  const { receipt, status } = await acceptUpload(clients, {
+  const { receipt, status } = await acceptReceivedUpload(clients, {
     installId: caller.installId!,
     customerId: caller.customerId,
     queryType,
-    body,
+    sent: bodyBytes(event),
+    encoding,
+    limits: directUploadLimits,
     now,
   });
   return jsonResponse(status, receipt, status === 201 ? { location: `/v1/uploads/${receipt.uploadId}` } : {});

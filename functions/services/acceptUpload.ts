@@ -3,11 +3,11 @@
  * an upload session or a bundle file.
  *
  * Order: validate (nothing invalid is ever stored) → archive the raw bytes in S3 under a key
- * derived from the content → commit the log, snapshot and summary in one DynamoDB transaction,
+ * derived from collectedAt and those bytes → commit the log, snapshot and summary in one DynamoDB transaction,
  * whose conditions also detect a duplicate or conflicting snapshot. The receipt exists only
  * once both are durable. In the common case that is one S3 write (for an archive of 1 MiB or
- * more: a multipart upload sent during validation and completed after it) and one DynamoDB
- * request.
+ * more: a multipart upload sent while the body is read and validated, completed after it)
+ * and one DynamoDB request.
  */
 import { randomUUID } from 'node:crypto';
 import { isProblemError, ProblemError } from '../domain/problems.js';
@@ -15,12 +15,13 @@ import { recordUploadMetric } from '../observability/index.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
-import type { UploadJson } from '../domain/uploadJson.js';
+import type { BodyLimits, ContentEncoding } from '../domain/uploadBody.js';
+import { type ArchiveBytes, readUploadJson, type UploadJson } from '../domain/uploadJson.js';
 import { collectedAtInstant, type ValidatedUpload, validateUploadInTurns } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
 import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
-import { deleteRawObject } from '../store/rawArchive.js';
+import { deleteRawObject, type RawObject } from '../store/rawArchive.js';
 import { type RawArchiving, startRawArchive } from '../store/rawArchiveInFlight.js';
 import { commitAcceptedUpload, type SnapshotItem } from '../store/uploadLog.js';
 
@@ -36,26 +37,63 @@ export interface UploadInput {
   uploadId?: string;
 }
 
+/** An upload as received: the body's bytes, not read yet (a direct POST, an upload session's object). */
+export interface ReceivedUpload extends Omit<UploadInput, 'body'> {
+  sent: Buffer;
+  encoding: ContentEncoding;
+  limits: BodyLimits;
+}
+
 export interface UploadOutcome {
   receipt: Receipt;
   /** 201 for a new snapshot, 200 for a duplicate. */
   status: 201 | 200;
 }
 
-/** Accepts one upload and records its outcome as a metric (by query type, outcome and problem code). */
-export async function acceptUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
-  const bytes = input.body.sentBytes;
+/** Accepts one upload whose JSON is read already (a bundle's file), and records its outcome as a metric. */
+export function acceptUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
+  return recorded(input.queryType, input.body.sentBytes, () => storeUpload(c, input));
+}
+
+/**
+ * Accepts one upload as received, reading its body first. A gzip body is archived as the
+ * bytes received, so its archive sets off (invisibly) as soon as the envelope's collectedAt
+ * has been read, and travels while the records are inflated, parsed and validated.
+ */
+export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise<UploadOutcome> {
+  const { sent, encoding, limits, ...upload } = input;
+  return recorded(upload.queryType, sent.length, async () => {
+    const uploadId = upload.uploadId ?? randomUUID();
+    let early: RawArchiving | undefined;
+    const startEarly = (head: unknown, archive: ArchiveBytes) => {
+      const collectedAt = collectedAtIn(head);
+      if (collectedAt) early = startRawArchive(c, rawObject({ ...upload, uploadId }, collectedAt, archive));
+    };
+    let body: UploadJson;
+    try {
+      body = await readUploadJson(sent, encoding, limits, startEarly);
+    } catch (error) {
+      await early?.discard();
+      throw error;
+    }
+    return storeUpload(c, { ...upload, uploadId, body }, early);
+  });
+}
+
+/** Runs an upload's acceptance, recording its outcome as a metric (by query type, outcome and problem code). */
+async function recorded(queryType: QueryType, bytes: number, accept: () => Promise<UploadOutcome>): Promise<UploadOutcome> {
   try {
-    const outcome = await storeUpload(c, input);
-    recordUploadMetric(outcome.status === 201 ? 'accepted' : 'duplicate', input.queryType, undefined, outcome.receipt.recordCount, bytes);
+    const outcome = await accept();
+    recordUploadMetric(outcome.status === 201 ? 'accepted' : 'duplicate', queryType, undefined, outcome.receipt.recordCount, bytes);
     return outcome;
   } catch (error) {
-    recordUploadMetric('rejected', input.queryType, isProblemError(error) ? error.code : 'internal', undefined, bytes);
+    recordUploadMetric('rejected', queryType, isProblemError(error) ? error.code : 'internal', undefined, bytes);
     throw error;
   }
 }
 
-async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
+/** `started`: the archive set off while the body was read, if it was. */
+async function storeUpload(c: Clients, input: UploadInput, started?: RawArchiving): Promise<UploadOutcome> {
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
   // The install is read, and a plain body compressed (on the thread pool), while this thread
@@ -67,16 +105,16 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const { sha256, mayContainEmail } = input.body;
   const uploadId = input.uploadId ?? randomUUID();
   const archiving = settle(input.body.archive());
-  const metadataFor = (collectedAt: string) => ({ 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, sha256, 'upload-id': uploadId });
+  let early: Promise<RawArchiving | undefined> = Promise.resolve(started);
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
-  let early: RawArchiving | undefined;
   try {
     const body = input.body.parse();
-    // The archive's key follows from the content: a large archive sets off now, invisible
-    // until committed, while the upload is validated (store/rawArchiveInFlight.ts).
+    // The archive's key follows from collectedAt and the archived bytes: unless it set off
+    // already, a large archive sets off now, invisible until committed, while the upload is
+    // validated (store/rawArchiveInFlight.ts).
     const collectedAt = collectedAtIn(body);
-    if (collectedAt) early = startRawArchive(c, { key: rawObjectKey(queryType, installId, collectedAt, sha256), gzipBody: archiving, metadata: metadataFor(collectedAt) });
+    if (!started && collectedAt) early = settle(archiving.then((archive) => startRawArchive(c, rawObject({ ...input, uploadId }, collectedAt, archive))));
     validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
   } catch (error) {
     invalid = error;
@@ -85,19 +123,20 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
   const install = await reading;
   const refused = spec.optional && install?.usageCollectionEnabled === false;
   if (refused || !validated) {
-    await early?.discard();
+    await (await early.catch(() => undefined))?.discard();
     throw refused ? usageCollectionDisabled(queryType) : invalid;
   }
   const { collectedAt } = validated;
 
   const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
-  const rawKey = rawObjectKey(queryType, installId, collectedAt, sha256);
-  let archive = early;
-  if (archive?.key !== rawKey) {
+  const object = rawObject({ ...input, uploadId }, collectedAt, await archiving);
+  let archive = await early.catch(() => undefined);
+  if (archive?.key !== object.key) {
     await archive?.discard();
-    archive = startRawArchive(c, { key: rawKey, gzipBody: archiving, metadata: metadataFor(collectedAt) });
+    archive = startRawArchive(c, object);
   }
   await archive.commit();
+  const rawKey = object.key;
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,
@@ -113,8 +152,9 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
       if (outcome.current) snapshotBecameCurrent(installId, queryType);
       return { receipt, status: 201 };
     case 'snapshot-exists':
-      // A racing upload of the same snapshot won. Its raw object has the same key when the
-      // content is the same; a different content's object is ours alone and is removed.
+      // A racing upload of the same snapshot won. Its raw object has the same key when its
+      // bytes are the same; another object (a different content, or the same content
+      // compressed otherwise) is ours alone and is removed.
       if (outcome.snapshot.rawKey !== rawKey) await deleteRawObject(c, rawKey);
       return answerExisting(outcome.snapshot, { installId, queryType, sha256 });
     case 'install-refused':
@@ -122,6 +162,16 @@ async function storeUpload(c: Clients, input: UploadInput): Promise<UploadOutcom
       if (spec.optional) throw usageCollectionDisabled(queryType);
       throw new ProblemError('not_found', 'The install of this key no longer exists.');
   }
+}
+
+/** The archived object of an upload: named after its collectedAt and the SHA-256 of the archived bytes. */
+function rawObject(upload: { installId: string; queryType: QueryType; uploadId: string }, collectedAt: string, archive: ArchiveBytes): RawObject {
+  const { installId, queryType, uploadId } = upload;
+  return {
+    key: rawObjectKey(queryType, installId, collectedAt, archive.sha256),
+    gzipBody: archive.gzip,
+    metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, 'upload-id': uploadId },
+  };
 }
 
 function answerExisting(existing: SnapshotItem, upload: { installId: string; queryType: QueryType; sha256: string }): UploadOutcome {

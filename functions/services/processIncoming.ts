@@ -16,13 +16,12 @@
 import { sessionBundleLimits } from '../bundles/limits.js';
 import { zipFromRanges } from '../bundles/zipReader.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
-import { readUploadJson } from '../domain/uploadJson.js';
 import { REJECTED_TTL_SECONDS, sessionQueryLimits } from '../sessions/limits.js';
 import { uploadIdOfKey } from '../sessions/incomingKeys.js';
 import type { Clients } from '../store/clients.js';
 import { deleteIncoming, headIncoming, type IncomingObject, IncomingObjectChanged, readIncoming, readIncomingRange } from '../store/incomingObjects.js';
 import { getUploadSession, markBundleProcessed, markSessionDuplicate, markSessionRejected, type UploadSessionItem } from '../store/uploadSessions.js';
-import { acceptUpload } from './acceptUpload.js';
+import { acceptReceivedUpload } from './acceptUpload.js';
 import { ingestBundle } from './bundles.js';
 
 export interface ObjectCreated {
@@ -95,11 +94,12 @@ async function settle(c: Clients, session: UploadSessionItem, object: IncomingOb
     return 'accepted';
   }
   const encoding = session.contentEncoding ?? 'identity';
-  const body = await readUploadJson(await readIncoming(c, object), encoding, sessionQueryLimits);
-  const { receipt, status } = await acceptUpload(c, {
+  const { receipt, status } = await acceptReceivedUpload(c, {
     installId,
     queryType: session.queryType!,
-    body,
+    sent: await readIncoming(c, object),
+    encoding,
+    limits: sessionQueryLimits,
     now,
     uploadId,
   });

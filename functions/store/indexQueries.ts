@@ -23,6 +23,8 @@ export interface PartitionQuery {
   sortKey?: { op: '<' | '<=' | 'begins_with'; value: string };
   newestFirst?: boolean;
   projection?: string;
+  /** Strongly consistent (the table itself only; an index answers eventually). */
+  consistent?: boolean;
 }
 
 function input(c: Clients, query: PartitionQuery): QueryCommandInput {
@@ -36,6 +38,7 @@ function input(c: Clients, query: PartitionQuery): QueryCommandInput {
     ExpressionAttributeValues: { ':pk': query.partition, ...(sortKey ? { ':sk': sortKey.value } : {}) },
     ...(query.newestFirst ? { ScanIndexForward: false } : {}),
     ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+    ...(query.consistent ? { ConsistentRead: true } : {}),
   };
 }
 

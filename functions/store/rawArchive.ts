@@ -1,4 +1,4 @@
-/** The raw archive in S3: gzip JSON, immutable, one object per snapshot content. */
+/** The raw archive in S3: gzip JSON, immutable, one object per archived bytes. */
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -20,9 +20,9 @@ export interface RawObject {
 }
 
 /**
- * Archives a snapshot's content, create-only (`If-None-Match: *`). The key is derived from
- * the content, so an object already there holds this same JSON (a repeat, a retry, a race
- * of the same snapshot): S3 answers 412 and it is kept as it is, its bytes, metadata and
+ * Archives a snapshot, create-only (`If-None-Match: *`). The key is derived from the gzip
+ * bytes, so an object already there holds these same bytes (a repeat, a retry, a race of the
+ * same upload): S3 answers 412 and it is kept as it is, its bytes, metadata and
  * version untouched; the archive stays immutable. A 409 means another write of the key is
  * still in flight: that object is not known to be durable yet, so the PUT is tried again
  * (and, should the other write keep the key busy, the error goes to the caller to retry).

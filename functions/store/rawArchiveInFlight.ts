@@ -14,7 +14,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { Clients } from './clients.js';
-import { createOnly, putRawObject } from './rawArchive.js';
+import { createOnly, putRawObject, type RawObject } from './rawArchive.js';
 import { s3Of } from './s3Client.js';
 
 /** Archives at least this large (gzip bytes) are sent while the upload is validated. */
@@ -29,11 +29,11 @@ export interface RawArchiving {
 }
 
 /** Starts archiving: sent now, invisibly, when large; written at `commit()` when small. */
-export function startRawArchive(c: Clients, object: { key: string; gzipBody: Promise<Buffer>; metadata: Record<string, string> }): RawArchiving {
+export function startRawArchive(c: Clients, object: RawObject): RawArchiving {
   const s3 = s3Of(c);
   const where = { Bucket: c.config.rawBucket, Key: object.key };
+  const { gzipBody } = object;
   const sending = (async (): Promise<{ small: Buffer } | { UploadId: string; ETag: string }> => {
-    const gzipBody = await object.gzipBody;
     if (gzipBody.length < IN_FLIGHT_MIN_BYTES) return { small: gzipBody };
     const { UploadId } = await s3.send(
       new CreateMultipartUploadCommand({ ...where, ContentType: 'application/json', ContentEncoding: 'gzip', Metadata: object.metadata }),
@@ -59,7 +59,7 @@ export function startRawArchive(c: Clients, object: { key: string; gzipBody: Pro
       const complete = () =>
         s3.send(new CompleteMultipartUploadCommand({ ...where, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] }, IfNoneMatch: '*' }));
       try {
-        // False: the object exists already, with this same content (the key is derived from it); ours is not needed.
+        // False: the object exists already, with these same bytes (the key is derived from them); ours is not needed.
         if (!(await createOnly(complete))) await abort();
       } catch (error) {
         await abort();

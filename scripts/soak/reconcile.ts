@@ -15,7 +15,7 @@
  */
 import type { QueryType } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
-import { rawObjectKey } from '../../functions/domain/storageKeys.js';
+import { rawSnapshotPrefix } from '../../functions/domain/storageKeys.js';
 import type { InstallState } from './storedState.js';
 
 export interface Reconciliation {
@@ -56,9 +56,12 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   const rawKeys = new Set(state.rawKeys);
   const snapshots = new Map(state.snapshots.map((s) => [identity(s.queryType, s.collectedAt), s]));
 
+  const rawKeyOfUpload = new Map(state.log.map((e) => [e.uploadId, e.rawKey]));
   for (const [id, receipt] of acknowledged) {
-    const key = rawObjectKey(receipt.queryType, receipt.installId, receipt.collectedAt, receipt.sha256);
-    if (!rawKeys.has(key)) lost.push(where(`${id}: raw object ${key} is missing`));
+    // The raw object is the one the log entry names (its name comes from the archived bytes).
+    const key = rawKeyOfUpload.get(receipt.uploadId);
+    if (!key?.startsWith(rawSnapshotPrefix(receipt.queryType, receipt.installId, receipt.collectedAt))) lost.push(where(`${id}: the log names no raw object of this snapshot (${key ?? 'none'})`));
+    else if (!rawKeys.has(key)) lost.push(where(`${id}: raw object ${key} is missing`));
     const entries = logBySnapshot.get(id) ?? [];
     if (entries.length === 0) lost.push(where(`${id}: no accepted log entry (upload ${receipt.uploadId})`));
     else if (entries.length > 1) doubleCounted.push(where(`${id}: ${entries.length} accepted log entries (${entries.join(', ')})`));

@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
-import { rawObjectKey } from '../../functions/domain/storageKeys.js';
 import { validateUpload } from '../../functions/domain/validateUpload.js';
 import { random, sampleUpload } from '../../functions/samples/sampleUploads.js';
 import type { Clients } from '../../functions/store/clients.js';
@@ -278,10 +277,12 @@ async function reconcile(options: SoakOptions, client: Client, runs: InstallRun[
   await pool(runs, options.concurrency, async (run) => {
     const state = await readInstallState(c, run.installId, rawByInstall.get(run.installId) ?? []);
     const result = reconcileInstall(run.receipts, state, summaryOf(run));
-    // Each acknowledged snapshot's archived bytes are the JSON its receipt hashed.
+    // Each acknowledged snapshot's archived bytes (the object its log entry names) are the JSON its receipt hashed.
     const snapshots = new Map(run.receipts.map((r) => [r.uploadId, r]));
+    const rawKeyOfUpload = new Map(state.log.map((e) => [e.uploadId, e.rawKey]));
     for (const receipt of snapshots.values()) {
-      const key = rawObjectKey(receipt.queryType, receipt.installId, receipt.collectedAt, receipt.sha256);
+      const key = rawKeyOfUpload.get(receipt.uploadId);
+      if (!key) continue; // reconcileInstall reports it
       const archived = await archivedSha256(c, key);
       if (archived !== receipt.sha256) result.lost.push(`install ${run.installId}: raw object ${key} holds ${archived.slice(0, 80)}, not the sha256 of upload ${receipt.uploadId}`);
     }

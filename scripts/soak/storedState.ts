@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
-import { itemKeys, itemPrefixes, rawObjectKey, rawQueryPrefix } from '../../functions/domain/storageKeys.js';
+import { itemKeys, itemPrefixes, rawQueryPrefix, rawSnapshotPrefix } from '../../functions/domain/storageKeys.js';
 import type { Clients } from '../../functions/store/clients.js';
+import { baseTable, queryAll } from '../../functions/store/indexQueries.js';
 import { table } from '../../functions/store/tableDefinition.js';
 import { getUpload, type LatestItem, listLatest, type SnapshotItem } from '../../functions/store/uploadLog.js';
 import { s3Of } from '../../functions/store/s3Client.js';
@@ -37,17 +37,6 @@ export interface InstallState {
   latest: LatestItem[];
 }
 
-async function queryAll(c: Clients, input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await c.ddb.send(new QueryCommand({ ...input, TableName: c.config.tableName, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
 /** Every object key under a prefix of the raw bucket. */
 export async function listRawKeys(c: Clients, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -70,20 +59,10 @@ export function installOfRawKey(key: string): string | undefined {
  * bucket for many installs); otherwise the install's prefixes are listed.
  */
 export async function readInstallState(c: Clients, installId: string, rawKeys?: string[]): Promise<InstallState> {
-  const index = table.indexes.uploadsByInstall;
   const [raw, logItems, snapshotItems, latest] = await Promise.all([
     rawKeys ?? Promise.all(queryTypes.map((t) => listRawKeys(c, rawQueryPrefix(t, installId)))).then((lists) => lists.flat()),
-    queryAll(c, {
-      IndexName: index.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` },
-    }),
-    queryAll(c, {
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK, ':prefix': 'SNAPSHOT#' },
-      ConsistentRead: true,
-    }),
+    queryAll(c, { keys: table.indexes.uploadsByInstall, partition: `INSTALL#${installId}` }),
+    queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: 'SNAPSHOT#' }, consistent: true }),
     listLatest(c, installId),
   ]);
   return {
@@ -108,20 +87,25 @@ function queryTypeOfSnapshotKey(sk: string): QueryType {
 }
 
 /**
- * Whether a receipt's data is durable right now: its raw object exists and its upload-log
- * entry is accepted with this receipt's snapshot. Answers what is missing (empty: durable).
+ * Whether a receipt's data is durable right now: its upload-log entry is accepted with this
+ * receipt's snapshot, and the raw object the entry names (one of this snapshot's) exists.
+ * Answers what is missing (empty: durable).
  */
 export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<string[]> {
   const missing: string[] = [];
-  const key = rawObjectKey(receipt.queryType, receipt.installId, receipt.collectedAt, receipt.sha256);
-  try {
-    await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
-  } catch {
-    missing.push(`raw object ${key}`);
-  }
   const entry = await getUpload(c, receipt.uploadId);
   if (entry?.status !== 'accepted' || entry.receipt?.collectedAt !== receipt.collectedAt || entry.receipt?.sha256 !== receipt.sha256) {
     missing.push(`accepted log entry ${receipt.uploadId} (found ${entry ? entry.status : 'none'})`);
+  }
+  const key = entry?.rawKey;
+  if (!key?.startsWith(rawSnapshotPrefix(receipt.queryType, receipt.installId, receipt.collectedAt))) {
+    missing.push(`raw object of ${receipt.queryType} ${receipt.collectedAt} (the log names ${key ?? 'none'})`);
+  } else {
+    try {
+      await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    } catch {
+      missing.push(`raw object ${key}`);
+    }
   }
   return missing;
 }

@@ -10,10 +10,12 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { rawObjectKey } from '../../functions/domain/storageKeys.js';
-import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { acceptReceivedUpload, acceptUpload } from '../../functions/services/acceptUpload.js';
+import { getUpload } from '../../functions/store/uploadLog.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
-import { expectDurable, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { expectDurable, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { minutesAgo } from '../support/time.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { directUploadLimits } from '../../functions/domain/uploadBody.js';
@@ -49,16 +51,18 @@ const headOf = async (key: string) => {
   return { etag: head.ETag, uploadId: head.Metadata?.['upload-id'] };
 };
 
-it('a repeated snapshot, sent plain after gzip, leaves its archived object as the first upload wrote it', async () => {
+it('the same bytes again leave the archived object as the first upload wrote it', async () => {
   const puts = putInputs(c);
   const installId = await newInstall(c, 'archive');
-  const json = sampleJson('devices', minutesBefore(8));
-  const first = await acceptUpload(c, { installId, queryType: 'devices', body: await readUploadJson(gzipSync(json, { level: 9 }), 'gzip', directUploadLimits), now: new Date() });
+  const sent = gzipSync(sampleJson('devices', minutesAgo(8)), { level: 9 });
+  const upload = () => acceptReceivedUpload(c, { installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() });
+  const first = await upload();
   const key = puts[0]!.Key;
+  expect(key).toBe(rawObjectKey('devices', installId, first.receipt.collectedAt, createHash('sha256').update(sent).digest('hex')));
   const before = await headOf(key);
   expect(before.uploadId).toBe(first.receipt.uploadId);
 
-  const again = await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(json), now: new Date() });
+  const again = await upload();
   expect(again).toEqual({ status: 200, receipt: { ...first.receipt, duplicate: true } });
   expect(puts.map((p) => [p.Key, p.IfNoneMatch])).toEqual([
     [key, '*'],
@@ -68,33 +72,20 @@ it('a repeated snapshot, sent plain after gzip, leaves its archived object as th
   await expectExactlyOnce(c, installId, [first.receipt]);
 });
 
-it('copies of a snapshot racing each other leave one intact object and one snapshot', async () => {
-  const installId = await newInstall(c, 'archive');
-  const json = sampleJson('device-versions', minutesBefore(9), 400);
+it('the same snapshot compressed otherwise is a duplicate and leaves the first object alone, and no second one', async () => {
   const puts = putInputs(c);
-  // A copy that meets another's write in flight (409 from S3) waits and tries again.
-  const answered = await Promise.all(Array.from({ length: 8 }, async (_, i) => acceptUpload(c, { installId, queryType: 'device-versions', body: i % 2 ? await readUploadJson(gzipSync(json), 'gzip', directUploadLimits) : plainUploadJson(json), now: new Date() })));
-  expect(puts.length).toBeGreaterThanOrEqual(8);
-  const receipts = answered.map((a) => a.receipt);
-  expect(new Set(receipts.map((r) => r.uploadId)).size).toBe(1);
-  expect(answered.filter((a) => a.status === 201)).toHaveLength(1);
-  await expectDurable(c, receipts[0]!);
-  const key = rawObjectKey('device-versions', installId, receipts[0]!.collectedAt, receipts[0]!.sha256);
-  const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
-  expect(createHash('sha256').update(gunzipSync(Buffer.from(await object.Body!.transformToByteArray()))).digest('hex')).toBe(receipts[0]!.sha256);
-  await expectExactlyOnce(c, installId, receipts);
-});
-
-it('an object of the same content left by an earlier attempt that failed before its commit is adopted', async () => {
   const installId = await newInstall(c, 'archive');
-  const collectedAt = minutesBefore(10);
-  const json = sampleJson('event-counts', collectedAt);
-  const key = rawObjectKey('event-counts', installId, new Date(collectedAt).toISOString(), createHash('sha256').update(json).digest('hex'));
-  await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: key, Body: gzipSync(json), ContentEncoding: 'gzip', Metadata: { 'upload-id': 'an-earlier-attempt' } }));
-  const accepted = await acceptUpload(c, { installId, queryType: 'event-counts', body: plainUploadJson(json), now: new Date() });
-  expect(accepted.status).toBe(201);
-  await expectDurable(c, accepted.receipt);
-  await expectExactlyOnce(c, installId, [accepted.receipt]);
+  const json = sampleJson('devices', minutesAgo(8));
+  const first = await acceptUpload(c, { installId, queryType: 'devices', body: await readUploadJson(gzipSync(json, { level: 9 }), 'gzip', directUploadLimits), now: new Date() });
+  const before = await headOf(puts[0]!.Key);
+
+  const again = await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(json), now: new Date() });
+  expect(again).toEqual({ status: 200, receipt: { ...first.receipt, duplicate: true } });
+  const [firstKey, secondKey] = puts.map((p) => p.Key);
+  expect(secondKey).not.toBe(firstKey);
+  expect(await headOf(firstKey!)).toEqual(before);
+  await expect(headOf(secondKey!)).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  await expectExactlyOnce(c, installId, [first.receipt]);
 });
 
 it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', async () => {
@@ -106,7 +97,7 @@ it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', 
 
 it('a key kept busy by another write (409 on every try) fails the upload, and its retry succeeds', async () => {
   const installId = await newInstall(c, 'archive');
-  const json = sampleJson('probes', minutesBefore(11));
+  const json = sampleJson('probes', minutesAgo(11));
   let busy = true;
   (s3Of(c).middlewareStack as unknown as Stack).add(
     (next, context) => async (args) => {

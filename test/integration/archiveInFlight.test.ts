@@ -2,15 +2,19 @@
  * A large upload's archive travels to S3 while the upload is validated, as a multipart upload
  * that stays invisible until completed (functions/store/rawArchiveInFlight.ts): an invalid or
  * refused upload leaves nothing stored, not even parts; a repeat keeps the first object as it is.
+ * A gzip upload as received sets its archive off as soon as its collectedAt is read, before
+ * the body is inflated, and archives exactly the bytes received.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { ProblemError } from '../../functions/domain/problems.js';
 import { directUploadLimits } from '../../functions/domain/uploadBody.js';
 import { readUploadJson } from '../../functions/domain/uploadJson.js';
-import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { rawObjectKey } from '../../functions/domain/storageKeys.js';
+import { acceptReceivedUpload, acceptUpload } from '../../functions/services/acceptUpload.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
@@ -51,9 +55,12 @@ async function objectsOf(installId: string): Promise<string[]> {
 
 /** A gzip body of `devices` devices: 25,000 make an archive of over 1 MiB. */
 async function largeBody(records: unknown[] | undefined, collectedAt: string) {
+  return readUploadJson(largeGzip(records, collectedAt), 'gzip', directUploadLimits);
+}
+
+function largeGzip(records: unknown[] | undefined, collectedAt: string): Buffer {
   const upload = sample('devices', { devices: 25_000, collectedAt });
-  const json = Buffer.from(JSON.stringify(records ? { ...upload, records } : upload));
-  return readUploadJson(gzipSync(json, { level: 1 }), 'gzip', directUploadLimits);
+  return gzipSync(Buffer.from(JSON.stringify(records ? { ...upload, records } : upload)), { level: 1 });
 }
 
 it('sends a large archive during validation and aborts it when the upload is invalid', async () => {
@@ -90,4 +97,37 @@ it('completes a repeat create-only: the first object stays as it was, the repeat
   expect(await objectsOf(install.installId)).toEqual([key]);
   expect(ids).toHaveLength(2);
   expect(ids.filter(partsKept)).toEqual([]);
+});
+
+describe('a gzip upload as received', () => {
+  it('archives the bytes received under their SHA-256, in one multipart upload that leaves no parts', async () => {
+    const { install } = await createInstall(c, { customerId: 'in-flight', name: 'received' }, new Date());
+    const ids = multipartUploads(c);
+    const sent = largeGzip(undefined, minutesAgo(5));
+    const accepted = await acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() });
+    expect(accepted.status).toBe(201);
+    const key = rawObjectKey('devices', install.installId, accepted.receipt.collectedAt, createHash('sha256').update(sent).digest('hex'));
+    expect(await objectsOf(install.installId)).toEqual([key]);
+    const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+    expect(Buffer.from(await object.Body!.transformToByteArray()).equals(sent)).toBe(true);
+    expect(ids).toHaveLength(1);
+    expect(partsKept(ids[0]!)).toBe(false);
+  });
+
+  it.each([
+    ['cut short', (sent: Buffer) => sent.subarray(0, sent.length - 4096), directUploadLimits, 'invalid_json'],
+    ['inflating past the limit', (sent: Buffer) => sent, { ...directUploadLimits, maxInflatedBytes: 2 * 1024 * 1024 }, 'payload_too_large'],
+  ])('sets off its archive before the body is read, and aborts it when the body is %s', async (_, damage, limits, code) => {
+    const { install } = await createInstall(c, { customerId: 'in-flight', name: 'early' }, new Date());
+    const ids = multipartUploads(c);
+    const { calls } = injectFaults(c, []);
+    const sent = damage(largeGzip(undefined, minutesAgo(6)));
+    expect(sent.length).toBeGreaterThan(1024 * 1024);
+    await expect(acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits, now: new Date() })).rejects.toMatchObject({ code });
+    // Only an archive set off from the envelope's head can have started: the body never parsed.
+    expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
+    expect(calls.CompleteMultipartUploadCommand).toBeUndefined();
+    expect(ids.filter(partsKept)).toEqual([]);
+    expect(await objectsOf(install.installId)).toEqual([]);
+  });
 });

@@ -125,7 +125,7 @@ describe('readUploadJson', () => {
     expect(body.sha256).toBe(createHash('sha256').update(json).digest('hex'));
     expect(body.mayContainEmail).toBe(false);
     expect(body.parse()).toStrictEqual(JSON.parse(json.toString('utf8')));
-    expect(await body.archive()).toEqual(gzipSync(json));
+    expect((await body.archive()).gzip).toEqual(gzipSync(json));
   });
 
   it('sees an escaped @ that straddles two inflated chunks', async () => {

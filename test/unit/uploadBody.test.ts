@@ -2,6 +2,7 @@
  * From request bytes to JSON text (DESIGN.md §3): Content-Type and Content-Encoding, the size
  * limits as sent and inflated (enforced while inflating), strict UTF-8.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import {
@@ -49,14 +50,48 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     const decoded = await readUploadJson(sent, 'gzip', small);
     expect({ byteLength: decoded.byteLength, sentBytes: decoded.sentBytes }).toEqual({ byteLength: json.length, sentBytes: sent.length });
     expect(decoded.parse()).toEqual(parseJson(jsonText(json)));
-    expect(await decoded.archive()).toBe(sent);
+    const archive = await decoded.archive();
+    expect(archive.gzip).toBe(sent);
+    expect(archive.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
+  });
+
+  it('hands over the envelope head and the bytes to archive once the records array opens, before it is read', async () => {
+    const records = Array.from({ length: 40_000 }, (_, i) => ({ item: `item ${i}`, count: i }));
+    const big = Buffer.from(JSON.stringify(envelope(records)));
+    const sent = gzipSync(big);
+    const heads: { head: unknown; gzip: Buffer; sha256: string }[] = [];
+    const decoded = await readUploadJson(sent, 'gzip', directUploadLimits, (head, archive) => heads.push({ head, ...archive }));
+    expect(heads).toHaveLength(1);
+    const { records: _records, ...rest } = JSON.parse(big.toString('utf8')) as Record<string, unknown>;
+    expect(heads[0]!.head).toEqual({ ...rest, records: [] });
+    expect(heads[0]!.gzip).toBe(sent);
+    expect(heads[0]!.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
+    expect(await decoded.archive()).toEqual({ gzip: sent, sha256: heads[0]!.sha256 });
+    expect(decoded.parse()).toEqual(JSON.parse(big.toString('utf8')));
+
+    // Before the whole is read: a body cut short still hands over its head, then fails.
+    const cut: unknown[] = [];
+    const problem = await problemOfAsync(() => readUploadJson(sent.subarray(0, sent.length >> 1), 'gzip', directUploadLimits, (head) => cut.push(head)));
+    expect(problem.code).toBe('invalid_json');
+    expect(cut).toEqual([heads[0]!.head]);
+  });
+
+  it('gives no head where the records do not open the way the streamed parse needs, or the body is plain', async () => {
+    const heads: unknown[] = [];
+    const onHead = (head: unknown) => heads.push(head);
+    await readUploadJson(gzipSync(Buffer.from('{"collectedAt":"x","records":{"a":1}}')), 'gzip', small, onHead);
+    await readUploadJson(gzipSync(Buffer.from('[1,2,3]')), 'gzip', small, onHead);
+    await readUploadJson(json, 'identity', small, onHead);
+    expect(heads).toEqual([]);
   });
 
   it('round-trips gzip made for the archive', async () => {
     const archived = await gzipForArchive(json);
     expect(gunzipSync(archived).equals(json)).toBe(true);
     expect((await readUploadJson(archived, 'gzip', small)).parse()).toEqual(JSON.parse(json.toString('utf8')));
-    expect(gunzipSync(await plainUploadJson(json).archive()).equals(json)).toBe(true);
+    const plainArchive = await plainUploadJson(json).archive();
+    expect(gunzipSync(plainArchive.gzip).equals(json)).toBe(true);
+    expect(plainArchive.sha256).toBe(createHash('sha256').update(plainArchive.gzip).digest('hex'));
   });
 
   it('accepts a body of exactly maxSentBytes', async () => {
