@@ -10,14 +10,10 @@ import { defaultEntryFor } from '../paths.js';
 import { type DataResources, grantProfile } from './grants.js';
 import { ServiceFunction } from './serviceFunction.js';
 
-export type EntryFor = (handlerName: string) => string;
-
 export interface HandlerFunctionContext {
   config: StageConfig;
   data: DataResources;
   removalPolicy: RemovalPolicy;
-  /** Where a handler's module is; default functions/handlers/<name>.ts. */
-  entryFor?: EntryFor | undefined;
 }
 
 /** The environment variables every handler can rely on. */
@@ -40,7 +36,7 @@ export class HandlerFunction extends ServiceFunction {
     const profile = profileFor(handlerName);
     const { config } = context;
     super(scope, id, {
-      entry: (context.entryFor ?? defaultEntryFor)(handlerName),
+      entry: defaultEntryFor(handlerName),
       description: `MPA licensing ${config.stage}: ${profile.description} (${handlerName})`,
       memorySize: profile.memorySize,
       timeout: Duration.seconds(profile.timeoutSeconds),

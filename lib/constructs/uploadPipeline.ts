@@ -6,11 +6,8 @@
  *                                                              \--(5 failed receives)--> DLQ
  *
  * The processor (functions/handlers/processIncoming.ts, an SQS batch handler answering
- * with partial batch failures) arrives with the bundles issue. Until its module exists the
- * bucket, notification, queue and DLQ are still deployed, so turning the processor on later
- * is a pure addition; messages wait in the queue (and then the DLQ) meanwhile.
+ * with partial batch failures) is created by the stack and fed the queue with connectProcessor.
  */
-import { existsSync } from 'node:fs';
 import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -101,11 +98,6 @@ export class UploadPipeline extends Construct {
           'its role is not configurable and it handles no data.',
       });
     }
-  }
-
-  /** Whether the processor module exists (checked at synth time). */
-  static processorExists(entry: string): boolean {
-    return existsSync(entry);
   }
 
   /** Feed the queue to the processor: one object per invocation, partial batch failures reported. */

@@ -21,7 +21,6 @@ describe('cdk-nag AwsSolutions', () => {
             customerManagedKey: 'true',
             alarmEmail: 'ops@example.com',
           },
-          fixtureHandlers: ['processIncoming'],
         }),
     ],
     ['dev (cdk.json defaults: no WAF, no deletion protection)', () => synth({ nag: true, context: { stage: 'dev' } })],

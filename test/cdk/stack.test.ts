@@ -28,9 +28,8 @@ import {
 } from './support/template.js';
 
 const STACK = 'MpaLicensing-prod';
-/** Handlers outside the route table, deployed once their modules exist. */
-const handlerExists = (name: string) => existsSync(path.join(projectRoot, 'functions', 'handlers', `${name}.ts`));
-const backgroundHandlers = ['processIncoming', 'syncFleetIndexes'].filter(handlerExists);
+/** Handlers outside the route table (the upload processor and the fleet index sync). */
+const backgroundHandlers = ['processIncoming', 'syncFleetIndexes'];
 /** Handlers behind API Gateway (synchronous, 29 s integration timeout). */
 const apiHandlers = [...handlerNames, authorizerHandler];
 let outdir: string;
@@ -295,12 +294,8 @@ describe('upload pipeline', () => {
     );
   });
 
-  test('the processor consumes the queue with partial batch failures once functions/handlers/processIncoming.ts exists', () => {
+  test('the processor consumes the queue with partial batch failures', () => {
     const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => referencedIds(m.Properties.EventSourceArn).has(queueId()));
-    if (!handlerExists('processIncoming')) {
-      expect(mappings).toHaveLength(0);
-      return;
-    }
     expect(mappings).toHaveLength(1);
     expect(mappings[0]![1].Properties).toMatchObject({ FunctionName: { Ref: fn('processIncoming')[0] }, BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
     expect(fn('processIncoming')[1].Properties.Timeout).toBe(900);
@@ -308,12 +303,8 @@ describe('upload pipeline', () => {
 });
 
 describe('fleet index sync (DynamoDB stream)', () => {
-  test('wired once functions/handlers/syncFleetIndexes.ts exists: keys-only stream, filtered, ordered, partial failures, failure queue', () => {
+  test('keys-only stream, filtered, ordered, partial failures, failure queue', () => {
     const table = resources[tableId()]!.Properties;
-    if (!handlerExists('syncFleetIndexes')) {
-      expect(table.StreamSpecification).toBeUndefined();
-      return;
-    }
     expect(table.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
     const [fnId] = fn('syncFleetIndexes');
     const [[, mapping]] = ofType(resources, 'AWS::Lambda::EventSourceMapping').filter(([, m]) => m.Properties.FunctionName?.Ref === fnId) as [[string, CfnResource]];

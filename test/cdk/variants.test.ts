@@ -1,6 +1,6 @@
 /**
  * Configuration variants, synthesized in process without bundling (the template is the same):
- * the processor wired once its module exists, a customer-managed key, CORS, and the dev stage.
+ * the processor, a customer-managed key, CORS, and the dev stage.
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { PROCESSOR_TIMEOUT } from '../../lib/constructs/uploadPipeline.js';
@@ -15,7 +15,6 @@ describe('prod with processor, customer-managed key and CORS', () => {
   beforeAll(() => {
     s = synth({
       context: { stage: 'prod', customerManagedKey: 'true', allowedOrigins: 'https://licensing.example.com', alarmEmail: 'ops@example.com' },
-      fixtureHandlers: ['processIncoming'],
     });
   });
   const processor = () => functionsByHandler(s.json.Resources).get('processIncoming')!;

@@ -12,7 +12,8 @@ import { ingestBundle, type BundleOutcome } from '../../functions/services/bundl
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { postBundle, sampleBundle } from '../support/bundles.js';
-import { expectDurable, expectExactlyOnce, minutesBefore, newInstall } from '../support/exactlyOnce.js';
+import { expectDurable, expectExactlyOnce, newInstall } from '../support/exactlyOnce.js';
+import { minutesAgo } from '../support/time.js';
 import { faultCases, StepFaults, traceSteps } from '../support/faultSteps.js';
 import { injectFaults } from '../support/faults.js';
 import { clients, createTestInstall, startTestApi } from '../support/localApi.js';
@@ -26,7 +27,7 @@ const FILES = ['devices', 'user-counts'] as const;
 
 async function bundleOfNewInstall() {
   const installId = await newInstall(healthy, 'bundle');
-  const zip = await sampleBundle({ installId, collectedAt: minutesBefore(15), queryTypes: FILES, devices: 12 });
+  const zip = await sampleBundle({ installId, collectedAt: minutesAgo(15), queryTypes: FILES, devices: 12 });
   return { installId, zip };
 }
 
@@ -73,7 +74,7 @@ describe('over HTTP', () => {
     const api = await startTestApi();
     try {
       const install = await createTestInstall(api);
-      const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesBefore(16), queryTypes: FILES, devices: 12 });
+      const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(16), queryTypes: FILES, devices: 12 });
       const c = clients();
       // The first file's commit goes through; the second file's fails once.
       let commits = 0;

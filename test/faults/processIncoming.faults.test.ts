@@ -16,7 +16,8 @@ import { createClients, type Clients, destroyClients } from '../../functions/sto
 import { storageConfig } from '../../functions/store/config.js';
 import { getUploadSession } from '../../functions/store/uploadSessions.js';
 import { sampleBundle } from '../support/bundles.js';
-import { expectDurable, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { expectDurable, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { minutesAgo } from '../support/time.js';
 import { faultCases, StepFaults, traceSteps, withoutRepeatedReads } from '../support/faultSteps.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
@@ -30,7 +31,7 @@ type Kind = 'query' | 'bundle';
 /** An install with a session whose object is in the incoming bucket, ready for its event. */
 async function sessionWithObject(kind: Kind) {
   const installId = await newInstall(healthy, `processor ${kind}`);
-  const collectedAt = minutesBefore(20);
+  const collectedAt = minutesAgo(20);
   const body =
     kind === 'query'
       ? gzipSync(sampleJson('devices', collectedAt))

@@ -13,7 +13,8 @@ import { setUsageCollection } from '../../functions/services/usageCollection.js'
 import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { getInstall } from '../../functions/store/installs.js';
-import { acceptSample, expectExactlyOnce, minutesBefore, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { acceptSample, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { minutesAgo } from '../support/time.js';
 import { faultCases, firstCycleAndLast, StepFaults, traceSteps } from '../support/faultSteps.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 
@@ -25,7 +26,7 @@ afterAll(() => {
 /** An install with one snapshot of each optional type and a devices snapshot. */
 async function installWithData(): Promise<{ installId: string; kept: Receipt[] }> {
   const installId = await newInstall(healthy, 'opt-out');
-  const collectedAt = minutesBefore(30);
+  const collectedAt = minutesAgo(30);
   for (const queryType of optionalQueryTypes) await acceptSample(healthy, installId, queryType, collectedAt);
   const kept = [await acceptSample(healthy, installId, 'devices', collectedAt)];
   return { installId, kept };
@@ -51,7 +52,7 @@ describe('opting out with a fault at each step', () => {
 
     // Between the fault and the retry: an optional upload is taken exactly when the stored flag allows it.
     const enabled = (await getInstall(healthy, installId, true))!.usageCollectionEnabled;
-    const late = acceptUpload(healthy, { installId, queryType: 'user-actions', body: plainUploadJson(sampleJson('user-actions', minutesBefore(5))), now: new Date() });
+    const late = acceptUpload(healthy, { installId, queryType: 'user-actions', body: plainUploadJson(sampleJson('user-actions', minutesAgo(5))), now: new Date() });
     if (enabled) await late;
     else await expect(late).rejects.toMatchObject({ code: 'usage_collection_disabled' } satisfies Partial<ProblemError>);
 
@@ -72,9 +73,9 @@ describe('an optional upload racing the opt-out', () => {
 
   it.each(['PutObjectCommand', 'TransactWriteItemsCommand'])('the opt-out completing just before the upload’s %s: refused, and nothing optional is left', async (command) => {
     const { installId, kept } = await installWithData();
-    const collectedAt = minutesBefore(3);
+    const collectedAt = minutesAgo(3);
     const other = await newInstall(healthy, 'trace');
-    const trace = await traceSteps((c) => uploadSteps(c, other, minutesBefore(4)));
+    const trace = await traceSteps((c) => uploadSteps(c, other, minutesAgo(4)));
     const step = trace.find((call) => call.command === command)!.step;
     const racing = new StepFaults(createClients(storageConfig())).pauseAt(step, () => setUsageCollection(healthy, installId, false));
     await expect(uploadSteps(racing.clients, installId, collectedAt)).rejects.toMatchObject({ code: 'usage_collection_disabled' });

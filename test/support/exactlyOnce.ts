@@ -22,7 +22,6 @@ export async function newInstall(c: Clients, label: string): Promise<string> {
 }
 
 /** collectedAt `minutes` ago, to the second. */
-export const minutesBefore = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString().slice(0, 19) + 'Z';
 
 /** The JSON bytes of a sample upload. */
 export function sampleJson(queryType: QueryType, collectedAt: string, devices = 12): Buffer {

@@ -106,7 +106,4 @@ export function sample(queryType: QueryType, options: SampleOptions = {}) {
   return sampleUpload(queryType, options);
 }
 
-/** collectedAt a given number of minutes ago, to the second. */
-export function minutesAgo(minutes: number): string {
-  return new Date(Date.now() - minutes * 60_000).toISOString().slice(0, 19) + 'Z';
-}
+export { minutesAgo } from './time.js';

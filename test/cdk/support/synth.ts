@@ -9,16 +9,13 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig, type StageConfig } from '../../../lib/config.js';
-import { defaultEntryFor, projectRoot } from '../../../lib/paths.js';
+import { projectRoot } from '../../../lib/paths.js';
 import { LicensingStack, stackNameFor } from '../../../lib/stacks/licensingStack.js';
 
 export const cdkJson = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as {
   app: string;
   context: Record<string, unknown>;
 };
-
-/** Stub handler modules for the tests (must live under the project root for NodejsFunction). */
-export const fixturesDir = path.join(projectRoot, 'test', 'cdk', 'fixtures');
 
 export interface SynthOptions {
   /** Extra context (e.g. stage, settings), as `-c key=value` would give. */
@@ -27,8 +24,6 @@ export interface SynthOptions {
   bundle?: boolean;
   /** Register cdk-nag's AwsSolutions pack. */
   nag?: boolean;
-  /** Use test/cdk/fixtures/<name>.ts for these handlers (e.g. the processor, before its module exists). */
-  fixtureHandlers?: string[];
   /** Change the stack before synthesis (e.g. add a deliberately non-compliant resource). */
   mutate?: (stack: LicensingStack) => void;
 }
@@ -60,12 +55,9 @@ export function synth(options: SynthOptions = {}): Synthesized {
   const app = new App({ outdir, context });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 
-  const fixtures = new Set(options.fixtureHandlers ?? []);
-  const entryFor = (name: string) => (fixtures.has(name) ? path.join(fixturesDir, `${name}.ts`) : defaultEntryFor(name));
-
   // An empty environment: MPA_* variables of whoever runs the tests must not leak in.
   const config = loadConfig(app, {});
-  const stack = new LicensingStack(app, stackNameFor(config.stage), { config, entryFor });
+  const stack = new LicensingStack(app, stackNameFor(config.stage), { config });
   options.mutate?.(stack);
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
