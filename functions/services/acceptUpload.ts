@@ -67,7 +67,12 @@ export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise
     let early: RawArchiving | undefined;
     const startEarly = (head: unknown, archive: ArchiveBytes) => {
       const collectedAt = collectedAtIn(head);
-      if (collectedAt) early = startRawArchive(c, rawObject({ ...upload, uploadId }, collectedAt, archive));
+      try {
+        if (collectedAt) early = startRawArchive(c, rawObject({ ...upload, uploadId }, collectedAt, archive));
+      } catch {
+        // Not from inside the inflate loop, where it would pass for a gzip error: the archive then
+        // sets off after validation, which meets the same error in its own place.
+      }
     };
     let body: UploadJson;
     try {

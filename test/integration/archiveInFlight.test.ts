@@ -131,3 +131,31 @@ describe('a gzip upload as received', () => {
     expect(await objectsOf(install.installId)).toEqual([]);
   });
 });
+
+describe('a gzip upload whose head does not settle collectedAt', () => {
+  /** The large body with its envelope written out by hand: `head` before the records, `tail` after them. */
+  function handWritten(head: string, tail: string, collectedAt: string): Buffer {
+    const upload = sample('devices', { devices: 25_000, collectedAt });
+    return gzipSync(Buffer.from(`{${head}"records":${JSON.stringify(upload.records)}${tail}}`), { level: 1 });
+  }
+
+  type Envelope = (collectedAt: string) => [head: string, tail: string];
+  it.each<[string, Envelope, number, number]>([
+    ['after the records', (at) => ['"schemaVersion":1,"mpaVersion":"3.4.1.12",', `,"collectedAt":"${at}"`], 1, 0],
+    ['twice, the last one after the records', (at) => [`"schemaVersion":1,"collectedAt":"${minutesAgo(30)}","mpaVersion":"3.4.1.12",`, `,"collectedAt":"${at}"`], 2, 1],
+  ])('with collectedAt %s is archived under the collectedAt validation settles on', async (_, envelope, multiparts, aborted) => {
+    const { install } = await createInstall(c, { customerId: 'in-flight', name: 'late head' }, new Date());
+    const ids = multipartUploads(c);
+    const { calls } = injectFaults(c, []);
+    const collectedAt = minutesAgo(7);
+    const [head, tail] = envelope(collectedAt);
+    const sent = handWritten(head, tail, collectedAt);
+    const accepted = await acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() });
+    expect(accepted.receipt.collectedAt).toBe(new Date(collectedAt).toISOString());
+    const key = rawObjectKey('devices', install.installId, accepted.receipt.collectedAt, createHash('sha256').update(sent).digest('hex'));
+    expect(await objectsOf(install.installId)).toEqual([key]);
+    expect(calls.CreateMultipartUploadCommand).toBe(multiparts);
+    expect(calls.AbortMultipartUploadCommand ?? 0).toBe(aborted);
+    expect(ids.filter(partsKept)).toEqual([]);
+  });
+});
