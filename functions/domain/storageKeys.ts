@@ -50,11 +50,16 @@ export const itemPrefixes = {
 export function uploadIndexKeys(installId: string, queryType: QueryType, receivedAt: string, uploadId: string) {
   const order = `${receivedAt}#${uploadId}`;
   return {
-    GSI1PK: `INSTALL#${installId}`,
+    GSI1PK: uploadIndexPartition(installId),
     GSI1SK: order,
-    GSI2PK: `INSTALL#${installId}#${queryType}`,
+    GSI2PK: uploadIndexPartition(installId, queryType),
     GSI2SK: order,
   };
+}
+
+/** The partition of an install's uploads: all of them (uploadsByInstall), or those of one query type (uploadsByInstallQuery). */
+export function uploadIndexPartition(installId: string, queryType?: QueryType): string {
+  return queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}`;
 }
 
 /** The customer index: an install item and its roll-up summaries share the customer's partition. */

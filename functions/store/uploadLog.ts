@@ -11,7 +11,7 @@ import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rollupQueryTypes } from '../domain/customerLicenseState.js';
 import type { ExpiryHistogram } from '../domain/queries/types.js';
-import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys } from '../domain/storageKeys.js';
+import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, sleep } from './dynamo.js';
@@ -215,7 +215,7 @@ export async function listReceipts(
   options: { queryType?: QueryType; limit: number; cursor?: string },
 ): Promise<Page<Receipt>> {
   const keys = options.queryType ? table.indexes.uploadsByInstallQuery : table.indexes.uploadsByInstall;
-  const partition = options.queryType ? `INSTALL#${installId}#${options.queryType}` : `INSTALL#${installId}`;
+  const partition = uploadIndexPartition(installId, options.queryType);
   const page = await queryPage(c, { keys, partition, newestFirst: true }, options);
   return { items: page.items.map((item) => receiptOf(item.receipt as Receipt, false)), nextCursor: page.nextCursor };
 }

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
-import { itemKeys, itemPrefixes, rawQueryPrefix, rawSnapshotPrefix } from '../../functions/domain/storageKeys.js';
+import { itemKeys, itemPrefixes, rawQueryPrefix, rawSnapshotPrefix, uploadIndexPartition } from '../../functions/domain/storageKeys.js';
 import type { Clients } from '../../functions/store/clients.js';
 import { baseTable, queryAll } from '../../functions/store/indexQueries.js';
 import { table } from '../../functions/store/tableDefinition.js';
@@ -61,7 +61,7 @@ export function installOfRawKey(key: string): string | undefined {
 export async function readInstallState(c: Clients, installId: string, rawKeys?: string[]): Promise<InstallState> {
   const [raw, logItems, snapshotItems, latest] = await Promise.all([
     rawKeys ?? Promise.all(queryTypes.map((t) => listRawKeys(c, rawQueryPrefix(t, installId)))).then((lists) => lists.flat()),
-    queryAll(c, { keys: table.indexes.uploadsByInstall, partition: `INSTALL#${installId}` }),
+    queryAll(c, { keys: table.indexes.uploadsByInstall, partition: uploadIndexPartition(installId) }),
     queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: 'SNAPSHOT#' }, consistent: true }),
     listLatest(c, installId),
   ]);
