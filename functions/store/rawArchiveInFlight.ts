@@ -1,5 +1,6 @@
 /**
- * Archiving a large upload while it is still being validated. Its bytes go to S3 as the one
+ * Archiving a large upload while it is still being read and validated (services/acceptUpload.ts
+ * starts it as soon as the archive's name is known). Its bytes go to S3 as the one
  * part of a multipart upload, which S3 keeps invisible (no object, nothing listed or readable)
  * until it is completed: `commit()` completes it create-only once the upload is known to be
  * valid, `discard()` aborts it otherwise, so nothing invalid is ever stored. Should a process
@@ -17,7 +18,7 @@ import type { Clients } from './clients.js';
 import { createOnly, putRawObject, type RawObject } from './rawArchive.js';
 import { s3Of } from './s3Client.js';
 
-/** Archives at least this large (gzip bytes) are sent while the upload is validated. */
+/** Archives at least this large (gzip bytes) are sent while the upload is read and validated. */
 const IN_FLIGHT_MIN_BYTES = 1024 * 1024;
 
 export interface RawArchiving {
