@@ -124,11 +124,19 @@ async function storeUpload(c: Clients, input: UploadInput, started?: RawArchivin
   } catch (error) {
     invalid = error;
   }
-  // A refused optional type answers 403 whatever the body holds.
-  const install = await reading;
+  const discardEarly = async () => (await early.catch(() => undefined))?.discard();
+  // A refused optional type answers 403 whatever the body holds; an install that cannot be
+  // read (gone, or DynamoDB failing) stores nothing either.
+  let install: Awaited<typeof reading>;
+  try {
+    install = await reading;
+  } catch (error) {
+    await discardEarly();
+    throw error;
+  }
   const refused = spec.optional && install?.usageCollectionEnabled === false;
   if (refused || !validated) {
-    await (await early.catch(() => undefined))?.discard();
+    await discardEarly();
     throw refused ? usageCollectionDisabled(queryType) : invalid;
   }
   const { collectedAt } = validated;

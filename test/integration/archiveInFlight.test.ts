@@ -132,6 +132,19 @@ describe('a gzip upload as received', () => {
   });
 });
 
+it('aborts the archive of an upload whose install cannot be read (a session of an install since deleted)', async () => {
+  const ids = multipartUploads(c);
+  const { calls } = injectFaults(c, []);
+  const installId = 'no-such-install';
+  const sent = largeGzip(undefined, minutesAgo(8));
+  // No customerId: the install is read, as for an upload session's object.
+  await expect(acceptReceivedUpload(c, { installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() })).rejects.toMatchObject({ code: 'not_found' });
+  expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
+  expect(calls.CompleteMultipartUploadCommand).toBeUndefined();
+  expect(ids.filter(partsKept)).toEqual([]);
+  expect(await objectsOf(installId)).toEqual([]);
+});
+
 describe('a gzip upload whose head does not settle collectedAt', () => {
   /** The large body with its envelope written out by hand: `head` before the records, `tail` after them. */
   function handWritten(head: string, tail: string, collectedAt: string): Buffer {
