@@ -7,9 +7,9 @@
  * condition as S3 does (functions/local/s3Semantics.ts).
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { rawObjectKey } from '../../functions/domain/storageKeys.js';
+import { rawObjectKey, rawQueryPrefix } from '../../functions/domain/storageKeys.js';
 import { acceptReceivedUpload, acceptUpload } from '../../functions/services/acceptUpload.js';
 import { getUpload } from '../../functions/store/uploadLog.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
@@ -86,6 +86,43 @@ it('the same snapshot compressed otherwise is a duplicate and leaves the first o
   expect(await headOf(firstKey!)).toEqual(before);
   await expect(headOf(secondKey!)).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   await expectExactlyOnce(c, installId, [first.receipt]);
+});
+
+it('copies of a snapshot racing each other leave one intact object and one snapshot', async () => {
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('device-versions', minutesAgo(9), 400);
+  const puts = putInputs(c);
+  // Four copies of the same gzip bytes and four plain ones race: copies of one key meet each
+  // other's write in flight (409 from S3), wait and try again; the copies that lose the
+  // snapshot to the other key delete their own object.
+  const answered = await Promise.all(Array.from({ length: 8 }, async (_, i) => acceptUpload(c, { installId, queryType: 'device-versions', body: i % 2 ? await readUploadJson(gzipSync(json), 'gzip', directUploadLimits) : plainUploadJson(json), now: new Date() })));
+  expect(puts.length).toBeGreaterThanOrEqual(8);
+  expect(new Set(puts.map((p) => p.Key)).size).toBe(2);
+  const receipts = answered.map((a) => a.receipt);
+  expect(new Set(receipts.map((r) => r.uploadId)).size).toBe(1);
+  expect(answered.filter((a) => a.status === 201)).toHaveLength(1);
+  await expectDurable(c, receipts[0]!);
+  const key = (await getUpload(c, receipts[0]!.uploadId))!.rawKey!;
+  const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+  expect(createHash('sha256').update(gunzipSync(Buffer.from(await object.Body!.transformToByteArray()))).digest('hex')).toBe(receipts[0]!.sha256);
+  const listed = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: rawQueryPrefix('device-versions', installId) }));
+  expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([key]);
+  await expectExactlyOnce(c, installId, receipts);
+});
+
+it('an object of the same bytes left by an earlier attempt that failed before its commit is adopted', async () => {
+  const installId = await newInstall(c, 'archive');
+  const collectedAt = minutesAgo(10);
+  const json = sampleJson('event-counts', collectedAt);
+  const { gzip, sha256 } = await plainUploadJson(json).archive();
+  const key = rawObjectKey('event-counts', installId, new Date(collectedAt).toISOString(), sha256);
+  await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: key, Body: gzip, ContentEncoding: 'gzip', Metadata: { 'upload-id': 'an-earlier-attempt' } }));
+  const accepted = await acceptUpload(c, { installId, queryType: 'event-counts', body: plainUploadJson(json), now: new Date() });
+  expect(accepted.status).toBe(201);
+  expect((await getUpload(c, accepted.receipt.uploadId))!.rawKey).toBe(key);
+  expect((await headOf(key)).uploadId).toBe('an-earlier-attempt');
+  await expectDurable(c, accepted.receipt);
+  await expectExactlyOnce(c, installId, [accepted.receipt]);
 });
 
 it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', async () => {
