@@ -58,7 +58,7 @@ describe('in Lambda', () => {
 
   test('one EMF document per upload with service, queryType, outcome (and code when rejected)', () => {
     const emf = lines.filter((l) => l._aws);
-    expect(emf).toHaveLength(3);
+    expect(emf).toHaveLength(4);
     expect(emf[0]).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'MpaLicensing', Dimensions: [['service', 'queryType', 'outcome']] }] },
       service: 'mpa-licensing',
@@ -71,6 +71,8 @@ describe('in Lambda', () => {
     // Clients cannot mint dimension values: unknown types and codes are folded.
     expect(emf[1]).toMatchObject({ queryType: 'unknown', outcome: 'rejected', code: 'unknown_query_type' });
     expect(emf[2]).toMatchObject({ queryType: 'devices', outcome: 'rejected', code: 'other' });
+    // A body refused while it is read (here: too large as sent) counts, with its bytes.
+    expect(emf[3]).toMatchObject({ queryType: 'devices', outcome: 'rejected', code: 'payload_too_large', Uploads: 1, UploadBytes: 2048 });
   });
 
   test('no warning about empty metrics, and no secret from the request or the response', () => {
