@@ -18,10 +18,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type LocalService, startLocalService } from '../functions/local/localService.js';
+import { type LocalService, readLocalEndpoints, startLocalService } from '../functions/local/localService.js';
 import { rateLimiterFromEnv } from '../functions/local/rateLimit.js';
 import { type Clients, createClients, destroyClients } from '../functions/store/clients.js';
-import { storageConfig } from '../functions/store/config.js';
 import { resultLine, runSoak } from './soak/run.js';
 
 function positiveInt(name: string, fallback: number): number {
@@ -47,11 +46,9 @@ interface Target {
 
 /** The running `npm start` named by SOAK_URL, with its storage from the endpoints file it wrote. */
 async function runningService(url: string): Promise<Target> {
-  const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as Record<string, string>;
+  const { config } = await readLocalEndpoints(dataDir);
   const staffKey = process.env.STAFF_API_KEY ?? (await readFile(join(dataDir, 'staff-api-key'), 'utf8')).trim();
-  const clients = createClients(
-    storageConfig({ DYNAMODB_ENDPOINT: endpoints.dynamoDbEndpoint, S3_ENDPOINT: endpoints.s3Endpoint, TABLE_NAME: endpoints.tableName, RAW_BUCKET: endpoints.rawBucket, INCOMING_BUCKET: endpoints.incomingBucket }),
-  );
+  const clients = createClients(config);
   return {
     url,
     staffKey,

@@ -1,8 +1,7 @@
 /**
  * Request schemas that exist only for the API description: the upload envelope with the
  * records of each query type (the service validates the envelope and then each record, see
- * validateUpload.ts), and (from reportQueries.ts) the query parameters of the report routes,
- * which their handlers parse with these same schemas.
+ * validateUpload.ts). The query parameters of the report routes are in reportQueries.ts.
  */
 import * as z from 'zod';
 import { extend } from 'zod/mini';
@@ -19,4 +18,3 @@ export const anyUploadBody = z.union(Object.values(uploadBodies) as [z.ZodType, 
   description: 'The upload envelope (DESIGN.md §2) whose records are those of the query type named in the path: `POST /v1/uploads/devices` takes a DevicesUpload, and so on.',
 });
 
-export { expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';

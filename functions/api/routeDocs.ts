@@ -12,14 +12,8 @@ import { optionalQueryTypes } from '../domain/queries/index.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { installId, queryTypeName, uploadId } from './identifiers.js';
-import {
-  anyUploadBody,
-  expiringReportQuery,
-  licenseStateAsOf,
-  pageParameters,
-  staleReportQuery,
-  versionsReportDeviceType,
-} from './requestSchemas.js';
+import { expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
+import { anyUploadBody } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 
 /** Classic zod (records, responses) or zod/mini (requests). */

@@ -22,6 +22,11 @@ export function rawSnapshotPrefix(queryType: QueryType, installId: string, colle
   return `${rawQueryPrefix(queryType, installId)}dt=${day}/${stamp}_`;
 }
 
+/** Whether a raw key (as the upload log holds it) names an object of this snapshot. */
+export function isRawKeyOfSnapshot(key: string | undefined, queryType: QueryType, installId: string, collectedAt: string): key is string {
+  return key?.startsWith(rawSnapshotPrefix(queryType, installId, collectedAt)) === true;
+}
+
 export function rawQueryPrefix(queryType: QueryType, installId: string): string {
   return `raw/query=${queryType}/install=${installId}/`;
 }

@@ -15,7 +15,7 @@
  * bytes as soon as the records array opens, and the archive can travel while the rest is read.
  */
 import { createHash } from 'node:crypto';
-import { createGunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { createGunzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { jsonMayContainAt } from './pii.js';
 import { ProblemError } from './problems.js';
 import { StreamedJsonParser } from './streamedJson.js';
@@ -76,6 +76,11 @@ export function plainUploadJson(json: Buffer): UploadJson {
  */
 export const INFLATE_CHUNK = 1024 * 1024;
 
+/** The inflater of the upload path: two chunks may wait while one is handled, so the thread pool keeps inflating. */
+export function createUploadInflater(): Gunzip {
+  return createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 2 * INFLATE_CHUNK } as ZlibOptions);
+}
+
 async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHead | undefined): Promise<UploadJson> {
   let archived: ArchiveBytes | undefined;
   const archive = () => (archived ??= archiveBytes(sent));
@@ -84,8 +89,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
   let byteLength = 0;
   let mayContainEmail = false;
   let tail: Buffer = Buffer.alloc(0);
-  // Two chunks may wait while one is handled, so the thread pool keeps inflating.
-  const inflater = createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 2 * INFLATE_CHUNK } as ZlibOptions);
+  const inflater = createUploadInflater();
   inflater.end(sent);
   try {
     for await (const chunk of inflater as AsyncIterable<Buffer>) {

@@ -51,9 +51,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   java.stdout?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
   java.stderr?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
 
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: s3Dir, silent: true });
-  actLikeS3(s3 as unknown as S3rverInternals);
-  const { port: s3Port } = (await s3.run()) as { port: number };
+  const { s3, port: s3Port } = await startS3rver(s3Dir);
   const dynamoDbEndpoint = `http://127.0.0.1:${ddbPort}`;
   try {
     await waitForDynamoDb(dynamoDbEndpoint, java, javaOutput);
@@ -93,4 +91,12 @@ async function stopJava(java: ChildProcess): Promise<void> {
   const timer = setTimeout(() => java.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/** s3rver on a free port of 127.0.0.1, keeping objects in `directory`, answering as S3 where the service relies on it. */
+export async function startS3rver(directory: string): Promise<{ s3: S3rver; port: number }> {
+  const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+  actLikeS3(s3 as unknown as S3rverInternals);
+  const { port } = (await s3.run()) as { port: number };
+  return { s3, port };
 }

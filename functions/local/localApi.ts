@@ -3,7 +3,7 @@
  * authorizer, the same handlers, and problem+json answers where the gateway would answer
  * itself (unknown route, missing key, body over the gateway's limit).
  */
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { bearerToken, hashApiKey } from '../domain/apiKeys.js';
@@ -50,6 +50,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * The local API's HTTP server, as `npm start` serves it (tests and the benchmark too): requests
+ * time out after two minutes, and a malformed request gets a problem (answerClientError).
+ */
+export function createLocalServer(options: LocalApiOptions = {}): Server {
+  const server = createServer({ requestTimeout: 120_000 }, localApi(options));
+  server.on('clientError', answerClientError);
+  return server;
 }
 
 export function localApi(options: LocalApiOptions = {}): RequestListener {

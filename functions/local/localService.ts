@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { S3rverEvent } from 's3rver';
 import { generateApiKey } from '../domain/apiKeys.js';
@@ -12,10 +12,11 @@ import { handler as processIncoming } from '../handlers/processIncoming.js';
 import { INCOMING_PREFIX } from '../sessions/incomingKeys.js';
 import { sqsEventOf } from '../sessions/s3Events.js';
 import { clients, resetClients, type Clients } from '../store/clients.js';
+import type { StorageConfig } from '../store/config.js';
 import { lambdaContext } from './apiGatewayEvent.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { resumeFleetIndexes, startFleetIndexRunner, stopFleetIndexRunner } from './fleetIndexRunner.js';
-import { answerClientError, localApi } from './localApi.js';
+import { createLocalServer } from './localApi.js';
 import { provisionStorage } from './provision.js';
 import type { RateLimiter } from './rateLimit.js';
 
@@ -75,15 +76,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   const processing = deliverIncomingEvents(emulators, c.config.incomingBucket);
 
-  const server = createServer({ requestTimeout: 120_000 }, localApi({ ...(options.log ? { log: options.log } : {}), rateLimiter: options.rateLimiter }));
-  server.on('clientError', answerClientError);
+  const server = createLocalServer({ ...(options.log ? { log: options.log } : {}), rateLimiter: options.rateLimiter });
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
   // Where the emulators listen, for local tools that check storage directly (npm run soak).
-  await writeFile(join(options.dataDir, 'endpoints.json'), `${JSON.stringify({ url, ...storageEndpoints(c) }, null, 2)}\n`);
+  const endpoints: LocalEndpoints = { url, config: c.config };
+  await writeFile(join(options.dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
   return {
     url,
     staffKeySource,
@@ -103,9 +104,17 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   };
 }
 
-function storageEndpoints(c: Clients) {
-  const { dynamoDbEndpoint, s3Endpoint, tableName, rawBucket, incomingBucket } = c.config;
-  return { dynamoDbEndpoint, s3Endpoint, tableName, rawBucket, incomingBucket };
+const ENDPOINTS_FILE = 'endpoints.json';
+
+/** Where a running `npm start` serves and keeps its data: written to `<dataDir>/endpoints.json` for local tools. */
+export interface LocalEndpoints {
+  url: string;
+  config: StorageConfig;
+}
+
+/** The endpoints a running local service wrote into its data folder (npm run soak against SOAK_URL reads them). */
+export async function readLocalEndpoints(dataDir: string): Promise<LocalEndpoints> {
+  return JSON.parse(await readFile(join(dataDir, ENDPOINTS_FILE), 'utf8')) as LocalEndpoints;
 }
 
 /**

@@ -34,6 +34,9 @@ export interface S3rverInternals {
   };
 }
 
+/** s3rver's multipart upload ids (hex): anything else is no upload of its, and no path to touch. */
+const MULTIPART_UPLOAD_ID = /^[0-9a-f]+$/;
+
 function xmlError(ctx: KoaContext, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.type = 'application/xml';
@@ -49,7 +52,7 @@ export function actLikeS3(s3rver: S3rverInternals): void {
     // Path-style requests: /<bucket>/<key>.
     const [, bucket = '', ...rest] = ctx.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
-    if (ctx.method === 'DELETE' && uploadId !== null && /^[0-9a-f]+$/.test(uploadId)) {
+    if (ctx.method === 'DELETE' && uploadId !== null && MULTIPART_UPLOAD_ID.test(uploadId)) {
       await rm(join(s3rver.store.getResourcePath(bucket, undefined, 'uploads'), uploadId), { recursive: true, force: true });
       ctx.status = 204;
       return;
@@ -82,7 +85,7 @@ function completeOnePartByRename(store: S3rverInternals['store']): void {
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
     const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
     const [part] = parts;
-    if (parts.length !== 1 || !/^[0-9a-f]+$/.test(uploadId)) return putObjectMultipart(bucket, uploadId, parts);
+    if (parts.length !== 1 || !MULTIPART_UPLOAD_ID.test(uploadId)) return putObjectMultipart(bucket, uploadId, parts);
     const partPath = join(uploadDir, String(part!.number));
     const [key, headers, md5] = await Promise.all([
       readFile(join(uploadDir, 'key'), 'utf8'),

@@ -68,7 +68,7 @@ export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise
     const startEarly = (head: unknown, archive: ArchiveBytes) => {
       const collectedAt = collectedAtIn(head);
       try {
-        if (collectedAt) early = startRawArchive(c, rawObject({ ...upload, uploadId }, collectedAt, archive));
+        if (collectedAt) early = startArchive(c, { ...upload, uploadId }, collectedAt, archive);
       } catch {
         // Not from inside the inflate loop, where it would pass for a gzip error: the archive then
         // sets off after validation, which meets the same error in its own place.
@@ -119,7 +119,7 @@ async function storeUpload(c: Clients, input: UploadInput, started?: RawArchivin
     // already, a large archive sets off now, invisible until committed, while the upload is
     // validated (store/rawArchiveInFlight.ts).
     const collectedAt = collectedAtIn(body);
-    if (!started && collectedAt) early = settle(archiving.then((archive) => startRawArchive(c, rawObject({ ...input, uploadId }, collectedAt, archive))));
+    if (!started && collectedAt) early = settle(archiving.then((archive) => startArchive(c, { ...input, uploadId }, collectedAt, archive)));
     validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
   } catch (error) {
     invalid = error;
@@ -177,8 +177,15 @@ async function storeUpload(c: Clients, input: UploadInput, started?: RawArchivin
   }
 }
 
+type UploadIds = { installId: string; queryType: QueryType; uploadId: string };
+
+/** Starts archiving an upload's bytes (store/rawArchiveInFlight.ts) as the object rawObject names. */
+function startArchive(c: Clients, upload: UploadIds, collectedAt: string, archive: ArchiveBytes): RawArchiving {
+  return startRawArchive(c, rawObject(upload, collectedAt, archive));
+}
+
 /** The archived object of an upload: named after its collectedAt and the SHA-256 of the archived bytes. */
-function rawObject(upload: { installId: string; queryType: QueryType; uploadId: string }, collectedAt: string, archive: ArchiveBytes): RawObject {
+function rawObject(upload: UploadIds, collectedAt: string, archive: ArchiveBytes): RawObject {
   const { installId, queryType, uploadId } = upload;
   return {
     key: rawObjectKey(queryType, installId, collectedAt, archive.sha256),

@@ -12,6 +12,7 @@ import type { Clients } from '../store/clients.js';
 import { changeIdentifierHolder, getFleetState, putFleetState } from '../store/fleetIndexes.js';
 import { readRawRecords } from '../store/rawArchive.js';
 import { getLatest } from '../store/uploadLog.js';
+import { inParallel } from './inParallel.js';
 
 /** The query types whose current snapshot feeds the fleet indexes. */
 export const fleetIndexQueryTypes: ReadonlySet<QueryType> = new Set<QueryType>(['devices', 'device-versions']);
@@ -63,10 +64,3 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   return result;
 }
 
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -12,7 +12,8 @@ import {
   SESSION_URL_TTL_SECONDS,
   sessionQueryLimits,
 } from '../sessions/limits.js';
-import { contentTypeOf, incomingKey, type UploadSessionRequest } from '../sessions/request.js';
+import { contentTypeOf, incomingKey } from '../sessions/incomingKeys.js';
+import type { UploadSessionRequest } from '../sessions/request.js';
 import type { Clients } from '../store/clients.js';
 import { requireInstall } from '../store/installs.js';
 import { presignIncomingPut } from '../store/presignIncomingPut.js';

@@ -2,8 +2,6 @@
 import * as z from 'zod/mini';
 import '../domain/schemas/requestLocale.js';
 
-export { contentTypeOf, INCOMING_PREFIX, incomingKey, uploadIdOfKey } from './incomingKeys.js';
-
 export const uploadSessionRequest = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('query'),

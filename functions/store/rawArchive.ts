@@ -74,7 +74,8 @@ export async function deleteRawObject(c: Clients, key: string): Promise<void> {
 export async function deleteRawPrefix(c: Clients, prefix: string): Promise<number> {
   let deleted = 0;
   const { Status } = await s3Of(c).send(new GetBucketVersioningCommand({ Bucket: c.config.rawBucket }));
-  const batches = Status === 'Enabled' || Status === 'Suspended' ? await listVersions(c, prefix) : await listKeys(c, prefix);
+  const versioned = Status === 'Enabled' || Status === 'Suspended';
+  const batches = versioned ? await listVersions(c, prefix) : (await listRawKeys(c, prefix)).map((Key) => ({ Key }));
   for (let i = 0; i < batches.length; i += 1000) {
     const chunk = batches.slice(i, i + 1000);
     await s3Of(c).send(new DeleteObjectsCommand({ Bucket: c.config.rawBucket, Delete: { Objects: chunk, Quiet: true } }));
@@ -101,20 +102,25 @@ async function listVersions(c: Clients, prefix: string): Promise<ObjectIdentifie
   return found;
 }
 
-async function listKeys(c: Clients, prefix: string): Promise<ObjectIdentifier[]> {
-  const keys: ObjectIdentifier[] = [];
+/** Every object key under a prefix of the raw bucket. */
+export async function listRawKeys(c: Clients, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
   let ContinuationToken: string | undefined;
   do {
     const page = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
-    for (const o of page.Contents ?? []) if (o.Key) keys.push({ Key: o.Key });
+    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
     ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (ContinuationToken);
   return keys;
 }
 
-/** The records of an archived snapshot (the archive holds the upload's JSON envelope, gzip-compressed). */
-export async function readRawRecords<R>(c: Clients, key: string): Promise<R[]> {
+/** The JSON an archived object holds (the upload's envelope), inflated. */
+export async function readRawJson(c: Clients, key: string): Promise<Buffer> {
   const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
-  const bytes = Buffer.from(await object.Body!.transformToByteArray());
-  return (JSON.parse(gunzipSync(bytes).toString('utf8')) as { records: R[] }).records;
+  return gunzipSync(Buffer.from(await object.Body!.transformToByteArray()));
+}
+
+/** The records of an archived snapshot. */
+export async function readRawRecords<R>(c: Clients, key: string): Promise<R[]> {
+  return (JSON.parse((await readRawJson(c, key)).toString('utf8')) as { records: R[] }).records;
 }

@@ -16,8 +16,6 @@ import { abortIncompleteMultipartAfter, secureBucketProps } from '../defaults/s3
 
 export interface StorageProps {
   config: StageConfig;
-  /** Enable the table's stream (keys only), for stream consumers such as the fleet index sync. */
-  stream?: boolean;
 }
 
 export class Storage extends Construct {
@@ -46,7 +44,8 @@ export class Storage extends Construct {
       partitionKey: { name: tableDefinition.partitionKey, type: AttributeType.STRING },
       sortKey: { name: tableDefinition.sortKey, type: AttributeType.STRING },
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
-      ...(props.stream ? { stream: StreamViewType.KEYS_ONLY } : {}),
+      // Keys only: the fleet index sync reads what changed, not the items.
+      stream: StreamViewType.KEYS_ONLY,
     });
     for (const index of tableIndexes) {
       this.table.addGlobalSecondaryIndex({

@@ -40,8 +40,7 @@ export class LicensingStack extends Stack {
     Tags.of(this).add('stage', config.stage);
     Tags.of(this).add('managed-by', 'aws-cdk');
 
-    // The table's stream feeds the fleet index sync.
-    this.storage = new Storage(this, 'Storage', { config, stream: true });
+    this.storage = new Storage(this, 'Storage', { config });
     const removalPolicy = this.storage.removalPolicy;
 
     this.pipeline = new UploadPipeline(this, 'UploadPipeline', {

@@ -15,7 +15,7 @@
  */
 import type { QueryType } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
-import { rawSnapshotPrefix } from '../../functions/domain/storageKeys.js';
+import { isRawKeyOfSnapshot } from '../../functions/domain/storageKeys.js';
 import type { InstallState } from './storedState.js';
 
 export interface Reconciliation {
@@ -31,7 +31,13 @@ const identity = (queryType: string, collectedAt: string) => `${queryType} ${col
 /** Summaries a caller expects for the current snapshots (by upload id); checked when given. */
 export type ExpectedSummary = (uploadId: string) => unknown;
 
-export function reconcileInstall(receipts: readonly Receipt[], state: InstallState, expectedSummary?: ExpectedSummary): Reconciliation {
+/** An acknowledged snapshot's raw object, named by its log entry and present. */
+export interface ArchivedObject {
+  receipt: Receipt;
+  key: string;
+}
+
+export function reconcileInstall(receipts: readonly Receipt[], state: InstallState, expectedSummary?: ExpectedSummary): Reconciliation & { archived: ArchivedObject[] } {
   const lost: string[] = [];
   const doubleCounted: string[] = [];
   const where = (text: string) => `install ${state.installId}: ${text}`;
@@ -57,11 +63,13 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   const snapshots = new Map(state.snapshots.map((s) => [identity(s.queryType, s.collectedAt), s]));
 
   const rawKeyOfUpload = new Map(state.log.map((e) => [e.uploadId, e.rawKey]));
+  const archived: ArchivedObject[] = [];
   for (const [id, receipt] of acknowledged) {
     // The raw object is the one the log entry names (its name comes from the archived bytes).
     const key = rawKeyOfUpload.get(receipt.uploadId);
-    if (!key?.startsWith(rawSnapshotPrefix(receipt.queryType, receipt.installId, receipt.collectedAt))) lost.push(where(`${id}: the log names no raw object of this snapshot (${key ?? 'none'})`));
+    if (!isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) lost.push(where(`${id}: the log names no raw object of this snapshot (${key ?? 'none'})`));
     else if (!rawKeys.has(key)) lost.push(where(`${id}: raw object ${key} is missing`));
+    else archived.push({ receipt, key });
     const entries = logBySnapshot.get(id) ?? [];
     if (entries.length === 0) lost.push(where(`${id}: no accepted log entry (upload ${receipt.uploadId})`));
     else if (entries.length > 1) doubleCounted.push(where(`${id}: ${entries.length} accepted log entries (${entries.join(', ')})`));
@@ -95,7 +103,7 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   for (const latest of state.latest) {
     if (!newest.has(latest.queryType)) doubleCounted.push(where(`${latest.queryType}: a current summary (upload ${latest.uploadId}) without any receipt`));
   }
-  return { snapshots: acknowledged.size, lost, doubleCounted, orphans };
+  return { snapshots: acknowledged.size, lost, doubleCounted, orphans, archived };
 }
 
 /** Adds up the reconciliations of several installs. */

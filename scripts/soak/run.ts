@@ -17,7 +17,10 @@ import { validateUpload } from '../../functions/domain/validateUpload.js';
 import { random, sampleUpload } from '../../functions/samples/sampleUploads.js';
 import type { Clients } from '../../functions/store/clients.js';
 import { combine, type Reconciliation, reconcileInstall } from './reconcile.js';
-import { archivedSha256, installOfRawKey, listRawKeys, missingForReceipt, readInstallState } from './storedState.js';
+import { listRawKeys } from '../../functions/store/rawArchive.js';
+import { archivedSha256, installOfRawKey, missingForReceipt, readInstallState } from './storedState.js';
+import { inParallel } from '../../functions/services/inParallel.js';
+import { sleep } from '../../functions/store/dynamo.js';
 
 export interface SoakOptions {
   url: string;
@@ -154,16 +157,6 @@ class Client {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `tasks` with at most `limit` at a time. */
-async function pool<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await task(items[i]!, i);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 interface InstallRun {
   installId: string;
@@ -184,7 +177,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   // Register the installs (staff).
   const runs: InstallRun[] = [];
-  await pool(Array.from({ length: options.installs }, (_, i) => i), options.concurrency, async (i) => {
+  await inParallel(Array.from({ length: options.installs }, (_, i) => i), options.concurrency, async (i) => {
     const created = await client.request('POST', '/v1/installs', options.staffKey, {
       bytes: Buffer.from(JSON.stringify({ customerId: `soak-${seed}-${i % 10}`, name: `Soak install ${i}` })),
       headers: { 'content-type': 'application/json' },
@@ -226,7 +219,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
 
   try {
-    await pool(runs, options.concurrency, async (run, i) => {
+    await inParallel(runs, options.concurrency, async (run, i) => {
       for (const step of plans[i]!) {
         if (Date.now() >= options.deadline) {
           timedOut = true;
@@ -267,24 +260,23 @@ async function reconcile(options: SoakOptions, client: Client, runs: InstallRun[
   const rawByInstall = new Map<string, string[]>();
   for (const key of await listRawKeys(c, 'raw/')) {
     const installId = installOfRawKey(key);
-    if (installId && ours.has(installId)) rawByInstall.set(installId, [...(rawByInstall.get(installId) ?? []), key]);
+    if (!installId || !ours.has(installId)) continue;
+    const keys = rawByInstall.get(installId);
+    if (keys) keys.push(key);
+    else rawByInstall.set(installId, [key]);
   }
   const summaryOf = (run: InstallRun) => (uploadId: string) => {
     const body = run.bodies.get(uploadId);
     return body ? validateUpload(body.queryType, JSON.parse(body.json.toString('utf8')), { now: new Date() }).summary : undefined;
   };
   const results: Reconciliation[] = [];
-  await pool(runs, options.concurrency, async (run) => {
+  await inParallel(runs, options.concurrency, async (run) => {
     const state = await readInstallState(c, run.installId, rawByInstall.get(run.installId) ?? []);
-    const result = reconcileInstall(run.receipts, state, summaryOf(run));
-    // Each acknowledged snapshot's archived bytes (the object its log entry names) are the JSON its receipt hashed.
-    const snapshots = new Map(run.receipts.map((r) => [r.uploadId, r]));
-    const rawKeyOfUpload = new Map(state.log.map((e) => [e.uploadId, e.rawKey]));
-    for (const receipt of snapshots.values()) {
-      const key = rawKeyOfUpload.get(receipt.uploadId);
-      if (!key) continue; // reconcileInstall reports it
-      const archived = await archivedSha256(c, key);
-      if (archived !== receipt.sha256) result.lost.push(`install ${run.installId}: raw object ${key} holds ${archived.slice(0, 80)}, not the sha256 of upload ${receipt.uploadId}`);
+    const { archived, ...result } = reconcileInstall(run.receipts, state, summaryOf(run));
+    // Each acknowledged snapshot's archived object (a missing one is reported above) holds the JSON its receipt hashed.
+    for (const { receipt, key } of archived) {
+      const sha256 = await archivedSha256(c, key);
+      if (sha256 !== receipt.sha256) result.lost.push(`install ${run.installId}: raw object ${key} holds ${sha256.slice(0, 80)}, not the sha256 of upload ${receipt.uploadId}`);
     }
     // What staff see must be what is stored.
     const shown = await client.request('GET', `/v1/installs/${run.installId}`, options.staffKey);

@@ -5,15 +5,15 @@
  * client was given.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
-import { itemKeys, itemPrefixes, rawQueryPrefix, rawSnapshotPrefix, uploadIndexPartition } from '../../functions/domain/storageKeys.js';
+import { isRawKeyOfSnapshot, itemKeys, itemPrefixes, rawQueryPrefix, uploadIndexPartition } from '../../functions/domain/storageKeys.js';
 import type { Clients } from '../../functions/store/clients.js';
 import { baseTable, queryAll } from '../../functions/store/indexQueries.js';
 import { table } from '../../functions/store/tableDefinition.js';
 import { getUpload, type LatestItem, listLatest, type SnapshotItem } from '../../functions/store/uploadLog.js';
+import { listRawKeys, readRawJson } from '../../functions/store/rawArchive.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
 export interface LogEntry {
@@ -35,18 +35,6 @@ export interface InstallState {
   log: LogEntry[];
   snapshots: StoredSnapshot[];
   latest: LatestItem[];
-}
-
-/** Every object key under a prefix of the raw bucket. */
-export async function listRawKeys(c: Clients, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: prefix, ContinuationToken }));
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
-  return keys;
 }
 
 /** The install of a raw key (`raw/query=…/install=<id>/…`). */
@@ -98,7 +86,7 @@ export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<s
     missing.push(`accepted log entry ${receipt.uploadId} (found ${entry ? entry.status : 'none'})`);
   }
   const key = entry?.rawKey;
-  if (!key?.startsWith(rawSnapshotPrefix(receipt.queryType, receipt.installId, receipt.collectedAt))) {
+  if (!isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) {
     missing.push(`raw object of ${receipt.queryType} ${receipt.collectedAt} (the log names ${key ?? 'none'})`);
   } else {
     try {
@@ -113,9 +101,7 @@ export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<s
 /** The SHA-256 of the JSON an archived object holds (its gzip inflated), or why it cannot be read. */
 export async function archivedSha256(c: Clients, key: string): Promise<string> {
   try {
-    const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
-    const bytes = Buffer.from(await object.Body!.transformToByteArray());
-    return createHash('sha256').update(gunzipSync(bytes)).digest('hex');
+    return createHash('sha256').update(await readRawJson(c, key)).digest('hex');
   } catch (error) {
     return `unreadable: ${(error as Error).message}`;
   }

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { Receipt } from '../../functions/domain/receipts.js';
 import { processIncomingObject } from '../../functions/services/processIncoming.js';
 import { createUploadSession } from '../../functions/services/uploadSessions.js';
-import { incomingKey } from '../../functions/sessions/request.js';
+import { incomingKey } from '../../functions/sessions/incomingKeys.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { getUploadSession } from '../../functions/store/uploadSessions.js';

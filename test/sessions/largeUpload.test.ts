@@ -10,7 +10,7 @@
 import { gzipSync } from 'node:zlib';
 import { putPresigned } from '../../functions/cli/apiClient.js';
 import { stopFleetIndexRunner } from '../../functions/local/fleetIndexRunner.js';
-import { incomingKey } from '../../functions/sessions/request.js';
+import { incomingKey } from '../../functions/sessions/incomingKeys.js';
 import { call, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi } from '../support/localApi.js';
 import { deliverObjectCreated } from '../support/processorHook.js';
 

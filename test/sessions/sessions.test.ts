@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { putPresigned } from '../../functions/cli/apiClient.js';
-import { incomingKey } from '../../functions/sessions/request.js';
+import { incomingKey } from '../../functions/sessions/incomingKeys.js';
 import { sqsEventOf } from '../../functions/sessions/s3Events.js';
 import { sampleBundle } from '../support/bundles.js';
 import { injectFaults } from '../support/faults.js';

@@ -3,10 +3,10 @@
  * globalSetup started, and small clients for the calls most tests make.
  */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fleetIndexesIdle, startFleetIndexRunner, stopFleetIndexRunner } from '../../functions/local/fleetIndexRunner.js';
-import { answerClientError, localApi, type LocalApiOptions } from '../../functions/local/localApi.js';
+import { createLocalServer, type LocalApiOptions } from '../../functions/local/localApi.js';
 
 export { fleetIndexesIdle };
 import type { QueryType } from '../../functions/domain/queries/index.js';
@@ -26,8 +26,7 @@ export interface TestApi {
 export async function startTestApi(options: LocalApiOptions = {}): Promise<TestApi> {
   resetClients();
   startFleetIndexRunner();
-  const server = createServer(localApi(options));
-  server.on('clientError', answerClientError);
+  const server = createLocalServer(options);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

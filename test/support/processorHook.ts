@@ -13,7 +13,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handler } from '../../functions/handlers/processIncoming.js';
 import { lambdaContext } from '../../functions/local/apiGatewayEvent.js';
-import { INCOMING_PREFIX, uploadIdOfKey } from '../../functions/sessions/request.js';
+import { INCOMING_PREFIX, uploadIdOfKey } from '../../functions/sessions/incomingKeys.js';
 import { sqsEventOf } from '../../functions/sessions/s3Events.js';
 import { getUpload } from '../../functions/store/uploadLog.js';
 import { clients } from './localApi.js';

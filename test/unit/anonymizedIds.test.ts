@@ -3,7 +3,7 @@
  * ^[A-Za-z0-9_-]{8,128}$; any other string there is personal data (pii_detected); a value
  * that is not a string at all is a schema error (validation_failed).
  */
-import { OPAQUE_TOKEN } from '../../functions/domain/schemas/fields.js';
+import { OPAQUE_TOKEN } from '../../functions/domain/schemas/opaqueToken.js';
 import type { QueryType } from '../../functions/domain/queries/index.js';
 import { type Rec, envelope, pathsOf, recordsProblem, str, tok, validate } from './helpers.js';
 

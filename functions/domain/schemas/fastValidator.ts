@@ -32,6 +32,13 @@ class Generated {
   readonly values: unknown[] = [];
   readonly functions: string[] = [];
 
+  private names = 0;
+
+  /** A new function name; the function is added once written (declarations are hoisted, so order is free). */
+  name(kind: string): string {
+    return `${kind}${this.names++}`;
+  }
+
   /** A name under which the generated source can use `value`. */
   value(value: unknown): string {
     this.values.push(value);
@@ -96,20 +103,21 @@ export function characterRun(pattern: string): CharacterRun | undefined {
 
 /** Generates the loop checking a character run and answers its function's name. */
 function runCheck(run: CharacterRun, g: Generated): string {
-  const index = g.functions.push('') - 1;
-  const name = `run${index}`;
+  const name = g.name('run');
   const allowed = g.value(run.allowed);
-  g.functions[index] = [
-    `function ${name}(v) {`,
-    '  const n = v.length;',
-    `  if (n < ${run.min} || n > ${run.max}) return false;`,
-    '  for (let i = 0; i < n; i++) {',
-    '    const c = v.charCodeAt(i);',
-    `    if (c > 127 || ${allowed}[c] === 0) return false;`,
-    '  }',
-    '  return true;',
-    '}',
-  ].join('\n');
+  g.functions.push(
+    [
+      `function ${name}(v) {`,
+      '  const n = v.length;',
+      `  if (n < ${run.min} || n > ${run.max}) return false;`,
+      '  for (let i = 0; i < n; i++) {',
+      '    const c = v.charCodeAt(i);',
+      `    if (c > 127 || ${allowed}[c] === 0) return false;`,
+      '  }',
+      '  return true;',
+      '}',
+    ].join('\n'),
+  );
   return name;
 }
 
@@ -159,8 +167,7 @@ function objectCheck(schema: JsonSchema, g: Generated): string {
   const properties = Object.entries((schema.properties ?? {}) as Record<string, JsonSchema>);
   const required = new Set((schema.required ?? []) as string[]);
   if (properties.some(([name]) => !required.has(name)) || required.size !== properties.length) throw new Unsupported('optional property');
-  const index = g.functions.push('') - 1;
-  const name = `object${index}`;
+  const name = g.name('object');
   const lines = [
     `function ${name}(v) {`,
     `  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;`,
@@ -175,7 +182,7 @@ function objectCheck(schema: JsonSchema, g: Generated): string {
     '  return true;',
     '}',
   ];
-  g.functions[index] = lines.join('\n');
+  g.functions.push(lines.join('\n'));
   return name;
 }
 

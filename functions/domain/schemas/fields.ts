@@ -10,8 +10,6 @@ import * as z from 'zod/mini';
 import './requestLocale.js';
 import { OPAQUE_TOKEN, OPAQUE_TOKEN_MESSAGE } from './opaqueToken.js';
 
-export { OPAQUE_TOKEN, OPAQUE_TOKEN_MESSAGE } from './opaqueToken.js';
-
 /**
  * Classic zod's `schema.meta(metadata)` for any zod schema: a copy of `schema` (which stays its
  * parent, for JSON Schema) with the metadata in the global registry; `schema` itself is untouched.
