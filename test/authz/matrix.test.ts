@@ -109,10 +109,9 @@ function expected(route: (typeof routes)[number], caller: CallerName): number {
 let api: TestApi;
 let world: World;
 let capture: Capture | undefined;
-const requestLog: string[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi({ log: (line) => (capture ? capture.line(line) : requestLog.push(line)) });
+  api = await startTestApi({ log: (line) => capture?.line(line) });
   const [a, b, spare, revoked] = [await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api)];
   const rotated = await call(api, 'POST', `/v1/installs/${revoked.installId}/keys`, { key: staffKey() });
   expect(rotated.status).toBe(201);

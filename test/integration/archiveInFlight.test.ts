@@ -8,26 +8,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { ProblemError } from '../../functions/domain/problems.js';
 import { directUploadLimits } from '../../functions/domain/uploadBody.js';
 import { readUploadJson } from '../../functions/domain/uploadJson.js';
-import { rawObjectKey } from '../../functions/domain/storageKeys.js';
+import { rawObjectKey, rawQueryPrefix } from '../../functions/domain/storageKeys.js';
 import { acceptReceivedUpload, acceptUpload } from '../../functions/services/acceptUpload.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { s3Of } from '../../functions/store/s3Client.js';
-import { readRawRecords } from '../../functions/store/rawArchive.js';
+import { listRawKeys, readRawRecords } from '../../functions/store/rawArchive.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults } from '../support/faults.js';
 
+/** Clients of one test, destroyed after it: the middleware the test adds (recorders, fault counters) goes with them. */
 let c: Clients;
-beforeAll(() => {
+beforeEach(() => {
   c = createClients(storageConfig());
 });
-afterAll(() => destroyClients(c));
+afterEach(() => destroyClients(c));
 
 /** The ids of the multipart uploads started through the clients. */
 function multipartUploads(clients: Clients): string[] {
@@ -38,7 +39,7 @@ function multipartUploads(clients: Clients): string[] {
       if ((context as { commandName?: string }).commandName === 'CreateMultipartUploadCommand') ids.push((result.output as { UploadId: string }).UploadId);
       return result;
     },
-    { step: 'initialize', name: `uploadIds-${Math.random()}` },
+    { step: 'initialize', name: 'multipartUploadIds' },
   );
   return ids;
 }
@@ -48,28 +49,31 @@ function partsKept(uploadId: string): boolean {
   return existsSync(join(process.env.SCRATCH_S3_DIR!, c.config.rawBucket, '._S3rver_uploads', uploadId));
 }
 
-async function objectsOf(installId: string): Promise<string[]> {
-  const listed = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
-  return (listed.Contents ?? []).map((o) => o.Key!).filter((key) => key.includes(`/install=${installId}/`));
+/** The raw objects of an install (every upload here is of devices). */
+function objectsOf(installId: string): Promise<string[]> {
+  return listRawKeys(c, rawQueryPrefix('devices', installId));
 }
 
-/** A gzip body of `devices` devices: 25,000 make an archive of over 1 MiB. */
-async function largeBody(records: unknown[] | undefined, collectedAt: string) {
-  return readUploadJson(largeGzip(records, collectedAt), 'gzip', directUploadLimits);
+/** The records of every large upload here, built once: 25,000 devices make an archive of over 1 MiB. Device records do not depend on collectedAt. */
+const largeDevices = sample('devices', { devices: 25_000 }).records;
+
+/** A large upload as sent: the sample envelope for `collectedAt` (its fields in its order), holding `records`, gzip-compressed. */
+function largeGzip(collectedAt: string, records: unknown[] = largeDevices): Buffer {
+  const upload = { ...sample('devices', { devices: 0, collectedAt }), records };
+  return gzipSync(Buffer.from(JSON.stringify(upload)), { level: 1 });
 }
 
-function largeGzip(records: unknown[] | undefined, collectedAt: string): Buffer {
-  const upload = sample('devices', { devices: 25_000, collectedAt });
-  return gzipSync(Buffer.from(JSON.stringify(records ? { ...upload, records } : upload)), { level: 1 });
+/** A large upload as read for validation: `largeGzip`'s body within the direct-upload limits. */
+function largeBody(sent: Buffer) {
+  return readUploadJson(sent, 'gzip', directUploadLimits);
 }
 
 it('sends a large archive during validation and aborts it when the upload is invalid', async () => {
   const { install } = await createInstall(c, { customerId: 'in-flight', name: 'invalid' }, new Date());
   const ids = multipartUploads(c);
   const { calls } = injectFaults(c, []);
-  const valid = sample('devices', { devices: 25_000, collectedAt: minutesAgo(3) }).records as Record<string, unknown>[];
-  const invalid = valid.map((record, i) => (i === 24_000 ? { ...record, deviceId: 7 } : record));
-  const body = await largeBody(invalid, minutesAgo(3));
+  const invalid = largeDevices.map((record, i) => (i === 24_000 ? { ...record, deviceId: 7 } : record));
+  const body = await largeBody(largeGzip(minutesAgo(3), invalid));
   expect(body.sentBytes).toBeGreaterThan(1024 * 1024);
   await expect(acceptUpload(c, { installId: install.installId, customerId: 'in-flight', queryType: 'devices', body, now: new Date() })).rejects.toBeInstanceOf(ProblemError);
   expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
@@ -82,15 +86,15 @@ it('sends a large archive during validation and aborts it when the upload is inv
 it('completes a repeat create-only: the first object stays as it was, the repeat leaves no parts', async () => {
   const { install } = await createInstall(c, { customerId: 'in-flight', name: 'repeat' }, new Date());
   const ids = multipartUploads(c);
-  const collectedAt = minutesAgo(4);
-  const first = await acceptUpload(c, { installId: install.installId, queryType: 'devices', body: await largeBody(undefined, collectedAt), now: new Date() });
+  const sent = largeGzip(minutesAgo(4));
+  const first = await acceptUpload(c, { installId: install.installId, queryType: 'devices', body: await largeBody(sent), now: new Date() });
   const [key] = await objectsOf(install.installId);
   const before = await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   expect(before.Metadata?.['upload-id']).toBe(first.receipt.uploadId);
   expect(before.ContentEncoding).toBe('gzip');
   expect(await readRawRecords(c, key!)).toHaveLength(25_000);
 
-  const again = await acceptUpload(c, { installId: install.installId, queryType: 'devices', body: await largeBody(undefined, collectedAt), now: new Date() });
+  const again = await acceptUpload(c, { installId: install.installId, queryType: 'devices', body: await largeBody(sent), now: new Date() });
   expect(again).toEqual({ status: 200, receipt: { ...first.receipt, duplicate: true } });
   const after = await s3Of(c).send(new HeadObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
   expect({ etag: after.ETag, metadata: after.Metadata }).toEqual({ etag: before.ETag, metadata: before.Metadata });
@@ -103,7 +107,7 @@ describe('a gzip upload as received', () => {
   it('archives the bytes received under their SHA-256, in one multipart upload that leaves no parts', async () => {
     const { install } = await createInstall(c, { customerId: 'in-flight', name: 'received' }, new Date());
     const ids = multipartUploads(c);
-    const sent = largeGzip(undefined, minutesAgo(5));
+    const sent = largeGzip(minutesAgo(5));
     const accepted = await acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() });
     expect(accepted.status).toBe(201);
     const key = rawObjectKey('devices', install.installId, accepted.receipt.collectedAt, createHash('sha256').update(sent).digest('hex'));
@@ -121,7 +125,7 @@ describe('a gzip upload as received', () => {
     const { install } = await createInstall(c, { customerId: 'in-flight', name: 'early' }, new Date());
     const ids = multipartUploads(c);
     const { calls } = injectFaults(c, []);
-    const sent = damage(largeGzip(undefined, minutesAgo(6)));
+    const sent = damage(largeGzip(minutesAgo(6)));
     expect(sent.length).toBeGreaterThan(1024 * 1024);
     await expect(acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits, now: new Date() })).rejects.toMatchObject({ code });
     // Only an archive set off from the envelope's head can have started: the body never parsed.
@@ -136,7 +140,7 @@ it('aborts the archive of an upload whose install cannot be read (a session of a
   const ids = multipartUploads(c);
   const { calls } = injectFaults(c, []);
   const installId = 'no-such-install';
-  const sent = largeGzip(undefined, minutesAgo(8));
+  const sent = largeGzip(minutesAgo(8));
   // No customerId: the install is read, as for an upload session's object.
   await expect(acceptReceivedUpload(c, { installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() })).rejects.toMatchObject({ code: 'not_found' });
   expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
@@ -147,9 +151,8 @@ it('aborts the archive of an upload whose install cannot be read (a session of a
 
 describe('a gzip upload whose head does not settle collectedAt', () => {
   /** The large body with its envelope written out by hand: `head` before the records, `tail` after them. */
-  function handWritten(head: string, tail: string, collectedAt: string): Buffer {
-    const upload = sample('devices', { devices: 25_000, collectedAt });
-    return gzipSync(Buffer.from(`{${head}"records":${JSON.stringify(upload.records)}${tail}}`), { level: 1 });
+  function handWritten(head: string, tail: string): Buffer {
+    return gzipSync(Buffer.from(`{${head}"records":${JSON.stringify(largeDevices)}${tail}}`), { level: 1 });
   }
 
   type Envelope = (collectedAt: string) => [head: string, tail: string];
@@ -162,7 +165,7 @@ describe('a gzip upload whose head does not settle collectedAt', () => {
     const { calls } = injectFaults(c, []);
     const collectedAt = minutesAgo(7);
     const [head, tail] = envelope(collectedAt);
-    const sent = handWritten(head, tail, collectedAt);
+    const sent = handWritten(head, tail);
     const accepted = await acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() });
     expect(accepted.receipt.collectedAt).toBe(new Date(collectedAt).toISOString());
     const key = rawObjectKey('devices', install.installId, accepted.receipt.collectedAt, createHash('sha256').update(sent).digest('hex'));

@@ -12,11 +12,10 @@ import { validateUpload } from '../../functions/domain/validateUpload.js';
 import { readInstallState } from '../../scripts/soak/storedState.js';
 import { useApiWithInstall } from '../support/apiFixture.js';
 import { call, clients } from '../support/localApi.js';
-import { addDays, type Field, type GeneratedUpload, models, pathOf, type Rec, renderDateTime, textArb, tokenArb, validUploadArb } from './model.js';
+import { addDays, DAY, type Field, type GeneratedUpload, models, pathOf, type Rec, renderDateTime, textArb, tokenArb, validUploadArb } from './model.js';
 import { propertyOptions } from './settings.js';
 
 const now = Date.now();
-const DAY = 86_400_000;
 
 interface Broken {
   queryType: QueryType;
@@ -48,8 +47,6 @@ function setOwn<T extends object>(target: T, key: string, value: unknown): T {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   return target;
 }
-
-const clone = <T>(value: T): T => structuredClone(value);
 
 const nonStrings = fc.oneof(fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}));
 const tokenChars = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'abcXYZ019_-'), minLength: min, maxLength: max });
@@ -112,7 +109,7 @@ function fieldOf(kinds: Field['kind'][]) {
 
 /** Changes one record of an upload. */
 function withRecord(upload: GeneratedUpload, index: number, change: (record: Rec) => Rec): GeneratedUpload['body'] {
-  const body = clone(upload.body);
+  const body = structuredClone(upload.body);
   body.records[index] = change(body.records[index]!);
   return body;
 }
@@ -283,7 +280,7 @@ const rules: Rule[] = [
       .tuple(withRecords(), emailArb, fc.constantFrom('value', 'mpaVersion', 'key', 'deep'), fc.nat(), textArb(8))
       .map(([upload, email, where, n, around]) => {
         const index = n % upload.body.records.length;
-        const body: Record<string, unknown> = clone(upload.body);
+        const body: Record<string, unknown> = structuredClone(upload.body);
         const records = body.records as Rec[];
         const textField = Object.entries(models[upload.queryType].fields).find(([, f]) => f.kind === 'text')?.[0];
         if (where === 'value' && textField) records[index] = { ...records[index], [textField]: `${around} ${email}` };

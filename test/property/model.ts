@@ -42,7 +42,7 @@ export interface TypeModel {
 
 // ---- values ----
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);

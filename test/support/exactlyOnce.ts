@@ -21,8 +21,6 @@ export async function newInstall(c: Clients, label: string): Promise<string> {
   return install.installId;
 }
 
-/** collectedAt `minutes` ago, to the second. */
-
 /** The JSON bytes of a sample upload. */
 export function sampleJson(queryType: QueryType, collectedAt: string, devices = 12): Buffer {
   return Buffer.from(JSON.stringify(sampleUpload(queryType, { devices, collectedAt, seed: `${queryType}${collectedAt}` })));

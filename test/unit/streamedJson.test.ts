@@ -106,19 +106,26 @@ describe('the streamed parse', () => {
 });
 
 describe('readUploadJson', () => {
-  /** A body over several inflate chunks. */
-  function largeBody(seamText = ''): Buffer {
-    const records = Array.from({ length: 6 * INFLATE_CHUNK / 150 }, (_, i) => ({ deviceId: `dev-${i}`, name: 'x'.repeat(100), city: i % 7 ? 'Zürich' : 'Ottawa' }));
-    let text = JSON.stringify({ schemaVersion: 1, collectedAt: '2026-11-28T10:00:00Z', mpaVersion: '1', records });
-    if (seamText) {
-      const at = INFLATE_CHUNK - 3;
-      text = `${text.slice(0, at)}${seamText}${text.slice(at)}`;
+  /** The text of a body over several inflate chunks, built once. */
+  const largeText = JSON.stringify({
+    schemaVersion: 1,
+    collectedAt: '2026-11-28T10:00:00Z',
+    mpaVersion: '1',
+    records: Array.from({ length: 6 * INFLATE_CHUNK / 150 }, (_, i) => ({ deviceId: `dev-${i}`, name: 'x'.repeat(100), city: i % 7 ? 'Zürich' : 'Ottawa' })),
+  });
+  const largeBody = Buffer.from(largeText);
+
+  /** What a parse gives: its value, or the problem it fails with. */
+  function outcome(parse: () => unknown): unknown {
+    try {
+      return { value: parse() };
+    } catch (error) {
+      return { problem: (error as { problem: unknown }).problem };
     }
-    return Buffer.from(text);
   }
 
   it('agrees with the whole-buffer path on a gzip body: hash, sizes, e-mail hint, value', async () => {
-    const json = largeBody();
+    const json = largeBody;
     const body = await readUploadJson(gzipSync(json), 'gzip', limits);
     const plain = plainUploadJson(json);
     expect({ ...body, parse: undefined, archive: undefined, sentBytes: undefined }).toEqual({ ...plain, parse: undefined, archive: undefined, sentBytes: undefined });
@@ -129,9 +136,8 @@ describe('readUploadJson', () => {
   });
 
   it('sees an escaped @ that straddles two inflated chunks', async () => {
-    const json = Buffer.from(largeBody().toString('utf8').replace('"name":"xxxxxx', '"name":"x\\u0040x'));
-    const seam = largeBody();
-    const straddling = Buffer.concat([seam.subarray(0, INFLATE_CHUNK - 3), Buffer.from('\\u0040'), seam.subarray(INFLATE_CHUNK - 3)]);
+    const json = Buffer.from(largeText.replace('"name":"xxxxxx', '"name":"x\\u0040x'));
+    const straddling = Buffer.concat([largeBody.subarray(0, INFLATE_CHUNK - 3), Buffer.from('\\u0040'), largeBody.subarray(INFLATE_CHUNK - 3)]);
     expect(jsonMayContainAt(straddling)).toBe(true);
     // The escape lands inside a string of the text only by chance; the hint is about bytes.
     expect((await readUploadJson(gzipSync(straddling), 'gzip', limits)).mayContainEmail).toBe(true);
@@ -142,22 +148,11 @@ describe('readUploadJson', () => {
     ['bad JSON', Buffer.from('{"records":[{"a":1},{"a":2]}')],
     ['bad UTF-8', Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d])],
     ['a byte-order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"records":[]}')])],
-    ['a damaged large body', Buffer.from(largeBody().toString('utf8').replace('},{"deviceId":"dev-30000"', '},{deviceId:"dev-30000"'))],
+    ['a damaged large body', Buffer.from(largeText.replace('},{"deviceId":"dev-30000"', '},{deviceId:"dev-30000"'))],
   ])('parses or fails exactly as the whole text does: %s', async (_name, json) => {
     const body = await readUploadJson(gzipSync(json), 'gzip', limits);
-    let expected: unknown;
-    try {
-      expected = { value: parseJson(jsonText(json)) };
-    } catch (error) {
-      expected = { problem: (error as { problem: unknown }).problem };
-    }
-    let actual: unknown;
-    try {
-      actual = { value: body.parse() };
-    } catch (error) {
-      actual = { problem: (error as { problem: unknown }).problem };
-    }
-    expect(actual).toEqual(expected);
+    const expected = outcome(() => parseJson(jsonText(json)));
+    expect(outcome(() => body.parse())).toEqual(expected);
   });
 
   it('enforces the limits while inflating, before any JSON error', async () => {
