@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { handlerNames } from '../functions/routes.js';
 import { Charset } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { defaultBundling, esmRequireBanner, nodeTarget } from '../lib/defaults/lambda-defaults.js';
+import { defaultBundling, nodeTarget } from '../lib/defaults/lambda-defaults.js';
 import { profileFor } from '../lib/handlerProfiles.js';
-import { median, round } from './support.js';
+import { pairedRatio, round } from './support.js';
 
 const run = promisify(execFile);
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -29,12 +29,13 @@ async function bundle(entry: string, outfile: string) {
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: nodeTarget,
+    // As CDK passes them: format and banner only when set, the target falling back on the runtime's.
+    format: defaultBundling.format,
+    target: defaultBundling.target ?? nodeTarget,
     minify: defaultBundling.minify ?? false,
     mainFields: defaultBundling.mainFields ?? [],
     charset: defaultBundling.charset === Charset.UTF8 ? 'utf8' : 'ascii',
-    banner: { js: esmRequireBanner },
+    banner: defaultBundling.banner === undefined ? undefined : { js: defaultBundling.banner },
     metafile: true,
     logLevel: 'error',
   });
@@ -63,19 +64,8 @@ async function importOnceMs(file: string): Promise<number> {
  * medians of each and the median of the pairs' ratios, which is the figure.
  */
 async function importMs(file: string, baselineFile: string): Promise<{ time: number; baselineTime: number; ratio: number }> {
-  const times: number[] = [];
-  const baselineTimes: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i < IMPORTS; i++) {
-    const baselineFirst = i % 2 === 1;
-    const before = baselineFirst ? await importOnceMs(baselineFile) : 0;
-    const time = await importOnceMs(file);
-    const baselineTime = baselineFirst ? before : await importOnceMs(baselineFile);
-    times.push(time);
-    baselineTimes.push(baselineTime);
-    ratios.push(time / baselineTime);
-  }
-  return { time: median(times), baselineTime: median(baselineTimes), ratio: median(ratios) };
+  const { ratio, baselineMs, measuredMs } = await pairedRatio(IMPORTS, () => importOnceMs(baselineFile), () => importOnceMs(file), { measureFirst: true });
+  return { time: measuredMs, baselineTime: baselineMs, ratio };
 }
 
 export interface InitFigure {

@@ -3,15 +3,15 @@
  * emulators, as a ratio to a bare JSON.parse of the same body, per stage too; and the DynamoDB
  * write requests per upload for 10, 10,000 and 100,000 devices.
  */
-import { createGunzip, gzipSync, type ZlibOptions } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { webcrypto } from 'node:crypto';
 import { jsonMayContainAt } from '../functions/domain/pii.js';
 import { directUploadLimits, gzipForArchive, jsonText, MiB } from '../functions/domain/uploadBody.js';
-import { INFLATE_CHUNK, plainUploadJson, readUploadJson } from '../functions/domain/uploadJson.js';
+import { createUploadInflater, plainUploadJson, readUploadJson } from '../functions/domain/uploadJson.js';
 import { validateUpload } from '../functions/domain/validateUpload.js';
 import { acceptReceivedUpload, acceptUpload } from '../functions/services/acceptUpload.js';
 import type { Clients } from '../functions/store/clients.js';
-import { benchInstall, median, round, sampleBody, timeMedian, withFreshCollectedAt, withRemoteS3, type BenchEnvironment } from './support.js';
+import { benchInstall, median, pairedRatio, round, sampleBody, timeMedian, withFreshCollectedAt, withRemoteS3, type BenchEnvironment, type PairedRatio } from './support.js';
 import { s3Of } from '../functions/store/s3Client.js';
 
 const RUNS = 9;
@@ -81,7 +81,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
     inflateHashParseStreamed: await timeMedian(RUNS, async () => (await readUploadJson(gzipped, 'gzip', directUploadLimits)).parse()),
     // Inflating alone, in the chunks the upload path takes (zlib's default 16 KiB chunks take twice as long).
     inflate: await timeMedian(RUNS, async () => {
-      const inflater = createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 2 * INFLATE_CHUNK } as ZlibOptions);
+      const inflater = createUploadInflater();
       inflater.end(gzipped);
       for await (const _chunk of inflater as AsyncIterable<Buffer>) void _chunk;
     }),
@@ -105,11 +105,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   };
 }
 
-interface PairedRuns {
-  /** Median of the per-run ratios measured / baseline. */
-  ratio: number;
-  baselineMs: number;
-  measuredMs: number;
+interface PairedRuns extends PairedRatio {
   requestsMs: Record<string, number>;
 }
 
@@ -122,31 +118,15 @@ interface PairedRuns {
  * and so do these runs, each side paying its share.
  */
 async function pairedRuns(baseline: () => number, measure: () => Promise<number>, requests?: RequestTimer): Promise<PairedRuns> {
-  baseline();
-  await measure();
-  const ratios: number[] = [];
-  const baselines: number[] = [];
-  const measured: number[] = [];
   const requestTimes: Record<string, number[]> = {};
-  for (let i = 0; i < PAIRS; i++) {
-    let b: number;
-    let m: number;
-    if (i % 2 === 0) {
-      b = baseline();
-      m = await measure();
-    } else {
-      m = await measure();
-      b = baseline();
-    }
-    ratios.push(m / b);
-    baselines.push(b);
-    measured.push(m);
-    for (const [name, ms] of Object.entries(requests?.times ?? {})) (requestTimes[name] ??= []).push(ms);
-  }
+  const paired = await pairedRatio(PAIRS, baseline, measure, {
+    warmUp: true,
+    afterPair: () => {
+      for (const [name, ms] of Object.entries(requests?.times ?? {})) (requestTimes[name] ??= []).push(ms);
+    },
+  });
   return {
-    ratio: median(ratios),
-    baselineMs: median(baselines),
-    measuredMs: median(measured),
+    ...paired,
     requestsMs: Object.fromEntries(Object.entries(requestTimes).map(([name, times]) => [name.replace(/Command$/, ''), round(median(times), 1)])),
   };
 }

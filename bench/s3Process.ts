@@ -4,11 +4,8 @@
  * as it is when s3rver runs inside the benchmark's process. Prints `{"port":…}` once listening.
  * Args: <directory>.
  */
-import S3rver from 's3rver';
-import { actLikeS3, type S3rverInternals } from '../functions/local/s3Semantics.js';
+import { startS3rver } from '../functions/local/emulators.js';
 
-const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory: process.argv[2]!, silent: true });
-actLikeS3(s3 as unknown as S3rverInternals);
-const { port } = (await s3.run()) as { port: number };
+const { s3, port } = await startS3rver(process.argv[2]!);
 process.stdout.write(`${JSON.stringify({ port })}\n`);
 process.on('SIGTERM', () => void s3.close().then(() => process.exit(0)));

@@ -5,12 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { localApi } from '../functions/local/localApi.js';
+import { createLocalServer } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
 import { round, type BenchEnvironment } from './support.js';
@@ -44,13 +43,13 @@ export interface StorageBoundFigures {
 async function storageFloor(env: BenchEnvironment, total: number, transactionItems = 0): Promise<number> {
   const c = env.clients;
   const body = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
-  const run = Math.random().toString(36).slice(2);
+  const runId = Math.random().toString(36).slice(2);
   let next = 0;
   const worker = async () => {
     while (next < total) {
       const n = next++;
-      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${run}/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
-      const item = (i: number) => ({ PK: `FLOOR#${run}#${n}#${i}`, SK: 'FLOOR', n });
+      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
+      const item = (i: number) => ({ PK: `FLOOR#${runId}#${n}#${i}`, SK: 'FLOOR', n });
       if (transactionItems === 0) await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: item(0) }));
       else await c.ddb.send(new TransactWriteCommand({ TransactItems: Array.from({ length: transactionItems }, (_, i) => ({ Put: { TableName: c.config.tableName, Item: item(i) } })) }));
     }
@@ -76,7 +75,7 @@ async function runLoad(port: number, keys: string[], uploads: number): Promise<L
 export async function measureStorageBound(env: BenchEnvironment): Promise<StorageBoundFigures> {
   // As deployed: API Gateway caches the authorizer's answer per key (lib/config.ts, 60 s).
   process.env.AUTHORIZER_CACHE_SECONDS = '60';
-  const server = createServer(localApi());
+  const server = createLocalServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

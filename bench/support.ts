@@ -111,7 +111,7 @@ export function median(values: number[]): number {
 }
 
 /** Median of `runs` runs (after one warm-up) of a function that measures itself in milliseconds. */
-export async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
+async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
   await measure();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await measure());
@@ -125,6 +125,61 @@ export function timeMedian(runs: number, fn: () => Promise<unknown> | unknown): 
     await fn();
     return performance.now() - start;
   });
+}
+
+export interface PairedRatio {
+  /** Median of the per-pair ratios measure / baseline. */
+  ratio: number;
+  /** Median of the baseline's times. */
+  baselineMs: number;
+  /** Median of the measurement's times. */
+  measuredMs: number;
+}
+
+export interface PairedRatioOptions {
+  /** One baseline and then one measurement first, not counted. */
+  warmUp?: boolean;
+  /** The measurement goes first in the even pairs (the first among them), the baseline in the odd; without it the other way round. */
+  measureFirst?: boolean;
+  /** Called after each counted pair, both sides done. */
+  afterPair?: () => void;
+}
+
+/**
+ * `pairs` pairs of a baseline and a measurement (each measuring itself in milliseconds) back to
+ * back, which goes first swapped every other pair, so that both of a pair meet the same load of
+ * the machine and each side follows the other as often as itself: the median of the pairs'
+ * ratios (the figure) and the median of each side.
+ */
+export async function pairedRatio(
+  pairs: number,
+  baseline: () => number | Promise<number>,
+  measure: () => number | Promise<number>,
+  { warmUp = false, measureFirst = false, afterPair }: PairedRatioOptions = {},
+): Promise<PairedRatio> {
+  if (warmUp) {
+    await baseline();
+    await measure();
+  }
+  const ratios: number[] = [];
+  const baselines: number[] = [];
+  const measured: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    let b: number;
+    let m: number;
+    if ((i % 2 === 0) === measureFirst) {
+      m = await measure();
+      b = await baseline();
+    } else {
+      b = await baseline();
+      m = await measure();
+    }
+    ratios.push(m / b);
+    baselines.push(b);
+    measured.push(m);
+    afterPair?.();
+  }
+  return { ratio: median(ratios), baselineMs: median(baselines), measuredMs: median(measured) };
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
