@@ -27,9 +27,14 @@ const SCHEDULE_TYPES = ['backup', 'config-audit', 'firmware-check', 'report'];
 const SOFTWARE_VERSIONS = ['6.0.1.10', '6.1.0.4', '6.2.0.12', '9.4.0.101', '10.0.0.28'];
 const LICENSING_ITEMS = ['IPT users', 'Devices', 'Probes', 'Voice quality streams', 'Report recipients'];
 
-/** A small deterministic generator (mulberry32). */
+/** A small deterministic generator (mulberry32) seeded by a string. */
 export function random(seed: string): () => number {
-  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return mulberry32(createHash('sha256').update(seed).digest().readUInt32LE(0));
+}
+
+/** mulberry32: small, fast, deterministic; numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed | 0;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);

@@ -77,17 +77,9 @@ describe('over HTTP', () => {
       const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(16), queryTypes: FILES, devices: 12 });
       const c = clients();
       // The first file's commit goes through; the second file's fails once.
-      let commits = 0;
-      const faults = injectFaults(c, []);
-      c.ddb.middlewareStack.add(
-        (next, context) => async (args) => {
-          if ((context as { commandName?: string }).commandName === 'TransactWriteItemsCommand' && ++commits === 2) throw Object.assign(new Error('injected'), { name: 'InjectedFault' });
-          return next(args);
-        },
-        { step: 'initialize', name: 'fail-second-commit' },
-      );
+      const faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand', after: 1 }]);
       const failed = await postBundle(api, install.apiKey, zip);
-      c.ddb.middlewareStack.remove('fail-second-commit');
+      faults.remove();
       expect(failed.status).toBe(500);
       expect(failed.body.code).toBe('internal');
       expect(faults.calls.TransactWriteItemsCommand).toBe(2);

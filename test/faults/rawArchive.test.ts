@@ -15,15 +15,11 @@ import { getUpload } from '../../functions/store/uploadLog.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { expectDurable, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { interceptSdkCalls } from '../support/sdkCalls.js';
 import { minutesAgo } from '../support/time.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { directUploadLimits } from '../../functions/domain/uploadBody.js';
-
-type Next = (args: unknown) => Promise<unknown>;
-interface Stack {
-  add(m: (next: Next, context: unknown) => Next, o: { step: string; name: string }): void;
-}
 
 let c: Clients;
 beforeEach(() => {
@@ -36,13 +32,10 @@ afterEach(() => {
 /** Records the PutObject inputs of the clients. */
 function putInputs(clients: Clients): { Key: string; IfNoneMatch?: string }[] {
   const inputs: { Key: string; IfNoneMatch?: string }[] = [];
-  (s3Of(clients).middlewareStack as unknown as Stack).add(
-    (next, context) => async (args) => {
-      if ((context as { commandName?: string }).commandName === 'PutObjectCommand') inputs.push((args as { input: { Key: string; IfNoneMatch?: string } }).input);
-      return next(args);
-    },
-    { step: 'initialize', name: 'put-inputs' },
-  );
+  interceptSdkCalls(clients, ({ command, input }, send) => {
+    if (command === 'PutObjectCommand') inputs.push(input as { Key: string; IfNoneMatch?: string });
+    return send();
+  });
   return inputs;
 }
 
@@ -136,15 +129,12 @@ it('a key kept busy by another write (409 on every try) fails the upload, and it
   const installId = await newInstall(c, 'archive');
   const json = sampleJson('probes', minutesAgo(11));
   let busy = true;
-  (s3Of(c).middlewareStack as unknown as Stack).add(
-    (next, context) => async (args) => {
-      if (busy && (context as { commandName?: string }).commandName === 'PutObjectCommand') {
-        throw Object.assign(new Error('ConditionalRequestConflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'busy-key' },
-  );
+  interceptSdkCalls(c, ({ command }, send) => {
+    if (busy && command === 'PutObjectCommand') {
+      throw Object.assign(new Error('ConditionalRequestConflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });
+    }
+    return send();
+  });
   await expect(acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
   await expectExactlyOnce(c, installId, []);
   busy = false;

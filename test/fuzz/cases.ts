@@ -8,6 +8,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { queryTypes } from '../../functions/domain/queries/index.js';
+import { mulberry32 } from '../../functions/samples/sampleUploads.js';
 import { type Route, routes } from '../../functions/routes.js';
 import type { RawRequest } from '../support/rawHttp.js';
 
@@ -25,17 +26,11 @@ export interface FuzzContext {
 
 export type FuzzCase = { family: string; request: RawRequest } | { family: string; socket: Buffer };
 
-/** mulberry32: small, fast, deterministic. */
+/** The samples' generator (mulberry32) for a numeric seed, with the draws the builders need. */
 export class Random {
-  private state: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
   int(max: number): number {
     return Math.floor(this.next() * max);
@@ -76,7 +71,9 @@ const ENCODINGS = ['gzip', 'x-gzip', 'GZIP', 'br', 'deflate', 'gzip, gzip', 'ide
 const UNICODE = ['\uFEFF', '\u0000', '\uD800', '\uDFFF', '\uD83D\uDE00', '\u202E', '\u200B', 'e\u0301', '\uFFFF', '\u2028', '😀'.repeat(3), 'Ω≈ç√∫'];
 const NUMBERS = ['1e309', '-1e309', '1e-400', '123456789012345678901234567890', '-0', '0.0000000000000000000001', '9007199254740993', '1E+2', '0x10', 'NaN', 'Infinity', '01', '.5', '1.', '-'];
 
-type Builder = (r: Random, ctx: FuzzContext) => FuzzCase;
+/** A case without its family: the builders' table names it. */
+type Built = { request: RawRequest } | { socket: Buffer };
+type Builder = (r: Random, ctx: FuzzContext) => Built;
 
 /** Every byte of the UTF-8 form percent-encoded (lone surrogates become U+FFFD, as Buffer writes them). */
 function percentEncoded(text: string): string {
@@ -143,7 +140,7 @@ let bomb: Buffer | undefined;
 const gzipBomb = () => (bomb ??= gzipSync(Buffer.alloc(101 * 1024 * 1024), { level: 9 }));
 
 const builders: [number, string, Builder][] = [
-  [8, 'random bytes', (r, ctx) => ({ family: 'random bytes', request: uploadRequest(r, ctx, r.bytes(r.int(4096)), r.chance(0.3) ? [['content-encoding', 'gzip']] : []) })],
+  [8, 'random bytes', (r, ctx) => ({ request: uploadRequest(r, ctx, r.bytes(r.int(4096)), r.chance(0.3) ? [['content-encoding', 'gzip']] : []) })],
   [
     8,
     'truncated JSON',
@@ -152,7 +149,7 @@ const builders: [number, string, Builder][] = [
       const cut = json.subarray(0, r.int(json.length));
       const gzip = r.chance(0.3);
       const body = gzip ? gzipSync(json).subarray(0, r.int(gzipSync(json).length)) : cut;
-      return { family: 'truncated JSON', request: uploadRequest(r, ctx, body, gzip ? [['content-encoding', 'gzip']] : []) };
+      return { request: uploadRequest(r, ctx, body, gzip ? [['content-encoding', 'gzip']] : []) };
     },
   ],
   [
@@ -172,9 +169,9 @@ const builders: [number, string, Builder][] = [
       if (r.chance(0.3)) {
         const route: Route = r.pick(routes.filter((candidate) => candidate.method !== 'GET'));
         const key = route.roles.includes('install') ? ctx.installKey : ctx.staffKey;
-        return { family: 'deep nesting', request: { method: route.method, path: route.path.replace(/\{[^}]+\}/g, 'devices'), headers: [['content-type', 'application/json'], ...authHeaders(key)], body: text } };
+        return { request: { method: route.method, path: route.path.replace(/\{[^}]+\}/g, 'devices'), headers: [['content-type', 'application/json'], ...authHeaders(key)], body: text } };
       }
-      return { family: 'deep nesting', request: uploadRequest(r, ctx, Buffer.from(text)) };
+      return { request: uploadRequest(r, ctx, Buffer.from(text)) };
     },
   ],
   [
@@ -185,7 +182,7 @@ const builders: [number, string, Builder][] = [
       const { json } = sampleOf(r, ctx);
       const value = `"${'x'.repeat(size)}"`;
       const body = r.chance(0.5) ? withValue(json, value) : Buffer.from(`{"schemaVersion":1,"collectedAt":"${new Date().toISOString()}","mpaVersion":${value},"records":[]}`);
-      return { family: 'huge strings', request: uploadRequest(r, ctx, body, r.chance(0.3) ? [['content-encoding', 'gzip']] : []) };
+      return { request: uploadRequest(r, ctx, body, r.chance(0.3) ? [['content-encoding', 'gzip']] : []) };
     },
   ],
   [
@@ -193,7 +190,7 @@ const builders: [number, string, Builder][] = [
     'huge and odd numbers',
     (r, ctx) => {
       const { json } = sampleOf(r, ctx);
-      return { family: 'huge and odd numbers', request: uploadRequest(r, ctx, withValue(json, r.pick(NUMBERS))) };
+      return { request: uploadRequest(r, ctx, withValue(json, r.pick(NUMBERS))) };
     },
   ],
   [
@@ -210,7 +207,7 @@ const builders: [number, string, Builder][] = [
       if (r.chance(0.2)) headers.push(['x-forwarded-for', '127.0.0.1, 10.0.0.1'], ['host', 'evil.example']);
       if (r.chance(0.1)) headers.push(['x-long', 'a'.repeat(r.pick([1000, 8000, 20_000]))]);
       if (r.chance(0.1)) headers.push(['expect', '100-continue']);
-      return { family: 'wrong and duplicated headers', request: { method: 'POST', path: `/v1/uploads/${queryType}`, headers, body: json } };
+      return { request: { method: 'POST', path: `/v1/uploads/${queryType}`, headers, body: json } };
     },
   ],
   [
@@ -221,7 +218,7 @@ const builders: [number, string, Builder][] = [
       const bodies = [() => json, () => gzipSync(json), () => gzipSync(gzipSync(json)), () => r.bytes(64), () => gzipSync(Buffer.alloc(1000)), () => Buffer.alloc(0)];
       // A gzip bomb now and then: inflating 100 MiB costs a second of CPU.
       const body = r.chance(0.03) ? gzipBomb() : r.pick(bodies)();
-      return { family: 'bogus content encodings', request: uploadRequest(r, ctx, body, [['content-encoding', r.pick(ENCODINGS)]]) };
+      return { request: uploadRequest(r, ctx, body, [['content-encoding', r.pick(ENCODINGS)]]) };
     },
   ],
   [
@@ -242,8 +239,8 @@ const builders: [number, string, Builder][] = [
         body = Buffer.concat([json.subarray(0, at), bad, json.subarray(at)]);
       } else if (variant === 4) body = Buffer.from(text.replace(/"([a-zA-Z]+)":/, `"$1${r.pick(UNICODE)}":`));
       else body = Buffer.from(JSON.stringify({ customerId: r.pick(UNICODE), name: r.pick(UNICODE) }));
-      if (variant === 5) return { family: 'unicode edge cases', request: { method: 'POST', path: '/v1/installs', headers: [['content-type', 'application/json'], ...authHeaders(ctx.staffKey)], body } };
-      return { family: 'unicode edge cases', request: uploadRequest(r, ctx, body) };
+      if (variant === 5) return { request: { method: 'POST', path: '/v1/installs', headers: [['content-type', 'application/json'], ...authHeaders(ctx.staffKey)], body } };
+      return { request: uploadRequest(r, ctx, body) };
     },
   ],
   [
@@ -253,7 +250,7 @@ const builders: [number, string, Builder][] = [
       const { method, path, roles } = routePath(r, ctx);
       const bad = r.pick(['%00', '%ED%A0%80', '%F0%9F%98%80', '%FF', '%', '%zz', '..%2F..%2F', '%2e%2e', '\u00e9', '%C0%AF']);
       const target = r.chance(0.5) ? `${path}${bad}` : `${path}?limit=${bad}&cursor=${bad}&${bad}=1`;
-      return { family: 'unicode in paths and queries', request: { method, path: target, headers: authHeaders(keyFor(r, ctx, roles)) } };
+      return { request: { method, path: target, headers: authHeaders(keyFor(r, ctx, roles)) } };
     },
   ],
   [
@@ -268,7 +265,7 @@ const builders: [number, string, Builder][] = [
         const text = json.toString('utf8');
         const at = r.chance(0.5) ? text.indexOf('{', 1) + 1 : 1;
         const inner = polluter.slice(1, -1);
-        return { family: 'prototype pollution in bodies', request: uploadRequest(r, ctx, Buffer.from(`${text.slice(0, at)}${inner},${text.slice(at)}`)) };
+        return { request: uploadRequest(r, ctx, Buffer.from(`${text.slice(0, at)}${inner},${text.slice(at)}`)) };
       }
       const targets: [string, string, string][] = [
         ['/v1/installs', ctx.staffKey, `{"customerId":"c","name":"n",${polluter.slice(1, -1)}}`],
@@ -277,7 +274,7 @@ const builders: [number, string, Builder][] = [
         ['/v1/installs', ctx.staffKey, polluter],
       ];
       const [path, key2, body] = targets[target - 1]!;
-      return { family: 'prototype pollution in bodies', request: { method: path === '/v1/usage-collection' ? 'PUT' : 'POST', path, headers: [['content-type', 'application/json'], ...authHeaders(key2)], body } };
+      return { request: { method: path === '/v1/usage-collection' ? 'PUT' : 'POST', path, headers: [['content-type', 'application/json'], ...authHeaders(key2)], body } };
     },
   ],
   [
@@ -307,7 +304,7 @@ const builders: [number, string, Builder][] = [
       const query = Array.from({ length: r.between(1, 4) }, () => r.pick(params)).join('&');
       const headers: [string, string][] = [...authHeaders(keyFor(r, ctx, route.roles))];
       if (r.chance(0.4)) headers.push([r.pick(PROTO_KEYS), 'polluted'], ['toString', 'x']);
-      return { family: 'prototype pollution in queries and headers', request: { method: 'GET', path: `${path}?${query}`, headers } };
+      return { request: { method: 'GET', path: `${path}?${query}`, headers } };
     },
   ],
   [
@@ -334,7 +331,7 @@ const builders: [number, string, Builder][] = [
       if (r.chance(0.3)) params.push(`limit=${r.pick(['0', '-1', '1001', 'abc', '1e3', '1.5', '', '99999999999999999999', '10'])}`);
       if (r.chance(0.2)) params.push(r.pick(['asOf=2026-02-30', 'asOf=yesterday', 'asOf=2026-01-01T00:00:00Z', 'withinDays=-1', 'withinDays=1e9', 'days=abc', 'queryType=nope', 'queryType=', 'deviceType=' + 'x'.repeat(500)]));
       const separator = path.includes('?') ? '&' : '?';
-      return { family: 'forged cursors and parameters', request: { method: 'GET', path: `${path}${separator}${params.join('&')}`, headers: authHeaders(ctx.staffKey) } };
+      return { request: { method: 'GET', path: `${path}${separator}${params.join('&')}`, headers: authHeaders(ctx.staffKey) } };
     },
   ],
   [
@@ -346,7 +343,7 @@ const builders: [number, string, Builder][] = [
         ? '/' + Array.from({ length: r.between(0, 6) }, () => r.pick(segments)).join('/')
         : routePath(r, ctx).path + r.pick(['', '/', '//', '/extra', '?', '#frag', '/..', '?a=%']);
       const long = r.chance(0.05) ? '/' + 'a'.repeat(r.pick([5000, 70_000])) : path;
-      return { family: 'random paths and methods', request: { method: r.pick(METHODS), path: long, headers: r.chance(0.5) ? authHeaders(r.pick([ctx.installKey, ctx.staffKey])) : [] } };
+      return { request: { method: r.pick(METHODS), path: long, headers: r.chance(0.5) ? authHeaders(r.pick([ctx.installKey, ctx.staffKey])) : [] } };
     },
   ],
   [
@@ -373,7 +370,7 @@ const builders: [number, string, Builder][] = [
       ];
       const body: Partial<RawRequest> = method === 'GET' ? {} : { body: '{}' };
       const contentType: [string, string][] = method === 'GET' ? [] : [['content-type', 'application/json']];
-      return { family: 'odd Authorization headers', request: { method, path, headers: [['authorization', r.pick(values)], ...contentType], ...body } };
+      return { request: { method, path, headers: [['authorization', r.pick(values)], ...contentType], ...body } };
     },
   ],
   [
@@ -395,24 +392,24 @@ const builders: [number, string, Builder][] = [
         '\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03',
         `GET /v1/installs/${ctx.installId} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\n\r\n`,
       ];
-      return { family: 'bytes that are not HTTP', socket: Buffer.from(r.pick(raw), 'latin1') };
+      return { socket: Buffer.from(r.pick(raw), 'latin1') };
     },
   ],
 ];
 
 const totalWeight = builders.reduce((n, [w]) => n + w, 0);
 
+/** The builder a draw in [0, totalWeight) falls to. */
+function byWeight(pick: number): (typeof builders)[number] {
+  return builders.find(([w]) => (pick -= w) < 0)!;
+}
+
 /** `count` cases from `seed`; every family appears (the first cases cycle through them). */
 export function* fuzzCases(seed: number, count: number, ctx: FuzzContext): Generator<FuzzCase> {
   const r = new Random(seed);
   for (let i = 0; i < count; i++) {
-    if (i < builders.length) {
-      yield builders[i]![2](r, ctx);
-      continue;
-    }
-    let pick = r.int(totalWeight);
-    const builder = builders.find(([w]) => (pick -= w) < 0)!;
-    yield builder[2](r, ctx);
+    const [, family, build] = i < builders.length ? builders[i]! : byWeight(r.int(totalWeight));
+    yield { family, ...build(r, ctx) };
   }
 }
 

@@ -22,6 +22,7 @@ import { s3Of } from '../../functions/store/s3Client.js';
 import { listRawKeys, readRawRecords } from '../../functions/store/rawArchive.js';
 import { minutesAgo, sample } from '../support/localApi.js';
 import { injectFaults } from '../support/faults.js';
+import { interceptSdkCalls } from '../support/sdkCalls.js';
 
 /** Clients of one test, destroyed after it: the middleware the test adds (recorders, fault counters) goes with them. */
 let c: Clients;
@@ -33,14 +34,11 @@ afterEach(() => destroyClients(c));
 /** The ids of the multipart uploads started through the clients. */
 function multipartUploads(clients: Clients): string[] {
   const ids: string[] = [];
-  s3Of(clients).middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if ((context as { commandName?: string }).commandName === 'CreateMultipartUploadCommand') ids.push((result.output as { UploadId: string }).UploadId);
-      return result;
-    },
-    { step: 'initialize', name: 'multipartUploadIds' },
-  );
+  interceptSdkCalls(clients, async ({ command }, send) => {
+    const result = await send();
+    if (command === 'CreateMultipartUploadCommand') ids.push((result.output as { UploadId: string }).UploadId);
+    return result;
+  });
   return ids;
 }
 

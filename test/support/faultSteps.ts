@@ -15,7 +15,8 @@
 import type { Clients } from '../../functions/store/clients.js';
 import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
-import { s3Of } from '../../functions/store/s3Client.js';
+import { mulberry32 } from '../../functions/samples/sampleUploads.js';
+import { injectedError, interceptSdkCalls, type SdkCallInfo, type SdkCallResult } from './sdkCalls.js';
 
 export type StepFaultMode = 'error' | 'timeout-after-send' | 'hang';
 export const stepFaultModes: readonly StepFaultMode[] = ['error', 'timeout-after-send', 'hang'];
@@ -28,17 +29,9 @@ export interface SdkCall {
   target: string;
 }
 
-type Next = (args: unknown) => Promise<unknown>;
-type Middleware = (next: Next, context: unknown) => Next;
-interface Stack {
-  add(m: Middleware, o: { step: string; name: string }): void;
-  remove(name: string): boolean;
-}
-
 const never = () => new Promise<never>(() => undefined);
 
-function targetOf(input: Record<string, unknown> | undefined): string {
-  if (!input) return '';
+function targetOf(input: Record<string, unknown>): string {
   if (typeof input.Bucket === 'string') return `${input.Bucket}/${String(input.Key ?? input.Prefix ?? '')}`;
   if (typeof input.TableName === 'string') return input.TableName;
   return '';
@@ -50,12 +43,10 @@ export class StepFaults {
   private readonly pauses = new Map<number, () => Promise<unknown>>();
   private frozen = false;
   private onHang: (() => void) | undefined;
-  private readonly name = `step-faults-${Math.random().toString(36).slice(2)}`;
+  private readonly interception: { remove(): void };
 
   constructor(readonly clients: Clients) {
-    for (const client of this.stacks()) {
-      client.add((next, context) => (args) => this.around(next, context, args), { step: 'initialize', name: this.name });
-    }
+    this.interception = interceptSdkCalls(clients, (call, send) => this.around(call, send));
   }
 
   /** Fresh clients (never the process-wide ones) with step counting. */
@@ -91,36 +82,22 @@ export class StepFaults {
 
   /** Stops counting and faulting, and releases the clients' sockets. */
   dispose(): void {
-    for (const stack of this.stacks()) stack.remove(this.name);
+    this.interception.remove();
     destroyClients(this.clients);
   }
 
-  private stacks(): Stack[] {
-    return [s3Of(this.clients).middlewareStack, this.clients.ddb.middlewareStack] as unknown as Stack[];
-  }
-
-  private async around(next: Next, context: unknown, args: unknown): Promise<unknown> {
+  private async around({ command, input }: SdkCallInfo, send: () => Promise<SdkCallResult>): Promise<SdkCallResult> {
     if (this.frozen) return never();
-    const call: SdkCall = {
-      step: this.calls.length + 1,
-      command: (context as { commandName?: string }).commandName ?? '?',
-      target: targetOf((args as { input?: Record<string, unknown> }).input),
-    };
+    const call: SdkCall = { step: this.calls.length + 1, command, target: targetOf(input) };
     this.calls.push(call);
     await this.pauses.get(call.step)?.();
-    if (this.fault?.step !== call.step) return next(args);
+    if (this.fault?.step !== call.step) return send();
     switch (this.fault.mode) {
-      case 'error': {
-        const error = new Error(`injected fault at step ${call.step} (${call.command})`);
-        error.name = 'InjectedFault';
-        throw error;
-      }
-      case 'timeout-after-send': {
-        await next(args);
-        const error = new Error(`injected timeout after step ${call.step} (${call.command}) reached the service`);
-        error.name = 'TimeoutError';
-        throw error;
-      }
+      case 'error':
+        throw injectedError(`injected fault at step ${call.step} (${call.command})`);
+      case 'timeout-after-send':
+        await send();
+        throw injectedError(`injected timeout after step ${call.step} (${call.command}) reached the service`, 'TimeoutError');
       case 'hang':
         this.frozen = true;
         // Let the caller see the hang only after this call is pending for good.
@@ -178,27 +155,15 @@ export function faultCases(calls: readonly SdkCall[]): [string, number, StepFaul
  * deterministic for a seed. For soaks under faults: clients retry, nothing may be lost.
  */
 export function injectRandomFaults(c: Clients, options: { rate: number; seed: number }): { injected: () => number; remove(): void } {
-  let state = options.seed >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const next = mulberry32(options.seed);
   let injected = 0;
-  const name = `random-faults-${options.seed}`;
-  const stacks = [s3Of(c).middlewareStack, c.ddb.middlewareStack] as unknown as Stack[];
-  for (const stack of stacks) {
-    stack.add(
-      (next_, context) => async (args) => {
-        if (next() >= options.rate) return next_(args);
-        injected += 1;
-        const afterSend = next() < 0.5;
-        if (afterSend) await next_(args);
-        const error = new Error(`random fault in ${(context as { commandName?: string }).commandName}${afterSend ? ' after it reached the service' : ''}`);
-        error.name = afterSend ? 'TimeoutError' : 'InjectedFault';
-        throw error;
-      },
-      { step: 'initialize', name },
-    );
-  }
-  return { injected: () => injected, remove: () => stacks.forEach((stack) => stack.remove(name)) };
+  const { remove } = interceptSdkCalls(c, async ({ command }, send) => {
+    if (next() >= options.rate) return send();
+    injected += 1;
+    const afterSend = next() < 0.5;
+    if (!afterSend) throw injectedError(`random fault in ${command}`);
+    await send();
+    throw injectedError(`random fault in ${command} after it reached the service`, 'TimeoutError');
+  });
+  return { injected: () => injected, remove };
 }

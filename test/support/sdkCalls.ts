@@ -1,0 +1,58 @@
+/**
+ * Watching and changing the S3 and DynamoDB calls made through a set of clients, in the SDK's
+ * own middleware stack: the real emulators answer every call a hook lets through. Every test
+ * helper that breaks or records calls (test/support/faults.ts by command, faultSteps.ts by
+ * step or at random, the recorders of single tests) goes through here.
+ */
+import type { Clients } from '../../functions/store/clients.js';
+import { s3Of } from '../../functions/store/s3Client.js';
+
+export interface SdkCallInfo {
+  /** The low-level command, e.g. PutObjectCommand, TransactWriteItemsCommand. */
+  command: string;
+  /** The command's input (the low-level client's, for DynamoDB marshalled). */
+  input: Record<string, unknown>;
+}
+
+/** What a sent call answers: its output (and the raw response). */
+export interface SdkCallResult {
+  output: unknown;
+}
+
+/**
+ * Sees each call before it is made: `send()` makes it; a hook that does not call `send` keeps
+ * the call from the service (it may throw, or never answer).
+ */
+export type SdkCallHook = (call: SdkCallInfo, send: () => Promise<SdkCallResult>) => Promise<SdkCallResult>;
+
+type Next = (args: unknown) => Promise<SdkCallResult>;
+interface Stack {
+  add(middleware: (next: Next, context: unknown) => Next, options: { step: 'initialize'; name: string }): void;
+  remove(name: string): boolean;
+}
+
+let hooks = 0;
+
+/** Runs `hook` around every call of the clients (S3 and DynamoDB) until `remove()`. */
+export function interceptSdkCalls(c: Clients, hook: SdkCallHook): { remove(): void } {
+  const name = `sdk-call-hook-${++hooks}`;
+  const stacks = [s3Of(c).middlewareStack, c.ddb.middlewareStack] as unknown as Stack[];
+  for (const stack of stacks) {
+    stack.add(
+      (next, context) => (args) => {
+        const command = (context as { commandName?: string }).commandName ?? '?';
+        const input = (args as { input?: Record<string, unknown> }).input ?? {};
+        return hook({ command, input }, () => next(args));
+      },
+      { step: 'initialize', name },
+    );
+  }
+  return { remove: () => stacks.forEach((stack) => stack.remove(name)) };
+}
+
+/** An error as a fault injected into a call: `InjectedFault` (never reached the service) or a `TimeoutError` (reached it, answer lost). */
+export function injectedError(message: string, name: 'InjectedFault' | 'TimeoutError' = 'InjectedFault'): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
