@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
-import { histogramOf } from './histogram.js';
+import { Histogram } from './histogram.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
 export const deviceRecord = z.strictObject({
@@ -21,13 +21,17 @@ export function checkDeviceIdentifiers(d: DeviceRecord): RecordIssue | undefined
 }
 
 export function summarizeDevices(records: readonly DeviceRecord[]) {
-  const byIdentifier = { arid: 0, hardwareId: 0, serialNumber: 0 };
+  const byType = new Histogram();
+  let arid = 0;
+  let hardwareId = 0;
+  let serialNumber = 0;
   for (const d of records) {
-    if (d.arid !== null) byIdentifier.arid += 1;
-    if (d.hardwareId !== null) byIdentifier.hardwareId += 1;
-    if (d.serialNumber !== null) byIdentifier.serialNumber += 1;
+    byType.add(d.deviceType);
+    if (d.arid !== null) arid += 1;
+    if (d.hardwareId !== null) hardwareId += 1;
+    if (d.serialNumber !== null) serialNumber += 1;
   }
-  return { total: records.length, byType: histogramOf(records, (d) => d.deviceType), byIdentifier };
+  return { total: records.length, byType: byType.sorted(), byIdentifier: { arid, hardwareId, serialNumber } };
 }
 
 export const devices = defineQuery({

@@ -13,11 +13,23 @@ export function histogramOf<R>(
   keyOf: (record: R) => string,
   amountOf: (record: R) => number = () => 1,
 ): Record<string, number> {
-  const sums = new Map<string, number>();
-  for (const record of records) {
-    let key = keyOf(record);
-    if (!sums.has(key) && sums.size >= MAX_HISTOGRAM_KEYS - 1) key = OTHER_KEY;
-    sums.set(key, (sums.get(key) ?? 0) + amountOf(record));
+  const histogram = new Histogram();
+  for (const record of records) histogram.add(keyOf(record), amountOf(record));
+  return histogram.sorted();
+}
+
+/** A histogram filled one key at a time (one map lookup per key), bounded as histogramOf's. */
+export class Histogram {
+  private readonly sums = new Map<string, number>();
+
+  add(key: string, amount = 1): void {
+    const sum = this.sums.get(key);
+    if (sum === undefined && this.sums.size >= MAX_HISTOGRAM_KEYS - 1) this.sums.set(OTHER_KEY, (this.sums.get(OTHER_KEY) ?? 0) + amount);
+    else this.sums.set(key, (sum ?? 0) + amount);
   }
-  return Object.fromEntries([...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+  /** The sums, keys sorted, so equal inputs give equal summaries. */
+  sorted(): Record<string, number> {
+    return Object.fromEntries([...this.sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
 }
