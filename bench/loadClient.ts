@@ -3,7 +3,7 @@
  * `concurrency` clients post small uploads until `total` are done; prints JSON results.
  * Each client is an install of its own when several API keys are given (comma-separated),
  * as thousands of installs uploading in the same hour are; with one key they all share it.
- * Args: url apiKeys total concurrency
+ * Args: url apiKeys total concurrency. Prints rate, latencies, statuses and the CPU time it used itself.
  */
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 
@@ -37,4 +37,5 @@ await Promise.all(Array.from({ length: concurrency }, (_, i) => client(apiKeys[i
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)]!;
-console.log(JSON.stringify({ perSecond: total / seconds, p50: at(0.5), p99: at(0.99), statuses }));
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ perSecond: total / seconds, p50: at(0.5), p99: at(0.99), statuses, cpuMs: (cpu.user + cpu.system) / 1000 }));

@@ -12,12 +12,13 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalServer } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
-import { round, type BenchEnvironment } from './support.js';
+import { processCpuMs, round, type BenchEnvironment } from './support.js';
 import { s3Of } from '../functions/store/s3Client.js';
 
 const CONCURRENCY = 16;
 const UPLOADS = 1500;
 const SAME_INSTALL_UPLOADS = 500;
+const WARM_UP_UPLOADS = 1000;
 const run = promisify(execFile);
 
 export interface StorageBoundFigures {
@@ -32,6 +33,34 @@ export interface StorageBoundFigures {
   statuses: Record<string, number>;
   /** All sixteen clients uploading for one install. */
   oneInstall: { ratio: number; uploadsPerSecond: number; p50Ms: number; p99Ms: number; statuses: Record<string, number> };
+  /** CPU time per operation of each run, by process: where the two cores go. */
+  cpuMsPerOperation: { floor: PhaseCpu; uploads: PhaseCpu; transactionFloor: PhaseCpu };
+}
+
+/** CPU ms per operation: this process (the server, s3rver, the floor's workers), DynamoDB Local's JVM, the load client. */
+interface PhaseCpu {
+  benchProcess: number;
+  dynamoDbLocal?: number;
+  loadClient?: number;
+}
+
+/** Runs one phase of `operations` operations, and measures the CPU time each process spent on it (the load client's as it reports it). */
+async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () => Promise<T>, clientCpuMs?: (result: T) => number): Promise<[T, PhaseCpu]> {
+  const pid = env.emulators.dynamoDbPid;
+  const own = process.cpuUsage();
+  const jvm = processCpuMs(pid);
+  const result = await phase();
+  const spent = process.cpuUsage(own);
+  const jvmAfter = processCpuMs(pid);
+  const perOperation = (ms: number) => round(ms / operations);
+  return [
+    result,
+    {
+      benchProcess: perOperation((spent.user + spent.system) / 1000),
+      ...(jvm !== undefined && jvmAfter !== undefined ? { dynamoDbLocal: perOperation(jvmAfter - jvm) } : {}),
+      ...(clientCpuMs ? { loadClient: perOperation(clientCpuMs(result)) } : {}),
+    },
+  ];
 }
 
 /**
@@ -64,6 +93,8 @@ interface Load {
   p50: number;
   p99: number;
   statuses: Record<string, number>;
+  /** The load client's own CPU time. */
+  cpuMs: number;
 }
 
 async function runLoad(port: number, keys: string[], uploads: number): Promise<Load> {
@@ -84,11 +115,16 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // sixteen on one install, whose uploads contend for its install and latest-summary items.
     const installs = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => createInstall(env.clients, { customerId: 'bench', name: `storage bound ${i}` }, new Date())));
     const keys = installs.map((i) => i.apiKey);
-    await storageFloor(env, 200); // warm-up
-    const floor = await storageFloor(env, UPLOADS);
-    const load = await runLoad(port, keys, UPLOADS);
+    // Warm-ups of both sides: DynamoDB Local's JVM compiles each kind of request only once it
+    // has run it many times, and the upload's transaction (conditions, updates, index entries)
+    // is a kind of its own (uncontended, its JVM CPU per commit fell from ~11 to ~5 ms over the
+    // first few thousand, measured).
+    await storageFloor(env, 200);
+    await runLoad(port, keys, WARM_UP_UPLOADS);
+    const [floor, floorCpu] = await withCpu(env, UPLOADS, () => storageFloor(env, UPLOADS));
+    const [load, uploadsCpu] = await withCpu(env, UPLOADS, () => runLoad(port, keys, UPLOADS), (l) => l.cpuMs);
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
-    const transactionFloor = await storageFloor(env, UPLOADS, 4);
+    const [transactionFloor, transactionFloorCpu] = await withCpu(env, UPLOADS, () => storageFloor(env, UPLOADS, 4));
     return {
       storageBoundRatio: round(load.perSecond / floor),
       uploadsPerSecond: round(load.perSecond, 1),
@@ -99,6 +135,7 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
       ratioToTransactionFloor: round(load.perSecond / transactionFloor),
       statuses: load.statuses,
       oneInstall: { ratio: round(oneInstall.perSecond / floor), uploadsPerSecond: round(oneInstall.perSecond, 1), p50Ms: round(oneInstall.p50, 1), p99Ms: round(oneInstall.p99, 1), statuses: oneInstall.statuses },
+      cpuMsPerOperation: { floor: floorCpu, uploads: uploadsCpu, transactionFloor: transactionFloorCpu },
     };
   } finally {
     server.closeAllConnections();

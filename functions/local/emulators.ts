@@ -17,6 +17,8 @@ export interface Emulators {
   s3Endpoint: string;
   /** s3rver emits S3 event records ('event') for object writes. */
   s3: S3rver;
+  /** DynamoDB Local's process (a JVM): the benchmarks measure its CPU time. */
+  dynamoDbPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     dynamoDbEndpoint,
     s3Endpoint: `http://127.0.0.1:${s3Port}`,
     s3,
+    dynamoDbPid: java.pid,
     stop: async () => {
       await Promise.all([stopJava(java), s3.close()]);
     },
