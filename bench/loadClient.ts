@@ -3,15 +3,19 @@
  * `concurrency` clients post small uploads until `total` are done; prints JSON results.
  * Each client is an install of its own when several API keys are given (comma-separated),
  * as thousands of installs uploading in the same hour are; with one key they all share it.
- * Args: url apiKeys total concurrency. Prints rate, latencies, statuses and the CPU time it used itself.
+ * Upload n is collected at `firstCollectedAt` (epoch ms) + n seconds: each install's snapshots
+ * arrive in order, and a later run continues where the last one ended (an older snapshot than an
+ * install's latest costs a second transaction, functions/store/uploadLog.ts).
+ * Args: url apiKeys total concurrency firstCollectedAt. Prints rate, latencies, statuses and the
+ * CPU time it used itself.
  */
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 
-const [url, apiKeysArg, totalArg, concurrencyArg] = process.argv.slice(2);
+const [url, apiKeysArg, totalArg, concurrencyArg, firstCollectedAtArg] = process.argv.slice(2);
 const apiKeys = apiKeysArg!.split(',');
 const total = Number(totalArg);
 const concurrency = Number(concurrencyArg);
-const base = Date.now() - 3_600_000;
+const base = Number(firstCollectedAtArg);
 const template = sampleUpload('event-counts', { devices: 10, collectedAt: new Date(base).toISOString() });
 
 let next = 0;

@@ -12,13 +12,18 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalServer } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
-import { processCpuMs, round, type BenchEnvironment } from './support.js';
+import { median, processCpuMs, round, type BenchEnvironment } from './support.js';
 import { s3Of } from '../functions/store/s3Client.js';
 
 const CONCURRENCY = 16;
-const UPLOADS = 1500;
+/** Floor and uploads take turns: this many rounds of so many operations each. */
+const ROUNDS = 5;
+const PER_ROUND = 400;
+/** The floor's operations for the four-item transaction, once. */
+const TRANSACTION_FLOOR_OPERATIONS = 1500;
 const SAME_INSTALL_UPLOADS = 500;
-const WARM_UP_UPLOADS = 1000;
+/** Uploads through the server before measuring (DynamoDB Local's part is warmed up already: bench/support.ts). */
+const WARM_UP_UPLOADS = 300;
 const run = promisify(execFile);
 
 export interface StorageBoundFigures {
@@ -33,6 +38,8 @@ export interface StorageBoundFigures {
   statuses: Record<string, number>;
   /** All sixteen clients uploading for one install. */
   oneInstall: { ratio: number; uploadsPerSecond: number; p50Ms: number; p99Ms: number; statuses: Record<string, number> };
+  /** Each round's floor and upload rates (per second), in order. */
+  rounds: { floorPerSecond: number; uploadsPerSecond: number }[];
   /** CPU time per operation of each run, by process: where the two cores go. */
   cpuMsPerOperation: { floor: PhaseCpu; uploads: PhaseCpu; transactionFloor: PhaseCpu };
 }
@@ -97,10 +104,25 @@ interface Load {
   cpuMs: number;
 }
 
+/** Uploads are collected a second apart, from three hours ago on, run after run: no install's snapshot is ever older than its latest. */
+let nextCollectedAt = Date.now() - 3 * 3_600_000;
+
 async function runLoad(port: number, keys: string[], uploads: number): Promise<Load> {
   const client = new URL('./loadClient.ts', import.meta.url).pathname;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', client, `http://127.0.0.1:${port}`, keys.join(','), String(uploads), String(CONCURRENCY)], { maxBuffer: 1 << 20 });
+  const firstCollectedAt = nextCollectedAt;
+  nextCollectedAt += uploads * 1000;
+  const args = [client, `http://127.0.0.1:${port}`, keys.join(','), String(uploads), String(CONCURRENCY), String(firstCollectedAt)];
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', ...args], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Load;
+}
+
+/** The median of each CPU figure over the rounds. */
+function medianCpu(rounds: PhaseCpu[]): PhaseCpu {
+  const of = (key: keyof PhaseCpu) => {
+    const values = rounds.map((r) => r[key]).filter((v): v is number => v !== undefined);
+    return values.length === rounds.length ? { [key]: round(median(values)) } : {};
+  };
+  return { benchProcess: round(median(rounds.map((r) => r.benchProcess))), ...of('dynamoDbLocal'), ...of('loadClient') };
 }
 
 export async function measureStorageBound(env: BenchEnvironment): Promise<StorageBoundFigures> {
@@ -115,27 +137,44 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // sixteen on one install, whose uploads contend for its install and latest-summary items.
     const installs = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => createInstall(env.clients, { customerId: 'bench', name: `storage bound ${i}` }, new Date())));
     const keys = installs.map((i) => i.apiKey);
-    // Warm-ups of both sides: DynamoDB Local's JVM compiles each kind of request only once it
-    // has run it many times, and the upload's transaction (conditions, updates, index entries)
-    // is a kind of its own (uncontended, its JVM CPU per commit fell from ~11 to ~5 ms over the
-    // first few thousand, measured).
+    // Warm-ups of both sides' paths through this process (DynamoDB Local's: bench/support.ts).
     await storageFloor(env, 200);
     await runLoad(port, keys, WARM_UP_UPLOADS);
-    const [floor, floorCpu] = await withCpu(env, UPLOADS, () => storageFloor(env, UPLOADS));
-    const [load, uploadsCpu] = await withCpu(env, UPLOADS, () => runLoad(port, keys, UPLOADS), (l) => l.cpuMs);
+    // The floor and the uploads in turns, which goes first alternating, so that the machine's
+    // drift weighs on both (a floor alone swung 180–390/s from run to run): the figure is the
+    // median of the rounds' ratios.
+    const rounds: { floor: number; load: Load; floorCpu: PhaseCpu; uploadsCpu: PhaseCpu }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const floorSide = () => withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
+      const uploadSide = () => withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
+      if (r % 2 === 0) {
+        const [floor, floorCpu] = await floorSide();
+        const [load, uploadsCpu] = await uploadSide();
+        rounds.push({ floor, load, floorCpu, uploadsCpu });
+      } else {
+        const [load, uploadsCpu] = await uploadSide();
+        const [floor, floorCpu] = await floorSide();
+        rounds.push({ floor, load, floorCpu, uploadsCpu });
+      }
+    }
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
-    const [transactionFloor, transactionFloorCpu] = await withCpu(env, UPLOADS, () => storageFloor(env, UPLOADS, 4));
+    const [transactionFloor, transactionFloorCpu] = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, 4));
+    const floor = median(rounds.map((r) => r.floor));
+    const uploadsPerSecond = median(rounds.map((r) => r.load.perSecond));
+    const statuses: Record<string, number> = {};
+    for (const { load } of rounds) for (const [status, n] of Object.entries(load.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
     return {
-      storageBoundRatio: round(load.perSecond / floor),
-      uploadsPerSecond: round(load.perSecond, 1),
-      p50Ms: round(load.p50, 1),
-      p99Ms: round(load.p99, 1),
+      storageBoundRatio: round(median(rounds.map((r) => r.load.perSecond / r.floor))),
+      uploadsPerSecond: round(uploadsPerSecond, 1),
+      p50Ms: round(median(rounds.map((r) => r.load.p50)), 1),
+      p99Ms: round(median(rounds.map((r) => r.load.p99)), 1),
       storageFloorPerSecond: round(floor, 1),
       transactionFloorPerSecond: round(transactionFloor, 1),
-      ratioToTransactionFloor: round(load.perSecond / transactionFloor),
-      statuses: load.statuses,
+      ratioToTransactionFloor: round(uploadsPerSecond / transactionFloor),
+      statuses,
       oneInstall: { ratio: round(oneInstall.perSecond / floor), uploadsPerSecond: round(oneInstall.perSecond, 1), p50Ms: round(oneInstall.p50, 1), p99Ms: round(oneInstall.p99, 1), statuses: oneInstall.statuses },
-      cpuMsPerOperation: { floor: floorCpu, uploads: uploadsCpu, transactionFloor: transactionFloorCpu },
+      rounds: rounds.map((r) => ({ floorPerSecond: round(r.floor, 1), uploadsPerSecond: round(r.load.perSecond, 1) })),
+      cpuMsPerOperation: { floor: medianCpu(rounds.map((r) => r.floorCpu)), uploads: medianCpu(rounds.map((r) => r.uploadsCpu)), transactionFloor: transactionFloorCpu },
     };
   } finally {
     server.closeAllConnections();
