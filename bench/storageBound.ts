@@ -12,7 +12,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalServer } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
-import { median, processCpuMs, round, type BenchEnvironment } from './support.js';
+import { median, pairedRatio, processCpuMs, round, type BenchEnvironment } from './support.js';
 import { s3Of } from '../functions/store/s3Client.js';
 
 const CONCURRENCY = 16;
@@ -116,6 +116,14 @@ async function runLoad(port: number, keys: string[], uploads: number): Promise<L
   return JSON.parse(stdout) as Load;
 }
 
+/** One round: the floor's rate and the uploads' run, and the CPU each took. */
+interface Round {
+  floor: number;
+  floorCpu: PhaseCpu;
+  load: Load;
+  uploadsCpu: PhaseCpu;
+}
+
 /** The median of each CPU figure over the rounds. */
 function medianCpu(rounds: PhaseCpu[]): PhaseCpu {
   const of = (key: keyof PhaseCpu) => {
@@ -140,23 +148,29 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // Warm-ups of both sides' paths through this process (DynamoDB Local's: bench/support.ts).
     await storageFloor(env, 200);
     await runLoad(port, keys, WARM_UP_UPLOADS);
-    // The floor and the uploads in turns, which goes first alternating, so that the machine's
-    // drift weighs on both (a floor alone swung 180–390/s from run to run): the figure is the
-    // median of the rounds' ratios.
-    const rounds: { floor: number; load: Load; floorCpu: PhaseCpu; uploadsCpu: PhaseCpu }[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      const floorSide = () => withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
-      const uploadSide = () => withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
-      if (r % 2 === 0) {
-        const [floor, floorCpu] = await floorSide();
-        const [load, uploadsCpu] = await uploadSide();
-        rounds.push({ floor, load, floorCpu, uploadsCpu });
-      } else {
-        const [load, uploadsCpu] = await uploadSide();
-        const [floor, floorCpu] = await floorSide();
-        rounds.push({ floor, load, floorCpu, uploadsCpu });
-      }
-    }
+    // The floor and the uploads in turns, which goes first alternating (pairedRatio), so that the
+    // machine's drift weighs on both (a floor alone swung 180–390/s from run to run). Each side
+    // gives its milliseconds per operation, so a round's ratio is floor rate ÷ upload rate: the
+    // figure is the reciprocal of their median (five rounds: the median of the reciprocals).
+    const rounds: Round[] = [];
+    let current: Partial<Round> = {};
+    const paired = await pairedRatio(
+      ROUNDS,
+      async () => {
+        [current.floor, current.floorCpu] = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
+        return 1000 / current.floor;
+      },
+      async () => {
+        [current.load, current.uploadsCpu] = await withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
+        return 1000 / current.load.perSecond;
+      },
+      {
+        afterPair: () => {
+          rounds.push(current as Round);
+          current = {};
+        },
+      },
+    );
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
     const [transactionFloor, transactionFloorCpu] = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, 4));
     const floor = median(rounds.map((r) => r.floor));
@@ -164,7 +178,7 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     const statuses: Record<string, number> = {};
     for (const { load } of rounds) for (const [status, n] of Object.entries(load.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
     return {
-      storageBoundRatio: round(median(rounds.map((r) => r.load.perSecond / r.floor))),
+      storageBoundRatio: round(1 / paired.ratio),
       uploadsPerSecond: round(uploadsPerSecond, 1),
       p50Ms: round(median(rounds.map((r) => r.load.p50)), 1),
       p99Ms: round(median(rounds.map((r) => r.load.p99)), 1),
