@@ -5,37 +5,30 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { handlerNames } from '../functions/routes.js';
-import { Charset } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { defaultBundling, nodeTarget } from '../lib/defaults/lambda-defaults.js';
+import { functionBundleOptions } from '../lib/defaults/bundleOptions.js';
 import { profileFor } from '../lib/handlerProfiles.js';
+import { defaultEntryFor, projectRoot } from '../lib/paths.js';
 import { pairedRatio, round } from './support.js';
 
 const run = promisify(execFile);
-const root = resolve(new URL('..', import.meta.url).pathname);
-const out = join(root, '.tmp', 'bench-bundles');
+const out = join(projectRoot, '.tmp', 'bench-bundles');
 const IMPORTS = 15;
 
-/**
- * The esbuild options lib/defaults/lambda-defaults.ts gives NodejsFunction, taken from there
- * (the source map, which CDK writes to a file of its own, is left out).
- */
+/** Bundled with the options every function is deployed with (lib/defaults/bundleOptions.ts; the source map, a file of its own, left out). */
 async function bundle(entry: string, outfile: string) {
+  const { banner, mainFields, ...options } = functionBundleOptions;
   const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    // As CDK passes them: format and banner only when set, the target falling back on the runtime's.
-    format: defaultBundling.format,
-    target: defaultBundling.target ?? nodeTarget,
-    minify: defaultBundling.minify ?? false,
-    mainFields: defaultBundling.mainFields ?? [],
-    charset: defaultBundling.charset === Charset.UTF8 ? 'utf8' : 'ascii',
-    banner: defaultBundling.banner === undefined ? undefined : { js: defaultBundling.banner },
+    ...options,
+    mainFields: [...mainFields],
+    banner: { js: banner },
     metafile: true,
     logLevel: 'error',
   });
@@ -56,16 +49,6 @@ async function importOnceMs(file: string): Promise<number> {
     env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_REGION: 'eu-west-1', NODE_OPTIONS: '' },
   });
   return Number(stdout);
-}
-
-/**
- * Cold import times of a bundle and its baseline, measured in pairs (function then baseline, the
- * order swapped every other pair) so that both of a pair meet the same load of the machine: the
- * medians of each and the median of the pairs' ratios, which is the figure.
- */
-async function importMs(file: string, baselineFile: string): Promise<{ time: number; baselineTime: number; ratio: number }> {
-  const { ratio, baselineMs, measuredMs } = await pairedRatio(IMPORTS, () => importOnceMs(baselineFile), () => importOnceMs(file), { measureFirst: true });
-  return { time: measuredMs, baselineTime: baselineMs, ratio };
 }
 
 export interface InitFigure {
@@ -96,19 +79,20 @@ export async function measureInit(): Promise<Record<string, InitFigure>> {
   const figures: Record<string, InitFigure> = {};
   for (const name of [...handlerNames, 'authorizer', 'processIncoming', 'syncFleetIndexes']) {
     const file = join(out, `${name}.mjs`);
-    const inputs = await bundle(join(root, 'functions', 'handlers', `${name}.ts`), file);
+    const inputs = await bundle(defaultEntryFor(name), file);
     const sdkClients = clientsUsedBy(name);
     const bundled = Object.keys(SDK_CLIENTS).filter((pkg) => inputs.some((input) => input.includes(`node_modules/${pkg}/`)));
     const baselineEntry = join(out, `${name}.baseline.ts`);
     await writeFile(baselineEntry, `const keep: unknown[] = [];\n${sdkClients.map((pkg) => SDK_CLIENTS[pkg]).join('\n')}\nexport const handler = async () => keep.length;\n`);
     const baselineFile = join(out, `${name}.baseline.mjs`);
     await bundle(baselineEntry, baselineFile);
-    const { time, baselineTime, ratio } = await importMs(file, baselineFile);
+    // Function and baseline imported back to back, the order swapped every other pair, so that both of a pair meet the same load of the machine.
+    const { ratio, baselineMs, measuredMs } = await pairedRatio(IMPORTS, () => importOnceMs(baselineFile), () => importOnceMs(file), { measureFirst: true });
     figures[name] = {
       bundleBytes: (await stat(file)).size,
       baselineBytes: (await stat(baselineFile)).size,
-      importMs: round(time, 1),
-      baselineImportMs: round(baselineTime, 1),
+      importMs: round(measuredMs, 1),
+      baselineImportMs: round(baselineMs, 1),
       initRatio: round(ratio),
       sdkClients,
       bundledSdkClients: bundled,

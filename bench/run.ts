@@ -6,6 +6,7 @@
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { measureInit } from './init.js';
 import { measureMemory } from './memory.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
@@ -55,9 +56,6 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
 }
 if (wanted('init')) {
   console.error('init: production bundles and their cold import…');
-  // Loaded only now: it imports aws-cdk-lib, which wraps every `fs` function of the process in
-  // its own timers, and this process hosts s3rver and the local server for the figures above.
-  const { measureInit } = await import('./init.js');
   const init = await measureInit();
   results.initRatio = Object.fromEntries(Object.entries(init).map(([name, figure]) => [name, figure.initRatio]));
   results.bundleBytes = Object.fromEntries(Object.entries(init).map(([name, figure]) => [name, figure.bundleBytes]));
@@ -92,7 +90,7 @@ function printTable(r: Record<string, any>): void {
     const one = r.storageBound.oneInstall;
     row('  one install: ratio, uploads/s, p50', `${one.ratio}, ${one.uploadsPerSecond}, ${one.p50Ms}`, '');
     for (const [phase, cpu] of Object.entries(r.storageBound.cpuMsPerOperation as Record<string, Record<string, number>>)) {
-      row(`  CPU ms/op ${phase}`, Object.values(cpu).join(' / '), '(bench process / DynamoDB Local / load client)');
+      row(`  CPU ms/op ${phase}`, Object.entries(cpu).map(([process, ms]) => `${process} ${ms}`).join(', '), '');
     }
   }
   for (const [name, figure] of Object.entries((r.init ?? {}) as Record<string, any>)) {

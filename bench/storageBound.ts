@@ -12,7 +12,8 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalServer } from '../functions/local/localApi.js';
 import { sampleUpload } from '../functions/samples/sampleUploads.js';
 import { createInstall } from '../functions/store/installs.js';
-import { median, pairedRatio, processCpuMs, round, type BenchEnvironment } from './support.js';
+import { median, pairedRatio, processCpuMs, range, reserveCollectedAt, round, type BenchEnvironment } from './support.js';
+import { inParallel } from '../functions/services/inParallel.js';
 import { s3Of } from '../functions/store/s3Client.js';
 
 const CONCURRENCY = 16;
@@ -80,18 +81,13 @@ async function storageFloor(env: BenchEnvironment, total: number, transactionIte
   const c = env.clients;
   const body = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
   const runId = Math.random().toString(36).slice(2);
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      const n = next++;
-      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
-      const item = (i: number) => ({ PK: `FLOOR#${runId}#${n}#${i}`, SK: 'FLOOR', n });
-      if (transactionItems === 0) await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: item(0) }));
-      else await c.ddb.send(new TransactWriteCommand({ TransactItems: Array.from({ length: transactionItems }, (_, i) => ({ Put: { TableName: c.config.tableName, Item: item(i) } })) }));
-    }
-  };
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await inParallel(range(total), CONCURRENCY, async (n) => {
+    await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
+    const item = (i: number) => ({ PK: `FLOOR#${runId}#${n}#${i}`, SK: 'FLOOR', n });
+    if (transactionItems === 0) await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: item(0) }));
+    else await c.ddb.send(new TransactWriteCommand({ TransactItems: range(transactionItems).map((i) => ({ Put: { TableName: c.config.tableName, Item: item(i) } })) }));
+  });
   return total / ((performance.now() - started) / 1000);
 }
 
@@ -104,14 +100,10 @@ interface Load {
   cpuMs: number;
 }
 
-/** Uploads are collected a second apart, from three hours ago on, run after run: no install's snapshot is ever older than its latest. */
-let nextCollectedAt = Date.now() - 3 * 3_600_000;
-
+/** Each run's uploads are collected a second apart, after every earlier run's: no install's snapshot is ever older than its latest. */
 async function runLoad(port: number, keys: string[], uploads: number): Promise<Load> {
   const client = new URL('./loadClient.ts', import.meta.url).pathname;
-  const firstCollectedAt = nextCollectedAt;
-  nextCollectedAt += uploads * 1000;
-  const args = [client, `http://127.0.0.1:${port}`, keys.join(','), String(uploads), String(CONCURRENCY), String(firstCollectedAt)];
+  const args = [client, `http://127.0.0.1:${port}`, keys.join(','), String(uploads), String(CONCURRENCY), String(reserveCollectedAt(uploads))];
   const { stdout } = await run(process.execPath, ['--import', 'tsx', ...args], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as Load;
 }
@@ -145,26 +137,28 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // sixteen on one install, whose uploads contend for its install and latest-summary items.
     const installs = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => createInstall(env.clients, { customerId: 'bench', name: `storage bound ${i}` }, new Date())));
     const keys = installs.map((i) => i.apiKey);
-    // Warm-ups of both sides' paths through this process (DynamoDB Local's: bench/support.ts).
+    // Warm-ups: DynamoDB Local's (bench/support.ts), and both sides' paths through this process.
+    await env.warmUp();
     await storageFloor(env, 200);
     await runLoad(port, keys, WARM_UP_UPLOADS);
-    // The floor and the uploads in turns, which goes first alternating (pairedRatio), so that the
-    // machine's drift weighs on both (a floor alone swung 180–390/s from run to run). Each side
-    // gives its milliseconds per operation, so a round's ratio is floor rate ÷ upload rate: the
-    // figure is the reciprocal of their median (five rounds: the median of the reciprocals).
+    // The floor and the uploads in turns, which goes first alternating (pairedRatio, the floor
+    // first in the first round), so that the machine's drift weighs on both (a floor alone swung
+    // 180–390/s from run to run). Each side gives its milliseconds per operation, so a round's
+    // ratio is the uploads' rate ÷ the floor's: the figure is the median of the rounds'.
     const rounds: Round[] = [];
     let current: Partial<Round> = {};
     const paired = await pairedRatio(
       ROUNDS,
       async () => {
-        [current.floor, current.floorCpu] = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
-        return 1000 / current.floor;
-      },
-      async () => {
         [current.load, current.uploadsCpu] = await withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
         return 1000 / current.load.perSecond;
       },
+      async () => {
+        [current.floor, current.floorCpu] = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
+        return 1000 / current.floor;
+      },
       {
+        measureFirst: true,
         afterPair: () => {
           rounds.push(current as Round);
           current = {};
@@ -178,7 +172,7 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     const statuses: Record<string, number> = {};
     for (const { load } of rounds) for (const [status, n] of Object.entries(load.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
     return {
-      storageBoundRatio: round(1 / paired.ratio),
+      storageBoundRatio: round(paired.ratio),
       uploadsPerSecond: round(uploadsPerSecond, 1),
       p50Ms: round(median(rounds.map((r) => r.load.p50)), 1),
       p99Ms: round(median(rounds.map((r) => r.load.p99)), 1),

@@ -16,11 +16,14 @@ import { clients, createClients, destroyClients, resetClients, type Clients } fr
 import { s3Of } from '../functions/store/s3Client.js';
 import { createInstall } from '../functions/store/installs.js';
 import { commitAcceptedUpload } from '../functions/store/uploadLog.js';
+import { inParallel } from '../functions/services/inParallel.js';
 import type { QueryType } from '../functions/domain/queries/index.js';
 
 export interface BenchEnvironment {
   clients: Clients;
   emulators: Emulators;
+  /** Warms DynamoDB Local up for the figures that time its requests (once per environment). */
+  warmUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,10 +31,11 @@ export interface BenchEnvironment {
 export async function startBenchEmulators(): Promise<BenchEnvironment> {
   const storage = await startScratchStorage('bench');
   resetClients();
-  await warmUp(clients());
+  let warming: Promise<void> | undefined;
   return {
     clients: clients(),
     emulators: storage.emulators,
+    warmUp: () => (warming ??= warmUp(clients())),
     stop: async () => {
       resetClients();
       await storage.stop();
@@ -71,42 +75,50 @@ export async function withRemoteS3(env: BenchEnvironment): Promise<{ clients: Cl
  * warm service.)
  */
 async function warmUp(c: Clients): Promise<void> {
-  const installIds = await Promise.all(Array.from({ length: 16 }, (_, i) => benchInstall(c, `warm-up ${i}`)));
-  const firstCollectedAt = Date.now() - 3 * 3_600_000;
-  let next = 0;
-  const worker = async () => {
-    while (next < WARM_UP_COMMITS) {
-      const n = next++;
-      if (n < 600) {
-        const item = (i: number) => ({ Put: { TableName: c.config.tableName, Item: { PK: `WARM#${n}#${i}`, SK: 'WARM', n } } });
-        await c.ddb.send(new TransactWriteCommand({ TransactItems: [item(0), item(1), item(2), item(3)] }));
-        await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: { PK: `WARM#${n}`, SK: 'PUT', n } }));
-        await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: { PK: `WARM#${n}`, SK: 'PUT' } }));
-      }
-      const receipt = { uploadId: `warm-up-${n}`, installId: installIds[n % installIds.length]!, queryType: 'event-counts' as const, collectedAt: new Date(firstCollectedAt + n * 1000).toISOString(), recordCount: 10, sha256: '0'.repeat(64), duplicate: false };
-      await commitAcceptedUpload(c, { receipt, customerId: 'bench', rawKey: `warm-up/${n}`, receivedAt: new Date().toISOString(), summary: { devices: 10, totalEvents: 100, maxEvents: 20 }, requiresUsageCollection: false });
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  const TableName = c.config.tableName;
+  await inParallel(range(WARM_UP_FLOOR_OPERATIONS), WARM_UP_CONCURRENCY, async (n) => {
+    const item = (i: number) => ({ Put: { TableName, Item: { PK: `WARM#${n}#${i}`, SK: 'WARM', n } } });
+    await c.ddb.send(new TransactWriteCommand({ TransactItems: [item(0), item(1), item(2), item(3)] }));
+    await c.ddb.send(new PutCommand({ TableName, Item: { PK: `WARM#${n}`, SK: 'PUT', n } }));
+    await c.ddb.send(new GetCommand({ TableName, Key: { PK: `WARM#${n}`, SK: 'PUT' } }));
+  });
+  const installIds = await Promise.all(range(WARM_UP_CONCURRENCY).map((i) => benchInstall(c, `warm-up ${i}`)));
+  const first = reserveCollectedAt(WARM_UP_COMMITS);
+  await inParallel(range(WARM_UP_COMMITS), WARM_UP_CONCURRENCY, async (n) => {
+    const collectedAt = new Date(first + n * 1000).toISOString();
+    const receipt = { uploadId: `warm-up-${n}`, installId: installIds[n % installIds.length]!, queryType: 'event-counts' as const, collectedAt, recordCount: 10, sha256: '0'.repeat(64), duplicate: false };
+    await commitAcceptedUpload(c, { receipt, customerId: 'bench', rawKey: `warm-up/${n}`, receivedAt: new Date().toISOString(), summary: { devices: 10, totalEvents: 100, maxEvents: 20 }, requiresUsageCollection: false });
+  });
 }
 
-/** Commits of the warm-up (about 15 s). */
+/** The floor's requests (a four-item transaction, a put, a get) and the service's commits of the warm-up (about 15 s), 16 at a time. */
+const WARM_UP_FLOOR_OPERATIONS = 600;
 const WARM_UP_COMMITS = 3000;
+const WARM_UP_CONCURRENCY = 16;
+
+/** 0, 1, …, n - 1. */
+export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 export async function benchInstall(c: Clients, name = 'bench'): Promise<string> {
   return (await createInstall(c, { customerId: 'bench', name }, new Date())).install.installId;
 }
 
 /**
- * collectedAt values that never repeat within a run, so every upload is a new snapshot, and
- * that increase, as an install's snapshots do: each is the install's latest (an older snapshot
- * arriving late costs a second transaction, functions/store/uploadLog.ts).
+ * collectedAt values a second apart, from six hours ago on, that never repeat within a run, so
+ * every upload is a new snapshot, and that increase, as an install's snapshots do: each is the
+ * install's latest (an older snapshot arriving late costs a second transaction,
+ * functions/store/uploadLog.ts). `reserveCollectedAt(n)` answers the first (epoch ms) of `n`
+ * such seconds, for the warm-up and the load client.
  */
-const firstCollectedAt = Date.now() - 6 * 3_600_000;
-let tick = 0;
+let nextCollectedAt = Date.now() - 6 * 3_600_000;
+export function reserveCollectedAt(count: number): number {
+  const first = nextCollectedAt;
+  nextCollectedAt += count * 1000;
+  return first;
+}
+
 export function freshCollectedAt(): string {
-  tick += 1;
-  return new Date(firstCollectedAt + tick * 1000).toISOString();
+  return new Date(reserveCollectedAt(1)).toISOString();
 }
 
 export function sampleBody(queryType: QueryType, devices: number): Buffer {

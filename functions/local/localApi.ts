@@ -62,7 +62,7 @@ export function createLocalServer(options: LocalApiOptions = {}): Server {
   return server;
 }
 
-export function localApi(options: LocalApiOptions = {}): RequestListener {
+function localApi(options: LocalApiOptions = {}): RequestListener {
   const cache = authorizerCache();
   return (req, res) => {
     const started = performance.now();
@@ -82,7 +82,7 @@ export function localApi(options: LocalApiOptions = {}): RequestListener {
  * header or chunk) get a 400 problem and the connection is closed, as any other answer of the
  * API is a problem document; Node's default is a bare 400 without a body.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return void socket.destroy();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const problem = tooLarge

@@ -23,18 +23,17 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 
 export function decodeCursor(cursor: string | undefined, allowedKeys: readonly string[]): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => invalidCursor();
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidCursor();
   const entries = Object.entries(value);
-  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string' || v.length > 1024)) throw invalid();
+  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string' || v.length > 1024)) throw invalidCursor();
   // A cursor this service issued names every key of its listing; DynamoDB fails on a partial start key.
-  if (allowedKeys.some((k) => !Object.hasOwn(value, k))) throw invalid();
+  if (allowedKeys.some((k) => !Object.hasOwn(value, k))) throw invalidCursor();
   return Object.fromEntries(entries) as Record<string, string>;
 }
 

@@ -4,39 +4,27 @@
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metricNames.js';
-import { Charset, LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Charset, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { functionBundleOptions } from './bundleOptions.js';
 
 /** Node.js 24 (the runtime the code is written and tested for). */
 export const nodeRuntime: Runtime = Runtime.NODEJS_24_X;
-export const nodeTarget = 'node24';
 
-/**
- * ESM bundles can still contain CommonJS dependencies (parts of the AWS SDK, yauzl) that call
- * `require`; this banner gives them one.
- */
-export const esmRequireBanner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/**
- * esbuild options for every function.
- *
- * The AWS SDK v3 is bundled (externalModules: []), not taken from the runtime: the
- * runtime's copy changes without notice, and bundling pins the exact versions from
- * package-lock.json that the tests ran against; tree-shaking of the ESM builds
- * (mainFields module first) keeps that cheap. Only Node built-ins stay external.
- */
+/** esbuild options for every function (./bundleOptions.ts); only Node built-ins stay external. */
 export const defaultBundling: BundlingOptions = {
   forceDockerBundling: false,
-  format: OutputFormat.ESM,
-  mainFields: ['module', 'main'],
-  target: nodeTarget,
-  minify: true,
+  format: functionBundleOptions.format as OutputFormat,
+  mainFields: [...functionBundleOptions.mainFields],
+  target: functionBundleOptions.target,
+  minify: functionBundleOptions.minify,
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
-  banner: esmRequireBanner,
+  banner: functionBundleOptions.banner,
   bundleAwsSDK: true,
   externalModules: [],
-  charset: Charset.UTF8,
+  charset: functionBundleOptions.charset as Charset,
   logLevel: LogLevel.WARNING,
 };
 

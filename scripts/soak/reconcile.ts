@@ -6,12 +6,13 @@
  * - lost: a snapshot a client holds a receipt for, missing any of its raw object, its one
  *   accepted log entry or its snapshot item; or a query type whose current summary is not the
  *   newest snapshot a client was given a receipt for.
- * - double-counted: a snapshot stored more than once (two log entries, two raw objects, two
- *   upload ids in receipts), or anything visible (log entry, current summary) that no client
- *   holds a receipt for, i.e. data the service did not acknowledge.
+ * - double-counted: a snapshot stored more than once (two log entries, two upload ids in
+ *   receipts), or anything visible (log entry, current summary) that no client holds a receipt
+ *   for, i.e. data the service did not acknowledge.
  * - orphans: raw objects no log entry refers to (left by a failure between the S3 write and the
- *   DynamoDB commit, or by a losing conflicting upload whose clean-up failed); invisible to
- *   every answer of the service, so not a loss or a double count, but reported.
+ *   DynamoDB commit, or by a losing racing upload — different content, or the same content
+ *   compressed otherwise — whose clean-up failed); invisible to every answer of the service, so
+ *   not a loss or a double count, but reported.
  */
 import type { QueryType } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
@@ -54,15 +55,18 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   }
 
   const logBySnapshot = new Map<string, string[]>();
+  const rawKeyOfUpload = new Map<string, string>();
   for (const entry of state.log) {
     const id = identity(entry.queryType, entry.receipt.collectedAt);
-    logBySnapshot.set(id, [...(logBySnapshot.get(id) ?? []), entry.uploadId]);
+    const entries = logBySnapshot.get(id);
+    if (entries) entries.push(entry.uploadId);
+    else logBySnapshot.set(id, [entry.uploadId]);
+    rawKeyOfUpload.set(entry.uploadId, entry.rawKey);
     if (!acknowledged.has(id)) doubleCounted.push(where(`log entry ${entry.uploadId} (${id}) was never acknowledged to a client`));
   }
   const rawKeys = new Set(state.rawKeys);
   const snapshots = new Map(state.snapshots.map((s) => [identity(s.queryType, s.collectedAt), s]));
 
-  const rawKeyOfUpload = new Map(state.log.map((e) => [e.uploadId, e.rawKey]));
   const archived: ArchivedObject[] = [];
   for (const [id, receipt] of acknowledged) {
     // The raw object is the one the log entry names (its name comes from the archived bytes).
@@ -80,7 +84,7 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   }
 
   // Objects no log entry names: invisible to every answer, but counted.
-  const referenced = new Set(state.log.map((e) => e.rawKey));
+  const referenced = new Set(rawKeyOfUpload.values());
   const orphans = state.rawKeys.filter((k) => !referenced.has(k)).map((k) => where(`raw object ${k} has no log entry`));
 
   // Current summaries: the newest acknowledged snapshot of each query type, and nothing else.

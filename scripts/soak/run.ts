@@ -157,7 +157,6 @@ class Client {
   }
 }
 
-
 interface InstallRun {
   installId: string;
   apiKey: string;

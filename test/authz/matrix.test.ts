@@ -16,7 +16,8 @@ import type { TestApi, TestInstall } from '../support/localApi.js';
 process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
 const { sampleBundle } = await import('../support/bundles.js');
 const { injectFaults } = await import('../support/faults.js');
-const { call, clients, createTestInstall, minutesAgo, sample, startTestApi, staffKey, upload } = await import('../support/localApi.js');
+const { call, clients, createTestInstall, sample, startTestApi, staffKey, upload } = await import('../support/localApi.js');
+const { minutesAgo } = await import('../support/time.js');
 
 const callers = ['no key', 'malformed key', 'unknown key', 'revoked key', 'install A', 'install B', 'staff'] as const;
 type CallerName = (typeof callers)[number];

@@ -6,7 +6,8 @@ import { queryTypes } from '../../functions/domain/queries/index.js';
 import { sampleRecords } from '../../functions/samples/sampleUploads.js';
 import { serializeRecords } from '../../functions/bundles/exports.js';
 import { postBundle, sampleBundle } from '../support/bundles.js';
-import { call, createTestInstall, minutesAgo, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
+import { call, createTestInstall, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
 

@@ -15,7 +15,8 @@ import {
   type ZipEntrySpec,
   zipOf,
 } from '../support/bundles.js';
-import { call, createTestInstall, minutesAgo, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
+import { call, createTestInstall, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 const MiB = 1024 * 1024;
 let api: TestApi;

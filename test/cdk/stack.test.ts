@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { esmRequireBanner } from '../../lib/defaults/lambda-defaults.js';
+import { esmRequireBanner } from '../../lib/defaults/bundleOptions.js';
 import { gatewayProblems } from '../../lib/constructs/ingestApi.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/uploadPipeline.js';
 import { projectRoot } from '../../lib/paths.js';

@@ -13,7 +13,8 @@ import { directBundleLimits } from '../../functions/bundles/limits.js';
 import { zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import { runCli } from '../../functions/cli/main.js';
 import { queryTypes } from '../../functions/domain/queries/index.js';
-import { call, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
+import { call, createTestInstall, sample, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { startIncomingPump } from '../support/processorHook.js';
 
 let api: TestApi;

@@ -7,11 +7,13 @@
  * condition as S3 does (functions/local/s3Semantics.ts).
  */
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { gzipSync } from 'node:zlib';
 import { rawObjectKey, rawQueryPrefix } from '../../functions/domain/storageKeys.js';
 import { acceptReceivedUpload, acceptUpload } from '../../functions/services/acceptUpload.js';
 import { getUpload } from '../../functions/store/uploadLog.js';
+import { listRawKeys } from '../../functions/store/rawArchive.js';
+import { archivedSha256 } from '../../scripts/soak/storedState.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { expectDurable, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
@@ -96,10 +98,8 @@ it('copies of a snapshot racing each other leave one intact object and one snaps
   expect(answered.filter((a) => a.status === 201)).toHaveLength(1);
   await expectDurable(c, receipts[0]!);
   const key = (await getUpload(c, receipts[0]!.uploadId))!.rawKey!;
-  const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
-  expect(createHash('sha256').update(gunzipSync(Buffer.from(await object.Body!.transformToByteArray()))).digest('hex')).toBe(receipts[0]!.sha256);
-  const listed = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: rawQueryPrefix('device-versions', installId) }));
-  expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([key]);
+  expect(await archivedSha256(c, key)).toBe(receipts[0]!.sha256);
+  expect(await listRawKeys(c, rawQueryPrefix('device-versions', installId))).toEqual([key]);
   await expectExactlyOnce(c, installId, receipts);
 });
 

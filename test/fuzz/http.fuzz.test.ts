@@ -8,7 +8,8 @@
  */
 import { queryTypes } from '../../functions/domain/queries/index.js';
 import { checkAgainstSchemaAt, checkResponseAgainstOpenApi } from '../support/openApiCheck.js';
-import { createTestInstall, minutesAgo, sample, staffKey, startTestApi, type TestApi, upload } from '../support/localApi.js';
+import { createTestInstall, sample, staffKey, startTestApi, type TestApi, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { type RawResponse, rawRequest, rawSocketRequest } from '../support/rawHttp.js';
 import { type FuzzCase, type FuzzContext, fuzzCases, fuzzFamilies } from './cases.js';
 

@@ -13,9 +13,11 @@ import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { proxyEvent } from '../../functions/local/apiGatewayEvent.js';
 import { routes } from '../../functions/routes.js';
-import { call, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { call, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { rawRequest, rawSocketRequest } from '../support/rawHttp.js';
 import { requestUrl } from '../../functions/local/localApi.js';
+import { sleep } from '../../functions/store/dynamo.js';
 import { once } from 'node:events';
 
 let api: TestApi;
@@ -104,9 +106,9 @@ it('a client that goes away in the middle of its body is not logged as a failure
     const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
     await once(socket, 'connect');
     socket.write(`POST /v1/uploads/devices HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${install.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"sche`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     socket.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     expect(errors).toEqual([]);
   } finally {
     console.error = original;

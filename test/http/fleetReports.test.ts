@@ -1,5 +1,6 @@
 /** The duplicate-identifiers and versions reports, fed by the fleet index sync, over real HTTP. */
-import { call, createTestInstall, fleetIndexesIdle, minutesAgo, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { call, createTestInstall, fleetIndexesIdle, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 /** Staff routes, upload status, key rotation and health over real HTTP. */
-import { call, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { call, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 /** Customer license state and the expiring and stale reports, over real HTTP. */
 import { addDays } from '../../functions/domain/calendarDates.js';
-import { call, createTestInstall, minutesAgo, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { call, createTestInstall, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
 beforeAll(async () => {

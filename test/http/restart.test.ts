@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { minutesAgo, sample } from '../support/localApi.js';
+import { sample } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 let dataDir: string;
 beforeAll(async () => {

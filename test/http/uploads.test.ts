@@ -4,7 +4,8 @@
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { queryTypes } from '../../functions/domain/queries/index.js';
-import { call, clients, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
 let api: TestApi;

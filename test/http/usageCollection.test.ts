@@ -2,7 +2,8 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { optionalQueryTypes, queryTypes } from '../../functions/domain/queries/index.js';
-import { call, clients, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
 let api: TestApi;

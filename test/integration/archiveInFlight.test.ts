@@ -2,8 +2,8 @@
  * A large upload's archive travels to S3 while the upload is validated, as a multipart upload
  * that stays invisible until completed (functions/store/rawArchiveInFlight.ts): an invalid or
  * refused upload leaves nothing stored, not even parts; a repeat keeps the first object as it is.
- * A gzip upload as received sets its archive off as soon as its collectedAt is read, before
- * the body is inflated, and archives exactly the bytes received.
+ * A gzip upload as received sets its archive off as soon as its collectedAt is read from the
+ * first inflated bytes, before the rest is inflated, and archives exactly the bytes received.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { listRawKeys, readRawRecords } from '../../functions/store/rawArchive.js';
-import { minutesAgo, sample } from '../support/localApi.js';
+import { sample } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { injectFaults } from '../support/faults.js';
 import { interceptSdkCalls } from '../support/sdkCalls.js';
 
@@ -61,6 +62,15 @@ function largeGzip(collectedAt: string, records: unknown[] = largeDevices): Buff
   return gzipSync(Buffer.from(JSON.stringify(upload)), { level: 1 });
 }
 
+/** An archive set off once and aborted: one multipart upload, never completed, leaving neither parts nor an object. */
+async function expectAbortedWithoutTrace(calls: Record<string, number>, ids: string[], installId: string): Promise<void> {
+  expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
+  expect(calls.CompleteMultipartUploadCommand).toBeUndefined();
+  expect(ids).toHaveLength(1);
+  expect(ids.filter(partsKept)).toEqual([]);
+  expect(await objectsOf(installId)).toEqual([]);
+}
+
 /** A large upload as read for validation: `largeGzip`'s body within the direct-upload limits. */
 function largeBody(sent: Buffer) {
   return readUploadJson(sent, 'gzip', directUploadLimits);
@@ -74,11 +84,7 @@ it('sends a large archive during validation and aborts it when the upload is inv
   const body = await largeBody(largeGzip(minutesAgo(3), invalid));
   expect(body.sentBytes).toBeGreaterThan(1024 * 1024);
   await expect(acceptUpload(c, { installId: install.installId, customerId: 'in-flight', queryType: 'devices', body, now: new Date() })).rejects.toBeInstanceOf(ProblemError);
-  expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
-  expect(calls.CompleteMultipartUploadCommand).toBeUndefined();
-  expect(ids).toHaveLength(1);
-  expect(partsKept(ids[0]!)).toBe(false);
-  expect(await objectsOf(install.installId)).toEqual([]);
+  await expectAbortedWithoutTrace(calls, ids, install.installId);
 });
 
 it('completes a repeat create-only: the first object stays as it was, the repeat leaves no parts', async () => {
@@ -119,7 +125,7 @@ describe('a gzip upload as received', () => {
   it.each([
     ['cut short', (sent: Buffer) => sent.subarray(0, sent.length - 4096), directUploadLimits, 'invalid_json'],
     ['inflating past the limit', (sent: Buffer) => sent, { ...directUploadLimits, maxInflatedBytes: 2 * 1024 * 1024 }, 'payload_too_large'],
-  ])('sets off its archive before the body is read, and aborts it when the body is %s', async (_, damage, limits, code) => {
+  ])('sets off its archive before the rest of the body is read, and aborts it when the body is %s', async (_, damage, limits, code) => {
     const { install } = await createInstall(c, { customerId: 'in-flight', name: 'early' }, new Date());
     const ids = multipartUploads(c);
     const { calls } = injectFaults(c, []);
@@ -127,10 +133,7 @@ describe('a gzip upload as received', () => {
     expect(sent.length).toBeGreaterThan(1024 * 1024);
     await expect(acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits, now: new Date() })).rejects.toMatchObject({ code });
     // Only an archive set off from the envelope's head can have started: the body never parsed.
-    expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
-    expect(calls.CompleteMultipartUploadCommand).toBeUndefined();
-    expect(ids.filter(partsKept)).toEqual([]);
-    expect(await objectsOf(install.installId)).toEqual([]);
+    await expectAbortedWithoutTrace(calls, ids, install.installId);
   });
 });
 
@@ -141,10 +144,7 @@ it('aborts the archive of an upload whose install cannot be read (a session of a
   const sent = largeGzip(minutesAgo(8));
   // No customerId: the install is read, as for an upload session's object.
   await expect(acceptReceivedUpload(c, { installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() })).rejects.toMatchObject({ code: 'not_found' });
-  expect(calls).toMatchObject({ CreateMultipartUploadCommand: 1, AbortMultipartUploadCommand: 1 });
-  expect(calls.CompleteMultipartUploadCommand).toBeUndefined();
-  expect(ids.filter(partsKept)).toEqual([]);
-  expect(await objectsOf(installId)).toEqual([]);
+  await expectAbortedWithoutTrace(calls, ids, installId);
 });
 
 describe('a gzip upload whose head does not settle collectedAt', () => {

@@ -10,7 +10,8 @@ import { acceptReceivedUpload } from '../../functions/services/acceptUpload.js';
 import { createClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
-import { minutesAgo, sample } from '../support/localApi.js';
+import { sample } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 
 type Allocator = 'alloc' | 'allocUnsafe' | 'allocUnsafeSlow' | 'concat' | 'from';
 

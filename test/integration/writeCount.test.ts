@@ -7,7 +7,8 @@ import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
-import { minutesAgo, sample } from '../support/localApi.js';
+import { sample } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { injectFaults } from '../support/faults.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 

@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { putPresigned } from '../../functions/cli/apiClient.js';
 import { stopFleetIndexRunner } from '../../functions/local/fleetIndexRunner.js';
 import { incomingKey } from '../../functions/sessions/incomingKeys.js';
-import { call, createTestInstall, minutesAgo, sample, startTestApi, staffKey, type TestApi } from '../support/localApi.js';
+import { call, createTestInstall, sample, startTestApi, staffKey, type TestApi } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { deliverObjectCreated } from '../support/processorHook.js';
 
 const MiB = 1024 * 1024;

@@ -11,7 +11,8 @@ import { sqsEventOf } from '../../functions/sessions/s3Events.js';
 import { sampleBundle } from '../support/bundles.js';
 import { injectFaults } from '../support/faults.js';
 import { useApiWithInstall } from '../support/apiFixture.js';
-import { call, clients, createTestInstall, minutesAgo, sample, staffKey, type TestInstall, upload } from '../support/localApi.js';
+import { call, clients, createTestInstall, sample, staffKey, type TestInstall, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
 import { deliverObjectCreated, objectCreatedNotification, processIncoming } from '../support/processorHook.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 

@@ -105,4 +105,3 @@ export function sample(queryType: QueryType, options: SampleOptions = {}) {
   return sampleUpload(queryType, options);
 }
 
-export { minutesAgo } from './time.js';

@@ -57,17 +57,17 @@ describe('readUploadJson: sizes, gzip, limits', () => {
 
   it('hands over the envelope head and the bytes to archive once the records array opens, before it is read', async () => {
     const records = Array.from({ length: 40_000 }, (_, i) => ({ item: `item ${i}`, count: i }));
-    const big = Buffer.from(JSON.stringify(envelope(records)));
+    const body = envelope(records);
+    const big = Buffer.from(JSON.stringify(body));
     const sent = gzipSync(big);
     const heads: { head: unknown; gzip: Buffer; sha256: string }[] = [];
     const decoded = await readUploadJson(sent, 'gzip', directUploadLimits, (head, archive) => heads.push({ head, ...archive }));
     expect(heads).toHaveLength(1);
-    const { records: _records, ...rest } = JSON.parse(big.toString('utf8')) as Record<string, unknown>;
-    expect(heads[0]!.head).toEqual({ ...rest, records: [] });
+    expect(heads[0]!.head).toEqual({ ...body, records: [] });
     expect(heads[0]!.gzip).toBe(sent);
     expect(heads[0]!.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
     expect(await decoded.archive()).toEqual({ gzip: sent, sha256: heads[0]!.sha256 });
-    expect(decoded.parse()).toEqual(JSON.parse(big.toString('utf8')));
+    expect(decoded.parse()).toEqual(body);
 
     // Before the whole is read: a body cut short still hands over its head, then fails.
     const cut: unknown[] = [];
