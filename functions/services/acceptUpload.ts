@@ -64,21 +64,18 @@ export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise
   const { sent, encoding, limits, ...upload } = input;
   return recorded(upload.queryType, sent.length, async () => {
     const uploadId = upload.uploadId ?? randomUUID();
-    let early: RawArchiving | undefined;
-    const startEarly = (head: unknown, archive: ArchiveBytes) => {
+    let early: Promise<RawArchiving> | undefined;
+    const startEarly = (head: unknown, archive: Promise<ArchiveBytes>) => {
       const collectedAt = collectedAtIn(head);
-      try {
-        if (collectedAt) early = startArchive(c, { ...upload, uploadId }, collectedAt, archive);
-      } catch {
-        // Not from inside the inflate loop, where it would pass for a gzip error: the archive then
-        // sets off after validation, which meets the same error in its own place.
-      }
+      // Should it fail (it throws nothing into the inflate loop, where it would pass for a gzip
+      // error), the archive sets off after validation, which meets the same error in its own place.
+      if (collectedAt) early = settle(archive.then((bytes) => startArchive(c, { ...upload, uploadId }, collectedAt, bytes)));
     };
     let body: UploadJson;
     try {
       body = await readUploadJson(sent, encoding, limits, startEarly);
     } catch (error) {
-      await early?.discard();
+      await discardStarted(early);
       throw error;
     }
     return storeUpload(c, { ...upload, uploadId, body }, early);
@@ -98,7 +95,7 @@ async function recorded(queryType: QueryType, bytes: number, accept: () => Promi
 }
 
 /** `started`: the archive set off while the body was read, if it was. */
-async function storeUpload(c: Clients, input: UploadInput, started?: RawArchiving): Promise<UploadOutcome> {
+async function storeUpload(c: Clients, input: UploadInput, started?: Promise<RawArchiving>): Promise<UploadOutcome> {
   const { installId, queryType, now } = input;
   const spec = querySpec(queryType);
   // The install is read, and a plain body compressed (on the thread pool), while this thread
@@ -110,7 +107,7 @@ async function storeUpload(c: Clients, input: UploadInput, started?: RawArchivin
   const { sha256, mayContainEmail } = input.body;
   const uploadId = input.uploadId ?? randomUUID();
   const archiving = settle(input.body.archive());
-  let early: Promise<RawArchiving | undefined> = Promise.resolve(started);
+  let early: Promise<RawArchiving> | undefined = started;
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
   try {
@@ -124,7 +121,7 @@ async function storeUpload(c: Clients, input: UploadInput, started?: RawArchivin
   } catch (error) {
     invalid = error;
   }
-  const discardEarly = async () => (await early.catch(() => undefined))?.discard();
+  const discardEarly = () => discardStarted(early);
   // A refused optional type answers 403 whatever the body holds; an install that cannot be
   // read (gone, or DynamoDB failing) stores nothing either.
   let install: Awaited<typeof reading>;
@@ -143,7 +140,7 @@ async function storeUpload(c: Clients, input: UploadInput, started?: RawArchivin
 
   const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
   const object = rawObject({ ...input, uploadId }, collectedAt, await archiving);
-  let archive = await early.catch(() => undefined);
+  let archive = await early?.catch(() => undefined);
   if (archive?.key !== object.key) {
     await archive?.discard();
     archive = startRawArchive(c, object);
@@ -190,6 +187,7 @@ function rawObject(upload: UploadIds, collectedAt: string, archive: ArchiveBytes
   return {
     key: rawObjectKey(queryType, installId, collectedAt, archive.sha256),
     gzipBody: archive.gzip,
+    gzipSha256: archive.sha256,
     metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, 'upload-id': uploadId },
   };
 }
@@ -212,6 +210,11 @@ function usageCollectionDisabled(queryType: QueryType): ProblemError {
 /** collectedAt as the UTC instant validation will make of it, when the body has one. */
 function collectedAtIn(body: unknown): string | undefined {
   return collectedAtInstant(typeof body === 'object' && body !== null ? (body as { collectedAt?: unknown }).collectedAt : undefined);
+}
+
+/** Leaves nothing of an archive that set off (or failed to). */
+async function discardStarted(started: Promise<RawArchiving> | undefined): Promise<void> {
+  await (await started?.catch(() => undefined))?.discard();
 }
 
 /** A promise whose rejection counts as handled now and still rejects when awaited. */

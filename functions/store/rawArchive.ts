@@ -11,11 +11,13 @@ import {
 import { gunzipSync } from 'node:zlib';
 import type { Clients } from './clients.js';
 import { sleep } from './dynamo.js';
-import { s3Of } from './s3Client.js';
+import { s3Of, withPayloadSha256 } from './s3Client.js';
 
 export interface RawObject {
   key: string;
   gzipBody: Buffer;
+  /** SHA-256 (hex) of gzipBody, known already (the key is derived from it): the request's signature uses it. */
+  gzipSha256: string;
   metadata: Record<string, string>;
 }
 
@@ -31,15 +33,18 @@ export interface RawObject {
 export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
   await createOnly(() =>
     s3Of(c).send(
-      new PutObjectCommand({
-        Bucket: c.config.rawBucket,
-        Key: object.key,
-        Body: object.gzipBody,
-        ContentType: 'application/json',
-        ContentEncoding: 'gzip',
-        Metadata: object.metadata,
-        IfNoneMatch: '*',
-      }),
+      withPayloadSha256(
+        new PutObjectCommand({
+          Bucket: c.config.rawBucket,
+          Key: object.key,
+          Body: object.gzipBody,
+          ContentType: 'application/json',
+          ContentEncoding: 'gzip',
+          Metadata: object.metadata,
+          IfNoneMatch: '*',
+        }),
+        object.gzipSha256,
+      ),
     ),
   );
 }

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Clients } from './clients.js';
 import { createOnly, putRawObject, type RawObject } from './rawArchive.js';
-import { s3Of } from './s3Client.js';
+import { s3Of, withPayloadSha256 } from './s3Client.js';
 
 /** Archives at least this large (gzip bytes) are sent while the upload is read and validated. */
 const IN_FLIGHT_MIN_BYTES = 1024 * 1024;
@@ -34,19 +34,19 @@ export function startRawArchive(c: Clients, object: RawObject): RawArchiving {
   const s3 = s3Of(c);
   const where = { Bucket: c.config.rawBucket, Key: object.key };
   const { gzipBody } = object;
-  const sending = (async (): Promise<{ small: Buffer } | { UploadId: string; ETag: string }> => {
-    if (gzipBody.length < IN_FLIGHT_MIN_BYTES) return { small: gzipBody };
+  const sending = (async (): Promise<'small' | { UploadId: string; ETag: string }> => {
+    if (gzipBody.length < IN_FLIGHT_MIN_BYTES) return 'small';
     const { UploadId } = await s3.send(
       new CreateMultipartUploadCommand({ ...where, ContentType: 'application/json', ContentEncoding: 'gzip', Metadata: object.metadata }),
     );
-    const { ETag } = await s3.send(new UploadPartCommand({ ...where, UploadId, PartNumber: 1, Body: gzipBody }));
+    const { ETag } = await s3.send(withPayloadSha256(new UploadPartCommand({ ...where, UploadId, PartNumber: 1, Body: gzipBody }), object.gzipSha256));
     return { UploadId: UploadId!, ETag: ETag! };
   })();
   sending.catch(() => undefined);
   const abort = async () => {
     try {
       const sent = await sending;
-      if ('UploadId' in sent) await s3.send(new AbortMultipartUploadCommand({ ...where, UploadId: sent.UploadId }));
+      if (sent !== 'small') await s3.send(new AbortMultipartUploadCommand({ ...where, UploadId: sent.UploadId }));
     } catch {
       // Never started, or gone already; whatever remains the lifecycle rule removes.
     }
@@ -55,7 +55,7 @@ export function startRawArchive(c: Clients, object: RawObject): RawArchiving {
     key: object.key,
     commit: async () => {
       const sent = await sending;
-      if ('small' in sent) return putRawObject(c, { key: object.key, gzipBody: sent.small, metadata: object.metadata });
+      if (sent === 'small') return putRawObject(c, object);
       const { UploadId, ETag } = sent;
       const complete = () =>
         s3.send(new CompleteMultipartUploadCommand({ ...where, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] }, IfNoneMatch: '*' }));

@@ -24,3 +24,21 @@ function createS3Client({ config }: Clients): S3Client {
     ...(credentials ? { credentials } : {}),
   });
 }
+
+/** The header SigV4 signs as the payload's SHA-256; the signer hashes the body only when it is absent. */
+const PAYLOAD_SHA256_HEADER = 'x-amz-content-sha256';
+
+/**
+ * A command whose body's SHA-256 (hex) is known already: the request carries it, so the signer
+ * does not hash the body again (a 5 MB archive costs ~3 ms of this thread). S3 checks it
+ * against the bytes received, as it checks a hash the signer computed.
+ */
+export function withPayloadSha256<C extends { middlewareStack: { add: (middleware: never, options: object) => void } }>(command: C, sha256Hex: string): C {
+  const setHeader = (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => {
+    const request = args.request as { headers?: Record<string, string> };
+    if (request.headers) request.headers[PAYLOAD_SHA256_HEADER] = sha256Hex;
+    return next(args);
+  };
+  command.middlewareStack.add(setHeader as never, { step: 'build', name: 'knownPayloadSha256' });
+  return command;
+}

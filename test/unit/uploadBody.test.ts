@@ -14,7 +14,7 @@ import {
   requireJsonContentType,
 } from '../../functions/domain/uploadBody.js';
 import { parseJson } from '../../functions/domain/parseJson.js';
-import { plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
+import { type ArchiveBytes, plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { envelope, problemOf, problemOfAsync } from './helpers.js';
 
 const json = Buffer.from(JSON.stringify(envelope([{ item: 'IPT users', count: 40 }, { item: 'Zürich ✓', count: 1 }])));
@@ -60,13 +60,14 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     const body = envelope(records);
     const big = Buffer.from(JSON.stringify(body));
     const sent = gzipSync(big);
-    const heads: { head: unknown; gzip: Buffer; sha256: string }[] = [];
-    const decoded = await readUploadJson(sent, 'gzip', directUploadLimits, (head, archive) => heads.push({ head, ...archive }));
+    const heads: { head: unknown; archive: Promise<ArchiveBytes> }[] = [];
+    const decoded = await readUploadJson(sent, 'gzip', directUploadLimits, (head, archive) => heads.push({ head, archive }));
     expect(heads).toHaveLength(1);
     expect(heads[0]!.head).toEqual({ ...body, records: [] });
-    expect(heads[0]!.gzip).toBe(sent);
-    expect(heads[0]!.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
-    expect(await decoded.archive()).toEqual({ gzip: sent, sha256: heads[0]!.sha256 });
+    const archive = await heads[0]!.archive;
+    expect(archive.gzip).toBe(sent);
+    expect(archive.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
+    expect(await decoded.archive()).toBe(archive);
     expect(decoded.parse()).toEqual(body);
 
     // Before the whole is read: a body cut short still hands over its head, then fails.
@@ -74,6 +75,13 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     const problem = await problemOfAsync(() => readUploadJson(sent.subarray(0, sent.length >> 1), 'gzip', directUploadLimits, (head) => cut.push(head)));
     expect(problem.code).toBe('invalid_json');
     expect(cut).toEqual([heads[0]!.head]);
+  });
+
+  it('names a large archive by its SHA-256 computed on the thread pool, the same digest', async () => {
+    // Stored, not compressed: an archive of 2 MiB, over the size hashed off this thread.
+    const sent = gzipSync(Buffer.from(JSON.stringify(envelope([{ item: 'x'.repeat(2 * MiB), count: 1 }]))), { level: 0 });
+    const archive = await (await readUploadJson(sent, 'gzip', directUploadLimits)).archive();
+    expect(archive.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
   });
 
   it('gives no head where the records do not open the way the streamed parse needs, or the body is plain', async () => {
