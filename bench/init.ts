@@ -8,7 +8,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { handlerNames } from '../functions/routes.js';
+import { authorizerHandler, fleetSyncHandler, handlerNames, processorHandler } from '../functions/routes.js';
 import { functionBundleOptions } from '../lib/defaults/bundleOptions.js';
 import { profileFor } from '../lib/handlerProfiles.js';
 import { defaultEntryFor, projectRoot } from '../lib/paths.js';
@@ -77,7 +77,8 @@ export async function measureInit(): Promise<Record<string, InitFigure>> {
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const figures: Record<string, InitFigure> = {};
-  for (const name of [...handlerNames, 'authorizer', 'processIncoming', 'syncFleetIndexes']) {
+  // Every function: the routes' handlers, the authorizer, and the two that no route reaches.
+  for (const name of [...handlerNames, authorizerHandler, processorHandler, fleetSyncHandler]) {
     const file = join(out, `${name}.mjs`);
     const inputs = await bundle(defaultEntryFor(name), file);
     const sdkClients = clientsUsedBy(name);

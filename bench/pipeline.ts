@@ -79,7 +79,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   const stagesMs = {
     // What the upload path does before validation, overlapped: inflate (thread pool) while this thread hashes and parses.
     inflateHashParseStreamed: await timeMedian(RUNS, async () => (await readUploadJson(gzipped, 'gzip', directUploadLimits)).parse()),
-    // Inflating alone, in the chunks the upload path takes (zlib's default 16 KiB chunks take twice as long).
+    // Inflating alone, in the chunks the upload path takes (zlib's default 16 KiB chunks take three to four times as long).
     inflate: await timeMedian(RUNS, async () => {
       const inflater = createUploadInflater();
       inflater.end(gzipped);

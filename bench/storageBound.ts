@@ -145,26 +145,24 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // first in the first round), so that the machine's drift weighs on both (a floor alone swung
     // 180–390/s from run to run). Each side gives its milliseconds per operation, so a round's
     // ratio is the uploads' rate ÷ the floor's: the figure is the median of the rounds'.
-    const rounds: Round[] = [];
-    let current: Partial<Round> = {};
+    const loads: [Load, PhaseCpu][] = [];
+    const floors: [number, PhaseCpu][] = [];
     const paired = await pairedRatio(
       ROUNDS,
       async () => {
-        [current.load, current.uploadsCpu] = await withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
-        return 1000 / current.load.perSecond;
+        const load = await withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
+        loads.push(load);
+        return 1000 / load[0].perSecond;
       },
       async () => {
-        [current.floor, current.floorCpu] = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
-        return 1000 / current.floor;
+        const floor = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
+        floors.push(floor);
+        return 1000 / floor[0];
       },
-      {
-        measureFirst: true,
-        afterPair: () => {
-          rounds.push(current as Round);
-          current = {};
-        },
-      },
+      { measureFirst: true },
     );
+    // No warm-up pair: the i-th load and the i-th floor make round i.
+    const rounds: Round[] = loads.map(([load, uploadsCpu], i) => ({ load, uploadsCpu, floor: floors[i]![0], floorCpu: floors[i]![1] }));
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
     const [transactionFloor, transactionFloorCpu] = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, 4));
     const floor = median(rounds.map((r) => r.floor));

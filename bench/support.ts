@@ -162,7 +162,7 @@ export interface PairedRatio {
   measuredMs: number;
 }
 
-export interface PairedRatioOptions {
+interface PairedRatioOptions {
   /** One baseline and then one measurement first, not counted. */
   warmUp?: boolean;
   /** The measurement goes first in the even pairs (the first among them), the baseline in the odd; without it the other way round. */

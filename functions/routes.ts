@@ -46,3 +46,7 @@ export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((r) =
 
 /** The authorizer's module: functions/handlers/authorizer.ts. */
 export const authorizerHandler = 'authorizer';
+/** The processor of presigned uploads (S3 events through SQS): functions/handlers/processIncoming.ts. */
+export const processorHandler = 'processIncoming';
+/** The fleet index sync (the table's stream): functions/handlers/syncFleetIndexes.ts. */
+export const fleetSyncHandler = 'syncFleetIndexes';

@@ -16,7 +16,7 @@ export function rawObjectKey(queryType: QueryType, installId: string, collectedA
 }
 
 /** Where every raw object of one snapshot's (install, query type, collectedAt) is named. */
-export function rawSnapshotPrefix(queryType: QueryType, installId: string, collectedAt: string): string {
+function rawSnapshotPrefix(queryType: QueryType, installId: string, collectedAt: string): string {
   const day = collectedAt.slice(0, 10);
   const stamp = collectedAt.replace(/[-:]/g, '');
   return `${rawQueryPrefix(queryType, installId)}dt=${day}/${stamp}_`;

@@ -98,8 +98,8 @@ export class StreamedJsonParser {
     const prefix = decode(bytes.subarray(0, end + 1));
     // The first `"records": [` must open the top-level records array.
     const head = prefix === undefined ? undefined : parsed(`${prefix}]}`);
-    if (head === undefined) return this.fail();
-    this.prefix = prefix!;
+    if (prefix === undefined || head === undefined) return this.fail();
+    this.prefix = prefix;
     this.state = 'records';
     this.onHead?.(head.value);
     const rest = bytes.subarray(end + 1);

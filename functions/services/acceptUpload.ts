@@ -69,7 +69,7 @@ export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise
       const collectedAt = collectedAtIn(head);
       // Should it fail (it throws nothing into the inflate loop, where it would pass for a gzip
       // error), the archive sets off after validation, which meets the same error in its own place.
-      if (collectedAt) early = settle(archive.then((bytes) => startArchive(c, { ...upload, uploadId }, collectedAt, bytes)));
+      if (collectedAt) early = setOffArchive(c, { ...upload, uploadId }, collectedAt, archive);
     };
     let body: UploadJson;
     try {
@@ -116,24 +116,23 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
     // already, a large archive sets off now, invisible until committed, while the upload is
     // validated (store/rawArchiveInFlight.ts).
     const collectedAt = collectedAtIn(body);
-    if (!started && collectedAt) early = settle(archiving.then((archive) => startArchive(c, { ...input, uploadId }, collectedAt, archive)));
+    if (!started && collectedAt) early = setOffArchive(c, { ...input, uploadId }, collectedAt, archiving);
     validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
   } catch (error) {
     invalid = error;
   }
-  const discardEarly = () => discardStarted(early);
   // A refused optional type answers 403 whatever the body holds; an install that cannot be
   // read (gone, or DynamoDB failing) stores nothing either.
   let install: Awaited<typeof reading>;
   try {
     install = await reading;
   } catch (error) {
-    await discardEarly();
+    await discardStarted(early);
     throw error;
   }
   const refused = spec.optional && install?.usageCollectionEnabled === false;
   if (refused || !validated) {
-    await discardEarly();
+    await discardStarted(early);
     throw refused ? usageCollectionDisabled(queryType) : invalid;
   }
   const { collectedAt } = validated;
@@ -176,9 +175,9 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
 
 type UploadIds = { installId: string; queryType: QueryType; uploadId: string };
 
-/** Starts archiving an upload's bytes (store/rawArchiveInFlight.ts) as the object rawObject names. */
-function startArchive(c: Clients, upload: UploadIds, collectedAt: string, archive: ArchiveBytes): RawArchiving {
-  return startRawArchive(c, rawObject(upload, collectedAt, archive));
+/** Sets off archiving an upload's bytes (store/rawArchiveInFlight.ts) as the object rawObject names, once they are hashed. */
+function setOffArchive(c: Clients, upload: UploadIds, collectedAt: string, archive: Promise<ArchiveBytes>): Promise<RawArchiving> {
+  return settle(archive.then((bytes) => startRawArchive(c, rawObject(upload, collectedAt, bytes))));
 }
 
 /** The archived object of an upload: named after its collectedAt and the SHA-256 of the archived bytes. */

@@ -12,9 +12,8 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterRetention, secureQueueProps } from '../defaults/sqs-defaults.js';
+import { fleetSyncHandler } from '../../functions/routes.js';
 import { HandlerFunction, type HandlerFunctionContext } from './handlerFunction.js';
-
-export const FLEET_SYNC_HANDLER = 'syncFleetIndexes';
 
 export interface FleetIndexSyncProps {
   table: Table;
@@ -28,7 +27,7 @@ export class FleetIndexSync extends Construct {
 
   constructor(scope: Construct, id: string, props: FleetIndexSyncProps) {
     super(scope, id);
-    this.handler = new HandlerFunction(this, 'Handler', FLEET_SYNC_HANDLER, props.functionContext);
+    this.handler = new HandlerFunction(this, 'Handler', fleetSyncHandler, props.functionContext);
 
     this.failureQueue = new Queue(this, 'FailureQueue', { ...secureQueueProps, retentionPeriod: deadLetterRetention });
     Validations.of(this.failureQueue).acknowledge({

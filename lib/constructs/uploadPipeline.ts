@@ -25,7 +25,6 @@ import { INCOMING_PREFIX } from './grants.js';
 export const MAX_RECEIVE_COUNT = 5;
 /** Processor timeout; the queue's visibility timeout is six times it (AWS guidance for event source mappings). */
 export const PROCESSOR_TIMEOUT = Duration.seconds(900);
-export const PROCESSOR_HANDLER = 'processIncoming';
 
 export interface UploadPipelineProps {
   config: StageConfig;

@@ -9,7 +9,7 @@
  */
 
 /** Node.js 24 (the runtime the code is written and tested for). */
-export const nodeTarget = 'node24';
+const nodeTarget = 'node24';
 
 /**
  * ESM bundles can still contain CommonJS dependencies (parts of the AWS SDK, yauzl) that call

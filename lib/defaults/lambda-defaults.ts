@@ -4,8 +4,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../functions/observability/metricNames.js';
-import type { Charset, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogLevel, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, type Charset, LogLevel, type OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { functionBundleOptions } from './bundleOptions.js';
 
 /** Node.js 24 (the runtime the code is written and tested for). */
@@ -13,18 +12,17 @@ export const nodeRuntime: Runtime = Runtime.NODEJS_24_X;
 
 /** esbuild options for every function (./bundleOptions.ts); only Node built-ins stay external. */
 export const defaultBundling: BundlingOptions = {
-  forceDockerBundling: false,
+  // Every setting of bundleOptions.ts, so that the deployed bundles and the benchmark's cannot drift apart.
+  ...functionBundleOptions,
   format: functionBundleOptions.format as OutputFormat,
   mainFields: [...functionBundleOptions.mainFields],
-  target: functionBundleOptions.target,
-  minify: functionBundleOptions.minify,
+  charset: functionBundleOptions.charset as Charset,
+  forceDockerBundling: false,
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
-  banner: functionBundleOptions.banner,
   bundleAwsSDK: true,
   externalModules: [],
-  charset: functionBundleOptions.charset as Charset,
   logLevel: LogLevel.WARNING,
 };
 

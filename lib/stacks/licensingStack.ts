@@ -5,16 +5,16 @@
  */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { authorizerHandler, type Route } from '../../functions/routes.js';
+import { authorizerHandler, fleetSyncHandler, processorHandler, type Route } from '../../functions/routes.js';
 import type { StageConfig } from '../config.js';
 import type { DataResources } from '../constructs/grants.js';
 import { HandlerFunction, type HandlerFunctionContext } from '../constructs/handlerFunction.js';
-import { FLEET_SYNC_HANDLER, FleetIndexSync } from '../constructs/fleetIndexSync.js';
+import { FleetIndexSync } from '../constructs/fleetIndexSync.js';
 import { IngestApi } from '../constructs/ingestApi.js';
 import { Operations } from '../constructs/operations.js';
 import type { ServiceFunction } from '../constructs/serviceFunction.js';
 import { Storage } from '../constructs/storage.js';
-import { PROCESSOR_HANDLER, UploadPipeline } from '../constructs/uploadPipeline.js';
+import { UploadPipeline } from '../constructs/uploadPipeline.js';
 
 export interface LicensingStackProps extends StackProps {
   config: StageConfig;
@@ -64,15 +64,15 @@ export class LicensingStack extends Stack {
       ...(props.routes ? { routes: props.routes } : {}),
     });
 
-    this.processor = new HandlerFunction(this.pipeline, 'Processor', PROCESSOR_HANDLER, functionContext);
+    this.processor = new HandlerFunction(this.pipeline, 'Processor', processorHandler, functionContext);
     this.pipeline.connectProcessor(this.processor.function, config.processorMaxConcurrency);
 
     this.fleetIndexSync = new FleetIndexSync(this, 'FleetIndexSync', { table: this.storage.table, functionContext });
 
     const functions = new Map<string, ServiceFunction>(this.ingestApi.functions);
     functions.set(authorizerHandler, this.ingestApi.authorizerFunction);
-    functions.set(PROCESSOR_HANDLER, this.processor);
-    functions.set(FLEET_SYNC_HANDLER, this.fleetIndexSync.handler);
+    functions.set(processorHandler, this.processor);
+    functions.set(fleetSyncHandler, this.fleetIndexSync.handler);
 
     this.operations = new Operations(this, 'Operations', {
       config,

@@ -70,10 +70,13 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   const archived: ArchivedObject[] = [];
   for (const [id, receipt] of acknowledged) {
     // The raw object is the one the log entry names (its name comes from the archived bytes).
+    // Without its log entry there is nothing to follow: that one loss is counted with the entries below.
     const key = rawKeyOfUpload.get(receipt.uploadId);
-    if (!isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) lost.push(where(`${id}: the log names no raw object of this snapshot (${key ?? 'none'})`));
-    else if (!rawKeys.has(key)) lost.push(where(`${id}: raw object ${key} is missing`));
-    else archived.push({ receipt, key });
+    if (key !== undefined) {
+      if (!isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) lost.push(where(`${id}: the log names no raw object of this snapshot (${key})`));
+      else if (!rawKeys.has(key)) lost.push(where(`${id}: raw object ${key} is missing`));
+      else archived.push({ receipt, key });
+    }
     const entries = logBySnapshot.get(id) ?? [];
     if (entries.length === 0) lost.push(where(`${id}: no accepted log entry (upload ${receipt.uploadId})`));
     else if (entries.length > 1) doubleCounted.push(where(`${id}: ${entries.length} accepted log entries (${entries.join(', ')})`));

@@ -85,7 +85,9 @@ export async function missingForReceipt(c: Clients, receipt: Receipt): Promise<s
   if (entry?.status !== 'accepted' || entry.receipt?.collectedAt !== receipt.collectedAt || entry.receipt?.sha256 !== receipt.sha256) {
     missing.push(`accepted log entry ${receipt.uploadId} (found ${entry ? entry.status : 'none'})`);
   }
-  const key = entry?.rawKey;
+  // No entry at all names no object either: that is the one thing missing.
+  if (!entry) return missing;
+  const key = entry.rawKey;
   if (!isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) {
     missing.push(`raw object of ${receipt.queryType} ${receipt.collectedAt} (the log names ${key ?? 'none'})`);
   } else {

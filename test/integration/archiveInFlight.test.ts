@@ -20,6 +20,7 @@ import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { listRawKeys, readRawRecords } from '../../functions/store/rawArchive.js';
+import { sampleRecords } from '../../functions/samples/sampleUploads.js';
 import { sample } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
 import { injectFaults } from '../support/faults.js';
@@ -54,7 +55,7 @@ function objectsOf(installId: string): Promise<string[]> {
 }
 
 /** The records of every large upload here, built once: 25,000 devices make an archive of over 1 MiB. Device records do not depend on collectedAt. */
-const largeDevices = sample('devices', { devices: 25_000 }).records;
+const largeDevices = sampleRecords('devices', { devices: 25_000 });
 
 /** A large upload as sent: the sample envelope for `collectedAt` (its fields in its order), holding `records`, gzip-compressed. */
 function largeGzip(collectedAt: string, records: unknown[] = largeDevices): Buffer {

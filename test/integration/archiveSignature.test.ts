@@ -27,7 +27,7 @@ function signedRequests(c: Clients): SignedRequest[] {
   s3Of(c).middlewareStack.add(
     (next, context) => async (args) => {
       const request = args.request as { headers: Record<string, string>; body?: unknown };
-      if (Buffer.isBuffer(request.body) || request.body instanceof Uint8Array) {
+      if (request.body instanceof Uint8Array) {
         seen.push({
           command: (context as { commandName?: string }).commandName ?? '?',
           payloadSha256: request.headers['x-amz-content-sha256'],

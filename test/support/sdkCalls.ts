@@ -2,7 +2,8 @@
  * Watching and changing the S3 and DynamoDB calls made through a set of clients, in the SDK's
  * own middleware stack: the real emulators answer every call a hook lets through. Every test
  * helper that breaks or records calls (test/support/faults.ts by command, faultSteps.ts by
- * step or at random, the recorders of single tests) goes through here.
+ * step or at random, the recorders of single tests) goes through here, except a recorder that
+ * needs the request as signed (test/integration/archiveSignature.test.ts): hooks see the input.
  */
 import type { Clients } from '../../functions/store/clients.js';
 import { s3Of } from '../../functions/store/s3Client.js';
@@ -10,7 +11,7 @@ import { s3Of } from '../../functions/store/s3Client.js';
 export interface SdkCallInfo {
   /** The low-level command, e.g. PutObjectCommand, TransactWriteItemsCommand. */
   command: string;
-  /** The command's input (the low-level client's, for DynamoDB marshalled). */
+  /** The command's input; for DynamoDB the document client's plain values, not yet marshalled (the command name is the low-level one, e.g. PutItemCommand). */
   input: Record<string, unknown>;
 }
 
