@@ -4,12 +4,19 @@
  * the archived object).
  *
  * A gzip body is handled in one pass: while zlib inflates the next chunk on the thread pool,
- * this thread hashes, scans, decodes and parses the chunk it has (functions/domain/streamedJson.ts),
- * so the inflated body never exists as one buffer or one string. (Hashing on a worker thread
- * instead was measured twice: at best ~0.1 off pipelineRatio, within the noise, and the worker's
- * isolate and the chunks in flight to it raised the upload's peak memory by ~90 MB.) A
- * plain body is the buffer as received. Size limits and gzip errors are raised here, before anything else; a JSON or
- * UTF-8 error only when `parse()` is called, with the same message a whole-text parse gives.
+ * this thread scans, decodes and parses the chunk it has (functions/domain/streamedJson.ts),
+ * so the inflated body never exists as one buffer or one string. A plain body is the buffer as
+ * received.
+ *
+ * The content's SHA-256 is needed only by the commit, after validation, and is computed when
+ * asked for: a chunk per turn of the event loop, while the archive completes in S3 (a wait of
+ * this thread otherwise), and not at all for an invalid upload. The inflated chunks are kept
+ * until then. (Hashing while reading cost this thread ~11 ms per 100,000 devices; hashing on a
+ * worker thread instead was measured twice: at best ~0.1 off pipelineRatio, and the worker's
+ * isolate and the chunks in flight to it raised the upload's peak memory by ~90 MB.)
+ *
+ * Size limits and gzip errors are raised here, before anything else; a JSON or UTF-8 error only
+ * when `parse()` is called, with the same message a whole-text parse gives.
  *
  * A gzip body is archived as the bytes received, so what the archive needs is known before
  * anything is inflated: `onHead` hands the caller the envelope's head (collectedAt) and those
@@ -24,8 +31,8 @@ import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, j
 import { parseJson } from './parseJson.js';
 
 export interface UploadJson {
-  /** SHA-256 (hex) of the JSON bytes, inflated. */
-  sha256: string;
+  /** SHA-256 (hex) of the JSON bytes, inflated: computed on the first call, in turns of the event loop. */
+  sha256(): Promise<string>;
   /** Length of the JSON bytes, inflated. */
   byteLength: number;
   /** Length of the body as received. */
@@ -63,8 +70,9 @@ export async function readUploadJson(sent: Buffer, encoding: ContentEncoding, li
  */
 export function plainUploadJson(json: Buffer): UploadJson {
   let archiving: Promise<ArchiveBytes> | undefined;
+  let hashing: Promise<string> | undefined;
   return {
-    sha256: createHash('sha256').update(json).digest('hex'),
+    sha256: () => (hashing ??= sha256InTurns([json])),
     byteLength: json.length,
     sentBytes: json.length,
     mayContainEmail: jsonMayContainAt(json),
@@ -88,7 +96,7 @@ export function createUploadInflater(): Gunzip {
 async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHead | undefined): Promise<UploadJson> {
   // The archive is the body as received: its hash sets off on the thread pool before anything is inflated.
   const archived = archiveBytes(sent);
-  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
   const parser = new StreamedJsonParser(onHead && ((head) => onHead(head, archived)));
   let byteLength = 0;
   let mayContainEmail = false;
@@ -99,7 +107,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
       byteLength += chunk.length;
       if (byteLength > limits.maxInflatedBytes) throw tooLargeInflated(limits);
-      hash.update(chunk);
+      chunks.push(chunk);
       // An escaped `@` may straddle two chunks: the seam is scanned too.
       mayContainEmail ||= jsonMayContainAt(chunk) || jsonMayContainAt(Buffer.concat([tail, chunk.subarray(0, 5)]));
       tail = chunk.subarray(Math.max(0, chunk.length - 5));
@@ -111,8 +119,9 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
     throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
   }
   const parsed = parser.finish();
+  let hashing: Promise<string> | undefined;
   return {
-    sha256: hash.digest('hex'),
+    sha256: () => (hashing ??= sha256InTurns(chunks)),
     byteLength,
     sentBytes: sent.length,
     mayContainEmail,
@@ -121,6 +130,25 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
     archive: () => archived,
   };
 }
+
+/**
+ * SHA-256 (hex) of the bytes of `chunks` in order, at most one inflate chunk's worth per turn of
+ * the event loop, starting with a turn: the requests already set off (the archive's completion)
+ * go out and are answered meanwhile. Each chunk is let go once hashed.
+ */
+async function sha256InTurns(chunks: Buffer[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i]!;
+    chunks[i] = EMPTY;
+    for (let at = 0; at < chunk.length || at === 0; at += INFLATE_CHUNK) {
+      await new Promise((resolve) => setImmediate(resolve));
+      hash.update(chunk.subarray(at, at + INFLATE_CHUNK));
+    }
+  }
+  return hash.digest('hex');
+}
+const EMPTY = Buffer.alloc(0);
 
 /** Archives of this size and up are hashed on the thread pool, while this thread parses; below, the hand-over would cost more than the hash. */
 const HASH_OFF_THREAD_MIN_BYTES = 256 * 1024;

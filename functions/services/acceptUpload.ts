@@ -104,7 +104,7 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
   // collection) or when the caller did not say its customer; the commit checks that the
   // install exists.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
-  const { sha256, mayContainEmail } = input.body;
+  const { mayContainEmail } = input.body;
   const uploadId = input.uploadId ?? randomUUID();
   const archiving = settle(input.body.archive());
   let early: Promise<RawArchiving> | undefined = started;
@@ -137,15 +137,16 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
   }
   const { collectedAt } = validated;
 
-  const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
   const object = rawObject({ ...input, uploadId }, collectedAt, await archiving);
   let archive = await early?.catch(() => undefined);
   if (archive?.key !== object.key) {
     await archive?.discard();
     archive = startRawArchive(c, object);
   }
-  await archive.commit();
+  // The content's hash, which only the commit needs, is computed while the archive completes.
+  const [, sha256] = await Promise.all([archive.commit(), input.body.sha256()]);
   const rawKey = object.key;
+  const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,

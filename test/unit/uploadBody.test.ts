@@ -55,6 +55,35 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     expect(archive.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
   });
 
+  it("gives the content's SHA-256 when asked, the same for the body plain and gzip, in slices of at most 1 MiB", async () => {
+    // 2.5 MiB: several inflate chunks, and a plain buffer hashed in three slices.
+    const large = Buffer.alloc(2.5 * MiB, 'x');
+    const expected = createHash('sha256').update(large).digest('hex');
+    const plain = plainUploadJson(large);
+    const inflated = await readUploadJson(gzipSync(large), 'gzip', directUploadLimits);
+    expect(await plain.sha256()).toBe(expected);
+    expect(await inflated.sha256()).toBe(expected);
+    // Asked again: the same answer (the chunks were let go after the first).
+    expect(await inflated.sha256()).toBe(expected);
+    expect(await plainUploadJson(Buffer.alloc(0)).sha256()).toBe(createHash('sha256').digest('hex'));
+  });
+
+  it('hashes in turns of the event loop, so that I/O set off before goes on meanwhile', async () => {
+    const body = await readUploadJson(gzipSync(Buffer.alloc(4 * MiB, 'y')), 'gzip', directUploadLimits);
+    let settled = false;
+    const hashing = body.sha256().then(() => (settled = true));
+    // Another turn-by-turn task beside it gets a turn between each two of the hash's four (one per MiB).
+    let turns = 0;
+    const tick = () => {
+      if (settled) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    await hashing;
+    expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
   it('hands over the envelope head and the bytes to archive once the records array opens, before it is read', async () => {
     const records = Array.from({ length: 40_000 }, (_, i) => ({ item: `item ${i}`, count: i }));
     const body = envelope(records);
