@@ -62,7 +62,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
     return performance.now() - start;
   };
   const requests = requestTimer(c);
-  // The whole handling as the upload handler does it: inflate, hash, parse, validate, archive, commit.
+  // The whole handling as the upload handler does it: inflate and parse, validate, complete the archive while hashing the content, commit.
   const nextGzipBody = freshBodies(GZIP_PAIRS, () => gzipSync(withFreshCollectedAt(json), { level: 6 }));
   const gzipRuns = await pairedRuns(GZIP_PAIRS, timeParse, async () => {
     const sent = nextGzipBody();
@@ -126,7 +126,8 @@ function freshBodies(pairs: number, make: () => Buffer): () => Buffer {
   const bodies = range(pairs + 1).map(make);
   let next = 0;
   return () => {
-    const body = bodies[next]!;
+    const body = bodies[next];
+    if (body === undefined) throw new Error(`only ${bodies.length} bodies were made`);
     bodies[next++] = EMPTY;
     return body;
   };

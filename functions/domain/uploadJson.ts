@@ -11,7 +11,8 @@
  * The content's SHA-256 is needed only by the commit, after validation, and is computed when
  * asked for: a chunk per turn of the event loop, while the archive completes in S3 (a wait of
  * this thread otherwise), and not at all for an invalid upload. The inflated chunks are kept
- * until then. (Hashing while reading cost this thread ~11 ms per 100,000 devices; hashing on a
+ * until then, up to KEEP_FOR_HASH_MAX_BYTES: a larger body (an upload session's may inflate to
+ * 500 MiB) is hashed while it is read, as its chunks would rival its records in memory. (Hashing while reading cost this thread ~11 ms per 100,000 devices; hashing on a
  * worker thread instead was measured twice: at best ~0.1 off pipelineRatio, and the worker's
  * isolate and the chunks in flight to it raised the upload's peak memory by ~90 MB.)
  *
@@ -22,12 +23,12 @@
  * anything is inflated: `onHead` hands the caller the envelope's head (collectedAt) and those
  * bytes as soon as the records array opens, and the archive can travel while the rest is read.
  */
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash, type Hash, webcrypto } from 'node:crypto';
 import { createGunzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { jsonMayContainAt } from './pii.js';
 import { ProblemError } from './problems.js';
 import { StreamedJsonParser } from './streamedJson.js';
-import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, tooLargeInflated } from './uploadBody.js';
+import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, MiB, tooLargeInflated } from './uploadBody.js';
 import { parseJson } from './parseJson.js';
 
 export interface UploadJson {
@@ -97,6 +98,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
   // The archive is the body as received: its hash sets off on the thread pool before anything is inflated.
   const archived = archiveBytes(sent);
   const chunks: Buffer[] = [];
+  let hashedWhileRead: Hash | undefined;
   const parser = new StreamedJsonParser(onHead && ((head) => onHead(head, archived)));
   let byteLength = 0;
   let mayContainEmail = false;
@@ -107,7 +109,12 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
       byteLength += chunk.length;
       if (byteLength > limits.maxInflatedBytes) throw tooLargeInflated(limits);
-      chunks.push(chunk);
+      if (hashedWhileRead) {
+        hashedWhileRead.update(chunk);
+      } else {
+        chunks.push(chunk);
+        if (byteLength > KEEP_FOR_HASH_MAX_BYTES) hashedWhileRead = hashOf(chunks.splice(0));
+      }
       // An escaped `@` may straddle two chunks: the seam is scanned too.
       mayContainEmail ||= jsonMayContainAt(chunk) || jsonMayContainAt(Buffer.concat([tail, chunk.subarray(0, 5)]));
       tail = chunk.subarray(Math.max(0, chunk.length - 5));
@@ -121,7 +128,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
   const parsed = parser.finish();
   let hashing: Promise<string> | undefined;
   return {
-    sha256: () => (hashing ??= sha256InTurns(chunks)),
+    sha256: () => (hashing ??= hashedWhileRead ? Promise.resolve(hashedWhileRead.digest('hex')) : sha256InTurns(chunks)),
     byteLength,
     sentBytes: sent.length,
     mayContainEmail,
@@ -129,6 +136,15 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
     parse: () => (parsed ? parsed.value : parseJson(jsonText(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })))),
     archive: () => archived,
   };
+}
+
+/** Inflated bytes kept for hashing after validation at most; beyond, the body is hashed while read. */
+export const KEEP_FOR_HASH_MAX_BYTES = 64 * MiB;
+
+function hashOf(chunks: Buffer[]): Hash {
+  const hash = createHash('sha256');
+  for (const chunk of chunks) hash.update(chunk);
+  return hash;
 }
 
 /**

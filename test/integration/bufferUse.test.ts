@@ -1,8 +1,9 @@
 /**
  * Memory: no stage copies the inflated body more than once. Every Buffer allocation of at least
  * half the body's size during the handling of a large upload is counted. A gzip body is
- * inflated, hashed and parsed chunk by chunk (functions/domain/uploadJson.ts), so it never
- * exists as one buffer at all; a plain one is used as received.
+ * inflated and parsed chunk by chunk, and the chunks are hashed after validation
+ * (functions/domain/uploadJson.ts), so it never exists as one buffer at all; a plain one is used
+ * as received.
  */
 import { gzipSync } from 'node:zlib';
 import { directUploadLimits } from '../../functions/domain/uploadBody.js';

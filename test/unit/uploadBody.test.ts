@@ -14,7 +14,7 @@ import {
   requireJsonContentType,
 } from '../../functions/domain/uploadBody.js';
 import { parseJson } from '../../functions/domain/parseJson.js';
-import { type ArchiveBytes, plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
+import { type ArchiveBytes, KEEP_FOR_HASH_MAX_BYTES, plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
 import { envelope, problemOf, problemOfAsync } from './helpers.js';
 
 const json = Buffer.from(JSON.stringify(envelope([{ item: 'IPT users', count: 40 }, { item: 'Zürich ✓', count: 1 }])));
@@ -82,6 +82,20 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     setImmediate(tick);
     await hashing;
     expect(turns).toBeGreaterThanOrEqual(3);
+  });
+
+  it('hashes a body larger than it keeps for later while reading it, so that its chunks are not held', async () => {
+    const total = KEEP_FOR_HASH_MAX_BYTES + MiB;
+    const body = await readUploadJson(await gzipOfZeros(total), 'gzip', { maxSentBytes: 100 * MiB, maxInflatedBytes: 100 * MiB });
+    const expected = createHash('sha256');
+    const zeros = Buffer.alloc(MiB);
+    for (let hashed = 0; hashed < total; hashed += MiB) expected.update(zeros);
+    let settled = false;
+    const hashing = body.sha256().then((sha256) => ((settled = true), sha256));
+    // Known already: no turns of the event loop, which a kept body of 65 chunks would take.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    expect(await hashing).toBe(expected.digest('hex'));
   });
 
   it('hands over the envelope head and the bytes to archive once the records array opens, before it is read', async () => {
