@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { jsonMayContainAt } from '../functions/domain/pii.js';
-import { directUploadLimits, gzipForArchive, jsonText, MiB } from '../functions/domain/uploadBody.js';
+import { type BodyLimits, type ContentEncoding, directUploadLimits, gzipForArchive, jsonText, MiB } from '../functions/domain/uploadBody.js';
 import { createUploadInflater, plainUploadJson, readUploadJson } from '../functions/domain/uploadJson.js';
 import { validateUpload } from '../functions/domain/validateUpload.js';
 import { acceptReceivedUpload, acceptUpload } from '../functions/services/acceptUpload.js';
@@ -61,24 +61,12 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
     JSON.parse(text);
     return performance.now() - start;
   };
-  const requests = requestTimer(c);
-  // The whole handling as the upload handler does it: inflate and parse, validate, complete the archive while hashing the content, commit.
-  const nextGzipBody = freshBodies(GZIP_PAIRS, () => gzipSync(withFreshCollectedAt(json), { level: 6 }));
-  const gzipRuns = await pairedRuns(GZIP_PAIRS, timeParse, async () => {
-    const sent = nextGzipBody();
-    requests.reset();
-    const start = performance.now();
-    await acceptReceivedUpload(c, { installId, customerId: 'bench', queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() });
-    return performance.now() - start;
-  }, requests);
-  const limits = { ...directUploadLimits, maxSentBytes: 200 * MiB };
-  const nextPlainBody = freshBodies(PLAIN_PAIRS, () => withFreshCollectedAt(json));
-  const plainRuns = await pairedRuns(PLAIN_PAIRS, timeParse, async () => {
-    const sent = nextPlainBody();
-    const start = performance.now();
-    await acceptReceivedUpload(c, { installId, customerId: 'bench', queryType: 'devices', sent, encoding: 'identity', limits, now: new Date() });
-    return performance.now() - start;
-  });
+  const uploads = { c, installId, baseline: timeParse };
+  const gzipRuns = await uploadRuns({ ...uploads, pairs: GZIP_PAIRS, encoding: 'gzip', limits: directUploadLimits, requests: requestTimer(c) }, () =>
+    gzipSync(withFreshCollectedAt(json), { level: 6 }),
+  );
+  const plainLimits = { ...directUploadLimits, maxSentBytes: 200 * MiB };
+  const plainRuns = await uploadRuns({ ...uploads, pairs: PLAIN_PAIRS, encoding: 'identity', limits: plainLimits }, () => withFreshCollectedAt(json));
   const jsonParseMs = gzipRuns.baselineMs;
   const pipelineMs = gzipRuns.measuredMs;
   const pipelinePlainMs = plainRuns.measuredMs;
@@ -114,25 +102,42 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   };
 }
 
-/**
- * The bodies of one side's runs (the warm-up's and the pairs'), each with a collectedAt of its
- * own, so a new snapshot: all made before the first run, and each let go once handed out. Until
- * the fourth session of 2026-11-29 each was made just before its upload, and the garbage of
- * making it (then some 60 MB: the 19 MB body decoded, edited and encoded again, and gzip's
- * buffers) pulled V8's old-space collection into the upload being timed: the ratio charged the
- * benchmark's own set-up to the pipeline (bench/README.md, "The set-up's garbage").
- */
-function freshBodies(pairs: number, make: () => Buffer): () => Buffer {
-  const bodies = range(pairs + 1).map(make);
-  let next = 0;
-  return () => {
-    const body = bodies[next];
-    if (body === undefined) throw new Error(`only ${bodies.length} bodies were made`);
-    bodies[next++] = EMPTY;
-    return body;
-  };
+interface UploadRuns {
+  c: Clients;
+  installId: string;
+  pairs: number;
+  /** The bare `JSON.parse` each upload is paired with. */
+  baseline: () => number;
+  encoding: ContentEncoding;
+  limits: BodyLimits;
+  /** Times the storage requests of each upload, when given. */
+  requests?: RequestTimer;
 }
-const EMPTY = Buffer.alloc(0);
+
+/**
+ * The whole handling as the upload handler does it (inflate and parse, validate, complete the
+ * archive while hashing the content, commit), timed in pairs with the baseline (pairedRuns).
+ *
+ * Each upload's body (`make`: a collectedAt of its own, so a new snapshot) is made before the
+ * first run, and let go once handed out. Until the fourth session of 2026-11-29 each was made
+ * just before its upload, and the garbage of making it (then some 60 MB: the 19 MB body
+ * decoded, edited and encoded again, and gzip's buffers) pulled V8's old-space collection into
+ * the upload being timed: the ratio charged the benchmark's own set-up to the pipeline
+ * (bench/README.md, "The set-up's garbage").
+ */
+async function uploadRuns(runs: UploadRuns, make: () => Buffer): Promise<PairedRuns> {
+  const { c, installId, encoding, limits, requests } = runs;
+  // One body for pairedRuns' warm-up, one for each pair.
+  const bodies = range(runs.pairs + 1).map(make);
+  return pairedRuns(runs.pairs, runs.baseline, async () => {
+    const sent = bodies.shift();
+    if (!sent) throw new Error(`only ${runs.pairs + 1} bodies were made`);
+    requests?.reset();
+    const start = performance.now();
+    await acceptReceivedUpload(c, { installId, customerId: 'bench', queryType: 'devices', sent, encoding, limits, now: new Date() });
+    return performance.now() - start;
+  }, requests);
+}
 
 interface PairedRuns extends PairedRatio {
   requestsMs: Record<string, number>;

@@ -52,8 +52,14 @@ interface PhaseCpu {
   loadClient?: number;
 }
 
+/** A phase's result and the CPU time per operation each process spent on it. */
+interface Measured<T> {
+  result: T;
+  cpu: PhaseCpu;
+}
+
 /** Runs one phase of `operations` operations, and measures the CPU time each process spent on it (the load client's as it reports it). */
-async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () => Promise<T>, clientCpuMs?: (result: T) => number): Promise<[T, PhaseCpu]> {
+async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () => Promise<T>, clientCpuMs?: (result: T) => number): Promise<Measured<T>> {
   const pid = env.emulators.dynamoDbPid;
   const own = process.cpuUsage();
   const jvm = processCpuMs(pid);
@@ -61,15 +67,18 @@ async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () =
   const spent = process.cpuUsage(own);
   const jvmAfter = processCpuMs(pid);
   const perOperation = (ms: number) => round(ms / operations);
-  return [
+  return {
     result,
-    {
+    cpu: {
       benchProcess: perOperation((spent.user + spent.system) / 1000),
       ...(jvm !== undefined && jvmAfter !== undefined ? { dynamoDbLocal: perOperation(jvmAfter - jvm) } : {}),
       ...(clientCpuMs ? { loadClient: perOperation(clientCpuMs(result)) } : {}),
     },
-  ];
+  };
 }
+
+/** What the floor puts into S3 each time: a small upload's archive. */
+const FLOOR_BODY = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
 
 /**
  * The floor: 16 workers each doing one PutObject and one DynamoDB write per upload. With
@@ -79,11 +88,10 @@ async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () =
  */
 async function storageFloor(env: BenchEnvironment, total: number, transactionItems = 0): Promise<number> {
   const c = env.clients;
-  const body = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
   const runId = Math.random().toString(36).slice(2);
   const started = performance.now();
   await inParallel(range(total), CONCURRENCY, async (n) => {
-    await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: body, ContentEncoding: 'gzip' }));
+    await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: FLOOR_BODY, ContentEncoding: 'gzip' }));
     const item = (i: number) => ({ PK: `FLOOR#${runId}#${n}#${i}`, SK: 'FLOOR', n });
     if (transactionItems === 0) await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: item(0) }));
     else await c.ddb.send(new TransactWriteCommand({ TransactItems: range(transactionItems).map((i) => ({ Put: { TableName: c.config.tableName, Item: item(i) } })) }));
@@ -108,14 +116,6 @@ async function runLoad(port: number, keys: string[], uploads: number): Promise<L
   return JSON.parse(stdout) as Load;
 }
 
-/** One round: the floor's rate and the uploads' run, and the CPU each took. */
-interface Round {
-  floor: number;
-  floorCpu: PhaseCpu;
-  load: Load;
-  uploadsCpu: PhaseCpu;
-}
-
 /** The median of each CPU figure over the rounds. */
 function medianCpu(rounds: PhaseCpu[]): PhaseCpu {
   const of = (key: keyof PhaseCpu) => {
@@ -135,7 +135,7 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
   try {
     // Sixteen clients are sixteen installs, each with its own key; and, for comparison, all
     // sixteen on one install, whose uploads contend for its install and latest-summary items.
-    const installs = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => createInstall(env.clients, { customerId: 'bench', name: `storage bound ${i}` }, new Date())));
+    const installs = await Promise.all(range(CONCURRENCY).map((i) => createInstall(env.clients, { customerId: 'bench', name: `storage bound ${i}` }, new Date())));
     const keys = installs.map((i) => i.apiKey);
     // Warm-ups: DynamoDB Local's (bench/support.ts), and both sides' paths through this process.
     await env.warmUp();
@@ -145,42 +145,41 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // first in the first round), so that the machine's drift weighs on both (a floor alone swung
     // 180–390/s from run to run). Each side gives its milliseconds per operation, so a round's
     // ratio is the uploads' rate ÷ the floor's: the figure is the median of the rounds'.
-    const loads: [Load, PhaseCpu][] = [];
-    const floors: [number, PhaseCpu][] = [];
+    const loads: Measured<Load>[] = [];
+    const floors: Measured<number>[] = [];
     const paired = await pairedRatio(
       ROUNDS,
       async () => {
         const load = await withCpu(env, PER_ROUND, () => runLoad(port, keys, PER_ROUND), (l) => l.cpuMs);
         loads.push(load);
-        return 1000 / load[0].perSecond;
+        return 1000 / load.result.perSecond;
       },
       async () => {
         const floor = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
         floors.push(floor);
-        return 1000 / floor[0];
+        return 1000 / floor.result;
       },
       { measureFirst: true },
     );
-    // No warm-up pair: the i-th load and the i-th floor make round i.
-    const rounds: Round[] = loads.map(([load, uploadsCpu], i) => ({ load, uploadsCpu, floor: floors[i]![0], floorCpu: floors[i]![1] }));
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
-    const [transactionFloor, transactionFloorCpu] = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, 4));
-    const floor = median(rounds.map((r) => r.floor));
-    const uploadsPerSecond = median(rounds.map((r) => r.load.perSecond));
+    const transactionFloor = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, 4));
+    const floor = median(floors.map((f) => f.result));
+    const uploadsPerSecond = median(loads.map((l) => l.result.perSecond));
     const statuses: Record<string, number> = {};
-    for (const { load } of rounds) for (const [status, n] of Object.entries(load.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+    for (const { result } of loads) for (const [status, n] of Object.entries(result.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
     return {
       storageBoundRatio: round(paired.ratio),
       uploadsPerSecond: round(uploadsPerSecond, 1),
-      p50Ms: round(median(rounds.map((r) => r.load.p50)), 1),
-      p99Ms: round(median(rounds.map((r) => r.load.p99)), 1),
+      p50Ms: round(median(loads.map((l) => l.result.p50)), 1),
+      p99Ms: round(median(loads.map((l) => l.result.p99)), 1),
       storageFloorPerSecond: round(floor, 1),
-      transactionFloorPerSecond: round(transactionFloor, 1),
-      ratioToTransactionFloor: round(uploadsPerSecond / transactionFloor),
+      transactionFloorPerSecond: round(transactionFloor.result, 1),
+      ratioToTransactionFloor: round(uploadsPerSecond / transactionFloor.result),
       statuses,
       oneInstall: { ratio: round(oneInstall.perSecond / floor), uploadsPerSecond: round(oneInstall.perSecond, 1), p50Ms: round(oneInstall.p50, 1), p99Ms: round(oneInstall.p99, 1), statuses: oneInstall.statuses },
-      rounds: rounds.map((r) => ({ floorPerSecond: round(r.floor, 1), uploadsPerSecond: round(r.load.perSecond, 1) })),
-      cpuMsPerOperation: { floor: medianCpu(rounds.map((r) => r.floorCpu)), uploads: medianCpu(rounds.map((r) => r.uploadsCpu)), transactionFloor: transactionFloorCpu },
+      // No warm-up pair: the i-th floor and the i-th load make round i.
+      rounds: loads.map((l, i) => ({ floorPerSecond: round(floors[i]!.result, 1), uploadsPerSecond: round(l.result.perSecond, 1) })),
+      cpuMsPerOperation: { floor: medianCpu(floors.map((f) => f.cpu)), uploads: medianCpu(loads.map((l) => l.cpu)), transactionFloor: transactionFloor.cpu },
     };
   } finally {
     server.closeAllConnections();

@@ -12,9 +12,10 @@
  * asked for: a chunk per turn of the event loop, while the archive completes in S3 (a wait of
  * this thread otherwise), and not at all for an invalid upload. The inflated chunks are kept
  * until then, up to KEEP_FOR_HASH_MAX_BYTES: a larger body (an upload session's may inflate to
- * 500 MiB) is hashed while it is read, as its chunks would rival its records in memory. (Hashing while reading cost this thread ~11 ms per 100,000 devices; hashing on a
- * worker thread instead was measured twice: at best ~0.1 off pipelineRatio, and the worker's
- * isolate and the chunks in flight to it raised the upload's peak memory by ~90 MB.)
+ * 500 MiB) is hashed while it is read, as its chunks would rival its records in memory.
+ * (Hashing while reading cost this thread ~11 ms per 100,000 devices; hashing on a worker
+ * thread instead was measured twice: at best ~0.1 off pipelineRatio, and the worker's isolate
+ * and the chunks in flight to it raised the upload's peak memory by ~90 MB.)
  *
  * Size limits and gzip errors are raised here, before anything else; a JSON or UTF-8 error only
  * when `parse()` is called, with the same message a whole-text parse gives.

@@ -71,9 +71,9 @@ export function reconcileInstall(receipts: readonly Receipt[], state: InstallSta
   for (const [id, receipt] of acknowledged) {
     // The raw object is the one the log entry names (its name comes from the archived bytes).
     // Without its log entry there is nothing to follow: that one loss is counted with the entries below.
-    const key = rawKeyOfUpload.get(receipt.uploadId);
-    if (key !== undefined) {
-      if (!isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) lost.push(where(`${id}: the log names no raw object of this snapshot (${key})`));
+    if (rawKeyOfUpload.has(receipt.uploadId)) {
+      const key = rawKeyOfUpload.get(receipt.uploadId);
+      if (!key || !isRawKeyOfSnapshot(key, receipt.queryType, receipt.installId, receipt.collectedAt)) lost.push(where(`${id}: the log names no raw object of this snapshot (${key ?? 'none'})`));
       else if (!rawKeys.has(key)) lost.push(where(`${id}: raw object ${key} is missing`));
       else archived.push({ receipt, key });
     }

@@ -169,8 +169,7 @@ describe('keys never reach the logs', () => {
       }
       // A failure on the way: its error is logged (by the handler wrapper) with the key in the request.
       const faults = injectFaults(clients(), [{ command: 'QueryCommand' }]);
-      const failed = await call(api, 'GET', `/v1/installs/${world.a.installId}/uploads`, { key: staffKey() });
-      faults.remove();
+      const failed = await call(api, 'GET', `/v1/installs/${world.a.installId}/uploads`, { key: staffKey() }).finally(faults.remove);
       expect(failed.status).toBe(500);
       expect(faults.calls.QueryCommand).toBe(1);
     } finally {

@@ -78,8 +78,7 @@ describe('over HTTP', () => {
       const c = clients();
       // The first file's commit goes through; the second file's fails once.
       const faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand', after: 1 }]);
-      const failed = await postBundle(api, install.apiKey, zip);
-      faults.remove();
+      const failed = await postBundle(api, install.apiKey, zip).finally(faults.remove);
       expect(failed.status).toBe(500);
       expect(failed.body.code).toBe('internal');
       expect(faults.calls.TransactWriteItemsCommand).toBe(2);

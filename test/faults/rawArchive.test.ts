@@ -128,16 +128,15 @@ it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', 
 it('a key kept busy by another write (409 on every try) fails the upload, and its retry succeeds', async () => {
   const installId = await newInstall(c, 'archive');
   const json = sampleJson('probes', minutesAgo(11));
-  let busy = true;
-  interceptSdkCalls(c, ({ command }, send) => {
-    if (busy && command === 'PutObjectCommand') {
+  const busy = interceptSdkCalls(c, ({ command }, send) => {
+    if (command === 'PutObjectCommand') {
       throw Object.assign(new Error('ConditionalRequestConflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });
     }
     return send();
   });
   await expect(acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
   await expectExactlyOnce(c, installId, []);
-  busy = false;
+  busy.remove();
   const retried = await acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() });
   expect(retried.status).toBe(201);
   await expectExactlyOnce(c, installId, [retried.receipt]);

@@ -24,7 +24,7 @@ export interface FuzzContext {
   samples: Record<string, Buffer>;
 }
 
-export type FuzzCase = { family: string; request: RawRequest } | { family: string; socket: Buffer };
+export type FuzzCase = Built & { family: string };
 
 /** The samples' generator (mulberry32) for a numeric seed, with the draws the builders need. */
 export class Random {

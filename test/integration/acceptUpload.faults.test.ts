@@ -10,7 +10,7 @@ import { createClients, type Clients, destroyClients } from '../../functions/sto
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { listLatest } from '../../functions/store/uploadLog.js';
-import { sample } from '../support/localApi.js';
+import { sampleUpload as sample } from '../../functions/samples/sampleUploads.js';
 import { minutesAgo } from '../support/time.js';
 import { injectFaults, type FaultPlan } from '../support/faults.js';
 import { s3Of } from '../../functions/store/s3Client.js';

@@ -11,7 +11,7 @@ import { acceptReceivedUpload } from '../../functions/services/acceptUpload.js';
 import { createClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
-import { sample } from '../support/localApi.js';
+import { sampleUpload as sample } from '../../functions/samples/sampleUploads.js';
 import { minutesAgo } from '../support/time.js';
 
 type Allocator = 'alloc' | 'allocUnsafe' | 'allocUnsafeSlow' | 'concat' | 'from';

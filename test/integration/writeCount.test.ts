@@ -7,7 +7,7 @@ import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
-import { sample } from '../support/localApi.js';
+import { sampleUpload as sample } from '../../functions/samples/sampleUploads.js';
 import { minutesAgo } from '../support/time.js';
 import { injectFaults } from '../support/faults.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';

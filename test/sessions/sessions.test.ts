@@ -185,8 +185,7 @@ describe('processing a query session', () => {
     const good = sqsEventOf(await objectCreatedNotification(incomingKey(session.uploadId)));
     const test = sqsEventOf({ Records: [] });
     test.Records[0]!.body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent' });
-    const answer = await processIncoming({ Records: [bad.Records[0]!, good.Records[0]!, test.Records[0]!] });
-    faults.remove();
+    const answer = await processIncoming({ Records: [bad.Records[0]!, good.Records[0]!, test.Records[0]!] }).finally(faults.remove);
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: bad.Records[0]!.messageId }, { itemIdentifier: good.Records[0]!.messageId }]);
     expect(faults.calls.TransactWriteItemsCommand).toBe(1);
     expect((await statusOf(t.install, session.uploadId)).body.status).toBe('pending');

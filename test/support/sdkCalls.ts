@@ -15,7 +15,7 @@ export interface SdkCallInfo {
   input: Record<string, unknown>;
 }
 
-/** What a sent call answers: its output (and the raw response). */
+/** What a sent call answers: its output. */
 export interface SdkCallResult {
   output: unknown;
 }
@@ -24,7 +24,7 @@ export interface SdkCallResult {
  * Sees each call before it is made: `send()` makes it; a hook that does not call `send` keeps
  * the call from the service (it may throw, or never answer).
  */
-export type SdkCallHook = (call: SdkCallInfo, send: () => Promise<SdkCallResult>) => Promise<SdkCallResult>;
+type SdkCallHook = (call: SdkCallInfo, send: () => Promise<SdkCallResult>) => Promise<SdkCallResult>;
 
 type Next = (args: unknown) => Promise<SdkCallResult>;
 interface Stack {
@@ -40,7 +40,8 @@ export function interceptSdkCalls(c: Clients, hook: SdkCallHook): { remove(): vo
   const stacks = [s3Of(c).middlewareStack, c.ddb.middlewareStack] as unknown as Stack[];
   for (const stack of stacks) {
     stack.add(
-      (next, context) => (args) => {
+      // async: a hook that throws at once fails the call, as a rejected one does.
+      (next, context) => async (args) => {
         const command = (context as { commandName?: string }).commandName ?? '?';
         const input = (args as { input?: Record<string, unknown> }).input ?? {};
         return hook({ command, input }, () => next(args));

@@ -18,7 +18,7 @@ export function histogramOf<R>(
   return histogram.sorted();
 }
 
-/** A histogram filled one key at a time (one map lookup per key), bounded as histogramOf's. */
+/** A histogram filled one key at a time (a summarizer counting several things in one pass), bounded as histogramOf's. */
 export class Histogram {
   private readonly sums = new Map<string, number>();
 
