@@ -47,21 +47,15 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   const ddbDir = options.dataDir ? join(options.dataDir, 'dynamodb') : null;
   if (ddbDir) await mkdir(ddbDir, { recursive: true });
 
-  const ddbPort = options.dynamoDbPort ?? (await freePort());
-  const java = spawnDynamoDbLocal({ port: ddbPort, sharedDb: true, path: ddbDir, stdio: 'pipe' });
-  const javaOutput: string[] = [];
-  java.stdout?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
-  java.stderr?.on('data', (chunk: Buffer) => javaOutput.push(chunk.toString()));
-
   const { s3, port: s3Port } = await startS3rver(s3Dir);
-  const dynamoDbEndpoint = `http://127.0.0.1:${ddbPort}`;
+  let dynamoDb: { java: ChildProcess; dynamoDbEndpoint: string };
   try {
-    await waitForDynamoDb(dynamoDbEndpoint, java, javaOutput);
+    dynamoDb = await startDynamoDbLocal(ddbDir, options.dynamoDbPort);
   } catch (error) {
-    java.kill('SIGKILL');
     await s3.close();
     throw error;
   }
+  const { java, dynamoDbEndpoint } = dynamoDb;
   return {
     dynamoDbEndpoint,
     s3Endpoint: `http://127.0.0.1:${s3Port}`,
@@ -73,16 +67,50 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   };
 }
 
+/** Tries of a free port for DynamoDB Local before giving up. */
+const DYNAMODB_START_ATTEMPTS = 3;
+
+/**
+ * DynamoDB Local on `port`, or on a free one. A port found free can be taken by another listener
+ * (a parallel test's server) before the JVM binds it: then the JVM exits, or the other server
+ * answers, and DynamoDB Local is started again on another free port.
+ */
+async function startDynamoDbLocal(path: string | null, port: number | undefined): Promise<{ java: ChildProcess; dynamoDbEndpoint: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const ddbPort = port ?? (await freePort());
+    const java = spawnDynamoDbLocal({ port: ddbPort, sharedDb: true, path, stdio: 'pipe' });
+    const output: string[] = [];
+    java.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    java.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    const dynamoDbEndpoint = `http://127.0.0.1:${ddbPort}`;
+    try {
+      await waitForDynamoDb(dynamoDbEndpoint, java, output);
+      return { java, dynamoDbEndpoint };
+    } catch (error) {
+      java.kill('SIGKILL');
+      if (port !== undefined || attempt >= DYNAMODB_START_ATTEMPTS || !(error instanceof NotStarted)) throw error;
+    }
+  }
+}
+
+/** The JVM exited (here most often: its port was taken) or another server answers on its port. */
+class NotStarted extends Error {}
+
 async function waitForDynamoDb(endpoint: string, java: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (java.exitCode !== null) throw new Error(`DynamoDB Local exited (${java.exitCode}): ${output.join('').slice(-2000)}`);
+    if (java.exitCode !== null) throw new NotStarted(`DynamoDB Local exited (${java.exitCode}): ${output.join('').slice(-2000)}`);
+    let answer: Response | undefined;
     try {
-      await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
-      return;
+      answer = await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+      await answer.arrayBuffer();
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
     }
+    // DynamoDB Local answers any request in DynamoDB's JSON protocol; anything else is another server on the port.
+    if (answer.headers.get('content-type') !== 'application/x-amz-json-1.0') throw new NotStarted(`another server answers on ${endpoint}`);
+    return;
   }
   throw new Error(`DynamoDB Local did not answer within 60 s: ${output.join('').slice(-2000)}`);
 }
