@@ -3,6 +3,7 @@
  * Pure functions, shared by the handlers, the processor, the CLI and the tests.
  */
 import type { QueryType } from './queries/index.js';
+import { type IndexDefinition, table } from '../store/tableDefinition.js';
 
 /**
  * The raw archive key of a snapshot, Hive-style for Athena/Glue partitions.
@@ -51,14 +52,17 @@ export const itemPrefixes = {
   latest: 'LATEST#',
 };
 
+/** An item's keys in one index (its GSI's key attributes: store/tableDefinition.ts). */
+function indexKeys<I extends IndexDefinition>(index: I, partition: string, sort: string): Record<I['partitionKey'] | I['sortKey'], string> {
+  return { [index.partitionKey]: partition, [index.sortKey]: sort } as Record<I['partitionKey'] | I['sortKey'], string>;
+}
+
 /** Index keys that list an install's accepted uploads newest first. */
 export function uploadIndexKeys(installId: string, queryType: QueryType, receivedAt: string, uploadId: string) {
   const order = `${receivedAt}#${uploadId}`;
   return {
-    GSI1PK: uploadIndexPartition(installId),
-    GSI1SK: order,
-    GSI2PK: uploadIndexPartition(installId, queryType),
-    GSI2SK: order,
+    ...indexKeys(table.indexes.uploadsByInstall, uploadIndexPartition(installId), order),
+    ...indexKeys(table.indexes.uploadsByInstallQuery, uploadIndexPartition(installId, queryType), order),
   };
 }
 
@@ -69,28 +73,32 @@ export function uploadIndexPartition(installId: string, queryType?: QueryType): 
 
 /** The customer index: an install item and its roll-up summaries share the customer's partition. */
 export function customerIndexKeys(customerId: string, installId: string, queryType?: QueryType) {
-  return { GSI3PK: `CUSTOMER#${customerId}`, GSI3SK: queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}` };
+  return indexKeys(table.indexes.byCustomer, customerIndexPartition(customerId), queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}`);
+}
+
+export function customerIndexPartition(customerId: string): string {
+  return `CUSTOMER#${customerId}`;
 }
 
 /** One partition for the expiring report: latest license-state snapshots by their first unlicensedOn. */
 export const EXPIRING_PARTITION = 'EXPIRING';
 export function expiringIndexKeys(firstUnlicensedOn: string, installId: string, queryType: QueryType) {
-  return { GSI4PK: EXPIRING_PARTITION, GSI4SK: `${firstUnlicensedOn}#${installId}#${queryType}` };
+  return indexKeys(table.indexes.expiringByDate, EXPIRING_PARTITION, `${firstUnlicensedOn}#${installId}#${queryType}`);
 }
 
 /** One partition for the stale report: installs by last accepted upload; `0` (before any date) for never. */
 export const INSTALLS_PARTITION = 'INSTALLS';
 export const NEVER_SEEN = '0';
 export function lastSeenIndexKeys(lastSeenAt: string | null, installId: string) {
-  return { GSI5PK: INSTALLS_PARTITION, GSI5SK: `${lastSeenAt ?? NEVER_SEEN}#${installId}` };
+  return indexKeys(table.indexes.installsByLastSeen, INSTALLS_PARTITION, `${lastSeenAt ?? NEVER_SEEN}#${installId}`);
 }
 
 export const DUPLICATES_PARTITION = 'DUPLICATES';
 export function duplicateIndexKeys(identifier: string) {
-  return { GSI6PK: DUPLICATES_PARTITION, GSI6SK: identifier };
+  return indexKeys(table.indexes.duplicateIdentifiers, DUPLICATES_PARTITION, identifier);
 }
 
 export const VERSIONS_PARTITION = 'VERSIONS';
 export function versionIndexKeys(installId: string) {
-  return { GSI7PK: VERSIONS_PARTITION, GSI7SK: installId };
+  return indexKeys(table.indexes.versionsByInstall, VERSIONS_PARTITION, installId);
 }

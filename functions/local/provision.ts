@@ -13,9 +13,11 @@ export async function provisionStorage(c: Clients): Promise<void> {
 async function ensureTable(c: Clients): Promise<void> {
   const TableName = c.config.tableName;
   try {
-    await c.ddb.send(new DescribeTableCommand({ TableName }));
+    const { Table } = await c.ddb.send(new DescribeTableCommand({ TableName }));
+    checkIndexes(TableName, (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
     return;
   } catch (error) {
+    if (error instanceof OlderLayout) throw error;
     if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
   }
   const attributes = new Set<string>([table.partitionKey, table.sortKey, ...tableIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
@@ -30,6 +32,23 @@ async function ensureTable(c: Clients): Promise<void> {
   );
   await c.ddb.send(
     new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true } }),
+  );
+}
+
+/** A table made by an earlier version of the service, whose indexes are not this one's. */
+export class OlderLayout extends Error {}
+
+/**
+ * The local data must have this version's indexes: data kept under `.data/` by a version
+ * with other ones (before 2026-11-29: seven GSIs, one per index) cannot be read by this one.
+ */
+function checkIndexes(tableName: string, found: string[]): void {
+  const expected = tableIndexes.map((index) => index.indexName).sort();
+  const actual = [...found].sort();
+  if (expected.join() === actual.join()) return;
+  throw new OlderLayout(
+    `The local table ${tableName} has the indexes ${actual.join(', ') || '(none)'}, not ${expected.join(', ')}: ` +
+      'it was made by another version of the service. Move the data directory (.data/) away, or delete it, and start again.',
   );
 }
 

@@ -62,7 +62,8 @@ export async function changeIdentifierHolder(c: Clients, identifier: string, ins
     }),
   );
   const holders = (Attributes?.installs as Set<string> | undefined)?.size ?? 0;
-  const flagged = Attributes?.GSI6PK !== undefined;
+  const { partitionKey, sortKey } = table.indexes.duplicateIdentifiers;
+  const flagged = Attributes?.[partitionKey] !== undefined;
   try {
     if (holders >= 2 && !flagged) {
       const index = duplicateIndexKeys(identifier);
@@ -70,9 +71,10 @@ export async function changeIdentifierHolder(c: Clients, identifier: string, ins
         new UpdateCommand({
           TableName,
           Key,
-          UpdateExpression: 'SET GSI6PK = :pk, GSI6SK = :sk',
+          UpdateExpression: 'SET #pk = :pk, #sk = :sk',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
           ConditionExpression: 'size(installs) >= :two',
-          ExpressionAttributeValues: { ':pk': index.GSI6PK, ':sk': index.GSI6SK, ':two': 2 },
+          ExpressionAttributeValues: { ':pk': index[partitionKey], ':sk': index[sortKey], ':two': 2 },
         }),
       );
     } else if (holders < 2 && flagged) {
@@ -80,7 +82,8 @@ export async function changeIdentifierHolder(c: Clients, identifier: string, ins
         new UpdateCommand({
           TableName,
           Key,
-          UpdateExpression: 'REMOVE GSI6PK, GSI6SK',
+          UpdateExpression: 'REMOVE #pk, #sk',
+          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
           ConditionExpression: 'attribute_not_exists(installs) OR size(installs) < :two',
           ExpressionAttributeValues: { ':two': 2 },
         }),
@@ -100,7 +103,7 @@ export interface DuplicateIdentifierRow {
 export async function duplicateIdentifiers(c: Clients, page: { limit: number; cursor?: string }): Promise<Page<DuplicateIdentifierRow>> {
   const result = await queryPage(c, { keys: table.indexes.duplicateIdentifiers, partition: DUPLICATES_PARTITION }, page);
   return {
-    items: result.items.map((item) => ({ identifier: item.GSI6SK as string, installIds: [...(item.installs as Set<string>)].sort() })),
+    items: result.items.map((item) => ({ identifier: item[table.indexes.duplicateIdentifiers.sortKey] as string, installIds: [...(item.installs as Set<string>)].sort() })),
     nextCursor: result.nextCursor,
   };
 }

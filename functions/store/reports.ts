@@ -5,14 +5,14 @@
 import type { InstallShare } from '../domain/customerLicenseState.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { ExpiryCandidate } from '../domain/reports.js';
-import { EXPIRING_PARTITION, INSTALLS_PARTITION } from '../domain/storageKeys.js';
+import { customerIndexPartition, EXPIRING_PARTITION, INSTALLS_PARTITION } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
 import { type Page, queryAll, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
 /** A customer's installs (how many) and the latest roll-up snapshots of each. */
 export async function customerShares(c: Clients, customerId: string): Promise<{ installs: number; shares: InstallShare[] }> {
-  const items = await queryAll(c, { keys: table.indexes.byCustomer, partition: `CUSTOMER#${customerId}` });
+  const items = await queryAll(c, { keys: table.indexes.byCustomer, partition: customerIndexPartition(customerId) });
   const shares = items
     .filter((item) => item.type === 'latest')
     .map((item) => ({

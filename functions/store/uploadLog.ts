@@ -163,14 +163,15 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         Update: {
           TableName,
           Key: itemKeys.install(installId),
-          UpdateExpression: 'SET lastSeenAt = :now, GSI5PK = :partition, GSI5SK = :order',
+          UpdateExpression: 'SET lastSeenAt = :now, #partition = :partition, #order = :order',
+          ExpressionAttributeNames: { '#partition': table.indexes.installsByLastSeen.partitionKey, '#order': table.indexes.installsByLastSeen.sortKey },
           ConditionExpression: upload.requiresUsageCollection
             ? 'attribute_exists(PK) AND usageCollectionEnabled <> :false'
             : 'attribute_exists(PK)',
           ExpressionAttributeValues: {
             ':now': upload.receivedAt,
-            ':partition': lastSeen.GSI5PK,
-            ':order': lastSeen.GSI5SK,
+            ':partition': lastSeen[table.indexes.installsByLastSeen.partitionKey],
+            ':order': lastSeen[table.indexes.installsByLastSeen.sortKey],
             ...(upload.requiresUsageCollection ? { ':false': false } : {}),
           },
         },

@@ -315,8 +315,8 @@ const builders: [number, string, Builder][] = [
       const lists: [string, Record<string, string>][] = [
         [`/v1/installs/${ctx.installId}/uploads`, { GSI1PK: `INSTALL#${ctx.installId}`, GSI1SK: '' }],
         [`/v1/installs/${ctx.installId}/uploads?queryType=devices`, { GSI2PK: `INSTALL#${ctx.installId}#devices`, GSI2SK: '' }],
-        ['/v1/reports/stale', { GSI5PK: 'INSTALLS', GSI5SK: '' }],
-        ['/v1/reports/duplicate-identifiers', { GSI6PK: 'DUPLICATES', GSI6SK: '' }],
+        ['/v1/reports/stale', { GSI2PK: 'INSTALLS', GSI2SK: '' }],
+        ['/v1/reports/duplicate-identifiers', { GSI1PK: 'DUPLICATES', GSI1SK: '' }],
         ['/v1/reports/expiring', { after: '' }],
         ['/v1/reports/versions', { after: '' }],
       ];

@@ -54,14 +54,14 @@ describe('forged list cursors', () => {
     const forged = [
       [`/v1/installs/${install.installId}/uploads`, { GSI1PK: `INSTALL#${install.installId}` }],
       [`/v1/installs/${install.installId}/uploads`, { GSI1PK: `INSTALL#${install.installId}`, GSI1SK: 'z' }],
-      ['/v1/reports/stale', { GSI5PK: 'INSTALLS', GSI5SK: '0' }],
-      ['/v1/reports/duplicate-identifiers', { PK: 'x', GSI6PK: 'DUPLICATES' }],
+      ['/v1/reports/stale', { GSI2PK: 'INSTALLS', GSI2SK: '0' }],
+      ['/v1/reports/duplicate-identifiers', { PK: 'x', GSI1PK: 'DUPLICATES' }],
       ['/v1/reports/expiring', {}],
       // Every key named, but values DynamoDB refuses: empty, or outside the listing's key condition.
       [`/v1/installs/${install.installId}/uploads`, { PK: '', SK: '', GSI1PK: `INSTALL#${install.installId}`, GSI1SK: '' }],
-      ['/v1/reports/stale', { PK: 'INSTALL#x', SK: 'INSTALL', GSI5PK: 'INSTALLS', GSI5SK: '~~~~' }],
-      ['/v1/reports/stale', { PK: '', SK: '', GSI5PK: 'INSTALLS', GSI5SK: '' }],
-      ['/v1/reports/duplicate-identifiers', { PK: '', SK: 'x', GSI6PK: 'DUPLICATES', GSI6SK: 'y' }],
+      ['/v1/reports/stale', { PK: 'INSTALL#x', SK: 'INSTALL', GSI2PK: 'INSTALLS', GSI2SK: '~~~~' }],
+      ['/v1/reports/stale', { PK: '', SK: '', GSI2PK: 'INSTALLS', GSI2SK: '' }],
+      ['/v1/reports/duplicate-identifiers', { PK: '', SK: 'x', GSI1PK: 'DUPLICATES', GSI1SK: 'y' }],
     ] as const;
     for (const [path, cursor] of forged) {
       const answer = await call(api, 'GET', `${path}?cursor=${cursorOf(cursor)}`, { key: staffKey() });
