@@ -87,6 +87,7 @@ function printTable(r: Record<string, any>): void {
     row('  uploads/s, p50 ms, p99 ms', `${r.storageBound.uploadsPerSecond}, ${r.storageBound.p50Ms}, ${r.storageBound.p99Ms}`, '');
     row('  floor / 4-item transaction floor /s', `${r.storageBound.storageFloorPerSecond} / ${r.storageBound.transactionFloorPerSecond}`, '');
     row('  ratio to the transaction floor', r.storageBound.ratioToTransactionFloor, '');
+    row('  bare-PutObject floor /s, ratio to it', `${r.storageBound.bareFloor.perSecond}, ${r.storageBound.bareFloor.ratio}`, '');
     const one = r.storageBound.oneInstall;
     row('  one install: ratio, uploads/s, p50', `${one.ratio}, ${one.uploadsPerSecond}, ${one.p50Ms}`, '');
     for (const [phase, cpu] of Object.entries(r.storageBound.cpuMsPerOperation as Record<string, Record<string, number>>)) {

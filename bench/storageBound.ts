@@ -1,11 +1,15 @@
 /**
  * Figure 4: small uploads per second through the local HTTP server at 16 concurrent clients
  * (a separate process), divided by the rate the same emulators sustain the storage work one
- * upload cannot avoid: one S3 PutObject and one DynamoDB write.
+ * upload cannot avoid: one S3 PutObject and one DynamoDB write. The PutObject is the one an
+ * upload makes, the service's own `putRawObject`: create-only (`If-None-Match: *`, which
+ * keeps the archive immutable), under the snapshot's Hive-style key, with its metadata. A
+ * bare PutObject, which writes less than an upload must, is measured alongside for reference.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
+import { createHash, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +19,8 @@ import { createInstall } from '../functions/store/installs.js';
 import { median, pairedRatio, processCpuMs, range, reserveCollectedAt, round, type BenchEnvironment } from './support.js';
 import { inParallel } from '../functions/services/inParallel.js';
 import { s3Of } from '../functions/store/s3Client.js';
+import { putRawObject } from '../functions/store/rawArchive.js';
+import { rawObjectKey } from '../functions/domain/storageKeys.js';
 
 const CONCURRENCY = 16;
 /** Floor and uploads take turns: this many rounds of so many operations each. */
@@ -22,6 +28,8 @@ const ROUNDS = 5;
 const PER_ROUND = 400;
 /** The floor's operations for the four-item transaction, once. */
 const TRANSACTION_FLOOR_OPERATIONS = 1500;
+/** The bare-PutObject floor's operations per round (for reference). */
+const BARE_FLOOR_OPERATIONS = PER_ROUND;
 const SAME_INSTALL_UPLOADS = 500;
 /** Uploads through the server before measuring (DynamoDB Local's part is warmed up already: bench/support.ts). */
 const WARM_UP_UPLOADS = 300;
@@ -33,6 +41,8 @@ export interface StorageBoundFigures {
   p50Ms: number;
   p99Ms: number;
   storageFloorPerSecond: number;
+  /** The floor with a bare PutObject (no condition, a flat key, no metadata) in place of the upload's, and the ratio to it: for reference. */
+  bareFloor: { perSecond: number; ratio: number };
   /** The same floor with a four-item transaction in place of the PutItem (for reference). */
   transactionFloorPerSecond: number;
   ratioToTransactionFloor: number;
@@ -40,7 +50,7 @@ export interface StorageBoundFigures {
   /** All sixteen clients uploading for one install. */
   oneInstall: { ratio: number; uploadsPerSecond: number; p50Ms: number; p99Ms: number; statuses: Record<string, number> };
   /** Each round's floor and upload rates (per second), in order. */
-  rounds: { floorPerSecond: number; uploadsPerSecond: number }[];
+  rounds: { floorPerSecond: number; bareFloorPerSecond: number; uploadsPerSecond: number }[];
   /** CPU time per operation of each run, by process: where the two cores go. */
   cpuMsPerOperation: { floor: PhaseCpu; uploads: PhaseCpu; transactionFloor: PhaseCpu };
 }
@@ -79,25 +89,49 @@ async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () =
 
 /** What the floor puts into S3 each time: a small upload's archive. */
 const FLOOR_BODY = gzipSync(JSON.stringify(sampleUpload('event-counts', { devices: 10 })));
+const FLOOR_BODY_SHA256 = createHash('sha256').update(FLOOR_BODY).digest('hex');
+
+interface FloorShape {
+  /** `archive`: the upload's own PutObject (putRawObject); `bare`: a PutObject of the same bytes with no condition, a flat key and no metadata. */
+  s3: 'archive' | 'bare';
+  /** A TransactWriteItems of so many puts in place of the PutItem. */
+  transactionItems?: number;
+}
 
 /**
- * The floor: 16 workers each doing one PutObject and one DynamoDB write per upload. With
+ * The floor: 16 workers each doing one PutObject and one DynamoDB write per upload, as 16
+ * installs (each worker's archives are one install's snapshots, a second apart). With
  * `transactionItems`, that write is a TransactWriteItems of so many puts instead of a PutItem:
  * the shape of the one write the upload log needs (snapshot, upload entry, install, latest
  * summary), for reference, since DynamoDB Local's transactions cost several plain puts.
  */
-async function storageFloor(env: BenchEnvironment, total: number, transactionItems = 0): Promise<number> {
+async function storageFloor(env: BenchEnvironment, total: number, { s3, transactionItems = 0 }: FloorShape): Promise<number> {
   const c = env.clients;
   const runId = Math.random().toString(36).slice(2);
+  const firstCollectedAt = reserveCollectedAt(total);
   const started = performance.now();
   await inParallel(range(total), CONCURRENCY, async (n) => {
-    await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: FLOOR_BODY, ContentEncoding: 'gzip' }));
+    if (s3 === 'archive') {
+      const installId = FLOOR_INSTALLS[n % CONCURRENCY]!;
+      const collectedAt = new Date(firstCollectedAt + n * 1000).toISOString();
+      await putRawObject(c, {
+        key: rawObjectKey('event-counts', installId, collectedAt, FLOOR_BODY_SHA256),
+        gzipBody: FLOOR_BODY,
+        gzipSha256: FLOOR_BODY_SHA256,
+        metadata: { 'install-id': installId, 'query-type': 'event-counts', 'collected-at': collectedAt, 'upload-id': randomUUID() },
+      });
+    } else {
+      await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: FLOOR_BODY, ContentEncoding: 'gzip' }));
+    }
     const item = (i: number) => ({ PK: `FLOOR#${runId}#${n}#${i}`, SK: 'FLOOR', n });
     if (transactionItems === 0) await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: item(0) }));
     else await c.ddb.send(new TransactWriteCommand({ TransactItems: range(transactionItems).map((i) => ({ Put: { TableName: c.config.tableName, Item: item(i) } })) }));
   });
   return total / ((performance.now() - started) / 1000);
 }
+
+/** The floor's installs (ids only: the floor writes no install items). */
+const FLOOR_INSTALLS = range(CONCURRENCY).map(() => randomUUID());
 
 interface Load {
   perSecond: number;
@@ -139,7 +173,8 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     const keys = installs.map((i) => i.apiKey);
     // Warm-ups: DynamoDB Local's (bench/support.ts), and both sides' paths through this process.
     await env.warmUp();
-    await storageFloor(env, 200);
+    await storageFloor(env, 200, { s3: 'archive' });
+    await storageFloor(env, 200, { s3: 'bare' });
     await runLoad(port, keys, WARM_UP_UPLOADS);
     // The floor and the uploads in turns, which goes first alternating (pairedRatio, the floor
     // first in the first round), so that the machine's drift weighs on both (a floor alone swung
@@ -147,6 +182,7 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     // ratio is the uploads' rate ÷ the floor's: the figure is the median of the rounds'.
     const loads: Measured<Load>[] = [];
     const floors: Measured<number>[] = [];
+    const bareFloors: number[] = [];
     const paired = await pairedRatio(
       ROUNDS,
       async () => {
@@ -155,14 +191,19 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
         return 1000 / load.result.perSecond;
       },
       async () => {
-        const floor = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND));
+        // For reference, next to it: the floor with a bare PutObject, before it in every second round
+        // (whichever runs second meets the first one's file writes still being flushed).
+        const bareFirst = floors.length % 2 === 1;
+        if (bareFirst) bareFloors.push(await storageFloor(env, BARE_FLOOR_OPERATIONS, { s3: 'bare' }));
+        const floor = await withCpu(env, PER_ROUND, () => storageFloor(env, PER_ROUND, { s3: 'archive' }));
         floors.push(floor);
+        if (!bareFirst) bareFloors.push(await storageFloor(env, BARE_FLOOR_OPERATIONS, { s3: 'bare' }));
         return 1000 / floor.result;
       },
       { measureFirst: true },
     );
     const oneInstall = await runLoad(port, [keys[0]!], SAME_INSTALL_UPLOADS);
-    const transactionFloor = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, 4));
+    const transactionFloor = await withCpu(env, TRANSACTION_FLOOR_OPERATIONS, () => storageFloor(env, TRANSACTION_FLOOR_OPERATIONS, { s3: 'archive', transactionItems: 4 }));
     const floor = median(floors.map((f) => f.result));
     const uploadsPerSecond = median(loads.map((l) => l.result.perSecond));
     const statuses: Record<string, number> = {};
@@ -173,12 +214,13 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
       p50Ms: round(median(loads.map((l) => l.result.p50)), 1),
       p99Ms: round(median(loads.map((l) => l.result.p99)), 1),
       storageFloorPerSecond: round(floor, 1),
+      bareFloor: { perSecond: round(median(bareFloors), 1), ratio: round(median(loads.map((l, i) => l.result.perSecond / bareFloors[i]!))) },
       transactionFloorPerSecond: round(transactionFloor.result, 1),
       ratioToTransactionFloor: round(uploadsPerSecond / transactionFloor.result),
       statuses,
       oneInstall: { ratio: round(oneInstall.perSecond / floor), uploadsPerSecond: round(oneInstall.perSecond, 1), p50Ms: round(oneInstall.p50, 1), p99Ms: round(oneInstall.p99, 1), statuses: oneInstall.statuses },
       // No warm-up pair: the i-th floor and the i-th load make round i.
-      rounds: loads.map((l, i) => ({ floorPerSecond: round(floors[i]!.result, 1), uploadsPerSecond: round(l.result.perSecond, 1) })),
+      rounds: loads.map((l, i) => ({ floorPerSecond: round(floors[i]!.result, 1), bareFloorPerSecond: round(bareFloors[i]!, 1), uploadsPerSecond: round(l.result.perSecond, 1) })),
       cpuMsPerOperation: { floor: medianCpu(floors.map((f) => f.cpu)), uploads: medianCpu(loads.map((l) => l.cpu)), transactionFloor: transactionFloor.cpu },
     };
   } finally {
