@@ -16,32 +16,24 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
-import * as z from 'zod/mini';
 import { ProblemError } from '../domain/problems.js';
-import { querySpec, type QueryType } from '../domain/queries/index.js';
+import type { QueryType } from '../domain/queries/index.js';
+import { recordSchemas } from '../domain/queries/recordSchemas.generated.js';
+import type { JsonType } from '../domain/schemas/recordJsonSchemas.js';
 import { jsonText } from '../domain/uploadBody.js';
 import { parseJson } from '../domain/parseJson.js';
 import { MAX_RECORDS } from '../domain/validateUpload.js';
 import type { FileFormat } from './manifest.js';
 
-type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'null';
 type FieldTypes = ReadonlyMap<string, ReadonlySet<JsonType>>;
 
 const fieldTypesCache = new Map<QueryType, FieldTypes>();
 
-/** Each record field and the JSON types it accepts, from the record schema. */
+/** Each record field and the JSON types it accepts, from the record schema (as derived at build time). */
 export function fieldTypesOf(queryType: QueryType): FieldTypes {
   let types = fieldTypesCache.get(queryType);
   if (!types) {
-    const schema = z.toJSONSchema(querySpec(queryType).record, { io: 'input', unrepresentable: 'any' }) as {
-      properties?: Record<string, { type?: JsonType; anyOf?: { type?: JsonType }[] }>;
-    };
-    types = new Map(
-      Object.entries(schema.properties ?? {}).map(([field, property]) => {
-        const alternatives = property.anyOf ?? [property];
-        return [field, new Set(alternatives.flatMap((a) => (a.type ? [a.type] : [])))];
-      }),
-    );
+    types = new Map(Object.entries(recordSchemas[queryType].fieldTypes).map(([field, accepted]) => [field, new Set(accepted)]));
     fieldTypesCache.set(queryType, types);
   }
   return types;

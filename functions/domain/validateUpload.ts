@@ -8,6 +8,7 @@ import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.
 import { querySpec, type QueryType } from './queries/index.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './queries/types.js';
 import { compileFastCheck, type FastCheck } from './schemas/fastValidator.js';
+import { recordSchemas } from './queries/recordSchemas.generated.js';
 import { isoDateTime, text } from './schemas/fields.js';
 import { problemIssuesOf } from './zodIssues.js';
 
@@ -150,7 +151,7 @@ function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[]
     issues.add('records', `must hold exactly one record (holds ${records.length})`);
     return;
   }
-  const fast = fastCheckOf(spec.record);
+  const fast = fastCheckOf(spec.queryType as QueryType);
   for (let i = 0; i < records.length; i++) {
     if (i % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) yield;
     const record = records[i];
@@ -174,10 +175,11 @@ function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[]
   spec.checkAll?.(records, (index, issue) => addRecordIssue(issues, index, issue));
 }
 
-const fastChecks = new Map<z.core.$ZodType, FastCheck | undefined>();
-function fastCheckOf(schema: z.core.$ZodType): FastCheck | undefined {
-  if (!fastChecks.has(schema)) fastChecks.set(schema, compileFastCheck(schema));
-  return fastChecks.get(schema);
+/** Each query type's fast check, compiled at its first use from the JSON Schema derived at build time. */
+const fastChecks = new Map<QueryType, FastCheck | undefined>();
+function fastCheckOf(queryType: QueryType): FastCheck | undefined {
+  if (!fastChecks.has(queryType)) fastChecks.set(queryType, compileFastCheck(recordSchemas[queryType].fastCheck));
+  return fastChecks.get(queryType);
 }
 
 function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): boolean {

@@ -6,12 +6,13 @@
 import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { characterRun, compileFastCheck } from '../../functions/domain/schemas/fastValidator.js';
+import { fastCheckSchemaOf } from '../../functions/domain/schemas/recordJsonSchemas.js';
 
 const patterns = ['^[A-Za-z0-9_-]{8,128}$', '^[0-9]{5,12}$', '^[a-z-0]{1,3}$', '^[-_]{0,2}$'];
 
 describe.each(patterns)('the pattern %s', (pattern) => {
   const regex = new RegExp(pattern);
-  const check = compileFastCheck(z.string().check(z.regex(regex)))!;
+  const check = compileFastCheck(fastCheckSchemaOf(z.string().check(z.regex(regex))))!;
 
   it('is checked by a loop, not the regular expression', () => {
     expect(characterRun(pattern)).toBeDefined();

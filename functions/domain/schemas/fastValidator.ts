@@ -1,19 +1,20 @@
 /**
  * A fast yes/no check of one record, compiled once from the JSON Schema that zod derives from
- * the record schema, so the zod schema stays the single source of truth.
+ * the record schema, so the zod schema stays the single source of truth. The JSON Schemas are
+ * derived at build time (./recordJsonSchemas.ts, written into
+ * ../queries/recordSchemas.generated.ts), so the functions load no JSON Schema converter.
  *
  * The fast check only ever says "valid" for a record that zod accepts too: every keyword it
  * does not understand makes compilation give up (the caller then uses zod alone), and a "no"
  * merely sends the record to zod, which produces the precise issues. String lengths are
  * UTF-16 code units, as in zod.
  */
-import * as z from 'zod/mini';
-
 export type FastCheck = (value: unknown) => boolean;
 
-type JsonSchema = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
 
-const IGNORED = new Set(['$schema', 'description', 'title', 'examples']);
+/** Keywords that say nothing about validity (./recordJsonSchemas.ts leaves them out of the generated schemas). */
+export const IGNORED = new Set(['$schema', 'description', 'title', 'examples']);
 
 class Unsupported extends Error {}
 
@@ -196,20 +197,16 @@ function numberOf(value: unknown): string {
   return value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
 }
 
-/** JSON Schema leaves refinements out; a schema that has one is not compiled. */
-function refuseRefinements(ctx: { zodSchema: unknown }): void {
-  const checks = (ctx.zodSchema as { _zod?: { def?: { checks?: { _zod: { def: { check: string } } }[] } } })._zod?.def?.checks ?? [];
-  if (checks.some((check) => check._zod.def.check === 'custom')) throw new Unsupported('refinement');
-}
-
 /**
- * The fast check of a zod schema, or undefined when it has a refinement or its JSON Schema uses
- * anything not covered here (then zod alone decides).
+ * The fast check of a record's JSON Schema, or undefined when there is none (the record schema
+ * has a refinement, ./recordJsonSchemas.ts) or it uses anything not covered here (then zod
+ * alone decides).
  */
-export function compileFastCheck(schema: z.core.$ZodType): FastCheck | undefined {
+export function compileFastCheck(schema: JsonSchema | null): FastCheck | undefined {
+  if (schema === null) return undefined;
   try {
     const g = new Generated();
-    const expression = check(z.toJSONSchema(schema, { unrepresentable: 'throw', override: refuseRefinements }) as JsonSchema, 'v', g);
+    const expression = check(schema, 'v', g);
     return g.build(expression);
   } catch {
     return undefined;
