@@ -1,7 +1,7 @@
 /**
  * One query file of a bundle as the records of an upload: a `.json` file is a JSON array of
- * records; a `.csv` file is RFC 4180 with a header row of field names, parsed by csv-parse
- * and each cell typed by the query type's record schema:
+ * records; a `.csv` file is RFC 4180 with a header row of field names, read by ./csv.ts and
+ * each cell typed by the query type's record schema:
  *
  * - an empty cell is null;
  * - in a field that accepts strings the cell stays a string, even when it looks like a
@@ -10,12 +10,10 @@
  *   decimal numbers (`-12`, `3.75`) become numbers in number fields;
  * - anything else stays a string, so validation reports it exactly as for a JSON upload.
  *
- * The field types come from the zod schema itself (through its JSON Schema), so a new query
- * type needs no column list here.
+ * The field types come from the zod schema itself (through its JSON Schema, derived at build
+ * time: domain/schemas/recordJsonSchemas.ts), so a new query type needs no column list here.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
+import { type CsvErrorKind, csvRows, CsvSyntaxError } from './csv.js';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { recordSchemas } from '../domain/queries/recordSchemas.generated.js';
@@ -53,36 +51,29 @@ export function typedCell(cell: string, accepts: ReadonlySet<JsonType> | undefin
   return cell;
 }
 
-/** A CSV record may be at most this long (a device record is ~200 bytes). */
-const MAX_CSV_RECORD_BYTES = 64 * 1024;
+/** A CSV record may be at most this long (a device record is ~200 characters). */
+const MAX_CSV_RECORD_CHARS = 64 * 1024;
 
 function csvProblem(index: number, message: string): ProblemError {
   return new ProblemError('validation_failed', 'The CSV file cannot be read as records.', [{ path: index < 0 ? 'records' : `records[${index}]`, message }]);
 }
 
-/** csv-parse's messages can quote the data; only its error code is passed on. */
-function csvMessage(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
-      return 'has a different number of fields than the header row';
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'has a quoted field that is never closed';
-    case 'CSV_MAX_RECORD_SIZE':
-      return `is longer than ${MAX_CSV_RECORD_BYTES} bytes`;
-    default:
-      return `is not valid CSV (${error.code})`;
-  }
-}
+/** What is wrong with a record, in words that never quote its data. */
+const csvMessages: Record<CsvErrorKind, string> = {
+  'inconsistent-fields': 'has a different number of fields than the header row',
+  'quote-not-closed': 'has a quoted field that is never closed',
+  'record-too-long': `is longer than ${MAX_CSV_RECORD_CHARS} characters`,
+  'invalid-opening-quote': 'has a quote inside a field that does not start with one',
+  'invalid-closing-quote': 'has a quoted field followed by more than a comma or a line break',
+};
 
 export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<Record<string, unknown>[]> {
   const fieldTypes = fieldTypesOf(queryType);
   const records: Record<string, unknown>[] = [];
   let header: { name: string; accepts: ReadonlySet<JsonType> | undefined }[] | undefined;
-  const parser = parse({ bom: true, skip_empty_lines: true, max_record_size: MAX_CSV_RECORD_BYTES });
   try {
-    await pipeline(Readable.from(chunks), parser, async (rows: AsyncIterable<string[]>) => {
-      for await (const row of rows) {
+    for await (const rows of csvRows(chunks, MAX_CSV_RECORD_CHARS)) {
+      for (const row of rows) {
         if (!header) {
           header = checkedHeader(row).map((name) => ({ name, accepts: fieldTypes.get(name) }));
           continue;
@@ -94,9 +85,10 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
         });
         records.push(record);
       }
-    });
+    }
   } catch (error) {
-    if (error instanceof CsvError) throw csvProblem(records.length, csvMessage(error));
+    // The error's record counts the header row; a problem in the header row is at records[0].
+    if (error instanceof CsvSyntaxError) throw csvProblem(Math.max(0, error.record - 1), csvMessages[error.kind]);
     throw error;
   }
   if (!header) throw csvProblem(-1, 'the CSV file has no header row of field names');

@@ -1,0 +1,105 @@
+/**
+ * The bundles' CSV reader (functions/bundles/csv.ts) against csv-parse, which it replaced, with
+ * the options it was used with ({ bom: true, skip_empty_lines: true }): on generated files, valid
+ * and not (quotes, doubled quotes, commas, CR, LF, CRLF, blank lines, a byte-order mark, characters
+ * of two to four UTF-8 bytes), cut into chunks at arbitrary bytes, both give the same rows, or
+ * both refuse the file for the same reason.
+ */
+import fc from 'fast-check';
+import { CsvError } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
+import { type CsvErrorKind, csvRows, CsvSyntaxError } from '../../functions/bundles/csv.js';
+import { propertyOptions } from './settings.js';
+
+const kindOf: Record<string, CsvErrorKind> = {
+  CSV_QUOTE_NOT_CLOSED: 'quote-not-closed',
+  INVALID_OPENING_QUOTE: 'invalid-opening-quote',
+  CSV_INVALID_CLOSING_QUOTE: 'invalid-closing-quote',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'inconsistent-fields',
+};
+
+type Outcome = { rows: string[][] } | { error: CsvErrorKind };
+
+function oracle(bytes: Buffer): Outcome {
+  try {
+    return { rows: parse(bytes, { bom: true, skip_empty_lines: true }) as string[][] };
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const kind = kindOf[error.code];
+    if (!kind) throw new Error(`csv-parse error ${error.code} has no counterpart`);
+    return { error: kind };
+  }
+}
+
+async function ours(bytes: Buffer, cuts: number[]): Promise<Outcome> {
+  const chunks: Buffer[] = [];
+  let at = 0;
+  for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    chunks.push(bytes.subarray(at, cut));
+    at = cut;
+  }
+  chunks.push(bytes.subarray(at));
+  const rows: string[][] = [];
+  try {
+    for await (const batch of csvRows((async function* () { yield* chunks; })(), 1_000_000)) rows.push(...batch);
+    return { rows };
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    return { error: error.kind };
+  }
+}
+
+const BOM = '\uFEFF';
+/** Any text from the characters that mean something in CSV, and some that take several bytes. */
+const anyText = fc.string({ unit: fc.constantFrom('a', 'b', ',', '"', '""', '\r', '\n', '\r\n', ' ', '\u00e9', '\u20ac', '\ud83d\ude00', BOM), maxLength: 40 });
+/** Well-formed files: a field quoted when it must be (or at random), rows of the header's width, one line ending. */
+const field = fc.string({ unit: fc.constantFrom('x', 'y', ',', '"', '\r', '\n', ' ', '\u00e9', '\ud83d\ude00'), maxLength: 6 });
+const wellFormed = fc
+  .record({
+    width: fc.integer({ min: 1, max: 4 }),
+    rows: fc.integer({ min: 0, max: 6 }),
+    ending: fc.constantFrom('\r\n', '\n', '\r'),
+    bom: fc.boolean(),
+    finalEnding: fc.boolean(),
+    blankLines: fc.boolean(),
+  })
+  .chain(({ width, rows, ending, bom, finalEnding, blankLines }) =>
+    fc.array(fc.array(fc.tuple(field, fc.boolean()), { minLength: width, maxLength: width }), { minLength: rows + 1, maxLength: rows + 1 }).map((table) => {
+      const cell = ([text, quote]: [string, boolean]) => (quote || /[",\r\n]/.test(text) || text === '' ? `"${text.replaceAll('"', '""')}"` : text);
+      const lines = table.map((row) => row.map(cell).join(','));
+      const text = lines.join(blankLines ? ending + ending : ending) + (finalEnding ? ending : '');
+      return (bom ? BOM : '') + text;
+    }),
+  );
+const cuts = fc.array(fc.nat({ max: 400 }), { maxLength: 6 });
+
+it('reads well-formed files as csv-parse does, whatever the chunks', async () => {
+  await fc.assert(
+    fc.asyncProperty(wellFormed, cuts, async (text, at) => {
+      const bytes = Buffer.from(text);
+      expect(await ours(bytes, at)).toEqual(oracle(bytes));
+    }),
+    propertyOptions(1500),
+  );
+});
+
+it('reads or refuses any text as csv-parse does, whatever the chunks', async () => {
+  await fc.assert(
+    fc.asyncProperty(anyText, cuts, async (text, at) => {
+      const bytes = Buffer.from(text);
+      expect(await ours(bytes, at)).toEqual(oracle(bytes));
+    }),
+    propertyOptions(3000),
+  );
+});
+
+it('refuses a record longer than the limit, counted in characters', async () => {
+  const read = async (text: string) => {
+    const rows: string[][] = [];
+    for await (const batch of csvRows((async function* () { yield Buffer.from(text); })(), 10)) rows.push(...batch);
+    return rows;
+  };
+  expect(await read('a,b\n12345,12345\n')).toEqual([['a', 'b'], ['12345', '12345']]);
+  await expect(read('a,b\n12345,123456\n')).rejects.toMatchObject({ kind: 'record-too-long', record: 1 });
+  await expect(read('a\n"12345678901"\n')).rejects.toMatchObject({ kind: 'record-too-long', record: 1 });
+});
