@@ -32,7 +32,9 @@ const TRANSACTION_FLOOR_OPERATIONS = 1500;
 const BARE_FLOOR_OPERATIONS = PER_ROUND;
 const SAME_INSTALL_UPLOADS = 500;
 /** Uploads through the server before measuring (DynamoDB Local's part is warmed up already: bench/support.ts). */
-const WARM_UP_UPLOADS = 300;
+const WARM_UP_UPLOADS = 1000;
+/** Operations of each floor before measuring. */
+const WARM_UP_FLOOR_OPERATIONS = 600;
 const run = promisify(execFile);
 
 export interface StorageBoundFigures {
@@ -173,8 +175,8 @@ export async function measureStorageBound(env: BenchEnvironment): Promise<Storag
     const keys = installs.map((i) => i.apiKey);
     // Warm-ups: DynamoDB Local's (bench/support.ts), and both sides' paths through this process.
     await env.warmUp();
-    await storageFloor(env, 200, { s3: 'archive' });
-    await storageFloor(env, 200, { s3: 'bare' });
+    await storageFloor(env, WARM_UP_FLOOR_OPERATIONS, { s3: 'archive' });
+    await storageFloor(env, WARM_UP_FLOOR_OPERATIONS, { s3: 'bare' });
     await runLoad(port, keys, WARM_UP_UPLOADS);
     // The floor and the uploads in turns, which goes first alternating (pairedRatio, the floor
     // first in the first round), so that the machine's drift weighs on both (a floor alone swung

@@ -69,9 +69,10 @@ export async function withRemoteS3(env: BenchEnvironment): Promise<{ clients: Cl
 /**
  * Thousands of the requests the benchmarks make, first: DynamoDB Local runs on the JVM, which
  * compiles each kind of request only after running it many times. The floor's shapes warm up
- * within a few hundred; the upload's commit (conditions, an update, index entries) takes a few
- * thousand, uncontended falling from ~11 to ~5 ms of JVM CPU each, so it is warmed up with the
- * service's own commit. (DynamoDB itself has no such warm-up; a deployed stack's Lambda meets a
+ * within a few hundred; the upload's commit (conditions, an update, index entries) takes
+ * thousands, uncontended falling from ~11 to ~5 ms of JVM CPU each over the first 3,000 and
+ * to ~4 over the next 12,000 (with the seven GSIs of then), so it is warmed up with 8,000 of the
+ * service's own commits. (DynamoDB itself has no such warm-up; a deployed stack's Lambda meets a
  * warm service.)
  */
 async function warmUp(c: Clients): Promise<void> {
@@ -91,9 +92,9 @@ async function warmUp(c: Clients): Promise<void> {
   });
 }
 
-/** The floor's requests (a four-item transaction, a put, a get) and the service's commits of the warm-up (about 15 s), 16 at a time. */
+/** The floor's requests (a four-item transaction, a put, a get) and the service's commits of the warm-up (about 30 s), 16 at a time. */
 const WARM_UP_FLOOR_OPERATIONS = 600;
-const WARM_UP_COMMITS = 3000;
+const WARM_UP_COMMITS = 8000;
 const WARM_UP_CONCURRENCY = 16;
 
 /** 0, 1, …, n - 1. */
