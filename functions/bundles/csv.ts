@@ -1,16 +1,20 @@
 /**
  * CSV as offline bundles carry it (DESIGN.md §5, RFC 4180): records of comma-separated fields,
  * a field in double quotes when it holds a comma, a quote (doubled) or a line break. Read from
- * UTF-8 chunks as they arrive, never as one string.
+ * chunks as they arrive, never as one string: UTF-8, or UTF-16LE when the file starts with its
+ * byte-order mark.
  *
- * It reads exactly as csv-parse did here with `{ bom: true, skip_empty_lines: true }` (the
- * property test test/property/csv.property.test.ts compares the two): a leading byte-order mark
- * is dropped; the first line break outside quotes (CRLF, LF or CR) is the record delimiter for
- * the rest of the file, and other line-break characters are field text; empty lines are skipped
- * (a line holding only `""` is a record of one empty field); a quote opens a quoted field only at
- * the field's start, and a closing quote must be followed by a comma, the record delimiter or the
- * end; every record has as many fields as the first. Its own code instead of csv-parse's 32 KiB
- * keeps the functions that read bundles smaller to load (bench/README.md, initRatio).
+ * It reads as csv-parse did here with `{ bom: true, skip_empty_lines: true }` (the property test
+ * test/property/csv.property.test.ts compares the two): a leading byte-order mark is dropped; the
+ * first line break outside quotes (CRLF, LF or CR) is the record delimiter for the rest of the
+ * file, and other line-break characters are field text; empty lines are skipped (a line holding
+ * only `""` is a record of one empty field); a quote opens a quoted field only at the field's
+ * start, and a closing quote must be followed by a comma, the record delimiter or the end; every
+ * record has as many fields as the first. Two differences: a record may hold at most
+ * `maxRecordChars` characters of field text and separators (csv-parse counted bytes of field
+ * text only); and a NUL character right after a closing quote is refused, where csv-parse took it
+ * for the end of the data. Its own code instead of csv-parse's 32 KiB keeps the functions that
+ * read bundles smaller to load (bench/README.md, initRatio).
  */
 
 export type CsvErrorKind = 'quote-not-closed' | 'invalid-opening-quote' | 'invalid-closing-quote' | 'record-too-long' | 'inconsistent-fields';
@@ -143,7 +147,10 @@ class CsvReader {
 
   private endField(): void {
     this.row.push(this.field);
-    this.recordChars += this.field.length;
+    // With the comma after it (the last field's is the line break, not counted): a row of
+    // nothing but commas is bounded as well.
+    this.recordChars += this.field.length + 1;
+    if (this.recordChars - 1 > this.maxRecordChars) throw this.error('record-too-long');
     this.field = '';
     this.wasQuoted = false;
   }
@@ -164,25 +171,38 @@ class CsvReader {
   }
 }
 
+const UTF16LE_BOM = [0xff, 0xfe];
+
 /**
  * The rows of a CSV file, in batches (one per chunk read), the header row first; a
  * CsvSyntaxError where it is not CSV. A record longer than `maxRecordChars` characters is an error.
  */
 export async function* csvRows(chunks: AsyncIterable<Buffer>, maxRecordChars: number): AsyncGenerator<string[][]> {
-  // The byte-order mark is dropped here, not by the decoder: Node's drops two where the first is
-  // cut between chunks.
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const reader = new CsvReader(maxRecordChars);
+  // The encoding is known from the first two bytes; the byte-order mark is dropped here, not by
+  // the decoder (Node's drops two where the first is cut between chunks).
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let head = Buffer.alloc(0);
   let start = true;
   const text = (decoded: string): string => {
     if (!start || decoded === '') return decoded;
     start = false;
     return decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   };
+  const decode = (bytes: Buffer, end: boolean): string => {
+    if (!decoder) {
+      head = Buffer.concat([head, bytes]);
+      if (head.length < UTF16LE_BOM.length && !end) return '';
+      const utf16 = head[0] === UTF16LE_BOM[0] && head[1] === UTF16LE_BOM[1];
+      decoder = new TextDecoder(utf16 ? 'utf-16le' : 'utf-8', { ignoreBOM: true });
+      bytes = head;
+    }
+    return text(decoder.decode(bytes, { stream: !end }));
+  };
   for await (const chunk of chunks) {
-    const rows = reader.read(text(decoder.decode(chunk, { stream: true })), false);
+    const rows = reader.read(decode(chunk, false), false);
     if (rows.length > 0) yield rows;
   }
-  const rows = reader.read(text(decoder.decode()), true);
+  const rows = reader.read(decode(Buffer.alloc(0), true), true);
   if (rows.length > 0) yield rows;
 }

@@ -62,7 +62,7 @@ function csvProblem(index: number, message: string): ProblemError {
 const csvMessages: Record<CsvErrorKind, string> = {
   'inconsistent-fields': 'has a different number of fields than the header row',
   'quote-not-closed': 'has a quoted field that is never closed',
-  'record-too-long': `is longer than ${MAX_CSV_RECORD_CHARS} characters`,
+  'record-too-long': `is longer than ${MAX_CSV_RECORD_CHARS} characters (its fields and the commas between them)`,
   'invalid-opening-quote': 'has a quote inside a field that does not start with one',
   'invalid-closing-quote': 'has a quoted field followed by more than a comma or a line break',
 };
@@ -87,8 +87,10 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
       }
     }
   } catch (error) {
-    // The error's record counts the header row; a problem in the header row is at records[0].
-    if (error instanceof CsvSyntaxError) throw csvProblem(Math.max(0, error.record - 1), csvMessages[error.kind]);
+    // The error's record counts the header row (record 0).
+    if (error instanceof CsvSyntaxError) {
+      throw error.record === 0 ? csvProblem(-1, `the CSV header row ${csvMessages[error.kind]}`) : csvProblem(error.record - 1, csvMessages[error.kind]);
+    }
     throw error;
   }
   if (!header) throw csvProblem(-1, 'the CSV file has no header row of field names');

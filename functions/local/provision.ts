@@ -39,7 +39,7 @@ async function ensureTable(c: Clients): Promise<void> {
 export class OlderLayout extends Error {}
 
 /**
- * The local data must have this version's indexes: data kept under `.data/` by a version
+ * The local data must have this version's indexes: data kept in the data directory (DATA_DIR) by a version
  * with other ones (before 2026-11-29: seven GSIs, one per index) cannot be read by this one.
  */
 function checkIndexes(tableName: string, found: string[]): void {
@@ -48,7 +48,7 @@ function checkIndexes(tableName: string, found: string[]): void {
   if (expected.join() === actual.join()) return;
   throw new OlderLayout(
     `The local table ${tableName} has the indexes ${actual.join(', ') || '(none)'}, not ${expected.join(', ')}: ` +
-      'it was made by another version of the service. Move the data directory (.data/) away, or delete it, and start again.',
+      'it was made by another version of the service. Move the data directory (DATA_DIR, by default .data/) away, or delete it, and start again.',
   );
 }
 

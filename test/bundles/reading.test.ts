@@ -140,6 +140,10 @@ describe('CSV typed by the record schema', () => {
       ['deviceId,deviceId\na,1\n', 'records', 'the CSV header row names "deviceId" twice'],
       ['deviceId,\na,1\n', 'records', 'the CSV header row has an empty field name'],
       ['', 'records', 'the CSV file has no header row of field names'],
+      ['deviceId,events\nsecret-3"x,1\n', 'records[0]', 'has a quote inside a field that does not start with one'],
+      ['deviceId,events\na,1\n"secret-4"x,1\n', 'records[1]', 'has a quoted field followed by more than a comma or a line break'],
+      [`deviceId,events\nsecret-5${'x'.repeat(70_000)},1\n`, 'records[0]', 'is longer than 65536 characters (its fields and the commas between them)'],
+      ['"deviceId,events\nsecret-6,1\n', 'records', 'the CSV header row has a quoted field that is never closed'],
     ];
     for (const [text, path, message] of cases) {
       const problem = await problemOf(csv(text));

@@ -68,6 +68,31 @@ describe('forged list cursors', () => {
       expect({ path, cursor, status: answer.status, errors: answer.body.errors }).toEqual({ path, cursor, status: 400, errors: [{ path: 'cursor', message: 'is invalid' }] });
     }
   });
+
+  it('of one listing are a 400 on cursor in another that reads the same GSI', async () => {
+    // Listings that share a GSI (functions/store/tableDefinition.ts) are kept apart by their partitions alone.
+    const install = await createTestInstall(api);
+    await createTestInstall(api);
+    for (const minutes of [3, 2]) await upload(api, install, 'devices', sample('devices', { collectedAt: minutesAgo(minutes) }));
+    const cursorFrom = async (path: string) => {
+      const answer = await call(api, 'GET', path, { key: staffKey() });
+      expect({ path, status: answer.status, cursor: typeof answer.body.nextCursor }).toEqual({ path, status: 200, cursor: 'string' });
+      return answer.body.nextCursor as string;
+    };
+    const uploads = await cursorFrom(`/v1/installs/${install.installId}/uploads?limit=1`);
+    const devicesUploads = await cursorFrom(`/v1/installs/${install.installId}/uploads?queryType=devices&limit=1`);
+    const stale = await cursorFrom('/v1/reports/stale?limit=1');
+    const elsewhere: [string, string][] = [
+      ['/v1/reports/duplicate-identifiers', uploads], // GSI1
+      ['/v1/reports/stale', devicesUploads], // GSI2
+      [`/v1/installs/${install.installId}/uploads?queryType=devices`, stale], // GSI2
+      [`/v1/installs/${install.installId}/uploads?queryType=probes`, devicesUploads], // GSI2, another partition of the same index
+    ];
+    for (const [path, cursor] of elsewhere) {
+      const answer = await call(api, 'GET', `${path}${path.includes('?') ? '&' : '?'}cursor=${cursor}`, { key: staffKey() });
+      expect({ path, status: answer.status, errors: answer.body.errors }).toEqual({ path, status: 400, errors: [{ path: 'cursor', message: 'is invalid' }] });
+    }
+  });
 });
 
 describe('request targets', () => {

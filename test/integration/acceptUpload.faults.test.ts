@@ -11,6 +11,7 @@ import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
 import { listLatest } from '../../functions/store/uploadLog.js';
 import { table } from '../../functions/store/tableDefinition.js';
+import { uploadIndexPartition } from '../../functions/domain/storageKeys.js';
 import { sampleUpload as sample } from '../../functions/samples/sampleUploads.js';
 import { minutesAgo } from '../support/time.js';
 import { injectFaults, type FaultPlan } from '../support/faults.js';
@@ -20,7 +21,7 @@ import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 async function stored(c: Clients, installId: string) {
   const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
   const raw = (objects.Contents ?? []).filter((o) => o.Key!.includes(`/install=${installId}/`)).length;
-  const items = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: table.indexes.uploadsByInstall.indexName, KeyConditionExpression: `${table.indexes.uploadsByInstall.partitionKey} = :pk`, ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
+  const items = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: table.indexes.uploadsByInstall.indexName, KeyConditionExpression: `${table.indexes.uploadsByInstall.partitionKey} = :pk`, ExpressionAttributeValues: { ':pk': uploadIndexPartition(installId) } }));
   const latest = await listLatest(c, installId);
   return { raw, log: items.Count ?? 0, latest: latest.length };
 }

@@ -53,5 +53,5 @@ it('refuses a table an earlier version made with its seven indexes, saying what 
   );
   const provisioning = provisionStorage(withTable(TableName));
   await expect(provisioning).rejects.toBeInstanceOf(OlderLayout);
-  await expect(provisioning).rejects.toThrow(/made by another version of the service\. Move the data directory \(\.data\/\) away, or delete it/);
+  await expect(provisioning).rejects.toThrow(/made by another version of the service\. Move the data directory \(DATA_DIR, by default \.data\/\) away, or delete it/);
 });

@@ -49,13 +49,13 @@ describe('the OpenAPI document', () => {
   it(`is checked in at ${CHECKED_IN_PATH}, up to date`, () => {
     const checkedIn = readFileSync(CHECKED_IN_PATH, 'utf8');
     if (checkedIn !== openApiJson()) {
-      throw new Error(`${CHECKED_IN_PATH} is not the document the code generates: run \`npm run openapi\` and commit the result.`);
+      throw new Error(`${CHECKED_IN_PATH} is not the document the code generates: run \`npm run generate\` and commit the result.`);
     }
   });
 
   it(`is served from ${SERVED_MODULE_PATH}, up to date`, () => {
     if (readFileSync(SERVED_MODULE_PATH, 'utf8') !== openApiJsonModule()) {
-      throw new Error(`${SERVED_MODULE_PATH} is not the document the code generates: run \`npm run openapi\` and commit the result.`);
+      throw new Error(`${SERVED_MODULE_PATH} is not the document the code generates: run \`npm run generate\` and commit the result.`);
     }
   });
 

@@ -93,13 +93,32 @@ it('reads or refuses any text as csv-parse does, whatever the chunks', async () 
   );
 });
 
-it('refuses a record longer than the limit, counted in characters', async () => {
-  const read = async (text: string) => {
-    const rows: string[][] = [];
-    for await (const batch of csvRows((async function* () { yield Buffer.from(text); })(), 10)) rows.push(...batch);
-    return rows;
-  };
-  expect(await read('a,b\n12345,12345\n')).toEqual([['a', 'b'], ['12345', '12345']]);
-  await expect(read('a,b\n12345,123456\n')).rejects.toMatchObject({ kind: 'record-too-long', record: 1 });
-  await expect(read('a\n"12345678901"\n')).rejects.toMatchObject({ kind: 'record-too-long', record: 1 });
+const read = async (bytes: Buffer | string, limit = 1_000_000, cut?: number) => {
+  const data = Buffer.from(bytes);
+  const chunks = cut === undefined ? [data] : [data.subarray(0, cut), data.subarray(cut)];
+  const rows: string[][] = [];
+  for await (const batch of csvRows((async function* () { yield* chunks; })(), limit)) rows.push(...batch);
+  return rows;
+};
+
+it('refuses a record longer than the limit, its fields and separators counted in characters', async () => {
+  expect(await read('a,b\n12345,12345\n', 11)).toEqual([['a', 'b'], ['12345', '12345']]);
+  await expect(read('a,b\n12345,123456\n', 11)).rejects.toMatchObject({ kind: 'record-too-long', record: 1 });
+  await expect(read('a\n"123456789012"\n', 11)).rejects.toMatchObject({ kind: 'record-too-long', record: 1 });
+  // Nothing but separators is bounded too.
+  await expect(read(`x${','.repeat(11)}\n`, 11)).rejects.toMatchObject({ kind: 'record-too-long', record: 0 });
+});
+
+it('reads a UTF-16LE file by its byte-order mark, as csv-parse does, whatever the chunks', async () => {
+  const text = 'deviceId,arid\r\n00042,"1,23 \u00e9\ud83d\ude00"\r\n';
+  const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const expected = parse(bytes, { bom: true, skip_empty_lines: true }) as string[][];
+  expect(expected).toEqual([['deviceId', 'arid'], ['00042', '1,23 \u00e9\ud83d\ude00']]);
+  for (let cut = 0; cut <= bytes.length; cut++) expect(await read(bytes, 1_000_000, cut)).toEqual(expected);
+  // Without the mark, the same bytes are not UTF-16.
+  expect(await read(Buffer.from('ab', 'utf16le'))).toEqual([['a\u0000b\u0000']]);
+});
+
+it('refuses a NUL right after a closing quote (csv-parse took it for the end of the data)', async () => {
+  await expect(read('a\n"x"\u0000\n')).rejects.toMatchObject({ kind: 'invalid-closing-quote', record: 1 });
 });

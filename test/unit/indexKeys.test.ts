@@ -4,7 +4,20 @@
  * no item may carry two indexes' keys in one GSI, and no two indexes of one GSI may ever have a
  * partition value in common (a query of one would read the other's entries).
  */
-import { customerIndexKeys, duplicateIndexKeys, expiringIndexKeys, lastSeenIndexKeys, uploadIndexKeys, versionIndexKeys } from '../../functions/domain/storageKeys.js';
+import {
+  customerIndexKeys,
+  customerIndexPartition,
+  DUPLICATES_PARTITION,
+  duplicateIndexKeys,
+  EXPIRING_PARTITION,
+  expiringIndexKeys,
+  INSTALLS_PARTITION,
+  lastSeenIndexKeys,
+  uploadIndexKeys,
+  uploadIndexPartition,
+  VERSIONS_PARTITION,
+  versionIndexKeys,
+} from '../../functions/domain/storageKeys.js';
 import { table, tableIndexes } from '../../functions/store/tableDefinition.js';
 
 type IndexName = keyof typeof table.indexes;
@@ -47,27 +60,45 @@ it('puts no item into one GSI twice', () => {
 });
 
 it('gives the indexes that share a GSI partition values of their own', () => {
-  // Each index's partitions: a fixed value, or a prefix followed by ids.
-  const partitions: Record<IndexName, string> = {
-    uploadsByInstall: `INSTALL#${installId}`,
-    uploadsByInstallQuery: `INSTALL#${installId}#devices`,
-    byCustomer: 'CUSTOMER#',
-    expiringByDate: 'EXPIRING',
-    installsByLastSeen: 'INSTALLS',
-    duplicateIdentifiers: 'DUPLICATES',
-    versionsByInstall: 'VERSIONS',
+  // Every partition value each index can have (ids never hold '#': UUIDs, customer ids of A–Z a–z 0–9 . _ : -).
+  const partitionsOf: Record<IndexName, RegExp> = {
+    uploadsByInstall: /^INSTALL#[^#]+$/,
+    uploadsByInstallQuery: /^INSTALL#[^#]+#[a-z-]+$/,
+    byCustomer: /^CUSTOMER#[^#]+$/,
+    expiringByDate: /^EXPIRING$/,
+    installsByLastSeen: /^INSTALLS$/,
+    duplicateIdentifiers: /^DUPLICATES$/,
+    versionsByInstall: /^VERSIONS$/,
   };
+  // What the key functions write matches its own pattern …
+  const written: Record<IndexName, string> = {
+    uploadsByInstall: uploadIndexPartition(installId),
+    uploadsByInstallQuery: uploadIndexPartition(installId, 'device-license-states'),
+    byCustomer: customerIndexPartition('customer.1:a_b-c'),
+    expiringByDate: EXPIRING_PARTITION,
+    installsByLastSeen: INSTALLS_PARTITION,
+    duplicateIdentifiers: DUPLICATES_PARTITION,
+    versionsByInstall: VERSIONS_PARTITION,
+  };
+  for (const name of Object.keys(partitionsOf) as IndexName[]) {
+    expect({ name, matches: partitionsOf[name].test(written[name]) }).toEqual({ name, matches: true });
+    const keys = Object.values(keysByItem).find((indexes) => indexes[name])![name]!;
+    expect({ name, matches: partitionsOf[name].test(keys[table.indexes[name].partitionKey]!) }).toEqual({ name, matches: true });
+  }
+  // … and no value of one index sharing a GSI is a value of another.
   for (const gsi of tableIndexes) {
-    const sharing = (Object.keys(partitions) as IndexName[]).filter((name) => table.indexes[name].indexName === gsi.indexName);
+    const sharing = (Object.keys(partitionsOf) as IndexName[]).filter((name) => table.indexes[name].indexName === gsi.indexName);
     for (const a of sharing) {
       for (const b of sharing) {
-        if (a === b) continue;
-        // No partition of one is a partition of another: the fixed values differ and neither prefix family can produce the other's values.
-        const pa = partitions[a];
-        const pb = partitions[b];
-        expect({ a, b, overlap: pa === pb || (pa.endsWith('#') && pb.startsWith(pa)) }).toEqual({ a, b, overlap: false });
+        if (a !== b) expect({ a, b, overlap: partitionsOf[b].test(written[a]) }).toEqual({ a, b, overlap: false });
       }
     }
   }
   expect(tableIndexes.length).toBe(2);
+});
+
+it('shares a GSI only between indexes with the same key attributes', () => {
+  for (const gsi of tableIndexes) {
+    for (const index of Object.values(table.indexes).filter((i) => i.indexName === gsi.indexName)) expect(index).toEqual(gsi);
+  }
 });
