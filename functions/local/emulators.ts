@@ -79,6 +79,11 @@ async function startDynamoDbLocal(path: string | null, port: number | undefined)
   for (let attempt = 1; ; attempt++) {
     const ddbPort = port ?? (await freePort());
     const java = spawnDynamoDbLocal({ port: ddbPort, sharedDb: true, path, stdio: 'pipe' });
+    // Should this process end without stop() (an uncaught error, process.exit), the JVM ends with
+    // it instead of living on with its port and memory (~750 MB after a benchmark).
+    const killOnExit = () => java.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    java.once('exit', () => process.off('exit', killOnExit));
     const output: string[] = [];
     java.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     java.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,3 +23,34 @@ it('does not take another server on the DynamoDB port for DynamoDB Local', async
     await rm(s3Dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it('takes DynamoDB Local down with the process that started it, when that process dies without stopping it', async () => {
+  const emulators = new URL('../../functions/local/emulators.ts', import.meta.url).pathname;
+  const s3Dir = await mkdtemp(join(tmpdir(), 'mpa-emulators-'));
+  try {
+    const script = `import { startEmulators } from ${JSON.stringify(emulators)};
+      const e = await startEmulators({ s3Dir: ${JSON.stringify(s3Dir)} });
+      console.log(e.dynamoDbPid);
+      throw new Error('died without stopping its emulators');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.resume();
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).not.toBe(0);
+    const pid = Number(out.trim());
+    expect(pid).toBeGreaterThan(0);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
+  } finally {
+    await rm(s3Dir, { recursive: true, force: true });
+  }
+}, 90_000);
