@@ -2,8 +2,9 @@
  * Figure 4: small uploads per second through the local HTTP server at 16 concurrent clients
  * (a separate process), divided by the rate the same emulators sustain the storage work one
  * upload cannot avoid: one S3 PutObject and one DynamoDB write. The PutObject is the one an
- * upload makes, the service's own `putRawObject`: create-only (`If-None-Match: *`, which
- * keeps the archive immutable), under the snapshot's Hive-style key, with its metadata. A
+ * upload makes, the service's own `putRawObject` of the object `rawObject` names: create-only
+ * (`If-None-Match: *`, which keeps the archive immutable), under the snapshot's Hive-style key,
+ * with its metadata. A
  * bare PutObject, which writes less than an upload must, is measured alongside for reference.
  */
 import { execFile } from 'node:child_process';
@@ -20,7 +21,7 @@ import { median, pairedRatio, processCpuMs, range, reserveCollectedAt, round, ty
 import { inParallel } from '../functions/services/inParallel.js';
 import { s3Of } from '../functions/store/s3Client.js';
 import { putRawObject } from '../functions/store/rawArchive.js';
-import { rawObjectKey } from '../functions/domain/storageKeys.js';
+import { rawObject } from '../functions/services/acceptUpload.js';
 
 const CONCURRENCY = 16;
 /** Floor and uploads take turns: this many rounds of so many operations each. */
@@ -116,12 +117,8 @@ async function storageFloor(env: BenchEnvironment, total: number, { s3, transact
     if (s3 === 'archive') {
       const installId = FLOOR_INSTALLS[n % CONCURRENCY]!;
       const collectedAt = new Date(firstCollectedAt + n * 1000).toISOString();
-      await putRawObject(c, {
-        key: rawObjectKey('event-counts', installId, collectedAt, FLOOR_BODY_SHA256),
-        gzipBody: FLOOR_BODY,
-        gzipSha256: FLOOR_BODY_SHA256,
-        metadata: { 'install-id': installId, 'query-type': 'event-counts', 'collected-at': collectedAt, 'upload-id': randomUUID() },
-      });
+      const upload = { installId, queryType: 'event-counts' as const, uploadId: randomUUID() };
+      await putRawObject(c, rawObject(upload, collectedAt, { gzip: FLOOR_BODY, sha256: FLOOR_BODY_SHA256 }));
     } else {
       await s3Of(c).send(new PutObjectCommand({ Bucket: c.config.rawBucket, Key: `floor/${runId}/${n}.json.gz`, Body: FLOOR_BODY, ContentEncoding: 'gzip' }));
     }

@@ -57,7 +57,6 @@ class CsvReader {
     const n = text.length;
     let i = 0;
     while (i < n) {
-      const c = text.charCodeAt(i);
       if (this.quoting) {
         const close = text.indexOf('"', i);
         if (close < 0) {
@@ -84,6 +83,7 @@ class CsvReader {
         i = after;
         continue;
       }
+      const c = text.charCodeAt(i);
       if (c === QUOTE) {
         if (this.field.length !== 0) throw this.error('invalid-opening-quote');
         this.quoting = true;

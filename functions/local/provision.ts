@@ -12,13 +12,13 @@ export async function provisionStorage(c: Clients): Promise<void> {
 
 async function ensureTable(c: Clients): Promise<void> {
   const TableName = c.config.tableName;
-  try {
-    const { Table } = await c.ddb.send(new DescribeTableCommand({ TableName }));
-    checkIndexes(TableName, (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
+  const existing = await c.ddb.send(new DescribeTableCommand({ TableName })).catch((error: unknown) => {
+    if (error instanceof ResourceNotFoundException || (error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  });
+  if (existing) {
+    checkIndexes(TableName, (existing.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? ''));
     return;
-  } catch (error) {
-    if (error instanceof OlderLayout) throw error;
-    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
   }
   const attributes = new Set<string>([table.partitionKey, table.sortKey, ...tableIndexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   await c.ddb.send(

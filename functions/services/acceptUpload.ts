@@ -182,7 +182,7 @@ function setOffArchive(c: Clients, upload: UploadIds, collectedAt: string, archi
 }
 
 /** The archived object of an upload: named after its collectedAt and the SHA-256 of the archived bytes. */
-function rawObject(upload: UploadIds, collectedAt: string, archive: ArchiveBytes): RawObject {
+export function rawObject(upload: UploadIds, collectedAt: string, archive: ArchiveBytes): RawObject {
   const { installId, queryType, uploadId } = upload;
   return {
     key: rawObjectKey(queryType, installId, collectedAt, archive.sha256),

@@ -40,4 +40,19 @@ export function decodeCursor(cursor: string | undefined, allowedKeys: readonly s
 export const invalidCursor = (detail = 'The cursor is not one this service issued.') =>
   new ProblemError('validation_failed', detail, [{ path: 'cursor', message: 'is invalid' }]);
 
+/**
+ * Attributes as the `SET` clause of an update, `#p0 = :p0, #p1 = :p1` for prefix `p`, with the
+ * names and values it uses (the prefix keeps them apart from the rest of the expression's).
+ */
+export function setClause(attributes: Record<string, unknown>, prefix: string): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments = Object.entries(attributes).map(([name, value], i) => {
+    names[`#${prefix}${i}`] = name;
+    values[`:${prefix}${i}`] = value;
+    return `#${prefix}${i} = :${prefix}${i}`;
+  });
+  return { expression: assignments.join(', '), names, values };
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,7 +8,7 @@ import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
 import { DUPLICATES_PARTITION, duplicateIndexKeys, itemKeys, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
-import { isConditionFailure } from './dynamo.js';
+import { isConditionFailure, setClause } from './dynamo.js';
 import { type Page, queryAll, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
@@ -62,19 +62,18 @@ export async function changeIdentifierHolder(c: Clients, identifier: string, ins
     }),
   );
   const holders = (Attributes?.installs as Set<string> | undefined)?.size ?? 0;
-  const { partitionKey, sortKey } = table.indexes.duplicateIdentifiers;
-  const flagged = Attributes?.[partitionKey] !== undefined;
+  const flagged = Attributes?.[table.indexes.duplicateIdentifiers.partitionKey] !== undefined;
+  const index = setClause(duplicateIndexKeys(identifier), 'index');
   try {
     if (holders >= 2 && !flagged) {
-      const index = duplicateIndexKeys(identifier);
       await c.ddb.send(
         new UpdateCommand({
           TableName,
           Key,
-          UpdateExpression: 'SET #pk = :pk, #sk = :sk',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          UpdateExpression: `SET ${index.expression}`,
+          ExpressionAttributeNames: index.names,
           ConditionExpression: 'size(installs) >= :two',
-          ExpressionAttributeValues: { ':pk': index[partitionKey], ':sk': index[sortKey], ':two': 2 },
+          ExpressionAttributeValues: { ...index.values, ':two': 2 },
         }),
       );
     } else if (holders < 2 && flagged) {
@@ -82,8 +81,8 @@ export async function changeIdentifierHolder(c: Clients, identifier: string, ins
         new UpdateCommand({
           TableName,
           Key,
-          UpdateExpression: 'REMOVE #pk, #sk',
-          ExpressionAttributeNames: { '#pk': partitionKey, '#sk': sortKey },
+          UpdateExpression: `REMOVE ${Object.keys(index.names).join(', ')}`,
+          ExpressionAttributeNames: index.names,
           ConditionExpression: 'attribute_not_exists(installs) OR size(installs) < :two',
           ExpressionAttributeValues: { ':two': 2 },
         }),

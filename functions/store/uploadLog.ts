@@ -14,7 +14,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, sleep } from './dynamo.js';
+import { cancellationReasons, setClause, sleep } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 export type UploadStatus = 'pending' | 'accepted' | 'rejected';
@@ -109,7 +109,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
   const { receipt } = upload;
   const { installId, queryType, uploadId, collectedAt } = receipt;
   const TableName = c.config.tableName;
-  const lastSeen = lastSeenIndexKeys(upload.receivedAt, installId);
+  const lastSeen = setClause(lastSeenIndexKeys(upload.receivedAt, installId), 'lastSeen');
   const latestItem = {
     ...itemKeys.latest(installId, queryType),
     ...(rollupQueryTypes.has(queryType) ? customerIndexKeys(upload.customerId, installId, queryType) : {}),
@@ -163,15 +163,14 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         Update: {
           TableName,
           Key: itemKeys.install(installId),
-          UpdateExpression: 'SET lastSeenAt = :now, #partition = :partition, #order = :order',
-          ExpressionAttributeNames: { '#partition': table.indexes.installsByLastSeen.partitionKey, '#order': table.indexes.installsByLastSeen.sortKey },
+          UpdateExpression: `SET lastSeenAt = :now, ${lastSeen.expression}`,
+          ExpressionAttributeNames: lastSeen.names,
           ConditionExpression: upload.requiresUsageCollection
             ? 'attribute_exists(PK) AND usageCollectionEnabled <> :false'
             : 'attribute_exists(PK)',
           ExpressionAttributeValues: {
             ':now': upload.receivedAt,
-            ':partition': lastSeen[table.indexes.installsByLastSeen.partitionKey],
-            ':order': lastSeen[table.indexes.installsByLastSeen.sortKey],
+            ...lastSeen.values,
             ...(upload.requiresUsageCollection ? { ':false': false } : {}),
           },
         },

@@ -31,7 +31,8 @@ function oracle(bytes: Buffer): Outcome {
   }
 }
 
-async function ours(bytes: Buffer, cuts: number[]): Promise<Outcome> {
+/** The rows our reader gives for `bytes` cut into chunks at `cuts` (byte offsets, any order, taken modulo the length + 1). */
+async function readRows(bytes: Buffer, cuts: number[] = [], limit = 1_000_000): Promise<string[][]> {
   const chunks: Buffer[] = [];
   let at = 0;
   for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
@@ -40,9 +41,13 @@ async function ours(bytes: Buffer, cuts: number[]): Promise<Outcome> {
   }
   chunks.push(bytes.subarray(at));
   const rows: string[][] = [];
+  for await (const batch of csvRows((async function* () { yield* chunks; })(), limit)) rows.push(...batch);
+  return rows;
+}
+
+async function ours(bytes: Buffer, cuts: number[]): Promise<Outcome> {
   try {
-    for await (const batch of csvRows((async function* () { yield* chunks; })(), 1_000_000)) rows.push(...batch);
-    return { rows };
+    return { rows: await readRows(bytes, cuts) };
   } catch (error) {
     if (!(error instanceof CsvSyntaxError)) throw error;
     return { error: error.kind };
@@ -73,33 +78,20 @@ const wellFormed = fc
   );
 const cuts = fc.array(fc.nat({ max: 400 }), { maxLength: 6 });
 
-it('reads well-formed files as csv-parse does, whatever the chunks', async () => {
+it.each([
+  ['well-formed files', wellFormed, 1500],
+  ['or refuses any text', anyText, 3000],
+] as const)('reads %s as csv-parse does, whatever the chunks', async (_, texts, runs) => {
   await fc.assert(
-    fc.asyncProperty(wellFormed, cuts, async (text, at) => {
+    fc.asyncProperty(texts, cuts, async (text, at) => {
       const bytes = Buffer.from(text);
       expect(await ours(bytes, at)).toEqual(oracle(bytes));
     }),
-    propertyOptions(1500),
+    propertyOptions(runs),
   );
 });
 
-it('reads or refuses any text as csv-parse does, whatever the chunks', async () => {
-  await fc.assert(
-    fc.asyncProperty(anyText, cuts, async (text, at) => {
-      const bytes = Buffer.from(text);
-      expect(await ours(bytes, at)).toEqual(oracle(bytes));
-    }),
-    propertyOptions(3000),
-  );
-});
-
-const read = async (bytes: Buffer | string, limit = 1_000_000, cut?: number) => {
-  const data = Buffer.from(bytes);
-  const chunks = cut === undefined ? [data] : [data.subarray(0, cut), data.subarray(cut)];
-  const rows: string[][] = [];
-  for await (const batch of csvRows((async function* () { yield* chunks; })(), limit)) rows.push(...batch);
-  return rows;
-};
+const read = (text: Buffer | string, limit?: number, cut?: number) => readRows(Buffer.from(text), cut === undefined ? [] : [cut], limit);
 
 it('refuses a record longer than the limit, its fields and separators counted in characters', async () => {
   expect(await read('a,b\n12345,12345\n', 11)).toEqual([['a', 'b'], ['12345', '12345']]);
