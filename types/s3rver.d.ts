@@ -1,5 +1,5 @@
-/** The part of s3rver 3.7 this project uses (it ships no types). */
-declare module 's3rver' {
+/** The part of @20minutes/s3rver 5 (the maintained fork of s3rver) this project uses (it ships no types). */
+declare module '@20minutes/s3rver' {
   import type { EventEmitter } from 'node:events';
 
   export interface S3rverOptions {
@@ -7,6 +7,8 @@ declare module 's3rver' {
     port?: number;
     directory: string;
     silent?: boolean;
+    /** Accept requests whose SigV4 signature the server computes differently (its bucket-level paths lack the SDK's trailing slash). */
+    allowMismatchedSignatures?: boolean;
     resetOnClose?: boolean;
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }

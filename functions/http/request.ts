@@ -49,3 +49,11 @@ export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   }
   return undefined;
 }
+
+/**
+ * The audit actor (DESIGN.md §11) of a staff caller: its staff key's name.
+ * SEAM: the staff-operations work carries the name through the authorizer's context.
+ */
+export function actorOf(caller: Caller): string {
+  return caller.role === 'staff' ? 'local-admin' : `install:${caller.installId}`;
+}

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import type { S3rverEvent } from 's3rver';
+import type { S3rverEvent } from '@20minutes/s3rver';
 import { generateApiKey } from '../domain/apiKeys.js';
 import { handler as processIncoming } from '../handlers/processIncoming.js';
 import { INCOMING_PREFIX } from '../sessions/incomingKeys.js';
