@@ -16,7 +16,9 @@ const everyRole: Record<Role, true> = { install: true, staff: true };
 type Json = Record<string, unknown>;
 export interface OpenApiDocument {
   openapi: string;
-  info: { title: string; version: string; description: string };
+  info: { title: string; version: string; description: string; contact: { name: string; url: string } };
+  servers: { url: string; description: string }[];
+  tags: { name: string; description: string }[];
   security: Record<string, string[]>[];
   paths: Record<string, Record<string, Json>>;
   components: { securitySchemes: Record<string, Json>; schemas: Record<string, JsonSchema> };
@@ -32,7 +34,33 @@ const info: OpenApiDocument['info'] = {
     'Lists take `limit` (1-1000, default 100) and an opaque `cursor`, and answer `{ items, nextCursor }`.',
     'Operations marked `x-provisional` go beyond the v1 contract and may still change.',
   ].join('\n\n'),
+  contact: { name: 'Mitel MPA licensing', url: 'https://www.mitel.com/' },
 };
+
+/** Relative: the document is served by the API it describes, locally and on AWS alike. */
+const servers: OpenApiDocument['servers'] = [{ url: '/', description: 'The API that serves this document' }];
+
+/**
+ * Operations are grouped by the first segment of their path after `/v1/`; a segment not named
+ * here gets a tag of its own name, so a new route is tagged the moment it is added.
+ */
+const tagOfSegment: Record<string, { name: string; description: string }> = Object.assign(Object.create(null), {
+  health: { name: 'Service', description: 'Liveness and this document.' },
+  'openapi.json': { name: 'Service', description: 'Liveness and this document.' },
+  uploads: { name: 'Uploads', description: 'Query results from installs and the status of each upload.' },
+  'upload-sessions': { name: 'Uploads', description: 'Query results from installs and the status of each upload.' },
+  'usage-collection': { name: 'Uploads', description: 'Query results from installs and the status of each upload.' },
+  bundles: { name: 'Bundles', description: 'Offline bundles: zips of query results uploaded by hand.' },
+  installs: { name: 'Installs', description: 'Registered MPA installs, their keys and their latest summaries.' },
+  customers: { name: 'Customers', description: "A customer's installs, license state, entitlements and compliance." },
+  reports: { name: 'Reports', description: 'Fleet-wide reports for licensing staff.' },
+});
+
+/** The tag of a route's operation. */
+export function tagOf(path: string): { name: string; description: string } {
+  const segment = path.replace(/^\/(v1\/)?/, '').split('/')[0] ?? '';
+  return tagOfSegment[segment] ?? { name: segment, description: `Operations under /${segment}.` };
+}
 
 function parameters(location: 'path' | 'query' | 'header', docs: Record<string, ParameterDoc> = {}): Json[] {
   return Object.entries(docs).map(([name, doc]) => ({
@@ -95,7 +123,13 @@ function requestBody(route: Route, body: NonNullable<RouteDoc['body']>): Json {
   return {
     required: true,
     description: body.description,
-    content: { [body.contentType]: body.schema ? { schema: refOf(body.schema, `${route.handler} request`) } : {} },
+    content: {
+      [body.contentType]: {
+        ...(body.schema ? { schema: refOf(body.schema, `${route.handler} request`) } : {}),
+        // A zip's parts have no JSON Schema of their own; the manifest inside it has one.
+        ...(body.describedBy ? { 'x-contains': { $ref: `#/components/schemas/${body.describedBy}` } } : {}),
+      },
+    },
   };
 }
 
@@ -106,6 +140,7 @@ function operationOf(route: Route): Json {
   const roles = route.roles.length > 0 ? `Roles: ${route.roles.join(', ')}.` : 'No authentication.';
   return {
     operationId: route.handler,
+    tags: [tagOf(route.path).name],
     summary: route.summary,
     description: `${doc.description}\n\n${roles}${doc.provisional ? ' Provisional: beyond the v1 contract, may still change.' : ''}`,
     ...(route.roles.length === 0 ? { security: [] } : {}),
@@ -122,9 +157,12 @@ export function openApiDocument(): OpenApiDocument {
   for (const route of routes as readonly Route[]) {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operationOf(route);
   }
+  const tags = [...new Map((routes as readonly Route[]).map((route) => [tagOf(route.path).name, tagOf(route.path)])).values()];
   return {
     openapi: '3.1.1',
     info,
+    servers,
+    tags,
     security: [{ apiKey: [] }],
     paths,
     components: {
