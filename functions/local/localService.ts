@@ -14,7 +14,7 @@ import { sqsEventOf } from '../sessions/s3Events.js';
 import { clients, resetClients, type Clients } from '../store/clients.js';
 import type { StorageConfig } from '../store/config.js';
 import { lambdaContext } from './apiGatewayEvent.js';
-import { type Emulators, startEmulators } from './emulators.js';
+import { type Emulators, emulatorEnvironment, startEmulators } from './emulators.js';
 import { resumeFleetIndexes, startFleetIndexRunner, stopFleetIndexRunner } from './fleetIndexRunner.js';
 import { createLocalServer } from './localApi.js';
 import { provisionStorage } from './provision.js';
@@ -56,8 +56,7 @@ async function ensureStaffKey(dataDir: string): Promise<string> {
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const emulators = await startEmulators({ dataDir: options.dataDir });
-  process.env.DYNAMODB_ENDPOINT = emulators.dynamoDbEndpoint;
-  process.env.S3_ENDPOINT = emulators.s3Endpoint;
+  Object.assign(process.env, emulatorEnvironment(emulators));
   process.env.TABLE_NAME ??= 'mpa-licensing';
   process.env.RAW_BUCKET ??= 'mpa-licensing-raw';
   process.env.INCOMING_BUCKET ??= 'mpa-licensing-incoming';

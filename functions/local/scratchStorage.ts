@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClients, destroyClients } from '../store/clients.js';
 import { storageConfig } from '../store/config.js';
-import { type Emulators, startEmulators } from './emulators.js';
+import { type Emulators, emulatorEnvironment, startEmulators } from './emulators.js';
 import { provisionStorage } from './provision.js';
 
 export interface ScratchStorage {
@@ -23,8 +23,7 @@ export async function startScratchStorage(name: string): Promise<ScratchStorage>
   const s3Dir = await mkdtemp(join(tmpdir(), `mpa-${name}-s3-`));
   const emulators = await startEmulators({ s3Dir });
   const env = {
-    DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
-    S3_ENDPOINT: emulators.s3Endpoint,
+    ...emulatorEnvironment(emulators),
     TABLE_NAME: `mpa-licensing-${name}`,
     RAW_BUCKET: `mpa-licensing-raw-${name}`,
     INCOMING_BUCKET: `mpa-licensing-incoming-${name}`,

@@ -17,18 +17,15 @@ export interface Clients {
   s3IfBuilt?: S3Client;
 }
 
-/** The emulators accept fixed credentials; on AWS the default provider chain applies. */
-export function credentialsFor(config: StorageConfig): { accessKeyId: string; secretAccessKey: string } | undefined {
-  const local = config.dynamoDbEndpoint !== undefined || config.s3Endpoint !== undefined;
-  return local ? { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } : undefined;
-}
-
+/**
+ * Credentials always come from the SDK's default provider chain: the function's role on AWS;
+ * locally, the emulators' fixed ones, which the local set-up puts in the environment
+ * (functions/local/emulators.ts emulatorEnvironment).
+ */
 export function createClients(config: StorageConfig = storageConfig()): Clients {
-  const credentials = credentialsFor(config);
   const dynamo = new DynamoDBClient({
     region: config.region,
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
-    ...(credentials ? { credentials } : {}),
   });
   const ddb = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   return { config, ddb };

@@ -3,11 +3,14 @@
  * `resetClients` release it with the DynamoDB client). Only code that reads or writes objects
  * imports this module, so only the functions that use S3 bundle @aws-sdk/client-s3.
  *
- * Checksums only when required: s3rver cannot handle the SDK's default CRC trailers, and the
- * archive stores its own sha256 anyway.
+ * Checksums only when required, in production too: with the SDK's default (WHEN_SUPPORTED) a
+ * presigned PUT URL would carry checksum parameters that every uploading client would then have
+ * to send as headers, and the archive carries its own SHA-256 (the upload log's `sha256`, and
+ * `x-amz-content-sha256` on each request: withPayloadSha256). test/unit/presign.test.ts guards
+ * the URL.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { type Clients, credentialsFor } from './clients.js';
+import type { Clients } from './clients.js';
 
 export function s3Of(c: Clients): S3Client {
   c.s3IfBuilt ??= createS3Client(c);
@@ -15,13 +18,11 @@ export function s3Of(c: Clients): S3Client {
 }
 
 function createS3Client({ config }: Clients): S3Client {
-  const credentials = credentialsFor(config);
   return new S3Client({
     region: config.region,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
-    ...(credentials ? { credentials } : {}),
   });
 }
 
