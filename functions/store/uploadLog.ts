@@ -11,7 +11,7 @@ import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rollupQueryTypes } from '../domain/customerLicenseState.js';
 import type { ExpiryHistogram } from '../domain/queries/types.js';
-import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition } from '../domain/storageKeys.js';
+import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, setClause, sleep } from './dynamo.js';
@@ -114,6 +114,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
     ...itemKeys.latest(installId, queryType),
     ...(rollupQueryTypes.has(queryType) ? customerIndexKeys(upload.customerId, installId, queryType) : {}),
     ...expiringIndexOf(upload.expiries, installId, queryType),
+    ...(queryType === 'licensing-counts' ? complianceIndexKeys(upload.customerId, { installId }) : {}),
     type: 'latest',
     installId,
     customerId: upload.customerId,
@@ -134,7 +135,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       {
         Put: {
           TableName,
-          Item: { ...itemKeys.snapshot(installId, queryType, collectedAt), type: 'snapshot', ...snapshot },
+          Item: { ...itemKeys.snapshot(installId, queryType, collectedAt), type: 'snapshot', ...snapshot, ...usageHistoryOf(upload, installId, queryType, collectedAt) },
           ConditionExpression: 'attribute_not_exists(PK)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -224,4 +225,14 @@ export async function listReceipts(
 function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: string, queryType: QueryType) {
   const first = expiries ? Object.keys(expiries.dates)[0] : undefined;
   return first ? expiringIndexKeys(first, installId, queryType) : {};
+}
+
+/**
+ * A licensing-counts snapshot also keeps its item counts (the summary's bounded histogram) and
+ * enters its customer's usage history, which compliance reads with one Query (DESIGN.md §8).
+ */
+function usageHistoryOf(upload: AcceptedUpload, installId: string, queryType: QueryType, collectedAt: string) {
+  if (queryType !== 'licensing-counts') return {};
+  const counts = (upload.summary as { items?: Record<string, number> } | undefined)?.items ?? {};
+  return { ...usageIndexKeys(upload.customerId, collectedAt, installId), countsJson: JSON.stringify(counts) };
 }
