@@ -85,6 +85,23 @@ describe('complianceRows', () => {
     expect(rowsOf([entitlement()], usage, '2026-02-04')[0]).toMatchObject({ used: 13, peak: 13, overage: 3, status: 'over', overSince: '2026-02-04T02:00:00.000Z' });
   });
 
+  it('answers the worked true-up example of docs/licensing.md', () => {
+    const bought = entitlement({ termStart: '2026-01-01', termEnd: null, graceDays: 30 });
+    const usage = [snap(A, '2026-03-01', { 'IPT users': 10 }), snap(A, '2026-03-08', { 'IPT users': 12 }), snap(A, '2026-03-15', { 'IPT users': 9 }), snap(A, '2026-03-22', { 'IPT users': 13 })];
+    const at = (asOf: string, entitlements = [bought]) => {
+      const { used, peak, overage, status, overSince } = rowsOf(entitlements, usage, asOf)[0]!;
+      return [used, peak, overage, status, overSince?.slice(0, 10) ?? null];
+    };
+    expect(at('2026-03-01')).toEqual([10, 10, 0, 'near', null]);
+    expect(at('2026-03-08')).toEqual([12, 12, 2, 'over', '2026-03-08']);
+    expect(at('2026-03-15')).toEqual([9, 12, 2, 'near', null]);
+    expect(at('2026-03-22')).toEqual([13, 13, 3, 'over', '2026-03-22']);
+    expect(at('2026-04-21')).toEqual([13, 13, 3, 'over', '2026-03-22']);
+    expect(at('2026-04-22')).toEqual([13, 13, 3, 'over_past_grace', '2026-03-22']);
+    const more = entitlement({ entitlementId: 'e2', quantity: 5, termStart: '2026-04-23', termEnd: null });
+    expect(at('2026-04-23', [bought, more])).toEqual([13, 13, 0, 'ok', null]);
+  });
+
   it('counts the peak only from the earliest termStart of the entitlements in force', () => {
     const usage = [snap(A, '2025-12-15', { 'IPT users': 50 }), snap(A, '2026-01-05', { 'IPT users': 8 })];
     expect(rowsOf([entitlement()], usage, '2026-01-10')[0]).toMatchObject({ used: 8, peak: 8, overage: 0, status: 'ok' });
