@@ -45,6 +45,8 @@ export const itemKeys = {
   identifierHolders: (identifier: string) => ({ PK: `IDENTIFIER#${identifier}`, SK: 'HOLDERS' }),
   /** What the fleet indexes reflect of an install, and its version histogram. */
   fleetState: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'FLEET' }),
+  /** The item counts of an install's licensing-counts snapshot, in its customer's usage history (DESIGN.md §8). */
+  usage: (installId: string, collectedAt: string) => ({ PK: `INSTALL#${installId}`, SK: `USAGE#${collectedAt}` }),
   /** An entitlement of a customer (DESIGN.md §8), under the customer. */
   entitlement: (customerId: string, entitlementId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: `ENTITLEMENT#${entitlementId}` }),
 };
@@ -107,8 +109,8 @@ export function versionIndexKeys(installId: string) {
 }
 
 /**
- * A customer's usage history: its licensing-counts snapshots by collectedAt, so compliance reads
- * them with one Query of one partition.
+ * A customer's usage history: the usage items of its licensing-counts snapshots by collectedAt,
+ * so compliance reads them with one Query of one partition.
  */
 export function usageIndexKeys(customerId: string, collectedAt: string, installId: string) {
   return indexKeys(table.indexes.usageByCustomer, usageIndexPartition(customerId), `${collectedAt}#${installId}`);

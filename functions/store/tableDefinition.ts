@@ -46,7 +46,7 @@ export const table = {
     duplicateIdentifiers: GSI1,
     /** Each install's device count by device type and software version. */
     versionsByInstall: GSI2,
-    /** A customer's licensing-counts snapshots (with their item counts) by collectedAt: its usage history. */
+    /** The item counts of a customer's licensing-counts snapshots by collectedAt: its usage history. */
     usageByCustomer: GSI1,
     /** Customers with entitlements or licensing-counts usage: entitlements and latest licensing-counts summaries. */
     complianceCustomers: GSI2,

@@ -135,7 +135,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       {
         Put: {
           TableName,
-          Item: { ...itemKeys.snapshot(installId, queryType, collectedAt), type: 'snapshot', ...snapshot, ...usageHistoryOf(upload, installId, queryType, collectedAt) },
+          Item: { ...itemKeys.snapshot(installId, queryType, collectedAt), type: 'snapshot', ...snapshot },
           ConditionExpression: 'attribute_not_exists(PK)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -177,6 +177,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         },
       },
     ];
+    if (queryType === 'licensing-counts') items.push(usageItem(c, upload, installId, collectedAt));
+    const latestIndex = items.length;
     if (current) {
       items.push({
         Put: {
@@ -193,7 +195,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      const [snapshotReason, , installReason, latestReason] = reasons;
+      const [snapshotReason, , installReason] = reasons;
+      const latestReason = current ? reasons[latestIndex] : undefined;
       if (snapshotReason?.Code === 'ConditionalCheckFailed') {
         // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
         const existing = snapshotReason.Item ? (unmarshall(snapshotReason.Item as Record<string, AttributeValue>) as SnapshotItem) : await getSnapshot(c, installId, queryType, collectedAt);
@@ -228,11 +231,18 @@ function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: strin
 }
 
 /**
- * A licensing-counts snapshot also keeps its item counts (the summary's bounded histogram) and
- * enters its customer's usage history, which compliance reads with one Query (DESIGN.md §8).
+ * A licensing-counts snapshot's usage item: its item counts (the summary's bounded histogram) in
+ * its customer's usage history, which compliance reads with one Query (DESIGN.md §8). A small
+ * item of its own rather than keys on the snapshot item: the Query then reads a third of the
+ * bytes (docs/licensing.md, "Storage and cost"). Unconditional: it commits only with its
+ * snapshot, whose condition makes the transaction idempotent.
  */
-function usageHistoryOf(upload: AcceptedUpload, installId: string, queryType: QueryType, collectedAt: string) {
-  if (queryType !== 'licensing-counts') return {};
+function usageItem(c: Clients, upload: AcceptedUpload, installId: string, collectedAt: string) {
   const counts = (upload.summary as { items?: Record<string, number> } | undefined)?.items ?? {};
-  return { ...usageIndexKeys(upload.customerId, collectedAt, installId), countsJson: JSON.stringify(counts) };
+  return {
+    Put: {
+      TableName: c.config.tableName,
+      Item: { ...itemKeys.usage(installId, collectedAt), ...usageIndexKeys(upload.customerId, collectedAt, installId), type: 'usage', countsJson: JSON.stringify(counts) },
+    },
+  };
 }

@@ -39,7 +39,7 @@ const keysByItem: Record<string, Partial<Record<IndexName, Record<string, string
   fleetState: { versionsByInstall: versionIndexKeys(installId) },
   // A licensing-counts latest summary is never a license-state one (expiringByDate).
   latestLicensingCounts: { byCustomer: customerIndexKeys('customer', installId, 'licensing-counts'), complianceCustomers: complianceIndexKeys('customer', { installId }) },
-  licensingCountsSnapshot: { usageByCustomer: usageIndexKeys('customer', '2026-11-29T10:00:00.000Z', installId) },
+  usage: { usageByCustomer: usageIndexKeys('customer', '2026-11-29T10:00:00.000Z', installId) },
   entitlement: { complianceCustomers: complianceIndexKeys('customer', { entitlementId: 'order-1.2' }) },
 };
 
