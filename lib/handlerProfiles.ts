@@ -84,8 +84,8 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   listEntitlements: { ...defaultProfile, description: 'GET /v1/customers/{customerId}/entitlements' },
   deleteEntitlement: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/customers/{customerId}/entitlements/{entitlementId}' },
   // Compliance reads one customer's usage history; the report does so for every customer with usage or entitlements.
-  getCustomerCompliance: { ...defaultProfile, memorySize: 1024, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/customers/{customerId}/compliance' },
-  getOverDeploymentReport: { ...defaultProfile, memorySize: 1024, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/over-deployment' },
+  getCustomerCompliance: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/customers/{customerId}/compliance' },
+  getOverDeploymentReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/over-deployment' },
   // Serves the OpenAPI document built from the schemas: no data.
   getOpenApi: { table: 'none', memorySize: 512, timeoutSeconds: 10, description: 'GET /v1/openapi.json' },
   postUploadSession: {
