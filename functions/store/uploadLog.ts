@@ -233,7 +233,7 @@ function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: strin
 /**
  * A licensing-counts snapshot's usage item: its item counts (the summary's bounded histogram) in
  * its customer's usage history, which compliance reads with one Query (DESIGN.md §8). A small
- * item of its own rather than keys on the snapshot item: the Query then reads a third of the
+ * item of its own rather than keys on the snapshot item: the Query then reads half the
  * bytes (docs/licensing.md, "Storage and cost"). Unconditional: it commits only with its
  * snapshot, whose condition makes the transaction idempotent.
  */
