@@ -64,9 +64,15 @@ export function complianceRows(input: ComplianceInput): ComplianceRow[] {
   const scopes = new Map<string, Map<string, Entitlement[]>>();
   const scopeOf = (item: string, scope: string) => {
     let ofItem = scopes.get(item);
-    if (!ofItem) scopes.set(item, (ofItem = new Map()));
+    if (!ofItem) {
+      ofItem = new Map();
+      scopes.set(item, ofItem);
+    }
     let list = ofItem.get(scope);
-    if (!list) ofItem.set(scope, (list = []));
+    if (!list) {
+      list = [];
+      ofItem.set(scope, list);
+    }
     return list;
   };
   for (const e of input.entitlements) scopeOf(e.item, e.installId ?? POOL).push(e);

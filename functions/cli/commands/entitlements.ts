@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ApiError } from '../apiClient.js';
 import { type Cli, EXIT_FAILED, UsageError } from '../context.js';
-import { readImport } from '../entitlementCsv.js';
+import { type ImportRow, readImport } from '../entitlementCsv.js';
 import { formatProblem, formatTable, printable } from '../output.js';
 
 const entitlementColumns = ['entitlementId', 'item', 'quantity', 'termStart', 'termEnd', 'graceDays', 'installId', 'contractRef', 'updatedAt'];
@@ -85,7 +85,7 @@ export function registerEntitlements(program: Command, cli: Cli): void {
     .argument('<file>')
     .action(
       cli.action(async (file: string) => {
-        let rows;
+        let rows: ImportRow[];
         try {
           rows = readImport(await readFile(file, 'utf8'));
         } catch (error) {
