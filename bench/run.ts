@@ -2,17 +2,18 @@
  * `npm run bench`: every figure of bench/README.md measured in one run, printed as a table and
  * written to bench/results/latest.json.
  *
- * `npm run bench -- init` (or any of pipeline, writes, memory, storage, init) measures only
+ * `npm run bench -- init` (or any of pipeline, writes, memory, storage, init, compliance) measures only
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { measureCompliance } from './compliance.js';
 import { measureInit } from './init.js';
 import { measureMemory } from './memory.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init', 'compliance'] as const;
 type Figure = (typeof FIGURES)[number];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(FIGURES as readonly string[]).includes(name));
@@ -49,6 +50,12 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       const storage = await measureStorageBound(env);
       results.storageBoundRatio = storage.storageBoundRatio;
       results.storageBound = storage;
+    }
+    if (wanted('compliance')) {
+      console.error('compliance: 50 installs × 400 days of licensing counts…');
+      const compliance = await measureCompliance(env);
+      results.complianceMs50x400 = compliance.complianceMs50x400;
+      results.compliance = compliance;
     }
   } finally {
     await env.stop();
@@ -93,6 +100,10 @@ function printTable(r: Record<string, any>): void {
     for (const [phase, cpu] of Object.entries(r.storageBound.cpuMsPerOperation as Record<string, Record<string, number>>)) {
       row(`  CPU ms/op ${phase}`, Object.entries(cpu).map(([process, ms]) => `${process} ${ms}`).join(', '), '');
     }
+  }
+  if (r.compliance) {
+    row('complianceMs50x400', r.complianceMs50x400, '<= 1000');
+    row('  runs ms; snapshots, rows', `${r.compliance.runsMs.join(' ')}; ${r.compliance.snapshots}, ${r.compliance.rows}`, '');
   }
   for (const [name, figure] of Object.entries((r.init ?? {}) as Record<string, any>)) {
     row(`init ${name}`, `${figure.initRatio} ${(figure.bundleBytes / 1024).toFixed(0)}K`, '<= 1.3, <= 1024K');

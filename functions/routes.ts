@@ -37,6 +37,11 @@ export const routes = [
   { method: 'GET', path: '/v1/openapi.json', handler: 'getOpenApi', roles: [], summary: 'This API as an OpenAPI 3.1 document' },
   { method: 'POST', path: '/v1/upload-sessions', handler: 'postUploadSession', roles: ['install'], summary: 'A presigned PUT for a query result or bundle too large to POST' },
   { method: 'POST', path: '/v1/bundles', handler: 'postBundle', roles: ['install', 'staff'], summary: 'Upload an offline bundle (zip)' },
+  { method: 'PUT', path: '/v1/customers/{customerId}/entitlements/{entitlementId}', handler: 'putEntitlement', roles: ['staff'], summary: 'Record (create or replace) an entitlement of a customer' },
+  { method: 'GET', path: '/v1/customers/{customerId}/entitlements', handler: 'listEntitlements', roles: ['staff'], summary: "A customer's entitlements" },
+  { method: 'DELETE', path: '/v1/customers/{customerId}/entitlements/{entitlementId}', handler: 'deleteEntitlement', roles: ['staff'], summary: 'Remove an entitlement of a customer' },
+  { method: 'GET', path: '/v1/customers/{customerId}/compliance', handler: 'getCustomerCompliance', roles: ['staff'], summary: "A customer's entitlements against its installs' usage" },
+  { method: 'GET', path: '/v1/reports/over-deployment', handler: 'getOverDeploymentReport', roles: ['staff'], summary: 'Customers using more than they are entitled to' },
 ] as const satisfies readonly Route[];
 
 export type HandlerName = (typeof routes)[number]['handler'];

@@ -79,6 +79,13 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   getStaleReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/stale' },
   getDuplicateIdentifiersReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/duplicate-identifiers' },
   getVersionsReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/versions' },
+  // Entitlements (DESIGN.md §8): the writes commit with their audit entry.
+  putEntitlement: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'PUT /v1/customers/{customerId}/entitlements/{entitlementId}' },
+  listEntitlements: { ...defaultProfile, description: 'GET /v1/customers/{customerId}/entitlements' },
+  deleteEntitlement: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/customers/{customerId}/entitlements/{entitlementId}' },
+  // Compliance reads one customer's usage history; the report does so for every customer with usage or entitlements.
+  getCustomerCompliance: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/customers/{customerId}/compliance' },
+  getOverDeploymentReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/over-deployment' },
   // Serves the OpenAPI document built from the schemas: no data.
   getOpenApi: { table: 'none', memorySize: 512, timeoutSeconds: 10, description: 'GET /v1/openapi.json' },
   postUploadSession: {

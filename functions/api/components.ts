@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { bundleManifest } from '../bundles/manifest.js';
+import { entitlementRequest } from '../domain/entitlements.js';
 import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
 import { querySpecs } from '../domain/queries/index.js';
 import { isoDate, isoDateTime, opaqueToken } from '../domain/schemas/fields.js';
@@ -65,6 +66,11 @@ const requestAndResponseBodies: Record<string, AnySchema> = {
   DuplicateIdentifiersReportPage: bodies.duplicateIdentifiersReportPage,
   VersionsReportPage: bodies.versionsReportPage,
   OpenApiDocument: bodies.openApiBody,
+  EntitlementRequest: entitlementRequest,
+  Entitlement: bodies.entitlementBody,
+  EntitlementList: bodies.entitlementList,
+  Compliance: bodies.complianceBody,
+  OverDeploymentReport: bodies.overDeploymentReportBody,
 };
 for (const [name, schema] of Object.entries(requestAndResponseBodies)) register(name, schema);
 

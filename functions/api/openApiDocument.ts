@@ -113,7 +113,7 @@ function successResponses(route: Route, doc: RouteDoc): Record<string, Json> {
     responses[status] = {
       description: response.description,
       ...(response.location ? { headers: { Location: { description: response.location, schema: { type: 'string' } } } } : {}),
-      content: { 'application/json': { schema: refOf(response.schema, `${route.handler} ${status}`) } },
+      ...(response.schema ? { content: { 'application/json': { schema: refOf(response.schema, `${route.handler} ${status}`) } } } : {}),
     };
   }
   return responses;

@@ -36,3 +36,6 @@ export const staleReportQuery = {
 
 /** The query of getVersionsReport. */
 export const versionsReportDeviceType = z.optional(z.string().check(z.minLength(1), z.maxLength(64)));
+
+/** The query of getCustomerCompliance and getOverDeploymentReport: a date (docs/licensing.md). */
+export const complianceAsOf = z.optional(dateParameter);

@@ -10,6 +10,7 @@ import { MAX_PROBLEM_ISSUES, problemCodes, type Problem } from '../domain/proble
 import { queryTypes, type QueryType } from '../domain/queries/index.js';
 import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
 import type { FleetVersion } from '../domain/fleetIndexes.js';
+import type { ComplianceRow, Entitlement } from '../domain/licensing.js';
 import type { Receipt } from '../domain/receipts.js';
 import type { ExpiringItem } from '../domain/reports.js';
 import type { BundleOutcome } from '../services/bundles.js';
@@ -151,6 +152,37 @@ export const versionsReportPage = pageOf(
   }),
 );
 
+/** An entitlement as stored (DESIGN.md §8). */
+export const entitlementBody = z.strictObject({
+  customerId,
+  entitlementId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+  item: text(128),
+  quantity: count,
+  termStart: isoDate,
+  termEnd: z.nullable(isoDate).meta({ description: 'The last day of the term; null: perpetual.' }),
+  graceDays: z.int().min(0).max(365),
+  installId: z.nullable(installId).meta({ description: 'The install it is for; null: pooled over the customer\'s installs.' }),
+  contractRef: z.nullable(z.string().max(128)),
+  updatedAt: isoDateTime,
+});
+
+export const entitlementList = z.strictObject({ items: z.array(entitlementBody) });
+
+const complianceRowShape = {
+  item: text(128),
+  installId: z.nullable(installId).meta({ description: 'The install of an install-scoped entitlement; null: the pool of the customer\'s other installs.' }),
+  entitled: withMeta(count, { description: 'The quantity of the scope\'s entitlements whose term covers asOf.' }),
+  used: withMeta(count, { description: 'The sum of the item\'s count in the latest licensing-counts snapshot (on or before asOf) of each install in the scope.' }),
+  peak: withMeta(count, { description: 'The highest used since the earliest termStart of those entitlements (a true-up); used when there is none.' }),
+  overage: withMeta(count, { description: 'max(0, peak - entitled).' }),
+  status: z.enum(['ok', 'near', 'over', 'over_past_grace', 'unentitled']),
+  overSince: z.nullable(isoDateTime).meta({ description: 'The collectedAt from which used has stayed above entitled; null when it is not.' }),
+};
+
+export const complianceBody = z.strictObject({ customerId, asOf: isoDate, items: z.array(z.strictObject(complianceRowShape)) });
+
+export const overDeploymentReportBody = z.strictObject({ items: z.array(z.strictObject({ customerId, ...complianceRowShape })) });
+
 /** This API's own description; checked by an OpenAPI validator in the tests, not here. */
 export const openApiBody = z.looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({}), paths: z.looseObject({}) });
 
@@ -170,6 +202,8 @@ export type ExpiringReportPage = z.output<typeof expiringReportPage>;
 export type StaleReportPage = z.output<typeof staleReportPage>;
 export type DuplicateIdentifiersReportPage = z.output<typeof duplicateIdentifiersReportPage>;
 export type VersionsReportPage = z.output<typeof versionsReportPage>;
+export type EntitlementBody = z.output<typeof entitlementBody>;
+export type ComplianceBody = z.output<typeof complianceBody>;
 
 /**
  * The types the service builds its answers from must fit their documented bodies (a compile-time
@@ -184,4 +218,6 @@ export const domainTypesFitBodies = {
   expiring: (i: ExpiringItem): ExpiringReportPage['items'][number] => i,
   stale: (i: StaleInstall): StaleReportPage['items'][number] => i,
   version: (v: FleetVersion): VersionsReportPage['items'][number] => v,
+  entitlement: (e: Entitlement): EntitlementBody => e,
+  complianceRow: (r: ComplianceRow): ComplianceBody['items'][number] => r,
 };

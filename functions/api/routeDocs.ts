@@ -12,7 +12,8 @@ import { optionalQueryTypes } from '../domain/queries/index.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { installId, queryTypeName, uploadId } from './identifiers.js';
-import { expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
+import { entitlementId, entitlementRequest } from '../domain/entitlements.js';
+import { complianceAsOf, expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
 import { anyUploadBody } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 
@@ -26,7 +27,8 @@ export interface ParameterDoc {
 
 export interface ResponseDoc {
   description: string;
-  schema: AnySchema;
+  /** Absent: the answer has no body (204). */
+  schema?: AnySchema;
   /** Describes the Location header, when the answer carries one. */
   location?: string;
 }
@@ -66,6 +68,12 @@ const jsonBodyProblems = ['unsupported_media_type', 'invalid_json', 'validation_
 function listDoc(description: string, answer: ResponseDoc, query: Record<string, ParameterDoc> = {}, more: Partial<RouteDoc> = {}): RouteDoc {
   return { description, query: { ...query, ...page }, responses: { 200: answer }, problems: ['validation_failed'], ...more };
 }
+
+const customerParameter = { customerId: { schema: customerId, description: 'The customer, as given when its installs were registered.' } };
+const entitlementParameters = { ...customerParameter, entitlementId: { schema: entitlementId, description: "The caller's id of the entitlement (an order line): putting it again replaces it." } };
+const complianceAsOfParameter = {
+  asOf: { schema: complianceAsOf, description: 'The date compliance is answered as of (default: today, UTC): snapshots collected up to the end of that day count.' },
+};
 
 export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string, RouteDoc>> = {
   health: {
@@ -189,4 +197,42 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
     { deviceType: { schema: versionsReportDeviceType, description: 'Only this device type.' } },
     { provisional: true },
   ),
+  putEntitlement: {
+    description:
+      'Records what a customer bought (DESIGN.md §8): a quantity of one licensing-counts item for a term, pooled over the customer\'s installs or for one of them. ' +
+      'Idempotent: the entitlement id is the caller\'s, and putting the same entitlement again changes nothing. An installId that is not an install of this customer is refused (validation_failed, path `installId`).',
+    path: entitlementParameters,
+    body: { contentType: 'application/json', schema: entitlementRequest, description: 'The entitlement; graceDays defaults to 30, installId and contractRef to null.' },
+    responses: {
+      201: { description: 'Created: the entitlement as stored.', schema: bodies.entitlementBody },
+      200: { description: 'Replaced (or already so): the entitlement as stored.', schema: bodies.entitlementBody },
+    },
+    problems: [...jsonBodyProblems, 'conflict'],
+  },
+  listEntitlements: {
+    description: "Every entitlement of the customer, of any term, ordered by entitlementId.",
+    path: customerParameter,
+    responses: { 200: { description: 'The entitlements.', schema: bodies.entitlementList } },
+    problems: ['validation_failed'],
+  },
+  deleteEntitlement: {
+    description: 'Removes an entitlement.',
+    path: entitlementParameters,
+    responses: { 204: { description: 'Removed.' } },
+    problems: ['validation_failed', 'not_found'],
+  },
+  getCustomerCompliance: {
+    description:
+      'One row per (item, scope) that has an entitlement or reported usage: entitled, used, peak (true-up), overage, status and overSince (DESIGN.md §8; decisions in docs/licensing.md).',
+    path: customerParameter,
+    query: complianceAsOfParameter,
+    responses: { 200: { description: "The customer's compliance.", schema: bodies.complianceBody } },
+    problems: ['validation_failed'],
+  },
+  getOverDeploymentReport: {
+    description: 'Compliance rows of every customer with status over, over_past_grace or unentitled, largest overage first.',
+    query: complianceAsOfParameter,
+    responses: { 200: { description: 'The rows.', schema: bodies.overDeploymentReportBody } },
+    problems: ['validation_failed'],
+  },
 };

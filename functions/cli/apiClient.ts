@@ -5,6 +5,7 @@
  */
 import type { Problem } from '../domain/problems.js';
 import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
+import type { ComplianceRow, Entitlement } from '../domain/licensing.js';
 import type { Receipt } from '../domain/receipts.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
@@ -114,6 +115,29 @@ export class ApiClient {
 
   customerLicenseState(customerId: string, query: Record<string, string | undefined> = {}): Promise<CustomerLicenseState> {
     return this.call('GET', `v1/customers/${encodeURIComponent(customerId)}/license-state${queryString(query)}`);
+  }
+
+  // ---- entitlements and compliance (DESIGN.md §8) ----
+
+  /** Creates or replaces an entitlement; `created` when the answer was 201. */
+  async putEntitlement(customerId: string, entitlementId: string, body: unknown): Promise<{ created: boolean; entitlement: Entitlement }> {
+    const url = new URL(`v1/customers/${encodeURIComponent(customerId)}/entitlements/${encodeURIComponent(entitlementId)}`, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
+    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    const answer = await send(url, { method: 'PUT', headers, body: Buffer.from(JSON.stringify(body)) });
+    return { created: answer.status === 201, entitlement: parseAnswer<Entitlement>(answer) };
+  }
+
+  listEntitlements(customerId: string): Promise<{ items: Entitlement[] }> {
+    return this.call('GET', `v1/customers/${encodeURIComponent(customerId)}/entitlements`);
+  }
+
+  async deleteEntitlement(customerId: string, entitlementId: string): Promise<void> {
+    await this.call('DELETE', `v1/customers/${encodeURIComponent(customerId)}/entitlements/${encodeURIComponent(entitlementId)}`);
+  }
+
+  compliance(customerId: string, query: Record<string, string | undefined> = {}): Promise<{ customerId: string; asOf: string; items: ComplianceRow[] }> {
+    return this.call('GET', `v1/customers/${encodeURIComponent(customerId)}/compliance${queryString(query)}`);
   }
 
   /** One page of a staff report (`expiring`, `stale`, `duplicate-identifiers`, `versions`). */

@@ -46,11 +46,22 @@ export function formatBytes(bytes: number): string {
 /** Rows as an aligned text table; numbers right-aligned, null shown as '-'. */
 export function formatTable(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
   if (rows.length === 0) return '(none)';
-  const cell = (value: unknown) => (value === null || value === undefined ? '-' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+  const cell = (value: unknown) => printable(value === null || value === undefined ? '-' : typeof value === 'object' ? JSON.stringify(value) : String(value));
   const cells = rows.map((row) => columns.map((column) => cell(row[column])));
   const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((r) => r[i]!.length)));
   const numeric = columns.map((column) => rows.every((row) => typeof row[column] === 'number' || row[column] === null));
   const line = (values: readonly string[]) =>
     values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** C0, DEL, C1 and bidirectional controls: a terminal would act on them. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text that came from installs (item names, device types) with its control characters written
+ * as `\\uXXXX`, so printing it cannot move the cursor, recolour or reorder the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

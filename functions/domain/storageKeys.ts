@@ -45,11 +45,16 @@ export const itemKeys = {
   identifierHolders: (identifier: string) => ({ PK: `IDENTIFIER#${identifier}`, SK: 'HOLDERS' }),
   /** What the fleet indexes reflect of an install, and its version histogram. */
   fleetState: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'FLEET' }),
+  /** The item counts of an install's licensing-counts snapshot, in its customer's usage history (DESIGN.md §8). */
+  usage: (installId: string, collectedAt: string) => ({ PK: `INSTALL#${installId}`, SK: `USAGE#${collectedAt}` }),
+  /** An entitlement of a customer (DESIGN.md §8), under the customer. */
+  entitlement: (customerId: string, entitlementId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: `ENTITLEMENT#${entitlementId}` }),
 };
 
 export const itemPrefixes = {
   snapshotsOf: (queryType: QueryType) => `SNAPSHOT#${queryType}#`,
   latest: 'LATEST#',
+  entitlements: 'ENTITLEMENT#',
 };
 
 /** An item's keys in one index (its GSI's key attributes: store/tableDefinition.ts). */
@@ -101,4 +106,30 @@ export function duplicateIndexKeys(identifier: string) {
 export const VERSIONS_PARTITION = 'VERSIONS';
 export function versionIndexKeys(installId: string) {
   return indexKeys(table.indexes.versionsByInstall, VERSIONS_PARTITION, installId);
+}
+
+/**
+ * A customer's usage history: the usage items of its licensing-counts snapshots by collectedAt,
+ * so compliance reads them with one Query of one partition.
+ */
+export function usageIndexKeys(customerId: string, collectedAt: string, installId: string) {
+  return indexKeys(table.indexes.usageByCustomer, usageIndexPartition(customerId), `${collectedAt}#${installId}`);
+}
+export function usageIndexPartition(customerId: string): string {
+  return `USAGE#${customerId}`;
+}
+
+/**
+ * One partition for the over-deployment report: an entry per entitlement and per install with a
+ * latest licensing-counts summary, sorted by customer (ids have no `#`), so the report reads
+ * which customers to check without a scan.
+ */
+export const COMPLIANCE_PARTITION = 'COMPLIANCE';
+export function complianceIndexKeys(customerId: string, of: { entitlementId: string } | { installId: string }) {
+  const entry = 'entitlementId' in of ? `ENTITLEMENT#${of.entitlementId}` : `INSTALL#${of.installId}`;
+  return indexKeys(table.indexes.complianceCustomers, COMPLIANCE_PARTITION, `${customerId}#${entry}`);
+}
+/** The customer of a complianceCustomers entry's sort key. */
+export function customerOfComplianceEntry(sortKey: string): string {
+  return sortKey.slice(0, sortKey.indexOf('#'));
 }

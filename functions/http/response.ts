@@ -32,3 +32,8 @@ export function problemResponse(problem: Problem, headers: Record<string, string
     body: JSON.stringify(problem),
   };
 }
+
+/** An answer without a body (204). */
+export function noContentResponse(headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode: 204, headers: { ...securityHeaders, ...headers }, body: '' };
+}

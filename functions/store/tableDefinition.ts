@@ -14,7 +14,8 @@ export interface IndexDefinition {
  * The table's two global secondary indexes, each shared by several of the indexes below
  * (overloaded, in single-table design's terms). No item carries more than one index's keys
  * in the same GSI, and each index's partition values have a prefix of their own
- * (`INSTALL#…`, `CUSTOMER#…`, `EXPIRING`, `INSTALLS`, `DUPLICATES`, `VERSIONS`:
+ * (`INSTALL#…`, `CUSTOMER#…`, `EXPIRING`, `INSTALLS`, `DUPLICATES`, `VERSIONS`, `USAGE#…`,
+ * `COMPLIANCE`:
  * domain/storageKeys.ts), so a query of one partition reads exactly one index's entries.
  * DynamoDB writes an index entry only for items that carry its keys, so this costs nothing
  * there; DynamoDB Local works through every GSI of the table on every write, and with one
@@ -45,6 +46,10 @@ export const table = {
     duplicateIdentifiers: GSI1,
     /** Each install's device count by device type and software version. */
     versionsByInstall: GSI2,
+    /** The item counts of a customer's licensing-counts snapshots by collectedAt: its usage history. */
+    usageByCustomer: GSI1,
+    /** Customers with entitlements or licensing-counts usage: entitlements and latest licensing-counts summaries. */
+    complianceCustomers: GSI2,
   },
 } as const satisfies {
   partitionKey: string;

@@ -11,7 +11,7 @@ import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
 import { rollupQueryTypes } from '../domain/customerLicenseState.js';
 import type { ExpiryHistogram } from '../domain/queries/types.js';
-import { customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition } from '../domain/storageKeys.js';
+import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, setClause, sleep } from './dynamo.js';
@@ -114,6 +114,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
     ...itemKeys.latest(installId, queryType),
     ...(rollupQueryTypes.has(queryType) ? customerIndexKeys(upload.customerId, installId, queryType) : {}),
     ...expiringIndexOf(upload.expiries, installId, queryType),
+    ...(queryType === 'licensing-counts' ? complianceIndexKeys(upload.customerId, { installId }) : {}),
     type: 'latest',
     installId,
     customerId: upload.customerId,
@@ -176,6 +177,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         },
       },
     ];
+    if (queryType === 'licensing-counts') items.push(usageItem(c, upload, installId, collectedAt));
+    const latestIndex = items.length;
     if (current) {
       items.push({
         Put: {
@@ -192,7 +195,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      const [snapshotReason, , installReason, latestReason] = reasons;
+      const [snapshotReason, , installReason] = reasons;
+      const latestReason = current ? reasons[latestIndex] : undefined;
       if (snapshotReason?.Code === 'ConditionalCheckFailed') {
         // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
         const existing = snapshotReason.Item ? (unmarshall(snapshotReason.Item as Record<string, AttributeValue>) as SnapshotItem) : await getSnapshot(c, installId, queryType, collectedAt);
@@ -224,4 +228,21 @@ export async function listReceipts(
 function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: string, queryType: QueryType) {
   const first = expiries ? Object.keys(expiries.dates)[0] : undefined;
   return first ? expiringIndexKeys(first, installId, queryType) : {};
+}
+
+/**
+ * A licensing-counts snapshot's usage item: its item counts (the summary's bounded histogram) in
+ * its customer's usage history, which compliance reads with one Query (DESIGN.md §8). A small
+ * item of its own rather than keys on the snapshot item: the Query then reads half the
+ * bytes (docs/licensing.md, "Storage and cost"). Unconditional: it commits only with its
+ * snapshot, whose condition makes the transaction idempotent.
+ */
+function usageItem(c: Clients, upload: AcceptedUpload, installId: string, collectedAt: string) {
+  const counts = (upload.summary as { items?: Record<string, number> } | undefined)?.items ?? {};
+  return {
+    Put: {
+      TableName: c.config.tableName,
+      Item: { ...itemKeys.usage(installId, collectedAt), ...usageIndexKeys(upload.customerId, collectedAt, installId), type: 'usage', countsJson: JSON.stringify(counts) },
+    },
+  };
 }

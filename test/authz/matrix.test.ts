@@ -53,6 +53,8 @@ interface Fixture {
 }
 
 let collected = 0;
+let entitlements = 0;
+const MATRIX_DELETED = 'matrix-deleted';
 const json = (value: unknown) => ({ raw: JSON.stringify(value), contentType: 'application/json' });
 
 /** One request per route handler; a Record, so a handler without one does not compile. */
@@ -79,6 +81,19 @@ const fixtures: Record<HandlerName, Fixture> = {
   postUploadSession: { request: () => ({ path: '/v1/upload-sessions', body: json({ kind: 'query', queryType: 'devices', contentLength: 1000 }) }), allowed: 201, scope: 'caller' },
   // Install A's bundle: its own install and staff may post it; another install may not.
   postBundle: { request: (w) => ({ path: '/v1/bundles', body: { raw: w.bundleOfA, contentType: 'application/zip' } }), allowed: 201, scope: { owner: 'install A', otherInstall: 403 } },
+  // A new entitlement id each time, so every allowed call is a 201.
+  putEntitlement: {
+    request: (w) => ({
+      path: `/v1/customers/${w.a.customerId}/entitlements/matrix-${++entitlements}`,
+      body: json({ item: 'IPT users', quantity: 10, termStart: '2026-01-01', termEnd: null }),
+    }),
+    allowed: 201,
+  },
+  listEntitlements: { request: (w) => ({ path: `/v1/customers/${w.a.customerId}/entitlements` }), allowed: 200 },
+  // Created before the matrix runs; only the staff call (the one allowed) removes it.
+  deleteEntitlement: { request: (w) => ({ path: `/v1/customers/${w.a.customerId}/entitlements/${MATRIX_DELETED}` }), allowed: 204 },
+  getCustomerCompliance: { request: (w) => ({ path: `/v1/customers/${w.a.customerId}/compliance` }), allowed: 200 },
+  getOverDeploymentReport: { request: () => ({ path: '/v1/reports/over-deployment' }), allowed: 200 },
 };
 
 const knownRoles = new Set<Role>(['install', 'staff']);
@@ -116,6 +131,8 @@ beforeAll(async () => {
   const [a, b, spare, revoked] = [await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api)];
   const rotated = await call(api, 'POST', `/v1/installs/${revoked.installId}/keys`, { key: staffKey() });
   expect(rotated.status).toBe(201);
+  const entitlement = { item: 'IPT users', quantity: 1, termStart: '2026-01-01', termEnd: null };
+  expect((await call(api, 'PUT', `/v1/customers/${a.customerId}/entitlements/${MATRIX_DELETED}`, { key: staffKey(), body: entitlement })).status).toBe(201);
   const first = await upload(api, a, 'devices', sample('devices', { collectedAt: minutesAgo(100) }));
   expect(first.status).toBe(201);
   world = {
@@ -181,7 +198,7 @@ describe('keys never reach the logs', () => {
   it('no API key, nor its SHA-256, appears in anything written while the matrix ran', () => {
     const text = capture!.text();
     // The capture saw the run: one request-log line per call at least.
-    expect(text.split('\n').filter((line) => /^(GET|POST|PUT) \//.test(line)).length).toBeGreaterThanOrEqual(routes.length * callers.length);
+    expect(text.split('\n').filter((line) => /^(GET|POST|PUT|DELETE) \//.test(line)).length).toBeGreaterThanOrEqual(routes.length * callers.length);
     // ...and the handlers' structured logs, the failure's error included.
     expect(text).toMatch(/"message":"unhandled error"/);
     const secrets = [...Object.values(world.keys).filter((k): k is string => k !== undefined && k.length > 0), ...issued];

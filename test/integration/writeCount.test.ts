@@ -50,6 +50,26 @@ it('costs the same writes for 10 and 100,000 devices: one S3 object and one tran
   expect(large).toEqual({ CreateMultipartUploadCommand: 1, UploadPartCommand: 1, CompleteMultipartUploadCommand: 1, TransactWriteItemsCommand: 1 });
 }, 120_000);
 
+it('costs one transaction of five items for a licensing-counts upload of 10 or 400 items (its usage item the fifth)', async () => {
+  const c = createClients(storageConfig());
+  const installId = await newInstall(c, 'licensing counts writes');
+  const sizes: number[] = [];
+  c.ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (['TransactWriteCommand', 'TransactWriteItemsCommand'].includes((context as { commandName?: string }).commandName ?? '')) sizes.push((args.input as { TransactItems: unknown[] }).TransactItems.length);
+      return next(args);
+    },
+    { step: 'initialize', name: 'transactionSizes' },
+  );
+  for (const [i, items] of [10, 400].entries()) {
+    const records = Array.from({ length: items }, (_, n) => ({ item: `item ${n}`, count: n }));
+    const json = Buffer.from(JSON.stringify({ schemaVersion: 1, collectedAt: minutesAgo(10 - i), mpaVersion: '3.4.1.12', records }));
+    expect((await acceptUpload(c, { installId, queryType: 'licensing-counts', body: plainUploadJson(json), now: new Date() })).status).toBe(201);
+  }
+  destroyClients(c);
+  expect(sizes).toEqual([5, 5]);
+});
+
 it('syncs the duplicate-identifier index with writes proportional to the change', async () => {
   const c = createClients(storageConfig());
   const installId = await newInstall(c, 'sync writes');

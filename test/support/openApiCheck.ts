@@ -78,6 +78,11 @@ export function checkResponseAgainstOpenApi(method: string, path: string, status
     throw new Error(`${what}: the OpenAPI document lists no ${status} for ${matched.route.method} ${matched.route.path} (it lists ${Object.keys(responses).join(', ')})`);
   }
   const documented = Object.keys(response.content ?? {});
+  // An answer documented without a body (204) must have none.
+  if (documented.length === 0 && response.content === undefined) {
+    if (body !== undefined) throw new Error(`${what}: the OpenAPI document lists no body for this answer`);
+    return;
+  }
   if (!documented.includes(mediaType)) {
     throw new Error(`${what}: the OpenAPI document lists ${documented.join(', ') || 'no body'} for this answer`);
   }

@@ -5,6 +5,8 @@
  * partition value in common (a query of one would read the other's entries).
  */
 import {
+  COMPLIANCE_PARTITION,
+  complianceIndexKeys,
   customerIndexKeys,
   customerIndexPartition,
   DUPLICATES_PARTITION,
@@ -15,6 +17,8 @@ import {
   lastSeenIndexKeys,
   uploadIndexKeys,
   uploadIndexPartition,
+  usageIndexKeys,
+  usageIndexPartition,
   VERSIONS_PARTITION,
   versionIndexKeys,
 } from '../../functions/domain/storageKeys.js';
@@ -33,6 +37,10 @@ const keysByItem: Record<string, Partial<Record<IndexName, Record<string, string
   install: { byCustomer: customerIndexKeys('customer', installId), installsByLastSeen: lastSeenIndexKeys(null, installId) },
   identifierHolders: { duplicateIdentifiers: duplicateIndexKeys('arid#x') },
   fleetState: { versionsByInstall: versionIndexKeys(installId) },
+  // A licensing-counts latest summary is never a license-state one (expiringByDate).
+  latestLicensingCounts: { byCustomer: customerIndexKeys('customer', installId, 'licensing-counts'), complianceCustomers: complianceIndexKeys('customer', { installId }) },
+  usage: { usageByCustomer: usageIndexKeys('customer', '2026-11-29T10:00:00.000Z', installId) },
+  entitlement: { complianceCustomers: complianceIndexKeys('customer', { entitlementId: 'order-1.2' }) },
 };
 
 function pick(keys: Record<string, string>, index: IndexName): Record<string, string> {
@@ -69,6 +77,8 @@ it('gives the indexes that share a GSI partition values of their own', () => {
     installsByLastSeen: /^INSTALLS$/,
     duplicateIdentifiers: /^DUPLICATES$/,
     versionsByInstall: /^VERSIONS$/,
+    usageByCustomer: /^USAGE#[^#]+$/,
+    complianceCustomers: /^COMPLIANCE$/,
   };
   // What the key functions write matches its own pattern …
   const written: Record<IndexName, string> = {
@@ -79,6 +89,8 @@ it('gives the indexes that share a GSI partition values of their own', () => {
     installsByLastSeen: INSTALLS_PARTITION,
     duplicateIdentifiers: DUPLICATES_PARTITION,
     versionsByInstall: VERSIONS_PARTITION,
+    usageByCustomer: usageIndexPartition('customer.1:a_b-c'),
+    complianceCustomers: COMPLIANCE_PARTITION,
   };
   for (const name of Object.keys(partitionsOf) as IndexName[]) {
     expect({ name, matches: partitionsOf[name].test(written[name]) }).toEqual({ name, matches: true });

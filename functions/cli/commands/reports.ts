@@ -55,6 +55,13 @@ const reports: ReportSpec[] = [
     options: [['--device-type <type>', 'only this device type', 'deviceType']],
     columns: ['deviceType', 'softwareVersion', 'devices', 'installs'],
   },
+  {
+    command: 'over-deployment',
+    route: 'over-deployment',
+    description: 'Compliance rows over, past grace or unentitled, largest overage first (one answer: --limit does not apply)',
+    options: [['--as-of <date>', 'as of this date (default today)', 'asOf']],
+    columns: ['customerId', 'item', 'installId', 'entitled', 'used', 'peak', 'overage', 'status', 'overSince'],
+  },
 ];
 
 export function registerReports(program: Command, cli: Cli): void {
