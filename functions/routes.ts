@@ -37,6 +37,11 @@ export const routes = [
   { method: 'GET', path: '/v1/openapi.json', handler: 'getOpenApi', roles: [], summary: 'This API as an OpenAPI 3.1 document' },
   { method: 'POST', path: '/v1/upload-sessions', handler: 'postUploadSession', roles: ['install'], summary: 'A presigned PUT for a query result or bundle too large to POST' },
   { method: 'POST', path: '/v1/bundles', handler: 'postBundle', roles: ['install', 'staff'], summary: 'Upload an offline bundle (zip)' },
+  { method: 'POST', path: '/v1/installs/{installId}/license-files', handler: 'postLicenseFile', roles: ['staff'], summary: 'Issue a signed license file for an install' },
+  { method: 'GET', path: '/v1/installs/{installId}/license-files', handler: 'listLicenseFiles', roles: ['staff'], summary: "An install's license files, newest first" },
+  { method: 'GET', path: '/v1/license-files/{licenseFileId}', handler: 'getLicenseFile', roles: ['install', 'staff'], summary: 'A license file' },
+  { method: 'GET', path: '/v1/license-file', handler: 'getOwnLicenseFile', roles: ['install'], summary: "The calling install's newest license file" },
+  { method: 'GET', path: '/.well-known/jwks.json', handler: 'getJwks', roles: [], summary: 'The public keys that sign license files (JWKS)' },
 ] as const satisfies readonly Route[];
 
 export type HandlerName = (typeof routes)[number]['handler'];

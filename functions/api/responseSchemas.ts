@@ -11,12 +11,14 @@ import { queryTypes, type QueryType } from '../domain/queries/index.js';
 import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
 import type { FleetVersion } from '../domain/fleetIndexes.js';
 import type { Receipt } from '../domain/receipts.js';
+import type { LicenseFile, PublishedJwk } from '../domain/licenseFiles.js';
+import type { ComplianceStatus } from '../domain/licensing.js';
 import type { ExpiringItem } from '../domain/reports.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
 import type { StaleInstall } from '../store/reports.js';
 import { count, isoDate, isoDateTime, text, withMeta } from '../domain/schemas/fields.js';
-import { apiKey, installId, queryTypeName, sha256, uploadId } from './identifiers.js';
+import { apiKey, installId, licenseFileId, queryTypeName, sha256, uploadId } from './identifiers.js';
 import { licenseStateSummary, summarySchemas } from './summarySchemas.js';
 
 const installName = createInstallRequest.shape.name;
@@ -152,6 +154,37 @@ export const versionsReportPage = pageOf(
 );
 
 /** This API's own description; checked by an OpenAPI validator in the tests, not here. */
+const complianceStatus: readonly ComplianceStatus[] = ['ok', 'near', 'over', 'over_past_grace', 'unentitled'];
+
+export const licenseFileBody = z.strictObject({
+  licenseFileId,
+  installId,
+  customerId,
+  issuedAt: isoDateTime,
+  expiresAt: isoDateTime,
+  kid: z.string().regex(/^[A-Za-z0-9_-]{43}$/).meta({ description: 'The RFC 7638 thumbprint of the public key that signed the file (GET /.well-known/jwks.json).' }),
+  entitlements: z.array(
+    z.strictObject({ entitlementId: z.string(), item: text(128), quantity: count, termEnd: z.nullable(isoDate) }),
+  ).meta({ description: "The install's own and its customer's pooled entitlements active at issue." }),
+  compliance: z.array(
+    z.strictObject({ item: text(128), entitled: count, used: count, status: z.enum(complianceStatus as [ComplianceStatus, ...ComplianceStatus[]]) }),
+  ).meta({ description: "The compliance rows of the install's scope and of its customer's pool, one per item." }),
+  acknowledges: z.array(z.strictObject({ queryType: queryTypeName, uploadId, collectedAt: isoDateTime, sha256 })).meta({
+    description: 'The snapshots the file acknowledges: the latest of every required query type, and of the optional ones present.',
+  }),
+  file: z.string().meta({
+    description: 'The text the customer loads into MPA: `-----BEGIN MPA LICENSE FILE-----`, the JWS compact serialization in lines of 64 characters, `-----END MPA LICENSE FILE-----`.',
+  }),
+});
+
+export const licenseFilePage = pageOf(licenseFileBody);
+
+export const jwksBody = z.strictObject({
+  keys: z.array(
+    z.strictObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), use: z.literal('sig'), alg: z.literal('EdDSA') }),
+  ),
+});
+
 export const openApiBody = z.looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({}), paths: z.looseObject({}) });
 
 export type ProblemBody = z.output<typeof problemBody>;
@@ -170,6 +203,8 @@ export type ExpiringReportPage = z.output<typeof expiringReportPage>;
 export type StaleReportPage = z.output<typeof staleReportPage>;
 export type DuplicateIdentifiersReportPage = z.output<typeof duplicateIdentifiersReportPage>;
 export type VersionsReportPage = z.output<typeof versionsReportPage>;
+export type LicenseFileBody = z.output<typeof licenseFileBody>;
+export type JwksBody = z.output<typeof jwksBody>;
 
 /**
  * The types the service builds its answers from must fit their documented bodies (a compile-time
@@ -184,4 +219,6 @@ export const domainTypesFitBodies = {
   expiring: (i: ExpiringItem): ExpiringReportPage['items'][number] => i,
   stale: (i: StaleInstall): StaleReportPage['items'][number] => i,
   version: (v: FleetVersion): VersionsReportPage['items'][number] => v,
+  licenseFile: (f: LicenseFile): LicenseFileBody => f,
+  jwk: (k: PublishedJwk): JwksBody['keys'][number] => k,
 };

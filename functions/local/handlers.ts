@@ -10,6 +10,11 @@ import { handler as getStaleReport } from '../handlers/getStaleReport.js';
 import { handler as getUpload } from '../handlers/getUpload.js';
 import { handler as getVersionsReport } from '../handlers/getVersionsReport.js';
 import { handler as health } from '../handlers/health.js';
+import { handler as getJwks } from '../handlers/getJwks.js';
+import { handler as getLicenseFile } from '../handlers/getLicenseFile.js';
+import { handler as getOwnLicenseFile } from '../handlers/getOwnLicenseFile.js';
+import { handler as listLicenseFiles } from '../handlers/listLicenseFiles.js';
+import { handler as postLicenseFile } from '../handlers/postLicenseFile.js';
 import { handler as listInstallUploads } from '../handlers/listInstallUploads.js';
 import { handler as postBundle } from '../handlers/postBundle.js';
 import { handler as postInstall } from '../handlers/postInstall.js';
@@ -38,6 +43,11 @@ export const apiHandlers: Record<HandlerName, ApiHandler> = {
   postUpload,
   postUploadSession,
   putUsageCollection,
+  postLicenseFile,
+  listLicenseFiles,
+  getLicenseFile,
+  getOwnLicenseFile,
+  getJwks,
 };
 
 export { handler as authorizer } from '../handlers/authorizer.js';

@@ -1,0 +1,14 @@
+/** GET /v1/installs/{installId}/license-files?limit=&cursor= (staff): the install's license files, newest first. */
+import { httpHandler } from '../http/httpHandler.js';
+import { pageOf } from '../http/pagination.js';
+import { pathParameter } from '../http/request.js';
+import { jsonResponse } from '../http/response.js';
+import { requireInstall } from '../store/installs.js';
+import { listLicenseFiles } from '../store/licenseFiles.js';
+
+export const handler = httpHandler('listLicenseFiles', async ({ event, clients }) => {
+  const installId = pathParameter(event, 'installId');
+  const page = pageOf(event);
+  await requireInstall(clients, installId);
+  return jsonResponse(200, await listLicenseFiles(clients, installId, page));
+});
