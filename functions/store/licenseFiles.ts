@@ -5,14 +5,16 @@
  * (the fingerprint of the request that made it, so identical requests, even racing ones, give
  * one file) and the audit entry.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AuditEntry } from '../domain/audit.js';
 import type { Ed25519PublicJwk, LicenseFile, PublishedJwk } from '../domain/licenseFiles.js';
 import { publishedJwk } from '../domain/licenseFiles.js';
 import { itemKeys, itemPrefixes, SIGNING_KEYS_PARTITION } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, encodeCursor, isConditionFailure } from './dynamo.js';
+import { cancellationReasons, encodeCursor, isConditionFailure, sleep } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 /** The head of an install's license files: what its newest issue request was. */
@@ -80,36 +82,41 @@ export async function storeLicenseFile(c: Clients, file: LicenseFile, fingerprin
   const TableName = c.config.tableName;
   const fileJson = JSON.stringify(file);
   const common = { type: 'license-file', licenseFileId: file.licenseFileId, installId: file.installId, customerId: file.customerId, issuedAt: file.issuedAt, expiresAt: file.expiresAt, fileJson };
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { ConditionCheck: { TableName, Key: itemKeys.install(file.installId), ConditionExpression: 'attribute_exists(PK)' } },
-          {
-            Put: {
-              TableName,
-              Item: { ...itemKeys.licenseHead(file.installId), type: 'license-head', fingerprint, licenseFileId: file.licenseFileId, expiresAt: file.expiresAt },
-              ConditionExpression: 'attribute_not_exists(PK) OR fingerprint <> :fingerprint OR expiresAt <= :now',
-              ExpressionAttributeValues: { ':fingerprint': fingerprint, ':now': now.toISOString() },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          { Put: { TableName, Item: { ...itemKeys.licenseFile(file.installId, file.issuedAt, file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName, Item: { ...itemKeys.licenseFileById(file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          auditPut(c, audit),
-        ],
-      }),
-    );
-    return { kind: 'stored' };
-  } catch (error) {
-    const reasons = cancellationReasons(error);
-    if (!reasons) throw error;
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'install-gone' };
-    const head = reasons[1];
-    if (head?.Code === 'ConditionalCheckFailed' && head.Item) {
-      return { kind: 'same-request', head: { fingerprint: head.Item.fingerprint as string, licenseFileId: head.Item.licenseFileId as string, expiresAt: head.Item.expiresAt as string } };
+  const transaction = new TransactWriteCommand({
+    TransactItems: [
+      { ConditionCheck: { TableName, Key: itemKeys.install(file.installId), ConditionExpression: 'attribute_exists(PK)' } },
+      {
+        Put: {
+          TableName,
+          Item: { ...itemKeys.licenseHead(file.installId), type: 'license-head', fingerprint, licenseFileId: file.licenseFileId, expiresAt: file.expiresAt },
+          ConditionExpression: 'attribute_not_exists(PK) OR fingerprint <> :fingerprint OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':fingerprint': fingerprint, ':now': now.toISOString() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      { Put: { TableName, Item: { ...itemKeys.licenseFile(file.installId, file.issuedAt, file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName, Item: { ...itemKeys.licenseFileById(file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      auditPut(c, audit),
+    ],
+  });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.ddb.send(transaction);
+      return { kind: 'stored' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'install-gone' };
+      const head = reasons[1];
+      if (head?.Code === 'ConditionalCheckFailed' && head.Item) {
+        // Cancellation reasons carry items as raw attribute values, even through the document client.
+        const item = unmarshall(head.Item as Record<string, AttributeValue>);
+        return { kind: 'same-request', head: { fingerprint: item.fingerprint as string, licenseFileId: item.licenseFileId as string, expiresAt: item.expiresAt as string } };
+      }
+      // Racing requests for the same install conflict on its head: try again, and the loser finds the winner's file.
+      if (!reasons.some((r) => r.Code === 'TransactionConflict') || attempt >= 10) throw error;
+      await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
     }
-    throw error;
   }
 }
 
