@@ -63,6 +63,9 @@ export interface PublishedJwk extends Ed25519PublicJwk {
   alg: 'EdDSA';
 }
 
+/** License file ids, like install ids, are UUIDs (lowercase, as randomUUID makes them). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Issuing needs a snapshot of every required type collected within this many days. */
 export const REPORT_WINDOW_DAYS = 30;
 /** The next report is due this many days after issue (the claim nextReportDue). */

@@ -72,6 +72,10 @@ describe('issuing requires the reports of the last 30 days', () => {
 
   it('refuses an unknown install, and bad validDays', async () => {
     expect((await issueLicenseFile(api, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    // An id longer than any table key could hold is a 404 too, not a 500.
+    expect((await issueLicenseFile(api, 'x'.repeat(3000))).status).toBe(404);
+    expect((await call(api, 'GET', `/v1/installs/${'x'.repeat(3000)}/license-files`, { key: staffKey() })).status).toBe(404);
+    expect((await call(api, 'GET', `/v1/license-files/${'x'.repeat(3000)}`, { key: staffKey() })).status).toBe(404);
     const install = await createTestInstall(api);
     for (const validDays of [0, 401, 1.5, '30']) {
       const answer = await issueLicenseFile(api, install.installId, { validDays });
