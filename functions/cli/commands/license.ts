@@ -6,7 +6,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
-import type { LicenseFile } from '../../domain/licenseFiles.js';
 import { verifyLicenseFile, type VerifiedLicense } from '../../licensing/verifyLicenseFile.js';
 import { type Cli, UsageError } from '../context.js';
 import { send } from '../http.js';
@@ -82,7 +81,7 @@ export function registerLicense(program: Command, cli: Cli): void {
     .action(
       cli.action(async (installId: string, options: { validDays?: string; out?: string }) => {
         const body = options.validDays === undefined ? {} : { validDays: parseValidDays(options.validDays) };
-        const file = await cli.client().call<LicenseFile>('POST', `v1/installs/${encodeURIComponent(installId)}/license-files`, { json: body });
+        const file = await cli.client().issueLicenseFile(installId, body);
         if (options.out !== undefined) {
           await writeFile(options.out, file.file);
           cli.print(`license file ${file.licenseFileId} of install ${file.installId}, valid until ${file.expiresAt}, written to ${options.out}`, file);
