@@ -99,4 +99,4 @@ it('keeps its data (and its license signing key) across a restart and shuts down
     expect(await stopServer(second)).toBe(0);
   }
   expect(javaProcessesUsing(dataDir)).toEqual([]);
-}, 120_000);
+}, 300_000);
