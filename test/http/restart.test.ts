@@ -36,7 +36,8 @@ async function startServer(): Promise<Started> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
+  // Generous: JVM start-up under a loaded machine, not a performance bound.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const match = /ready at (http:\/\/[^\s]+)/.exec(output);
     if (match) return { child, url: match[1]!, output: () => output };
