@@ -42,6 +42,11 @@ export const routes = [
   { method: 'DELETE', path: '/v1/customers/{customerId}/entitlements/{entitlementId}', handler: 'deleteEntitlement', roles: ['staff'], summary: 'Remove an entitlement of a customer' },
   { method: 'GET', path: '/v1/customers/{customerId}/compliance', handler: 'getCustomerCompliance', roles: ['staff'], summary: "A customer's entitlements against its installs' usage" },
   { method: 'GET', path: '/v1/reports/over-deployment', handler: 'getOverDeploymentReport', roles: ['staff'], summary: 'Customers using more than they are entitled to' },
+  { method: 'POST', path: '/v1/installs/{installId}/license-files', handler: 'postLicenseFile', roles: ['staff'], summary: 'Issue a signed license file for an install' },
+  { method: 'GET', path: '/v1/installs/{installId}/license-files', handler: 'listLicenseFiles', roles: ['staff'], summary: "An install's license files, newest first" },
+  { method: 'GET', path: '/v1/license-files/{licenseFileId}', handler: 'getLicenseFile', roles: ['install', 'staff'], summary: 'A license file' },
+  { method: 'GET', path: '/v1/license-file', handler: 'getOwnLicenseFile', roles: ['install'], summary: "The calling install's newest license file" },
+  { method: 'GET', path: '/.well-known/jwks.json', handler: 'getJwks', roles: [], summary: 'The public keys that sign license files (JWKS)' },
 ] as const satisfies readonly Route[];
 
 export type HandlerName = (typeof routes)[number]['handler'];

@@ -22,6 +22,12 @@ export interface HandlerProfile {
    * runaway client cannot take the whole account's concurrency, and the upload throttle class.
    */
   upload?: boolean;
+  /**
+   * The license signing key (KMS, lib/constructs/licenseSigning.ts): `sign` lets the function
+   * sign with it and read its public key, and gives it LICENSE_SIGNING_KEY_ID. Only the issuing
+   * function has it.
+   */
+  licenseKey?: 'sign';
   description: string;
 }
 
@@ -104,6 +110,19 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
     upload: true,
     description: 'POST /v1/bundles',
   },
+  // License files (DESIGN.md §9): only the issuing function may use the signing key.
+  postLicenseFile: {
+    table: 'readWrite',
+    licenseKey: 'sign',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    description: 'POST /v1/installs/{installId}/license-files',
+  },
+  listLicenseFiles: { ...defaultProfile, description: 'GET /v1/installs/{installId}/license-files' },
+  getLicenseFile: { ...defaultProfile, description: 'GET /v1/license-files/{licenseFileId}' },
+  getOwnLicenseFile: { ...defaultProfile, description: 'GET /v1/license-file' },
+  // Public: reads the published public keys from the table, never KMS.
+  getJwks: { ...defaultProfile, memorySize: 256, timeoutSeconds: 5, description: 'GET /.well-known/jwks.json' },
   processIncoming: {
     table: 'readWrite',
     raw: ['put', 'delete'],

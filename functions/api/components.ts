@@ -10,6 +10,7 @@ import { createInstallRequest, customerId, usageCollectionRequest } from '../dom
 import { querySpecs } from '../domain/queries/index.js';
 import { isoDate, isoDateTime, opaqueToken } from '../domain/schemas/fields.js';
 import { uploadSessionRequest } from '../sessions/request.js';
+import { issueLicenseFileRequest } from '../domain/licenseFileRequest.js';
 import { installId, queryTypeName, uploadId } from './identifiers.js';
 import { dateParameter, dateTimeParameter } from './reportQueries.js';
 import { anyUploadBody, uploadBodies } from './requestSchemas.js';
@@ -71,6 +72,10 @@ const requestAndResponseBodies: Record<string, AnySchema> = {
   EntitlementList: bodies.entitlementList,
   Compliance: bodies.complianceBody,
   OverDeploymentReport: bodies.overDeploymentReportBody,
+  IssueLicenseFileRequest: issueLicenseFileRequest,
+  LicenseFile: bodies.licenseFileBody,
+  LicenseFilePage: bodies.licenseFilePage,
+  Jwks: bodies.jwksBody,
 };
 for (const [name, schema] of Object.entries(requestAndResponseBodies)) register(name, schema);
 

@@ -9,6 +9,8 @@ export const uploadId = z.uuid();
 
 export const installId = z.uuid();
 
+export const licenseFileId = z.uuid();
+
 export const apiKey = z.string().regex(/^mpa[is]_[A-Za-z0-9_-]{43}$/).meta({
   description: 'An API key: `mpai_` (install) or `mpas_` (staff) and 256 random bits in base64url. Shown once; only its hash is stored.',
 });

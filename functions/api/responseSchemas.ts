@@ -12,12 +12,14 @@ import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
 import type { FleetVersion } from '../domain/fleetIndexes.js';
 import type { ComplianceRow, Entitlement } from '../domain/licensing.js';
 import type { Receipt } from '../domain/receipts.js';
+import type { LicenseFile, PublishedJwk } from '../domain/licenseFiles.js';
+import type { ComplianceStatus } from '../domain/licensing.js';
 import type { ExpiringItem } from '../domain/reports.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
 import type { StaleInstall } from '../store/reports.js';
 import { count, isoDate, isoDateTime, text, withMeta } from '../domain/schemas/fields.js';
-import { apiKey, installId, queryTypeName, sha256, uploadId } from './identifiers.js';
+import { apiKey, installId, licenseFileId, queryTypeName, sha256, uploadId } from './identifiers.js';
 import { licenseStateSummary, summarySchemas } from './summarySchemas.js';
 
 const installName = createInstallRequest.shape.name;
@@ -184,6 +186,37 @@ export const complianceBody = z.strictObject({ customerId, asOf: isoDate, items:
 export const overDeploymentReportBody = z.strictObject({ items: z.array(z.strictObject({ customerId, ...complianceRowShape })) });
 
 /** This API's own description; checked by an OpenAPI validator in the tests, not here. */
+const complianceStatus: readonly ComplianceStatus[] = ['ok', 'near', 'over', 'over_past_grace', 'unentitled'];
+
+export const licenseFileBody = z.strictObject({
+  licenseFileId,
+  installId,
+  customerId,
+  issuedAt: isoDateTime,
+  expiresAt: isoDateTime,
+  kid: z.string().regex(/^[A-Za-z0-9_-]{43}$/).meta({ description: 'The RFC 7638 thumbprint of the public key that signed the file (GET /.well-known/jwks.json).' }),
+  entitlements: z.array(
+    z.strictObject({ entitlementId: z.string(), item: text(128), quantity: count, termEnd: z.nullable(isoDate) }),
+  ).meta({ description: "The install's own and its customer's pooled entitlements active at issue." }),
+  compliance: z.array(
+    z.strictObject({ item: text(128), entitled: count, used: count, status: z.enum(complianceStatus as [ComplianceStatus, ...ComplianceStatus[]]) }),
+  ).meta({ description: "The compliance rows of the install's scope and of its customer's pool, one per item." }),
+  acknowledges: z.array(z.strictObject({ queryType: queryTypeName, uploadId, collectedAt: isoDateTime, sha256 })).meta({
+    description: 'The snapshots the file acknowledges: the latest of every required query type, and of the optional ones present.',
+  }),
+  file: z.string().meta({
+    description: 'The text the customer loads into MPA: `-----BEGIN MPA LICENSE FILE-----`, the JWS compact serialization in lines of 64 characters, `-----END MPA LICENSE FILE-----`.',
+  }),
+});
+
+export const licenseFilePage = pageOf(licenseFileBody);
+
+export const jwksBody = z.strictObject({
+  keys: z.array(
+    z.strictObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), use: z.literal('sig'), alg: z.literal('EdDSA') }),
+  ),
+});
+
 export const openApiBody = z.looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({}), paths: z.looseObject({}) });
 
 export type ProblemBody = z.output<typeof problemBody>;
@@ -204,6 +237,8 @@ export type DuplicateIdentifiersReportPage = z.output<typeof duplicateIdentifier
 export type VersionsReportPage = z.output<typeof versionsReportPage>;
 export type EntitlementBody = z.output<typeof entitlementBody>;
 export type ComplianceBody = z.output<typeof complianceBody>;
+export type LicenseFileBody = z.output<typeof licenseFileBody>;
+export type JwksBody = z.output<typeof jwksBody>;
 
 /**
  * The types the service builds its answers from must fit their documented bodies (a compile-time
@@ -220,4 +255,6 @@ export const domainTypesFitBodies = {
   version: (v: FleetVersion): VersionsReportPage['items'][number] => v,
   entitlement: (e: Entitlement): EntitlementBody => e,
   complianceRow: (r: ComplianceRow): ComplianceBody['items'][number] => r,
+  licenseFile: (f: LicenseFile): LicenseFileBody => f,
+  jwk: (k: PublishedJwk): JwksBody['keys'][number] => k,
 };

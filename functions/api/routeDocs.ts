@@ -11,9 +11,10 @@ import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
-import { installId, queryTypeName, uploadId } from './identifiers.js';
 import { entitlementId, entitlementRequest } from '../domain/entitlements.js';
 import { complianceAsOf, expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
+import { issueLicenseFileRequest } from '../domain/licenseFileRequest.js';
+import { installId, licenseFileId, queryTypeName, uploadId } from './identifiers.js';
 import { anyUploadBody } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 
@@ -234,5 +235,43 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
     query: complianceAsOfParameter,
     responses: { 200: { description: 'The rows.', schema: bodies.overDeploymentReportBody } },
     problems: ['validation_failed'],
+  },
+  postLicenseFile: {
+    description:
+      'Issues a signed license file (DESIGN.md §9) for the install: an Ed25519 JWS over its active entitlements and the snapshots it acknowledges. ' +
+      'Needs an accepted snapshot of every required query type collected within the 30 days before now (else 409 `reports_missing`, one entry per type). ' +
+      'The same request again, with nothing changed (same acknowledged snapshots, entitlements, validDays and signing key), answers the existing file with 200. ' +
+      "A file whose JWS signing input would exceed 4,096 bytes (the signing key's limit) is refused with 409 `conflict`.",
+    path: installIdParameter,
+    body: { contentType: 'application/json', schema: issueLicenseFileRequest, description: 'Optional: how many days the file is valid (1-400, default 365). An empty body takes the default.' },
+    responses: {
+      201: { description: 'The new license file.', schema: bodies.licenseFileBody, location: 'GET /v1/license-files/{licenseFileId} of the file.' },
+      200: { description: 'Nothing changed since the same request issued a file that is still valid: that file.', schema: bodies.licenseFileBody },
+    },
+    problems: [...jsonBodyProblems, 'not_found', 'reports_missing', 'conflict'],
+  },
+  listLicenseFiles: listDoc(
+    "The install's license files, newest first.",
+    { description: 'A page of license files.', schema: bodies.licenseFilePage },
+    {},
+    { path: installIdParameter, problems: ['validation_failed', 'not_found'] },
+  ),
+  getLicenseFile: {
+    description: "A license file: an install sees only its own (another install's is 404), staff see any.",
+    path: { licenseFileId: { schema: licenseFileId, description: 'The license file id (its `jti`).' } },
+    responses: { 200: { description: 'The license file.', schema: bodies.licenseFileBody } },
+    problems: ['not_found'],
+  },
+  getOwnLicenseFile: {
+    description: "The calling install's newest license file; 404 when none has been issued.",
+    responses: { 200: { description: 'The newest license file.', schema: bodies.licenseFileBody } },
+    problems: ['not_found'],
+  },
+  getJwks: {
+    description:
+      'The public keys (RFC 7517 JWK Set, Ed25519, RFC 8037) of every key that signed a license file not yet expired, the key used last first. ' +
+      'A license file names its key by `kid` (the RFC 7638 thumbprint) in its protected header.',
+    responses: { 200: { description: 'The JWK Set.', schema: bodies.jwksBody } },
+    problems: [],
   },
 };

@@ -6,6 +6,7 @@
 import type { Problem } from '../domain/problems.js';
 import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
 import type { ComplianceRow, Entitlement } from '../domain/licensing.js';
+import type { LicenseFile } from '../domain/licenseFiles.js';
 import type { Receipt } from '../domain/receipts.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
@@ -138,6 +139,11 @@ export class ApiClient {
 
   compliance(customerId: string, query: Record<string, string | undefined> = {}): Promise<{ customerId: string; asOf: string; items: ComplianceRow[] }> {
     return this.call('GET', `v1/customers/${encodeURIComponent(customerId)}/compliance${queryString(query)}`);
+  }
+
+  /** Issues the install's signed license file (or answers the same one while nothing changed). */
+  issueLicenseFile(installId: string, request: { validDays?: number }): Promise<LicenseFile> {
+    return this.call('POST', `v1/installs/${encodeURIComponent(installId)}/license-files`, { json: request });
   }
 
   /** One page of a staff report (`expiring`, `stale`, `duplicate-identifiers`, `versions`). */

@@ -40,6 +40,11 @@ export class Cli {
     return this.globals.json === true;
   }
 
+  /** The service URL from --url or MPA_URL, if any (for commands that need no key). */
+  get serviceUrl(): string | undefined {
+    return this.globals.url ?? this.io.env.MPA_URL;
+  }
+
   /** The API client from --url/--key or MPA_URL/MPA_API_KEY. */
   client(): ApiClient {
     const url = this.globals.url ?? this.io.env.MPA_URL;

@@ -8,6 +8,7 @@ import { registerAdmin } from './commands/admin.js';
 import { registerBundle } from './commands/bundle.js';
 import { registerEntitlements } from './commands/entitlements.js';
 import { registerInstalls } from './commands/installs.js';
+import { registerLicense } from './commands/license.js';
 import { registerReports } from './commands/reports.js';
 import { registerSamples } from './commands/samples.js';
 import { registerUpload } from './commands/upload.js';
@@ -15,7 +16,7 @@ import { Cli, type CliIo, EXIT_USAGE, processIo } from './context.js';
 
 export type CommandModule = (program: Command, cli: Cli) => void;
 
-export const commandModules: readonly CommandModule[] = [registerSamples, registerBundle, registerUpload, registerInstalls, registerReports, registerAdmin, registerEntitlements];
+export const commandModules: readonly CommandModule[] = [registerSamples, registerBundle, registerUpload, registerInstalls, registerReports, registerAdmin, registerEntitlements, registerLicense];
 
 /** Runs the CLI with these arguments (without `node` and the script); answers the exit code. */
 export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {

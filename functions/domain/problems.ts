@@ -17,6 +17,7 @@ export const problemCodes = [
   'unsupported_media_type',
   'invalid_bundle',
   'throttled',
+  'reports_missing',
   'internal',
 ] as const;
 
@@ -53,6 +54,7 @@ const problemTitles: Record<ProblemCode, { status: number; title: string }> = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   invalid_bundle: { status: 400, title: 'Invalid bundle' },
   throttled: { status: 429, title: 'Too many requests' },
+  reports_missing: { status: 409, title: 'Reports missing' },
   internal: { status: 500, title: 'Internal error' },
 };
 

@@ -49,12 +49,24 @@ export const itemKeys = {
   usage: (installId: string, collectedAt: string) => ({ PK: `INSTALL#${installId}`, SK: `USAGE#${collectedAt}` }),
   /** An entitlement of a customer (DESIGN.md §8), under the customer. */
   entitlement: (customerId: string, entitlementId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: `ENTITLEMENT#${entitlementId}` }),
+  /** A license file in its install's partition, ordered by issue (newest last). */
+  licenseFile: (installId: string, issuedAt: string, licenseFileId: string) => ({ PK: `INSTALL#${installId}`, SK: `LICENSE#${issuedAt}#${licenseFileId}` }),
+  /** The same license file by its id (GET /v1/license-files/{licenseFileId}). */
+  licenseFileById: (licenseFileId: string) => ({ PK: `LICENSEFILE#${licenseFileId}`, SK: 'LICENSEFILE' }),
+  /** The fingerprint of the install's last issue request, for idempotent reissues. */
+  licenseHead: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'LICENSEHEAD' }),
+  /** A public key that signed license files, and the latest expiry it signed (the JWKS). */
+  signingKey: (kid: string) => ({ PK: SIGNING_KEYS_PARTITION, SK: `KEY#${kid}` }),
 };
+
+/** One partition for the public keys of GET /.well-known/jwks.json. */
+export const SIGNING_KEYS_PARTITION = 'SIGNINGKEYS';
 
 export const itemPrefixes = {
   snapshotsOf: (queryType: QueryType) => `SNAPSHOT#${queryType}#`,
   latest: 'LATEST#',
   entitlements: 'ENTITLEMENT#',
+  licenseFiles: 'LICENSE#',
 };
 
 /** An item's keys in one index (its GSI's key attributes: store/tableDefinition.ts). */

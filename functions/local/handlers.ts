@@ -14,6 +14,11 @@ import { handler as getUpload } from '../handlers/getUpload.js';
 import { handler as getVersionsReport } from '../handlers/getVersionsReport.js';
 import { handler as health } from '../handlers/health.js';
 import { handler as listEntitlements } from '../handlers/listEntitlements.js';
+import { handler as getJwks } from '../handlers/getJwks.js';
+import { handler as getLicenseFile } from '../handlers/getLicenseFile.js';
+import { handler as getOwnLicenseFile } from '../handlers/getOwnLicenseFile.js';
+import { handler as listLicenseFiles } from '../handlers/listLicenseFiles.js';
+import { handler as postLicenseFile } from '../handlers/postLicenseFile.js';
 import { handler as listInstallUploads } from '../handlers/listInstallUploads.js';
 import { handler as postBundle } from '../handlers/postBundle.js';
 import { handler as postInstall } from '../handlers/postInstall.js';
@@ -48,6 +53,11 @@ export const apiHandlers: Record<HandlerName, ApiHandler> = {
   deleteEntitlement,
   getCustomerCompliance,
   getOverDeploymentReport,
+  postLicenseFile,
+  listLicenseFiles,
+  getLicenseFile,
+  getOwnLicenseFile,
+  getJwks,
 };
 
 export { handler as authorizer } from '../handlers/authorizer.js';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { S3rverEvent } from '@20minutes/s3rver';
 import { generateApiKey } from '../domain/apiKeys.js';
 import { handler as processIncoming } from '../handlers/processIncoming.js';
+import { resetLicenseSigner } from '../licensing/signerFromEnvironment.js';
 import { INCOMING_PREFIX } from '../sessions/incomingKeys.js';
 import { sqsEventOf } from '../sessions/s3Events.js';
 import { clients, resetClients, type Clients } from '../store/clients.js';
@@ -69,6 +70,9 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     throw error;
   }
   const staffKeySource = await ensureStaffKey(options.dataDir);
+  // License files are signed with an Ed25519 key kept in the data directory (made on first issue, mode 0600).
+  process.env.LICENSE_SIGNING_KEY_FILE = join(options.dataDir, LICENSE_SIGNING_KEY_FILE);
+  resetLicenseSigner();
   startFleetIndexRunner();
   // Catch up on syncs that a previous run was stopped in the middle of.
   void resumeFleetIndexes().catch((error: unknown) => console.error(`fleet index catch-up failed: ${(error as Error).message}`));
@@ -104,6 +108,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 }
 
 const ENDPOINTS_FILE = 'endpoints.json';
+/** The local license signing key, under the data directory. */
+export const LICENSE_SIGNING_KEY_FILE = 'license-signing-key.pem';
 
 /** Where a running `npm start` serves and keeps its data: written to `<dataDir>/endpoints.json` for local tools. */
 export interface LocalEndpoints {

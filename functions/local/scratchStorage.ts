@@ -21,6 +21,8 @@ export interface ScratchStorage {
 /** `name` tells runs apart in names: `mpa-licensing-<name>`, `mpa-licensing-raw-<name>`, … */
 export async function startScratchStorage(name: string): Promise<ScratchStorage> {
   const s3Dir = await mkdtemp(join(tmpdir(), `mpa-${name}-s3-`));
+  // The local license signing key (functions/licensing/localSigner.ts), created on first use.
+  const keyDir = await mkdtemp(join(tmpdir(), `mpa-${name}-keys-`));
   const emulators = await startEmulators({ s3Dir });
   const env = {
     ...emulatorEnvironment(emulators),
@@ -29,6 +31,7 @@ export async function startScratchStorage(name: string): Promise<ScratchStorage>
     INCOMING_BUCKET: `mpa-licensing-incoming-${name}`,
     STAFF_API_KEY: `${name}-staff-key-not-secret`,
     SCRATCH_S3_DIR: s3Dir,
+    LICENSE_SIGNING_KEY_FILE: join(keyDir, 'license-signing-key.pem'),
   };
   Object.assign(process.env, env);
   const clients = createClients(storageConfig());
@@ -43,6 +46,7 @@ export async function startScratchStorage(name: string): Promise<ScratchStorage>
     stop: async () => {
       await emulators.stop();
       await rm(s3Dir, { recursive: true, force: true });
+      await rm(keyDir, { recursive: true, force: true });
     },
   };
 }

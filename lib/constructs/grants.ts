@@ -10,6 +10,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { tableIndexes } from '../../functions/store/tableDefinition.js';
 import type { HandlerProfile, ObjectAccess, TableAccess } from '../handlerProfiles.js';
+import type { LicenseSigning } from './licenseSigning.js';
 
 export { INCOMING_PREFIX } from '../../functions/sessions/incomingKeys.js';
 import { INCOMING_PREFIX } from '../../functions/sessions/incomingKeys.js';
@@ -43,6 +44,8 @@ export interface DataResources {
   incomingBucket: IBucket;
   /** Customer-managed key of table and buckets, when configured. */
   dataKey?: IKey | undefined;
+  /** The key that signs license files (profiles with `licenseKey: 'sign'`). */
+  licenseSigning?: LicenseSigning | undefined;
 }
 
 export function grantProfile(role: IRole, profile: HandlerProfile, data: DataResources): void {
@@ -88,6 +91,11 @@ export function grantProfile(role: IRole, profile: HandlerProfile, data: DataRes
     }
     kmsRead ||= access.includes('get');
     kmsWrite ||= access.includes('put');
+  }
+
+  if (profile.licenseKey === 'sign') {
+    if (!data.licenseSigning) throw new Error(`${role.node.path}: a profile with licenseKey 'sign' needs the license signing key`);
+    data.licenseSigning.grantSign(role);
   }
 
   if (data.dataKey && (kmsRead || kmsWrite)) {

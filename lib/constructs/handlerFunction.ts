@@ -42,7 +42,11 @@ export class HandlerFunction extends ServiceFunction {
       timeout: Duration.seconds(profile.timeoutSeconds),
       reservedConcurrentExecutions: profile.upload ? config.uploadReservedConcurrency : undefined,
       ...(profile.memorySize > 1769 ? { ephemeralStorageMiB: 2048 } : {}),
-      environment: handlerEnvironment(config, context.data),
+      environment: {
+        ...handlerEnvironment(config, context.data),
+        // The signing key's id only where the profile may use it.
+        ...(profile.licenseKey && context.data.licenseSigning ? { LICENSE_SIGNING_KEY_ID: context.data.licenseSigning.key.keyId } : {}),
+      },
       logRetentionDays: config.logRetentionDays,
       removalPolicy: context.removalPolicy,
       logLevel: config.logLevel,

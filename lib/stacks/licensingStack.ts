@@ -11,6 +11,7 @@ import type { DataResources } from '../constructs/grants.js';
 import { HandlerFunction, type HandlerFunctionContext } from '../constructs/handlerFunction.js';
 import { FleetIndexSync } from '../constructs/fleetIndexSync.js';
 import { IngestApi } from '../constructs/ingestApi.js';
+import { LicenseSigning } from '../constructs/licenseSigning.js';
 import { Operations } from '../constructs/operations.js';
 import type { ServiceFunction } from '../constructs/serviceFunction.js';
 import { Storage } from '../constructs/storage.js';
@@ -31,6 +32,7 @@ export class LicensingStack extends Stack {
   readonly processor: HandlerFunction;
   readonly fleetIndexSync: FleetIndexSync;
   readonly operations: Operations;
+  readonly licenseSigning: LicenseSigning;
 
   constructor(scope: Construct, id: string, props: LicensingStackProps) {
     super(scope, id, props);
@@ -50,11 +52,14 @@ export class LicensingStack extends Stack {
       dataKey: this.storage.dataKey,
     });
 
+    this.licenseSigning = new LicenseSigning(this, 'LicenseSigning', { stage: config.stage, removalPolicy });
+
     const data: DataResources = {
       table: this.storage.table,
       rawBucket: this.storage.rawBucket,
       incomingBucket: this.pipeline.incomingBucket,
       dataKey: this.storage.dataKey,
+      licenseSigning: this.licenseSigning,
     };
     const functionContext: HandlerFunctionContext = { config, data, removalPolicy };
 
@@ -92,6 +97,7 @@ export class LicensingStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName, description: 'DynamoDB table (admin create-staff-key --table)' });
     new CfnOutput(this, 'RawBucketName', { value: this.storage.rawBucket.bucketName });
     new CfnOutput(this, 'IncomingBucketName', { value: this.pipeline.incomingBucket.bucketName });
+    new CfnOutput(this, 'LicenseSigningKeyArn', { value: this.licenseSigning.key.keyArn, description: 'KMS key that signs license files (Ed25519)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: `mpa-licensing-${config.stage}` });
   }

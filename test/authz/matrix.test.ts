@@ -18,6 +18,7 @@ const { sampleBundle } = await import('../support/bundles.js');
 const { injectFaults } = await import('../support/faults.js');
 const { call, clients, createTestInstall, sample, startTestApi, staffKey, upload } = await import('../support/localApi.js');
 const { minutesAgo } = await import('../support/time.js');
+const { issueLicenseFile, uploadEveryType } = await import('../support/licensing.js');
 
 const callers = ['no key', 'malformed key', 'unknown key', 'revoked key', 'install A', 'install B', 'staff'] as const;
 type CallerName = (typeof callers)[number];
@@ -29,6 +30,8 @@ interface World {
   spare: TestInstall;
   uploadOfA: string;
   bundleOfA: Buffer;
+  /** A license file of install A (B has one too, for GET /v1/license-file). */
+  licenseFileOfA: string;
   keys: Record<CallerName, string | undefined>;
 }
 
@@ -94,6 +97,13 @@ const fixtures: Record<HandlerName, Fixture> = {
   deleteEntitlement: { request: (w) => ({ path: `/v1/customers/${w.a.customerId}/entitlements/${MATRIX_DELETED}` }), allowed: 204 },
   getCustomerCompliance: { request: (w) => ({ path: `/v1/customers/${w.a.customerId}/compliance` }), allowed: 200 },
   getOverDeploymentReport: { request: () => ({ path: '/v1/reports/over-deployment' }), allowed: 200 },
+  // Another validDays each time: a changed request, so every allowed call issues a new file.
+  postLicenseFile: { request: (w) => ({ path: `/v1/installs/${w.a.installId}/license-files`, body: json({ validDays: 100 + ++collected }) }), allowed: 201 },
+  listLicenseFiles: { request: (w) => ({ path: `/v1/installs/${w.a.installId}/license-files` }), allowed: 200 },
+  getLicenseFile: { request: (w) => ({ path: `/v1/license-files/${w.licenseFileOfA}` }), allowed: 200, scope: { owner: 'install A', otherInstall: 404 } },
+  // The caller's own newest file: A and B both have one.
+  getOwnLicenseFile: { request: () => ({ path: '/v1/license-file' }), allowed: 200, scope: 'caller' },
+  getJwks: { request: () => ({ path: '/.well-known/jwks.json' }), allowed: 200 },
 };
 
 const knownRoles = new Set<Role>(['install', 'staff']);
@@ -135,12 +145,21 @@ beforeAll(async () => {
   expect((await call(api, 'PUT', `/v1/customers/${a.customerId}/entitlements/${MATRIX_DELETED}`, { key: staffKey(), body: entitlement })).status).toBe(201);
   const first = await upload(api, a, 'devices', sample('devices', { collectedAt: minutesAgo(100) }));
   expect(first.status).toBe(201);
+  // Reports in for A and B, and a license file each.
+  const licenseFiles: string[] = [];
+  for (const install of [a, b]) {
+    await uploadEveryType(api, install, minutesAgo(60));
+    const issued = await issueLicenseFile(api, install.installId);
+    expect(issued.status).toBe(201);
+    licenseFiles.push(issued.body.licenseFileId);
+  }
   world = {
     a,
     b,
     spare,
     uploadOfA: first.body.uploadId,
     bundleOfA: await sampleBundle({ installId: a.installId, collectedAt: minutesAgo(90), queryTypes: ['licensing-counts'] }),
+    licenseFileOfA: licenseFiles[0]!,
     keys: {
       'no key': undefined,
       'malformed key': 'not-a-key',

@@ -501,9 +501,13 @@ describe('least privilege', () => {
   test('public routes (health, OpenAPI document) touch no data', () => {
     const publicHandlers = routes.filter((r) => r.roles.length === 0).map((r) => r.handler);
     expect(publicHandlers).toContain('health');
-    for (const handler of publicHandlers) {
+    // Except the JWKS: it reads the published public keys from the table (and nothing else).
+    for (const handler of publicHandlers.filter((h) => h !== 'getJwks')) {
       expect({ handler, data: actionsOfHandler(handler).filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:') || a.startsWith('kms:')) }).toEqual({ handler, data: [] });
     }
+    expect(actionsOfHandler('getJwks').filter((a) => a.startsWith('dynamodb:') || a.startsWith('s3:') || a.startsWith('kms:')).sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+    );
   });
 
   test('GET handlers only read the table', () => {

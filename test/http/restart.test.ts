@@ -4,9 +4,10 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requiredQueryTypes } from '../../functions/domain/licenseFiles.js';
 import { sample } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
 
@@ -35,7 +36,8 @@ async function startServer(): Promise<Started> {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
+  // Generous: JVM start-up under a loaded machine, not a performance bound.
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const match = /ready at (http:\/\/[^\s]+)/.exec(output);
     if (match) return { child, url: match[1]!, output: () => output };
@@ -58,7 +60,7 @@ function javaProcessesUsing(dir: string): string[] {
   return ps.split('\n').filter((line) => line.includes('DynamoDBLocal') && line.includes(dir));
 }
 
-it('keeps its data across a restart and shuts down cleanly on SIGTERM', async () => {
+it('keeps its data (and its license signing key) across a restart and shuts down cleanly on SIGTERM', async () => {
   const first = await startServer();
   expect(first.output()).toContain('staff API key in the file');
   const staffKey = (await readFile(join(dataDir, 'staff-api-key'), 'utf8')).trim();
@@ -66,6 +68,17 @@ it('keeps its data across a restart and shuts down cleanly on SIGTERM', async ()
   const created: any = await (await fetch(`${first.url}/v1/installs`, { method: 'POST', headers: auth(staffKey), body: JSON.stringify({ customerId: 'restart', name: 'Restart test' }) })).json();
   const accepted = await fetch(`${first.url}/v1/uploads/devices`, { method: 'POST', headers: auth(created.apiKey), body: JSON.stringify(sample('devices', { devices: 25, collectedAt: minutesAgo(1) })) });
   expect(accepted.status).toBe(201);
+  // A license file, signed with the key made on first issue under DATA_DIR (mode 0600).
+  for (const queryType of requiredQueryTypes.filter((t) => t !== 'devices')) {
+    const answer = await fetch(`${first.url}/v1/uploads/${queryType}`, { method: 'POST', headers: auth(created.apiKey), body: JSON.stringify(sample(queryType, { collectedAt: minutesAgo(1) })) });
+    expect(answer.status).toBe(201);
+  }
+  const issueLicense = (url: string, validDays: number) =>
+    fetch(`${url}/v1/installs/${created.installId}/license-files`, { method: 'POST', headers: auth(staffKey), body: JSON.stringify({ validDays }) });
+  const firstLicense = await issueLicense(first.url, 10);
+  expect(firstLicense.status).toBe(201);
+  const firstKid = ((await firstLicense.json()) as any).kid;
+  expect((await stat(join(dataDir, 'license-signing-key.pem'))).mode & 0o777).toBe(0o600);
   expect(javaProcessesUsing(dataDir)).toHaveLength(1);
   expect(await stopServer(first)).toBe(0);
   expect(javaProcessesUsing(dataDir)).toEqual([]);
@@ -77,8 +90,14 @@ it('keeps its data across a restart and shuts down cleanly on SIGTERM', async ()
     expect(((await shown.json()) as any).queries.devices.summary.total).toBe(25);
     const upload = await fetch(`${second.url}/v1/uploads/${((await accepted.json()) as any).uploadId}`, { headers: auth(created.apiKey) });
     expect(((await upload.json()) as any).status).toBe('accepted');
+    // The same signing key after the restart: the same kid, still the one published.
+    const secondLicense = await issueLicense(second.url, 20);
+    expect(secondLicense.status).toBe(201);
+    expect(((await secondLicense.json()) as any).kid).toBe(firstKid);
+    const jwks: any = await (await fetch(`${second.url}/.well-known/jwks.json`)).json();
+    expect(jwks.keys.map((k: { kid: string }) => k.kid)).toEqual([firstKid]);
   } finally {
     expect(await stopServer(second)).toBe(0);
   }
   expect(javaProcessesUsing(dataDir)).toEqual([]);
-}, 120_000);
+}, 300_000);

@@ -302,13 +302,13 @@ describe('problems (RFC 9457)', () => {
 
   it('use the codes and statuses of the contract', () => {
     expect([...problemCodes].sort()).toEqual(
-      ['invalid_json', 'validation_failed', 'pii_detected', 'unauthorized', 'forbidden', 'usage_collection_disabled', 'unknown_query_type', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'invalid_bundle', 'throttled', 'internal'].sort(),
+      ['invalid_json', 'validation_failed', 'pii_detected', 'unauthorized', 'forbidden', 'usage_collection_disabled', 'unknown_query_type', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'invalid_bundle', 'throttled', 'reports_missing', 'internal'].sort(),
     );
     const statuses = Object.fromEntries(problemCodes.map((code) => [code, makeProblem(code, 'x').status]));
     expect(statuses).toEqual({
       invalid_json: 400, validation_failed: 400, pii_detected: 400, unauthorized: 401, forbidden: 403, usage_collection_disabled: 403,
       unknown_query_type: 404, not_found: 404, conflict: 409, payload_too_large: 413, unsupported_media_type: 415, invalid_bundle: 400,
-      throttled: 429, internal: 500,
+      throttled: 429, reports_missing: 409, internal: 500,
     });
   });
 });
