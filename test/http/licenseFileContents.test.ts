@@ -22,6 +22,8 @@ jest.unstable_mockModule('../../functions/services/compliance.js', () => ({
     asOfSeen.push(asOf);
     return complianceByCustomer.get(customerId) ?? [];
   },
+  // The report route shares the module; this file never calls it.
+  overDeploymentReport: async () => [],
 }));
 
 process.env.TABLE_NAME = `mpa-licensing-license-contents-${process.pid}`;
