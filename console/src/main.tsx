@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request, session, whenSignedOut } from './api.js';
+import { request, session, SignedOut, whenSignedOut } from './api.js';
 import { BundleView } from './views/bundle.js';
 import { CustomerView } from './views/customer.js';
 import { CustomersView } from './views/customers.js';
@@ -94,7 +94,7 @@ function SignIn({ message, onSignedIn }: { message: string; onSignedIn: () => vo
       onSignedIn();
     } catch (e) {
       const status = (e as { status?: number }).status;
-      setError(status === 403 ? 'This key is not a staff key (403).' : (e as Error).name === 'SignedOut' ? 'The service refused this key (401). Check that you pasted the whole staff key.' : (e as Error).message);
+      setError(status === 403 ? 'This key is not a staff key (403).' : e instanceof SignedOut ? 'The service refused this key (401). Check that you pasted the whole staff key.' : (e as Error).message);
     } finally {
       setBusy(false);
     }
@@ -201,4 +201,7 @@ function View({ route }: { route: Route }) {
   }
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The "Loading the console…" placeholder goes; preact renders into an empty element.
+root.replaceChildren();
+render(<App />, root);
