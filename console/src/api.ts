@@ -7,6 +7,9 @@
 
 const KEY_ITEM = 'mpa-console-staff-key';
 
+/** The API's base path: what precedes /console/ (an API Gateway stage, e.g. /prod, or nothing). */
+const apiBase = location.pathname.replace(/\/console(\/.*)?$/, '');
+
 export const session = {
   key: (): string | null => sessionStorage.getItem(KEY_ITEM),
   signIn: (key: string) => sessionStorage.setItem(KEY_ITEM, key),
@@ -78,7 +81,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   let response: Response;
   try {
-    response = await fetch(path, { method: options.method ?? 'GET', headers, body, credentials: 'omit', cache: 'no-store', signal: options.signal });
+    response = await fetch(apiBase + path, { method: options.method ?? 'GET', headers, body, credentials: 'omit', cache: 'no-store', signal: options.signal });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
     throw new ApiError(0, { status: 0, title: 'Network error', detail: 'The service did not answer. Is it running?' });

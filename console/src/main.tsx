@@ -156,27 +156,29 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         Skip to content
       </a>
       <aside class="sidebar">
-        <div class="brand">
-          <span class="logo" aria-hidden="true">M</span>
-          <span>MPA Licensing</span>
+        <div class="sidebar-inner">
+          <div class="brand">
+            <span class="logo" aria-hidden="true">M</span>
+            <span>MPA Licensing</span>
+          </div>
+          <nav aria-label="Console">
+            <ul>
+              {NAV.map((item) => (
+                <li key={item.id}>
+                  <a href={`#/${item.id}`} aria-current={section === item.id ? 'page' : undefined}>
+                    <span class="nav-icon" aria-hidden="true">
+                      {item.icon}
+                    </span>
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <button type="button" class="button ghost signout" onClick={onSignOut}>
+            Sign out
+          </button>
         </div>
-        <nav aria-label="Console">
-          <ul>
-            {NAV.map((item) => (
-              <li key={item.id}>
-                <a href={`#/${item.id}`} aria-current={section === item.id ? 'page' : undefined}>
-                  <span class="nav-icon" aria-hidden="true">
-                    {item.icon}
-                  </span>
-                  {item.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <button type="button" class="button ghost signout" onClick={onSignOut}>
-          Sign out
-        </button>
       </aside>
       <main id="main" ref={main} class="content">
         <View route={route} />

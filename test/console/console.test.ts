@@ -19,6 +19,10 @@ import { postBundle, sampleBundle } from '../support/bundles.js';
 import { call, createTestInstall, fleetIndexesIdle, sample, staffKey, startTestApi, type TestApi, type TestInstall, upload } from '../support/localApi.js';
 import { queryTypes, type QueryType } from '../../functions/domain/queries/index.js';
 
+// Evaluated in the page, where the DOM exists (this program's lib has no DOM types).
+declare const document: any;
+declare const location: any;
+
 const routeExists = (pathname: string, method = 'GET') => matchRoute(routes, method, pathname) !== undefined;
 const has = {
   customerList: routeExists('/v1/customers'),

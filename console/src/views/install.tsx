@@ -143,7 +143,7 @@ function SummaryCard({ spec, latest, usageEnabled }: { spec: { type: string; tit
 function histogramChart(title: string, histogram: Record<string, number>, color?: string) {
   const entries = Object.entries(histogram).sort((a, b) => b[1] - a[1]).slice(0, 8);
   if (entries.length === 0) return null;
-  return <BarChart title={title} labels={entries.map(([k]) => k)} series={[{ label: title, values: entries.map(([, v]) => v), color }]} horizontal height={140} />;
+  return <BarChart title={title} labels={entries.map(([k]) => (k.length > 18 ? `${k.slice(0, 17)}…` : k))} series={[{ label: title, values: entries.map(([, v]) => v), color }]} horizontal height={140} />;
 }
 
 function Summary({ type, summary: s }: { type: string; summary: any }) {

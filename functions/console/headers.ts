@@ -1,6 +1,6 @@
 /**
  * The staff console's files and the headers they are served with, shared by the local server
- * (functions/local/consoleAssets.ts) and the CDK app (lib/constructs/ingestApi.ts), so both serve the console alike.
+ * (functions/local/consoleAssets.ts) and the Lambda the CDK app puts behind /console (functions/console/assetHandler.ts), so both serve the console alike.
  */
 
 /** The console's built files (console/dist/) and their content types; nothing else is served. */
