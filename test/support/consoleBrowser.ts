@@ -88,5 +88,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env.CONSOLE_SCREENSHOTS === 'docs' ? join('docs', 'console') : join('.tmp', 'console');
   await mkdir(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  // The whole page in one viewport, so the sticky sidebar spans it as it would on a tall screen.
+  const viewport = page.viewportSize()!;
+  const height = await page.evaluate(() => (globalThis as any).document.documentElement.scrollHeight as number);
+  if (height > viewport.height) await page.setViewportSize({ width: viewport.width, height });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+  if (height > viewport.height) await page.setViewportSize(viewport);
 }
