@@ -56,16 +56,7 @@ export function OverviewView() {
             ))}
           </div>
           <Show result={expiring} what="expiring licenses">
-            {() => (
-              <BarChart
-                title="Devices and containers whose license ends, by window"
-                labels={WINDOWS.map((d) => `≤ ${d} days`)}
-                series={[
-                  { label: 'Devices', values: WINDOWS.map((d) => within(d).reduce((s, i) => s + i.devices, 0)) },
-                  { label: 'Containers', values: WINDOWS.map((d) => within(d).reduce((s, i) => s + i.containers, 0)), color: '#0d9488' },
-                ]}
-              />
-            )}
+            {() => (within(90).length === 0 ? <p class="state empty">No license ends within 90 days.</p> : <ExpiringChart windows={WINDOWS.map((days) => within(days))} />)}
           </Show>
         </Section>
         <Section title="Fleet version spread" id="versions" actions={<a href={href.report('versions')}>Versions report →</a>}>
@@ -75,6 +66,19 @@ export function OverviewView() {
         </Section>
       </div>
     </>
+  );
+}
+
+function ExpiringChart({ windows }: { windows: { devices: number; containers: number }[][] }) {
+  return (
+    <BarChart
+      title="Devices and containers whose license ends, by window"
+      labels={WINDOWS.map((d) => `≤ ${d} days`)}
+      series={[
+        { label: 'Devices', values: windows.map((rows) => rows.reduce((s, i) => s + i.devices, 0)) },
+        { label: 'Containers', values: windows.map((rows) => rows.reduce((s, i) => s + i.containers, 0)), color: '#0d9488' },
+      ]}
+    />
   );
 }
 
