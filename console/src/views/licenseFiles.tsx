@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiError, type Page, query, request } from '../api.js';
-import { download } from '../csv.js';
+import { download } from '../download.js';
 import { DataTable, ErrorBox, formatDateTime, Pager, Show, useAsync, usePager } from '../ui.js';
 
 export interface LicenseFile {

@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { type Page, query, readAll, request } from '../api.js';
-import { download, toCsv } from '../csv.js';
+import { toCsv } from '../csv.js';
+import { download } from '../download.js';
 import { REPORTS, reportNamed, type ReportDef } from '../reports.js';
 import { type Column, DataTable, ErrorBox, href, Pager, Show, today, useAsync, usePager } from '../ui.js';
 
