@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AuthorizationType, LambdaIntegration } from 'aws-cdk-lib/aws-apigateway';
+import { AuthorizationType, type CfnMethod, LambdaIntegration, type Method } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { projectRoot } from '../paths.js';
 import { handlerEnvironment, type HandlerFunctionContext } from './handlerFunction.js';
@@ -54,15 +54,22 @@ export class ConsoleSite extends Construct {
 
     const integration = new LambdaIntegration(this.assets.function, { proxy: true, allowTestInvoke: false });
     const consoleResource = api.root.addResource('console');
+    const fileResource = consoleResource.addResource('{file}');
     const methods = [
       consoleResource.addMethod('GET', integration, { operationName: 'getConsole', authorizationType: AuthorizationType.NONE, requestValidator }),
-      consoleResource.addResource('{file}').addMethod('GET', integration, {
+      fileResource.addMethod('GET', integration, {
         operationName: 'getConsoleFile',
         authorizationType: AuthorizationType.NONE,
         requestValidator,
         requestParameters: { 'method.request.path.file': true },
       }),
     ];
+    // As for the API's other resources (ingestApi.ts): with binaryMediaTypes */* a CORS preflight's
+    // mock integration must be made text, or it answers 500.
+    for (const resource of [consoleResource, fileResource]) {
+      const preflight = resource.node.tryFindChild('OPTIONS') as Method | undefined;
+      (preflight?.node.defaultChild as CfnMethod | undefined)?.addPropertyOverride('Integration.ContentHandling', 'CONVERT_TO_TEXT');
+    }
     for (const method of methods) {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-APIG4',
