@@ -7,13 +7,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { measureCompliance } from './compliance.js';
+import { measureConsole } from './console.js';
 import { measureInit } from './init.js';
 import { measureMemory } from './memory.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init', 'compliance'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init', 'compliance', 'console'] as const;
 type Figure = (typeof FIGURES)[number];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(FIGURES as readonly string[]).includes(name));
@@ -56,6 +57,13 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       const compliance = await measureCompliance(env);
       results.complianceMs50x400 = compliance.complianceMs50x400;
       results.compliance = compliance;
+    }
+    if (wanted('console')) {
+      console.error('console: overview of 1,000 installs in headless Chromium…');
+      const figures = await measureConsole();
+      results.consoleOverviewMs = figures.consoleOverviewMs;
+      results.consoleJsGzipKB = figures.consoleJsGzipKB;
+      results.console = figures;
     }
   } finally {
     await env.stop();
@@ -107,6 +115,10 @@ function printTable(r: Record<string, any>): void {
   }
   for (const [name, figure] of Object.entries((r.init ?? {}) as Record<string, any>)) {
     row(`init ${name}`, `${figure.initRatio} ${(figure.bundleBytes / 1024).toFixed(0)}K`, '<= 1.3, <= 1024K');
+  }
+  if (r.console) {
+    row('consoleOverviewMs (1,000 installs)', r.consoleOverviewMs, '<= 1000');
+    row('consoleJsGzipKB', r.consoleJsGzipKB, '<= 250');
   }
   row('duration s', r.durationSeconds, '< 600');
 }

@@ -13,6 +13,7 @@ import { type HandlerName, routes } from '../routes.js';
 import { type AuthorizerCache, authorizerCache } from './authorizerCache.js';
 import { authorizerEvent, lambdaContext, matchRoute, proxyEvent } from './apiGatewayEvent.js';
 import { apiHandlers, authorizer } from './handlers.js';
+import { isConsolePath, serveConsole } from './consoleAssets.js';
 import { rateLimitCaller, type RateLimiter } from './rateLimit.js';
 
 /** API Gateway REST rejects larger request bodies before any Lambda runs. */
@@ -121,6 +122,8 @@ export function requestUrl(target = '/'): URL {
 
 async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache): Promise<void> {
   const url = requestUrl(req.url);
+  // The staff console's static files (DESIGN.md §10), same origin as the API.
+  if (isConsolePath(url.pathname)) return serveConsole(req, res, url.pathname);
   const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
   const sourceIp = req.socket.remoteAddress ?? 'unknown';
   const authenticated = matched !== undefined && matched.route.roles.length > 0;

@@ -65,6 +65,8 @@ export class IngestApi extends Construct {
   /** One function per distinct handler module of the route table. */
   readonly functions: ReadonlyMap<string, HandlerFunction>;
   readonly webAcl: CfnWebACL | undefined;
+  /** Validates every method's parameters (also the console's, lib/constructs/consoleSite.ts). */
+  readonly requestValidator: RequestValidator;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
@@ -140,6 +142,7 @@ export class IngestApi extends Construct {
       validateRequestBody: true,
     });
 
+    this.requestValidator = validator;
     for (const route of routes) this.addRoute(route, functions, validator);
 
     if (cors) {

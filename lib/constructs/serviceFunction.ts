@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Duration, type RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { defaultBundling, defaultEnvironment, defaultFunctionSettings } from '../defaults/lambda-defaults.js';
@@ -29,6 +29,8 @@ export interface ServiceFunctionProps {
   removalPolicy: RemovalPolicy;
   /** Powertools / Lambda application log level. */
   logLevel: string;
+  /** Added to the default bundling (e.g. command hooks that copy files into the asset). */
+  bundling?: Partial<BundlingOptions>;
 }
 
 export class ServiceFunction extends Construct {
@@ -68,7 +70,7 @@ export class ServiceFunction extends Construct {
         LOG_LEVEL: props.logLevel,
         ...props.environment,
       },
-      bundling: defaultBundling,
+      bundling: { ...defaultBundling, ...props.bundling },
     });
 
     // Tracing.ACTIVE adds xray:PutTraceSegments and xray:PutTelemetryRecords on "*".

@@ -9,6 +9,7 @@ import { authorizerHandler, fleetSyncHandler, processorHandler, type Route } fro
 import type { StageConfig } from '../config.js';
 import type { DataResources } from '../constructs/grants.js';
 import { HandlerFunction, type HandlerFunctionContext } from '../constructs/handlerFunction.js';
+import { CONSOLE_HANDLER, ConsoleSite } from '../constructs/consoleSite.js';
 import { FleetIndexSync } from '../constructs/fleetIndexSync.js';
 import { IngestApi } from '../constructs/ingestApi.js';
 import { LicenseSigning } from '../constructs/licenseSigning.js';
@@ -69,6 +70,9 @@ export class LicensingStack extends Stack {
       ...(props.routes ? { routes: props.routes } : {}),
     });
 
+    // The staff console, on the API's own origin (DESIGN.md §10).
+    const consoleSite = new ConsoleSite(this, 'Console', { ingestApi: this.ingestApi, functionContext });
+
     this.processor = new HandlerFunction(this.pipeline, 'Processor', processorHandler, functionContext);
     this.pipeline.connectProcessor(this.processor.function, config.processorMaxConcurrency);
 
@@ -78,6 +82,7 @@ export class LicensingStack extends Stack {
     functions.set(authorizerHandler, this.ingestApi.authorizerFunction);
     functions.set(processorHandler, this.processor);
     functions.set(fleetSyncHandler, this.fleetIndexSync.handler);
+    functions.set(CONSOLE_HANDLER, consoleSite.assets);
 
     this.operations = new Operations(this, 'Operations', {
       config,

@@ -27,11 +27,13 @@ import {
   roleStatements,
 } from './support/template.js';
 
+import { CONSOLE_HANDLER } from '../../lib/constructs/consoleSite.js';
+
 const STACK = 'MpaLicensing-prod';
 /** Handlers outside the route table (the upload processor and the fleet index sync). */
 const backgroundHandlers = ['processIncoming', 'syncFleetIndexes'];
 /** Handlers behind API Gateway (synchronous, 29 s integration timeout). */
-const apiHandlers = [...handlerNames, authorizerHandler];
+const apiHandlers = [...handlerNames, authorizerHandler, CONSOLE_HANDLER];
 let outdir: string;
 let template: Template;
 let resources: Resources;
@@ -353,7 +355,7 @@ describe('API Gateway', () => {
           authorizer: m.Properties.AuthorizerId ? [...referencedIds(m.Properties.AuthorizerId)][0] : undefined,
         };
       });
-    const expected = routes.map((r) => ({
+    const expected: { method: string; path: string; handler: string; type: string; auth: string; authorizer: string | undefined }[] = routes.map((r) => ({
       method: r.method,
       path: r.path,
       handler: r.handler,
@@ -361,6 +363,8 @@ describe('API Gateway', () => {
       auth: r.roles.length > 0 ? 'CUSTOM' : 'NONE',
       authorizer: r.roles.length > 0 ? authorizerId : undefined,
     }));
+    // The staff console's static files, public (lib/constructs/consoleSite.ts).
+    for (const path of ['/console', '/console/{file}']) expected.push({ method: 'GET', path, handler: CONSOLE_HANDLER, type: 'AWS_PROXY', auth: 'NONE', authorizer: undefined });
     const key = (m: { method: string; path: string }) => `${m.path} ${m.method}`;
     expect([...methods].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...expected].sort((a, b) => key(a).localeCompare(key(b))));
   });
