@@ -1,8 +1,11 @@
 /**
  * Writes per upload are a small constant, whatever the record count (DESIGN.md §6); the
- * fleet index sync that follows a devices snapshot writes in proportion to what changed.
+ * fleet index sync that follows a devices snapshot writes in proportion to the identifier
+ * buckets that changed: a bounded number for a first snapshot of any size, one request for a
+ * one-device change.
  */
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { IDENTIFIER_BUCKETS } from '../../functions/domain/fleetIndexes.js';
 import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
@@ -50,6 +53,20 @@ it('costs the same writes for 10 and 100,000 devices: one S3 object and one tran
   expect(large).toEqual({ CreateMultipartUploadCommand: 1, UploadPartCommand: 1, CompleteMultipartUploadCommand: 1, TransactWriteItemsCommand: 1 });
 }, 120_000);
 
+it('syncs a first 100,000-device snapshot in 82 write requests: every identifier bucket, 25 a request', async () => {
+  const c = createClients(storageConfig());
+  const installId = await newInstall(c, 'first snapshot writes');
+  const seed = `first-${process.pid}-${Date.now()}`;
+  const snapshot = sample('devices', { devices: 100_000, seed, collectedAt: minutesAgo(60) });
+  // Identifiers of this install alone, so no other test's install makes duplicates of them.
+  snapshot.records = snapshot.records.map((d, i) => ({ ...d, hardwareId: `HW-${seed}-${i}`, serialNumber: d.serialNumber && `SN-${seed}-${i}`, arid: null }));
+  await acceptUpload(c, { installId, queryType: 'devices', body: plainUploadJson(Buffer.from(JSON.stringify(snapshot))), now: new Date() });
+  const { calls } = injectFaults(c, []);
+  expect((await syncFleetIndexes(c, installId)).identifiersAdded).toBe(150_000);
+  expect(writesOf(calls)).toEqual({ BatchWriteItemCommand: Math.ceil(IDENTIFIER_BUCKETS / 25), PutItemCommand: 2 });
+  destroyClients(c);
+}, 300_000);
+
 it('syncs the duplicate-identifier index with writes proportional to the change', async () => {
   const c = createClients(storageConfig());
   const installId = await newInstall(c, 'sync writes');
@@ -70,8 +87,9 @@ it('syncs the duplicate-identifier index with writes proportional to the change'
   const changed = await syncFleetIndexes(c, installId);
   const removedCount = ['arid', 'hardwareId', 'serialNumber'].filter((k) => first.records[0]![k] !== null).length;
   expect(changed).toEqual({ identifiersAdded: 2, identifiersRemoved: removedCount, versionsUpdated: true });
-  // One update per changed identifier, plus the install's fleet state.
-  expect(writesOf(calls)).toEqual({ UpdateItemCommand: 2 + removedCount, PutItemCommand: 1 });
+  // The changed identifiers' buckets (at most six) in one BatchWriteItem, and the install's
+  // fleet state twice (pending while the buckets are written, then done).
+  expect(writesOf(calls)).toEqual({ BatchWriteItemCommand: 1, PutItemCommand: 2 });
   // Nothing changed: nothing written.
   const again = injectFaults(c, []);
   expect(await syncFleetIndexes(c, installId)).toEqual({ identifiersAdded: 0, identifiersRemoved: 0, versionsUpdated: false });
