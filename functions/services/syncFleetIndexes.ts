@@ -12,6 +12,7 @@ import {
   identifierChanges,
   identifiersByBucket,
   identifiersOf,
+  type VersionHistogram,
   versionHistogram,
 } from '../domain/fleetIndexes.js';
 import type { DeviceRecord } from '../domain/queries/devices.js';
@@ -57,6 +58,16 @@ async function repairDuplicates(c: Clients, bucket: number): Promise<void> {
 }
 
 /**
+ * What the indexes take of the current snapshots: identifiers and the version histogram. The
+ * records are let go on return, so one snapshot's records are alive at a time (a
+ * 1,000,000-device snapshot's are about 1 GB).
+ */
+async function whatIndexesNeed(c: Clients, devicesRawKey: string, versionsRawKey: string): Promise<{ wantedKeys: Set<string>; versions: VersionHistogram }> {
+  const devices = await recordsOf<DeviceRecord>(c, devicesRawKey);
+  return { wantedKeys: identifiersOf(devices), versions: versionHistogram(devices, await recordsOf<DeviceVersionRecord>(c, versionsRawKey)) };
+}
+
+/**
  * `signal` interrupts a long sync between two requests (the local server's shutdown); the
  * install's fleet state then still names the pending snapshot, so the next sync rewrites
  * every bucket of the install and finishes the work.
@@ -73,9 +84,8 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   const interrupted = state.pendingDevicesRawKey !== undefined;
   if (!interrupted && devicesRawKey === state.devicesRawKey && versionsRawKey === state.versionsRawKey) return result;
 
-  const devices = await recordsOf<DeviceRecord>(c, devicesRawKey);
+  const { wantedKeys, versions } = await whatIndexesNeed(c, devicesRawKey, versionsRawKey);
   if (interrupted || devicesRawKey !== state.devicesRawKey) {
-    const wantedKeys = identifiersOf(devices);
     const heldKeys = identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
     const wanted = identifiersByBucket(wantedKeys);
     const buckets = interrupted ? [...Array(IDENTIFIER_BUCKETS).keys()] : changedBuckets(wanted, identifiersByBucket(heldKeys));
@@ -96,9 +106,8 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
     result.identifiersAdded = added.length;
     result.identifiersRemoved = removed.length;
   }
-  const versions = await recordsOf<DeviceVersionRecord>(c, versionsRawKey);
   result.versionsUpdated = true;
   // Recorded last: a sync that fails part-way is repeated from the same starting point.
-  await putFleetState(c, installId, { devicesRawKey, versionsRawKey, versions: versionHistogram(devices, versions) });
+  await putFleetState(c, installId, { devicesRawKey, versionsRawKey, versions });
   return result;
 }
