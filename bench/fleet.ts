@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { plainUploadJson } from '../functions/domain/uploadJson.js';
 import { acceptUpload } from '../functions/services/acceptUpload.js';
-import { benchInstall, round, sampleBody, type BenchEnvironment } from './support.js';
+import { fleetOf } from './http.js';
+import { benchInstall, freshCollectedAt, round, type BenchEnvironment } from './support.js';
 
 const run = promisify(execFile);
 const WRITE_COMMANDS = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand'];
@@ -23,10 +24,16 @@ export interface FleetSyncFigure {
   peakRssMB: number;
 }
 
-/** Stores a first `devices`-device snapshot for a new install, then times its sync in a child process. */
-export async function measureFleetSync(env: BenchEnvironment, devices: number): Promise<FleetSyncFigure> {
+/**
+ * Stores a first `devices`-device snapshot for a new install, then times its sync in a child
+ * process. The devices are an export's (bench/http.ts) with identifiers of this install alone
+ * (`site`): the sample's identifiers are the same in every install, and a new install sharing
+ * all of them with another would measure the duplicates report's writes, one per identifier.
+ */
+export async function measureFleetSync(env: BenchEnvironment, devices: number, site: number): Promise<FleetSyncFigure> {
   const installId = await benchInstall(env.clients, `fleet-${devices}`);
-  const outcome = await acceptUpload(env.clients, { installId, queryType: 'devices', body: plainUploadJson(sampleBody('devices', devices)), now: new Date() });
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 1, collectedAt: freshCollectedAt(), mpaVersion: '3.4.1.12', records: fleetOf(site, devices) }));
+  const outcome = await acceptUpload(env.clients, { installId, queryType: 'devices', body: plainUploadJson(body), now: new Date() });
   if (outcome.status !== 201) throw new Error(`the fleet figure's upload answered ${outcome.status}`);
   const { stdout } = await run(process.execPath, ['--import', 'tsx', new URL('./fleetProbe.ts', import.meta.url).pathname, installId], { env: process.env, maxBuffer: 1 << 20 });
   const probe = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; requests: Record<string, number>; phasesS: Record<string, [number, number]>; identifiersAdded: number; peakRss: number };

@@ -35,13 +35,13 @@ export interface HttpFigures {
   background: { busyMs: number[]; idleMs: number[] };
 }
 
-type Device = Record<string, string | null>;
+export type Device = Record<string, string | null>;
 
 /**
  * Devices as a real export lists them: device types repeating, 25 devices a container and 500 a
  * probe in order, identifiers sequential within the install (`site` keeps installs apart).
  */
-function fleetOf(site: number, devices: number): Device[] {
+export function fleetOf(site: number, devices: number): Device[] {
   return Array.from({ length: devices }, (_, i) => ({
     deviceId: `dev-${String(i).padStart(7, '0')}`,
     deviceType: DEVICE_TYPES[Math.floor(i / 40) % DEVICE_TYPES.length]!,

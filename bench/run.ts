@@ -64,13 +64,13 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
     }
     if (wanted('fleet')) {
       console.error('fleet: the fleet sync of a first 100,000-device snapshot…');
-      const fleet = await measureFleetSync(env, 100_000);
+      const fleet = await measureFleetSync(env, 100_000, 40);
       results.fleetSyncFirstSnapshotS = fleet.seconds;
       results.fleetSyncRequestsPerFirstSnapshot = fleet.writeRequests;
       results.fleetSync = fleet;
       if (flags.has('--fleet-1m')) {
         console.error('fleet: the fleet sync of a first 1,000,000-device snapshot…');
-        const million = await measureFleetSync(env, 1_000_000);
+        const million = await measureFleetSync(env, 1_000_000, 41);
         results.fleetSyncFirstSnapshotS1m = million.seconds;
         results.fleetSync1m = million;
       }
