@@ -75,7 +75,11 @@ export function startFleetIndexRunner(log: (line: string) => void = (line) => co
     const installId = installToSync(stringOf(item[table.partitionKey]), stringOf(item[table.sortKey]));
     if (installId !== undefined) schedule(r, installId);
   });
-  runner?.watching.stop();
+  // Started again without a stop: the previous runner's process goes (its syncs resume with the next change).
+  if (runner) {
+    runner.watching.stop();
+    runner.child.kill();
+  }
   runner = r;
 }
 
