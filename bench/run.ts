@@ -4,19 +4,23 @@
  *
  * `npm run bench -- init` (or any of pipeline, writes, memory, storage, init, compliance) measures only
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
+ * `--fleet-1m` adds the fleet sync of a 1,000,000-device first snapshot (about a minute more).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { measureCompliance } from './compliance.js';
 import { measureConsole } from './console.js';
 import { measureInit } from './init.js';
 import { measureMemory } from './memory.js';
+import { measureFleetSync } from './fleet.js';
+import { measureHttp } from './http.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init', 'compliance', 'console'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init', 'compliance', 'console', 'http', 'fleet'] as const;
 type Figure = (typeof FIGURES)[number];
-const only = process.argv.slice(2);
+const flags = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')));
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const unknown = only.filter((name) => !(FIGURES as readonly string[]).includes(name));
 if (unknown.length > 0) {
   console.error(`unknown figure ${unknown.join(', ')}; one or more of: ${FIGURES.join(', ')}`);
@@ -65,6 +69,27 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       results.consoleJsGzipKB = figures.consoleJsGzipKB;
       results.console = figures;
     }
+    if (wanted('http')) {
+      console.error('http: 100,000-device uploads through the local server, fleet syncs on…');
+      const http = await measureHttp(env);
+      results.httpRatio = http.httpRatio;
+      results.httpOnboardingRatio = http.httpOnboardingRatio;
+      results.backgroundSlowdown = http.backgroundSlowdown;
+      results.http = http;
+    }
+    if (wanted('fleet')) {
+      console.error('fleet: the fleet sync of a first 100,000-device snapshot…');
+      const fleet = await measureFleetSync(env, 100_000, 40);
+      results.fleetSyncFirstSnapshotS = fleet.seconds;
+      results.fleetSyncRequestsPerFirstSnapshot = fleet.writeRequests;
+      results.fleetSync = fleet;
+      if (flags.has('--fleet-1m')) {
+        console.error('fleet: the fleet sync of a first 1,000,000-device snapshot…');
+        const million = await measureFleetSync(env, 1_000_000, 41);
+        results.fleetSyncFirstSnapshotS1m = million.seconds;
+        results.fleetSync1m = million;
+      }
+    }
   } finally {
     await env.stop();
   }
@@ -112,6 +137,22 @@ function printTable(r: Record<string, any>): void {
   if (r.compliance) {
     row('complianceMs50x400', r.complianceMs50x400, '<= 1000');
     row('  runs ms; snapshots, rows', `${r.compliance.runsMs.join(' ')}; ${r.compliance.snapshots}, ${r.compliance.rows}`, '');
+  }
+  if (r.http) {
+    row('httpRatio (re-sends, 1 % changed)', r.httpRatio, '<= 2.5 (stretch 2.0)');
+    row('httpOnboardingRatio', r.httpOnboardingRatio, '<= 3');
+    row('backgroundSlowdown', r.backgroundSlowdown, '<= 1.25');
+    row('  first upload ratio, parse ms', `${r.http.firstUploadRatio}, ${r.http.parseMs}`, '');
+    row('  body MB, gzip MB', `${r.http.bodyMB}, ${r.http.gzipMB}`, '');
+  }
+  if (r.fleetSync) {
+    row('fleetSyncFirstSnapshotS (100k)', r.fleetSyncFirstSnapshotS, '<= 30');
+    row('fleetSyncRequestsPerFirstSnapshot', r.fleetSyncRequestsPerFirstSnapshot, '<= 5000');
+    row('  peak MB (100k)', r.fleetSync.peakRssMB, '');
+  }
+  if (r.fleetSync1m) {
+    row('fleetSyncFirstSnapshotS (1M)', r.fleetSyncFirstSnapshotS1m, '<= 300');
+    row('  requests, peak MB (1M)', `${r.fleetSync1m.writeRequests}, ${r.fleetSync1m.peakRssMB}`, '');
   }
   for (const [name, figure] of Object.entries((r.init ?? {}) as Record<string, any>)) {
     row(`init ${name}`, `${figure.initRatio} ${(figure.bundleBytes / 1024).toFixed(0)}K`, '<= 1.3, <= 1024K');

@@ -41,6 +41,61 @@ export function identifierChanges(wanted: ReadonlySet<string>, held: ReadonlySet
   return { added, removed };
 }
 
+/**
+ * Identifiers are kept in buckets: each install has one item per bucket that holds its
+ * identifiers there (docs/storage.md), so a first snapshot of any size costs at most
+ * IDENTIFIER_BUCKETS item writes (BatchWriteItem, 25 a request) and a one-device change
+ * rewrites at most six buckets. 2,048 keeps a bucket's item of a 1,000,000-device snapshot
+ * near 20 KB (of DynamoDB's 400 KB) while a first snapshot takes 82 write requests.
+ * Changing the count or the hash moves every identifier: a migration, never an edit.
+ */
+export const IDENTIFIER_BUCKETS = 2048;
+
+/** The bucket of an identifier key: FNV-1a (32 bits) of its UTF-16 code units. */
+export function identifierBucket(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % IDENTIFIER_BUCKETS;
+}
+
+/** Identifier keys by bucket, each bucket's keys sorted (so two bucketings compare key by key). */
+export function identifiersByBucket(keys: Iterable<string>): Map<number, string[]> {
+  const buckets = new Map<number, string[]>();
+  for (const key of keys) {
+    const bucket = identifierBucket(key);
+    const inBucket = buckets.get(bucket);
+    if (inBucket) inBucket.push(key);
+    else buckets.set(bucket, [key]);
+  }
+  for (const inBucket of buckets.values()) inBucket.sort();
+  return buckets;
+}
+
+/** The buckets whose keys differ between two bucketings (of one install's snapshots). */
+export function changedBuckets(wanted: ReadonlyMap<number, readonly string[]>, held: ReadonlyMap<number, readonly string[]>): number[] {
+  const changed = new Set<number>();
+  for (const [bucket, keys] of wanted) {
+    const before = held.get(bucket);
+    if (!before || before.length !== keys.length || keys.some((key, i) => key !== before[i])) changed.add(bucket);
+  }
+  for (const bucket of held.keys()) if (!wanted.has(bucket)) changed.add(bucket);
+  return [...changed].sort((a, b) => a - b);
+}
+
+/** Identifier key → the installs holding it (sorted), for the keys held by two or more of `holders` (install → its keys). */
+export function duplicatesAmong(holders: ReadonlyMap<string, Iterable<string>>): Map<string, string[]> {
+  const installsOf = new Map<string, string[]>();
+  for (const [installId, keys] of [...holders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const key of keys) {
+      const installs = installsOf.get(key);
+      if (installs) installs.push(installId);
+      else installsOf.set(key, [installId]);
+    }
+  }
+  for (const [key, installs] of installsOf) if (installs.length < 2) installsOf.delete(key);
+  return installsOf;
+}
+
 /** deviceType → softwareVersion → devices; a device without a version record counts under '(unknown)'. */
 export type VersionHistogram = Record<string, Record<string, number>>;
 export const UNKNOWN_VERSION = '(unknown)';

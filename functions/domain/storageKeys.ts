@@ -32,6 +32,10 @@ export function rawQueryPrefix(queryType: QueryType, installId: string): string 
   return `raw/query=${queryType}/install=${installId}/`;
 }
 
+const IDENTIFIER_BUCKET = 'IDBUCKET#';
+const BUCKET_HOLDER = 'INSTALL#';
+const BUCKET_DUPLICATE = 'DUPLICATE#';
+
 export const itemKeys = {
   install: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'INSTALL' }),
   apiKey: (keyHash: string) => ({ PK: `KEY#${keyHash}`, SK: 'KEY' }),
@@ -41,8 +45,10 @@ export const itemKeys = {
     SK: `SNAPSHOT#${queryType}#${collectedAt}`,
   }),
   latest: (installId: string, queryType: QueryType) => ({ PK: `INSTALL#${installId}`, SK: `LATEST#${queryType}` }),
-  /** The installs whose latest devices snapshot holds a device identifier (`<kind>#<value>`). */
-  identifierHolders: (identifier: string) => ({ PK: `IDENTIFIER#${identifier}`, SK: 'HOLDERS' }),
+  /** One install's device identifiers (`<kind>#<value>`) that fall in one bucket (domain/fleetIndexes.ts identifierBucket). */
+  bucketHolder: (bucket: number, installId: string) => ({ PK: `${IDENTIFIER_BUCKET}${bucket}`, SK: `${BUCKET_HOLDER}${installId}` }),
+  /** An identifier of the bucket that two or more installs hold, and which (the duplicate-identifiers report). */
+  duplicateIdentifier: (bucket: number, identifier: string) => ({ PK: `${IDENTIFIER_BUCKET}${bucket}`, SK: `${BUCKET_DUPLICATE}${identifier}` }),
   /** What the fleet indexes reflect of an install, and its version histogram. */
   fleetState: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'FLEET' }),
   /** The item counts of an install's licensing-counts snapshot, in its customer's usage history (DESIGN.md §8). */
@@ -67,7 +73,21 @@ export const itemPrefixes = {
   latest: 'LATEST#',
   entitlements: 'ENTITLEMENT#',
   licenseFiles: 'LICENSE#',
+  /** Within an identifier bucket: its holder items (the install id follows) and its duplicate items (the identifier follows). */
+  bucketHolder: BUCKET_HOLDER,
+  bucketDuplicate: BUCKET_DUPLICATE,
 };
+
+/** The partition of an identifier bucket (all its holder and duplicate items). */
+export function identifierBucketPartition(bucket: number): string {
+  return itemKeys.bucketHolder(bucket, '').PK;
+}
+
+/** The install whose item this partition key names (`INSTALL#<id>`), or undefined for any other partition. */
+export function installOfPartition(partitionKey: string): string | undefined {
+  const prefix = itemKeys.install('').PK;
+  return partitionKey.startsWith(prefix) ? partitionKey.slice(prefix.length) : undefined;
+}
 
 /** An item's keys in one index (its GSI's key attributes: store/tableDefinition.ts). */
 function indexKeys<I extends IndexDefinition>(index: I, partition: string, sort: string): Record<I['partitionKey'] | I['sortKey'], string> {

@@ -68,8 +68,8 @@ const SYNC_GZIP_MAX_BYTES = 64 * 1024;
 /**
  * Gzip for the archive. Level 1: JSON still shrinks about 8:1 at a fraction of the CPU. A large
  * body is compressed on the thread pool while this thread parses; a small one (most uploads, a
- * few KB) here at once, in tens of microseconds, where a zlib stream's set-up and hand-over
- * cost ~0.3 ms of this thread (profiled under the storage-bound load).
+ * few KB) here at once, where a zlib stream's set-up and hand-over would cost this thread
+ * several times more than the compression (docs/decisions.md).
  */
 export function gzipForArchive(bytes: Buffer): Promise<Buffer> {
   if (bytes.length < SYNC_GZIP_MAX_BYTES) return Promise.resolve(gzipSync(bytes, { level: 1 }));

@@ -13,9 +13,7 @@
  * this thread otherwise), and not at all for an invalid upload. The inflated chunks are kept
  * until then, up to KEEP_FOR_HASH_MAX_BYTES: a larger body (an upload session's may inflate to
  * 500 MiB) is hashed while it is read, as its chunks would rival its records in memory.
- * (Hashing while reading cost this thread ~11 ms per 100,000 devices; hashing on a worker
- * thread instead was measured twice: at best ~0.1 off pipelineRatio, and the worker's isolate
- * and the chunks in flight to it raised the upload's peak memory by ~90 MB.)
+ * (Why not on a worker thread: docs/decisions.md.)
  *
  * Size limits and gzip errors are raised here, before anything else; a JSON or UTF-8 error only
  * when `parse()` is called, with the same message a whole-text parse gives.
@@ -86,7 +84,7 @@ export function plainUploadJson(json: Buffer): UploadJson {
 /**
  * Output chunks of the inflater, and so the batches the parser takes: few callbacks, and text
  * pieces large enough (over 1 MB) that Node makes them external strings, kept outside V8's heap,
- * which parse as fast as one whole text (256 KiB pieces cost a fifth more, in GC).
+ * which parse as fast as one whole text (smaller pieces cost more in GC: docs/decisions.md).
  */
 export const INFLATE_CHUNK = 1024 * 1024;
 

@@ -5,20 +5,18 @@
  */
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { installToSync } from '../domain/fleetSyncTrigger.js';
 import { logger, observability } from '../observability/index.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
 import { clients } from '../store/clients.js';
-
-const FLEET_LATEST = /^LATEST#(devices|device-versions)$/;
+import { table } from '../store/tableDefinition.js';
 
 export async function syncChangedInstalls(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const done = new Set<string>();
   for (const record of event.Records) {
     const keys = record.dynamodb?.Keys;
-    const pk = keys?.PK?.S;
-    if (!pk?.startsWith('INSTALL#') || !FLEET_LATEST.test(keys?.SK?.S ?? '')) continue;
-    const installId = pk.slice('INSTALL#'.length);
-    if (done.has(installId)) continue;
+    const installId = installToSync(keys?.[table.partitionKey]?.S, keys?.[table.sortKey]?.S);
+    if (installId === undefined || done.has(installId)) continue;
     try {
       await syncFleetIndexes(clients(), installId);
       done.add(installId);

@@ -5,8 +5,7 @@
  *
  * Traces come from Lambda's and API Gateway's active tracing (lib/defaults), not from an
  * X-Ray SDK in the function: the Powertools tracer bundled aws-xray-sdk-core into every
- * function and cost ~50 ms of every cold start for one handler subsegment
- * (docs/decisions.md, "Operations").
+ * function and slowed every cold start for one handler subsegment (docs/decisions.md, "Operations").
  *
  * Safe outside Lambda (local server, jest): metrics are disabled outside Lambda unless
  * POWERTOOLS_METRICS_DISABLED=false; under jest the logger is silent unless LOG_LEVEL /

@@ -19,7 +19,6 @@ import type { BodyLimits, ContentEncoding } from '../domain/uploadBody.js';
 import { type ArchiveBytes, readUploadJson, type UploadJson } from '../domain/uploadJson.js';
 import { collectedAtInstant, type ValidatedUpload, validateUploadInTurns } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
-import { snapshotBecameCurrent } from './fleetIndexTrigger.js';
 import { requireInstall } from '../store/installs.js';
 import { deleteRawObject, type RawObject } from '../store/rawArchive.js';
 import { type RawArchiving, startRawArchive } from '../store/rawArchiveInFlight.js';
@@ -159,7 +158,6 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
   });
   switch (outcome.kind) {
     case 'committed':
-      if (outcome.current) snapshotBecameCurrent(installId, queryType);
       return { receipt, status: 201 };
     case 'snapshot-exists':
       // A racing upload of the same snapshot won. Its raw object has the same key when its

@@ -1,24 +1,33 @@
 /**
  * Brings the fleet indexes of one install up to date with its latest devices and
  * device-versions snapshots. Runs after such a snapshot becomes current: on AWS from the
- * table's stream, locally in the background of the local server. Idempotent, and its writes
- * are proportional to what changed since the snapshots it last reflected.
+ * table's stream, locally from the local server's stand-in for it. Idempotent, and its writes
+ * are proportional to the identifier buckets that changed since the snapshots it last
+ * reflected (at most 2,048 items, 25 a request, for a first snapshot of any size).
  */
-import { identifierChanges, identifiersOf, versionHistogram } from '../domain/fleetIndexes.js';
+import {
+  changedBuckets,
+  duplicatesAmong,
+  IDENTIFIER_BUCKETS,
+  identifierChanges,
+  identifiersByBucket,
+  identifiersOf,
+  type VersionHistogram,
+  versionHistogram,
+} from '../domain/fleetIndexes.js';
 import type { DeviceRecord } from '../domain/queries/devices.js';
 import type { DeviceVersionRecord } from '../domain/queries/deviceVersions.js';
-import type { QueryType } from '../domain/queries/index.js';
 import type { Clients } from '../store/clients.js';
-import { changeIdentifierHolder, getFleetState, putFleetState } from '../store/fleetIndexes.js';
+import { getFleetState, putBucketHolders, putFleetState, readIdentifierBucket, writeBucketDuplicates } from '../store/fleetIndexes.js';
 import { readRawRecords } from '../store/rawArchive.js';
 import { getLatest } from '../store/uploadLog.js';
 import { inParallel } from './inParallel.js';
 
-/** The query types whose current snapshot feeds the fleet indexes. */
-export const fleetIndexQueryTypes: ReadonlySet<QueryType> = new Set<QueryType>(['devices', 'device-versions']);
-
-/** How many identifier updates run at once. */
-const PARALLEL_UPDATES = 16;
+/** Buckets written per BatchWriteItem call, and how many such calls or bucket reads run at once. */
+const BUCKETS_PER_WRITE = 25;
+const PARALLEL_REQUESTS = 8;
+/** Rounds of "read the bucket, repair its duplicate items" before giving up (the stream retries). */
+const DUPLICATE_ROUNDS = 5;
 
 export interface SyncResult {
   identifiersAdded: number;
@@ -31,8 +40,37 @@ async function recordsOf<R>(c: Clients, rawKey: string): Promise<R[]> {
 }
 
 /**
- * `signal` interrupts a long sync between two updates (the local server's shutdown); the
- * install's fleet state is then not recorded, so the next sync starts again from it.
+ * Makes a bucket's duplicate items match its holders: read (strongly consistent), write the
+ * difference, read again until they agree. Every writer reads after its last write, so the
+ * last reader of a bucket sees every write made to it: when syncs of two installs race on
+ * a bucket, the one that reads last leaves it right.
+ */
+async function repairDuplicates(c: Clients, bucket: number): Promise<void> {
+  for (let round = 0; round < DUPLICATE_ROUNDS; round++) {
+    const { holders, duplicates } = await readIdentifierBucket(c, bucket);
+    const wanted = duplicatesAmong(holders);
+    const put = new Map([...wanted].filter(([key, installs]) => duplicates.get(key)?.join('\n') !== installs.join('\n')));
+    const remove = [...duplicates.keys()].filter((key) => !wanted.has(key));
+    if (put.size === 0 && remove.length === 0) return;
+    await writeBucketDuplicates(c, bucket, put, remove);
+  }
+  throw new Error(`the duplicate identifiers of bucket ${bucket} kept changing during ${DUPLICATE_ROUNDS} rounds`);
+}
+
+/**
+ * What the indexes take of the current snapshots: identifiers and the version histogram. The
+ * records are let go on return, so one snapshot's records are alive at a time (a
+ * 1,000,000-device snapshot's are about 1 GB).
+ */
+async function whatIndexesNeed(c: Clients, devicesRawKey: string, versionsRawKey: string): Promise<{ wantedKeys: Set<string>; versions: VersionHistogram }> {
+  const devices = await recordsOf<DeviceRecord>(c, devicesRawKey);
+  return { wantedKeys: identifiersOf(devices), versions: versionHistogram(devices, await recordsOf<DeviceVersionRecord>(c, versionsRawKey)) };
+}
+
+/**
+ * `signal` interrupts a long sync between two requests (the local server's shutdown); the
+ * install's fleet state then still names the pending snapshot, so the next sync rewrites
+ * every bucket of the install and finishes the work.
  */
 export async function syncFleetIndexes(c: Clients, installId: string, signal?: AbortSignal): Promise<SyncResult> {
   const [state, devicesLatest, versionsLatest] = await Promise.all([
@@ -43,24 +81,33 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   const devicesRawKey = devicesLatest?.rawKey ?? '';
   const versionsRawKey = versionsLatest?.rawKey ?? '';
   const result: SyncResult = { identifiersAdded: 0, identifiersRemoved: 0, versionsUpdated: false };
-  if (devicesRawKey === state.devicesRawKey && versionsRawKey === state.versionsRawKey) return result;
+  const interrupted = state.pendingDevicesRawKey !== undefined;
+  if (!interrupted && devicesRawKey === state.devicesRawKey && versionsRawKey === state.versionsRawKey) return result;
 
-  const devices = await recordsOf<DeviceRecord>(c, devicesRawKey);
-  if (devicesRawKey !== state.devicesRawKey) {
-    const before = identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
-    const { added, removed } = identifierChanges(identifiersOf(devices), before);
-    const changes: [string, boolean][] = [...added.map((k) => [k, true] as [string, boolean]), ...removed.map((k) => [k, false] as [string, boolean])];
-    await inParallel(changes, PARALLEL_UPDATES, ([identifier, hold]) => {
-      signal?.throwIfAborted();
-      return changeIdentifierHolder(c, identifier, installId, hold);
-    });
+  const { wantedKeys, versions } = await whatIndexesNeed(c, devicesRawKey, versionsRawKey);
+  if (interrupted || devicesRawKey !== state.devicesRawKey) {
+    const heldKeys = identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
+    const wanted = identifiersByBucket(wantedKeys);
+    const buckets = interrupted ? [...Array(IDENTIFIER_BUCKETS).keys()] : changedBuckets(wanted, identifiersByBucket(heldKeys));
+    if (buckets.length > 0) {
+      // Written first: should this sync stop part-way, the next one knows the buckets are mixed.
+      if (!interrupted) await putFleetState(c, installId, { ...state, pendingDevicesRawKey: devicesRawKey });
+      const writes: number[][] = [];
+      for (let i = 0; i < buckets.length; i += BUCKETS_PER_WRITE) writes.push(buckets.slice(i, i + BUCKETS_PER_WRITE));
+      await inParallel(writes, PARALLEL_REQUESTS, (group) =>
+        putBucketHolders(c, installId, group.map((bucket) => ({ bucket, keys: wanted.get(bucket) ?? [] })), signal),
+      );
+      await inParallel(buckets, PARALLEL_REQUESTS, (bucket) => {
+        signal?.throwIfAborted();
+        return repairDuplicates(c, bucket);
+      });
+    }
+    const { added, removed } = identifierChanges(wantedKeys, heldKeys);
     result.identifiersAdded = added.length;
     result.identifiersRemoved = removed.length;
   }
-  const versions = await recordsOf<DeviceVersionRecord>(c, versionsRawKey);
   result.versionsUpdated = true;
   // Recorded last: a sync that fails part-way is repeated from the same starting point.
-  await putFleetState(c, installId, { devicesRawKey, versionsRawKey, versions: versionHistogram(devices, versions) });
+  await putFleetState(c, installId, { devicesRawKey, versionsRawKey, versions });
   return result;
 }
-

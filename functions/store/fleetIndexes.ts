@@ -1,15 +1,14 @@
 /**
  * The fleet-wide indexes behind the duplicate-identifiers and versions reports
- * (docs/reports.md): one HOLDERS item per device identifier with the set of installs holding
- * it, flagged into a sparse index while that set has two or more members; and one FLEET item
- * per install with its version histogram and the snapshots the indexes reflect.
+ * (docs/reports.md): per identifier bucket, one item per install with its identifiers there and
+ * one duplicate item, in a sparse index, per identifier that two or more installs hold; and one
+ * FLEET item per install with its version histogram and the snapshots the indexes reflect.
  */
-import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
-import { DUPLICATES_PARTITION, duplicateIndexKeys, itemKeys, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
+import { DUPLICATES_PARTITION, duplicateIndexKeys, identifierBucketPartition, itemKeys, itemPrefixes, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
-import { isConditionFailure, setClause } from './dynamo.js';
-import { type Page, queryAll, queryPage } from './indexQueries.js';
+import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
 export interface FleetState {
@@ -17,6 +16,11 @@ export interface FleetState {
   devicesRawKey: string;
   versionsRawKey: string;
   versions?: VersionHistogram;
+  /**
+   * Set while a sync writes the identifier buckets of this devices snapshot: a sync that finds
+   * it set was interrupted, and the buckets may hold any mix of old and new (so all are rewritten).
+   */
+  pendingDevicesRawKey?: string;
 }
 
 export async function getFleetState(c: Clients, installId: string): Promise<FleetState> {
@@ -25,6 +29,7 @@ export async function getFleetState(c: Clients, installId: string): Promise<Flee
     devicesRawKey: (Item?.devicesRawKey as string | undefined) ?? '',
     versionsRawKey: (Item?.versionsRawKey as string | undefined) ?? '',
     ...(Item?.versionsJson ? { versions: JSON.parse(Item.versionsJson as string) as VersionHistogram } : {}),
+    ...(Item?.pendingDevicesRawKey !== undefined ? { pendingDevicesRawKey: Item.pendingDevicesRawKey as string } : {}),
   };
 }
 
@@ -40,58 +45,79 @@ export async function putFleetState(c: Clients, installId: string, state: FleetS
         devicesRawKey: state.devicesRawKey,
         versionsRawKey: state.versionsRawKey,
         ...(state.versions ? { versionsJson: JSON.stringify(state.versions) } : {}),
+        ...(state.pendingDevicesRawKey !== undefined ? { pendingDevicesRawKey: state.pendingDevicesRawKey } : {}),
       },
     }),
   );
 }
 
+/** BatchWriteItem's most requests in one call. */
+const BATCH_WRITE_MAX = 25;
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
 /**
- * Adds or removes an install from an identifier's holders: one atomic set update, and a
- * second, conditional one only when the set crosses two members (the duplicate flag).
+ * Writes `requests` by BatchWriteItem, 25 a call, sending again what DynamoDB left unprocessed
+ * (with a growing pause, as AWS advises). Every request is a whole-item put or a delete, so
+ * sending one twice changes nothing. One call after another; `signal` stops it between two.
  */
-export async function changeIdentifierHolder(c: Clients, identifier: string, installId: string, hold: boolean): Promise<void> {
-  const Key = itemKeys.identifierHolders(identifier);
-  const TableName = c.config.tableName;
-  const { Attributes } = await c.ddb.send(
-    new UpdateCommand({
-      TableName,
-      Key,
-      UpdateExpression: hold ? 'ADD installs :me' : 'DELETE installs :me',
-      ExpressionAttributeValues: { ':me': new Set([installId]) },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  const holders = (Attributes?.installs as Set<string> | undefined)?.size ?? 0;
-  const flagged = Attributes?.[table.indexes.duplicateIdentifiers.partitionKey] !== undefined;
-  const index = setClause(duplicateIndexKeys(identifier), 'index');
-  try {
-    if (holders >= 2 && !flagged) {
-      await c.ddb.send(
-        new UpdateCommand({
-          TableName,
-          Key,
-          UpdateExpression: `SET ${index.expression}`,
-          ExpressionAttributeNames: index.names,
-          ConditionExpression: 'size(installs) >= :two',
-          ExpressionAttributeValues: { ...index.values, ':two': 2 },
-        }),
-      );
-    } else if (holders < 2 && flagged) {
-      await c.ddb.send(
-        new UpdateCommand({
-          TableName,
-          Key,
-          UpdateExpression: `REMOVE ${Object.keys(index.names).join(', ')}`,
-          ExpressionAttributeNames: index.names,
-          ConditionExpression: 'attribute_not_exists(installs) OR size(installs) < :two',
-          ExpressionAttributeValues: { ':two': 2 },
-        }),
-      );
+async function batchWrite(c: Clients, requests: readonly WriteRequest[], signal?: AbortSignal): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+    let pending: WriteRequest[] = requests.slice(i, i + BATCH_WRITE_MAX);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      signal?.throwIfAborted();
+      if (attempt >= 10) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed after ${attempt} attempts`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const result = await c.ddb.send(new BatchWriteCommand({ RequestItems: { [c.config.tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[c.config.tableName] ?? []) as WriteRequest[];
     }
-  } catch (error) {
-    // Another install changed the set meanwhile; its own update sets the flag right.
-    if (!isConditionFailure(error)) throw error;
   }
+}
+
+/**
+ * Sets an install's identifier keys in each of `buckets` (an empty list deletes its item
+ * there): whole items, so writing them again is harmless. About one write request per 25 buckets.
+ */
+export async function putBucketHolders(c: Clients, installId: string, buckets: readonly { bucket: number; keys: readonly string[] }[], signal?: AbortSignal): Promise<void> {
+  const requests: WriteRequest[] = buckets.map(({ bucket, keys }) =>
+    keys.length === 0
+      ? { DeleteRequest: { Key: itemKeys.bucketHolder(bucket, installId) } }
+      : { PutRequest: { Item: { ...itemKeys.bucketHolder(bucket, installId), type: 'identifiers', installId, identifiers: new Set(keys) } } },
+  );
+  await batchWrite(c, requests, signal);
+}
+
+/** What one identifier bucket holds: each install's keys there, and the duplicates recorded for it. */
+export interface IdentifierBucket {
+  holders: Map<string, Set<string>>;
+  /** Identifier key → the installs recorded as holding it. */
+  duplicates: Map<string, string[]>;
+}
+
+/** Reads one bucket whole (strongly consistent: it must see the writes that preceded it). */
+export async function readIdentifierBucket(c: Clients, bucket: number): Promise<IdentifierBucket> {
+  const items = await queryAll(c, { keys: baseTable, partition: identifierBucketPartition(bucket), consistent: true });
+  const holders = new Map<string, Set<string>>();
+  const duplicates = new Map<string, string[]>();
+  for (const item of items) {
+    const sortKey = item[table.sortKey] as string;
+    if (sortKey.startsWith(itemPrefixes.bucketHolder)) holders.set(item.installId as string, item.identifiers as Set<string>);
+    else if (sortKey.startsWith(itemPrefixes.bucketDuplicate)) {
+      duplicates.set(sortKey.slice(itemPrefixes.bucketDuplicate.length), [...(item.installs as Set<string>)].sort());
+    }
+  }
+  return { holders, duplicates };
+}
+
+/** Records (`put`: key → installs) and withdraws (`remove`) duplicate identifiers of one bucket, in the duplicates index. */
+export async function writeBucketDuplicates(c: Clients, bucket: number, put: ReadonlyMap<string, readonly string[]>, remove: readonly string[]): Promise<void> {
+  const requests: WriteRequest[] = [
+    ...[...put].map(([key, installs]): WriteRequest => ({
+      PutRequest: { Item: { ...itemKeys.duplicateIdentifier(bucket, key), ...duplicateIndexKeys(key), type: 'duplicate', installs: new Set(installs) } },
+    })),
+    ...remove.map((key): WriteRequest => ({ DeleteRequest: { Key: itemKeys.duplicateIdentifier(bucket, key) } })),
+  ];
+  await batchWrite(c, requests);
 }
 
 export interface DuplicateIdentifierRow {

@@ -19,7 +19,7 @@ export interface IndexDefinition {
  * domain/storageKeys.ts), so a query of one partition reads exactly one index's entries.
  * DynamoDB writes an index entry only for items that carry its keys, so this costs nothing
  * there; DynamoDB Local works through every GSI of the table on every write, and with one
- * GSI per index (seven) an upload's commit cost its JVM 40–70 % more (docs/storage.md).
+ * GSI per index (seven) an upload's commit cost its JVM much more (figures: docs/storage.md).
  */
 const GSI1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
 const GSI2 = { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;

@@ -1,7 +1,8 @@
 /**
  * Fleet index sync: the table's stream (keys only) feeds functions/handlers/syncFleetIndexes.ts
  * whenever an install's latest devices or device-versions snapshot item changes. Event
- * filtering drops every other item change before Lambda is invoked; one shard is processed
+ * filtering, built from the one rule in functions/domain/fleetSyncTrigger.ts, drops every other
+ * item change before Lambda is invoked; one shard is processed
  * in order (parallelization 1) so an install's changes apply in order; failed batches are
  * retried with partial batch failures and finally recorded in an SQS failure queue.
  */
@@ -12,7 +13,9 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterRetention, secureQueueProps } from '../defaults/sqs-defaults.js';
+import { fleetSyncTrigger } from '../../functions/domain/fleetSyncTrigger.js';
 import { fleetSyncHandler } from '../../functions/routes.js';
+import { table } from '../../functions/store/tableDefinition.js';
 import { HandlerFunction, type HandlerFunctionContext } from './handlerFunction.js';
 
 export interface FleetIndexSyncProps {
@@ -51,8 +54,8 @@ export class FleetIndexSync extends Construct {
           FilterCriteria.filter({
             dynamodb: {
               Keys: {
-                PK: { S: FilterRule.beginsWith('INSTALL#') },
-                SK: { S: FilterRule.or('LATEST#devices', 'LATEST#device-versions') },
+                [table.partitionKey]: { S: FilterRule.beginsWith(fleetSyncTrigger.partitionPrefix) },
+                [table.sortKey]: { S: FilterRule.or(...fleetSyncTrigger.sortKeys) },
               },
             },
           }),

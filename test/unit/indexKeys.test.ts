@@ -35,7 +35,7 @@ const keysByItem: Record<string, Partial<Record<IndexName, Record<string, string
   },
   latest: { byCustomer: customerIndexKeys('customer', installId, 'devices'), expiringByDate: expiringIndexKeys('2026-12-01', installId, 'device-license-states') },
   install: { byCustomer: customerIndexKeys('customer', installId), installsByLastSeen: lastSeenIndexKeys(null, installId) },
-  identifierHolders: { duplicateIdentifiers: duplicateIndexKeys('arid#x') },
+  duplicateIdentifier: { duplicateIdentifiers: duplicateIndexKeys('arid#x') },
   fleetState: { versionsByInstall: versionIndexKeys(installId) },
   // A licensing-counts latest summary is never a license-state one (expiringByDate).
   latestLicensingCounts: { byCustomer: customerIndexKeys('customer', installId, 'licensing-counts'), complianceCustomers: complianceIndexKeys('customer', { installId }) },

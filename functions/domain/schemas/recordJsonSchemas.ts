@@ -2,8 +2,8 @@
  * What the upload functions need of each record schema's JSON Schema, derived from the zod
  * schemas at build time: `npm run generate` writes it into RECORD_SCHEMAS_MODULE_PATH, and a
  * test fails while that file is not what the schemas give. The functions import the generated
- * module, never this one, so zod's JSON Schema converter stays out of their bundles (21 KiB,
- * and about 4 ms of every cold start of the functions that validate records: bench/README.md).
+ * module, never this one, so zod's JSON Schema converter stays out of their bundles and cold
+ * starts (its cost: docs/decisions.md).
  */
 import * as z from 'zod/mini';
 import { querySpecs } from '../queries/index.js';

@@ -1,0 +1,51 @@
+/**
+ * The local server's fleet index syncs, in a process of their own at lower priority
+ * (functions/local/fleetIndexRunner.ts starts it): a sync of a first 100,000-device snapshot is
+ * 2,000-odd requests and a parse of its snapshot, and on the server's own event loop it made
+ * every upload beside it several times slower (bench/README.md). On AWS it is a Lambda of its own.
+ *
+ * Messages in: { sync: installId }, { stop: true }. Out: { ready: true }, { done: installId, error? }.
+ * Syncs of one install run one at a time; requests that arrive meanwhile make one more run.
+ */
+import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
+import { clients } from '../store/clients.js';
+
+type Message = { sync: string } | { stop: true };
+
+const abort = new AbortController();
+const running = new Map<string, Promise<void>>();
+/** Installs asked for again while their sync runs: one more run each, and how many requests it answers. */
+const again = new Map<string, number>();
+
+function send(message: object): void {
+  process.send?.(message);
+}
+
+function run(installId: string, requests: number): void {
+  const sync = syncFleetIndexes(clients(), installId, abort.signal).then(
+    () => undefined,
+    (error: unknown) => (abort.signal.aborted ? 'stopped' : (error as Error).message),
+  );
+  const done = sync.then((error) => {
+    for (let i = 0; i < requests; i++) send({ done: installId, ...(error ? { error } : {}) });
+    running.delete(installId);
+    const more = again.get(installId);
+    again.delete(installId);
+    if (more !== undefined && !abort.signal.aborted) run(installId, more);
+    else if (more !== undefined) for (let i = 0; i < more; i++) send({ done: installId, error: 'stopped' });
+  });
+  running.set(installId, done);
+}
+
+process.on('message', (message: Message) => {
+  if ('stop' in message) {
+    abort.abort();
+    void Promise.allSettled(running.values()).then(() => process.disconnect());
+    return;
+  }
+  if (running.has(message.sync)) again.set(message.sync, (again.get(message.sync) ?? 0) + 1);
+  else run(message.sync, 1);
+});
+// The server gone (stopped or crashed): nothing is left to report to.
+process.on('disconnect', () => process.exit(0));
+send({ ready: true });
