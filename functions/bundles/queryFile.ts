@@ -79,11 +79,9 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
           continue;
         }
         if (records.length >= MAX_RECORDS) throw csvProblem(-1, `holds more than ${MAX_RECORDS} records`);
-        const record: Record<string, unknown> = {};
-        header.forEach((column, i) => {
-          record[column.name] = typedCell(row[i]!, column.accepts);
-        });
-        records.push(record);
+        // Own properties as JSON.parse makes them: a `__proto__` column is an unknown field, refused
+        // as in a JSON file, not an assignment to the record's prototype.
+        records.push(Object.fromEntries(header.map((column, i) => [column.name, typedCell(row[i]!, column.accepts)])));
       }
     }
   } catch (error) {
