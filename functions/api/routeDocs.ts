@@ -140,7 +140,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
     description:
       'An offline bundle (DESIGN.md §5): a zip of `manifest.json` (see the BundleManifest schema) and one `.json` or `.csv` file per query type. ' +
       "Each file is validated and stored as a direct upload would be and gets its own result. An install may send only its own bundles; staff may send any registered install's.",
-    body: { contentType: 'application/zip', description: 'The bundle: at most 64 entries, 1 GiB inflated, a compression ratio of at most 200:1.' },
+    body: { contentType: 'application/zip', description: 'The bundle: at most 64 entries, 100 MiB inflated in all (larger bundles go through an upload session, up to 1 GiB), a compression ratio of at most 200:1.' },
     responses: { 201: { description: 'The result of each query file.', schema: bodies.bundleResultBody } },
     problems: ['unsupported_media_type', 'payload_too_large', 'invalid_bundle', 'forbidden'],
   },
