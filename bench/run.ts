@@ -2,17 +2,18 @@
  * `npm run bench`: every figure of bench/README.md measured in one run, printed as a table and
  * written to bench/results/latest.json.
  *
- * `npm run bench -- init` (or any of pipeline, writes, memory, storage, init) measures only
+ * `npm run bench -- init` (or any of pipeline, writes, memory, bundles, storage, init) measures only
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { measureInit } from './init.js';
+import { measureBundles } from './bundles.js';
 import { measureMemory } from './memory.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'bundles', 'storage', 'init'] as const;
 type Figure = (typeof FIGURES)[number];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(FIGURES as readonly string[]).includes(name));
@@ -43,6 +44,14 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       results.peakRssMB = { upload: memory.upload.peakRssMB, bundle: memory.bundle.peakRssMB };
       results.rssPerBodyByte = { upload: memory.upload.rssPerBodyByte, bundle: memory.bundle.rssPerBodyByte };
       results.memory = memory;
+    }
+    if (wanted('bundles')) {
+      console.error('bundles at their limits: direct and session peaks in fresh processes, /health under six direct bundles…');
+      const bundles = await measureBundles(env);
+      results.bundleDirectPeakMB = bundles.bundleDirectPeakMB;
+      results.bundleSessionPeakMB = bundles.bundleSessionPeakMB;
+      results.healthP99MsUnderBundles = bundles.healthP99MsUnderBundles;
+      results.bundles = bundles;
     }
     if (wanted('storage')) {
       console.error('storage bound: small uploads at 16 concurrent clients…');
@@ -81,6 +90,11 @@ function printTable(r: Record<string, any>): void {
   if (r.memory) {
     row('peakRssMB upload / bundle', `${r.peakRssMB.upload}/${r.peakRssMB.bundle}`, '');
     row('rssPerBodyByte upload / bundle', `${r.rssPerBodyByte.upload}/${r.rssPerBodyByte.bundle}`, '<= 6');
+  }
+  if (r.bundles) {
+    row('bundleDirectPeakMB', r.bundleDirectPeakMB, '<= 600');
+    row('bundleSessionPeakMB', r.bundleSessionPeakMB, '<= 1200');
+    row('healthP99MsUnderBundles', r.healthP99MsUnderBundles, '<= 250');
   }
   if (r.storageBound) {
     row('storageBoundRatio', r.storageBoundRatio, '>= 0.5');
