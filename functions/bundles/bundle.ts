@@ -15,7 +15,7 @@ import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { BundleLimits } from './limits.js';
 import { type BundleManifest, bundleIdOf, type FileFormat, fileFormatOf, MANIFEST_PATH, parseManifest } from './manifest.js';
-import { envelopeBytesInTurns, recordsOf } from './queryFile.js';
+import { envelopePieces, recordsOf } from './queryFile.js';
 import { InflationBudget, invalidBundle, openArchive, readEntry, readEntryBytes, shown, type ZipArchive, type ZipOpener } from './zipReader.js';
 
 export interface BundleFile {
@@ -76,20 +76,19 @@ export class Bundle {
   }
 
   /**
-   * The upload envelope of one file: its JSON bytes, and the value they were made from (so that
-   * it is not parsed again: a second copy of a million records). Its own problems are thrown as
-   * ProblemErrors.
+   * The upload envelope of one file: its JSON bytes as pieces (envelopePieces), and the value
+   * they are made from (so that it is not parsed again: a second copy of a million records).
+   * Its own problems are thrown as ProblemErrors.
    */
-  async envelopeOf(file: BundleFile): Promise<{ bytes: Buffer; envelope: unknown }> {
+  async envelopeOf(file: BundleFile): Promise<{ pieces: AsyncIterable<Buffer>; envelope: unknown }> {
     const max = this.limits.maxFileInflatedBytes;
     const chunks = readEntry(this.archive, this.entryOf(file), this.limits, {
       maxBytes: max,
       tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
     });
     const records = await recordsOf(file.format, chunks, file.queryType);
-    const bytes = await envelopeBytesInTurns(this.manifest, records);
     const { collectedAt, mpaVersion } = this.manifest;
-    return { bytes, envelope: { schemaVersion: 1, collectedAt, mpaVersion, records } };
+    return { pieces: envelopePieces(this.manifest, records), envelope: { schemaVersion: 1, collectedAt, mpaVersion, records } };
   }
 
   close(): void {

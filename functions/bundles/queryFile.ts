@@ -140,27 +140,24 @@ export function envelopeBytes(header: EnvelopeHeader, records: unknown): Buffer 
 const RECORDS_PER_BATCH = 10_000;
 
 /**
- * envelopeBytes for a file's records, the same bytes, made a batch of records at a time: no
- * string of the whole envelope (100 MiB of JSON was a string of up to 200 MB beside its bytes),
- * and the event loop turns between batches (one JSON.stringify of a million records held it
- * for seconds: /health stalled while bundles ran). Records that are not an array go the whole way.
+ * The bytes of envelopeBytes for a file's records, a batch of records at a time: no string or
+ * buffer of the whole envelope (100 MiB of CSV is 185 MiB of JSON), and the event loop turns
+ * between batches (one JSON.stringify of a million records held it for seconds: /health stalled
+ * while bundles ran). Records that are not an array come as one piece.
  */
-export async function envelopeBytesInTurns(header: EnvelopeHeader, records: unknown): Promise<Buffer> {
-  if (!Array.isArray(records)) return envelopeBytes(header, records);
+export async function* envelopePieces(header: EnvelopeHeader, records: unknown): AsyncGenerator<Buffer> {
+  if (!Array.isArray(records)) {
+    yield envelopeBytes(header, records);
+    return;
+  }
   const head = JSON.stringify({ schemaVersion: 1, collectedAt: header.collectedAt, mpaVersion: header.mpaVersion, records: [] });
   // The head up to and with the records' '[' (it ends '[]}').
-  const parts: Buffer[] = [Buffer.from(head.slice(0, -2))];
+  yield Buffer.from(head.slice(0, -2));
   for (let start = 0; start < records.length; start += RECORDS_PER_BATCH) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     // As JSON.stringify writes an array: each element, `null` for what it leaves out.
     const batch = records.slice(start, start + RECORDS_PER_BATCH).map((record) => JSON.stringify(record) ?? 'null');
-    parts.push(Buffer.from((start > 0 ? ',' : '') + batch.join(',')));
+    yield Buffer.from((start > 0 ? ',' : '') + batch.join(','));
   }
-  parts.push(Buffer.from(']}'));
-  try {
-    return Buffer.concat(parts);
-  } catch (error) {
-    if (error instanceof RangeError) throw new ProblemError('payload_too_large', 'The records of this file are too large to be processed as one upload.');
-    throw error;
-  }
+  yield Buffer.from(']}');
 }

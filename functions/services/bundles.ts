@@ -72,8 +72,8 @@ async function checkUploader(c: Clients, installId: string, input: BundleInput):
 async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, customerId: string | undefined, now: Date): Promise<BundleFileResult> {
   const { queryType } = file;
   try {
-    const { bytes, envelope } = await bundle.envelopeOf(file);
-    const body = builtUploadJson(bytes, envelope);
+    const { pieces, envelope } = await bundle.envelopeOf(file);
+    const body = await builtUploadJson(pieces, envelope);
     const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, customerId, queryType, body, now });
     return { queryType, status: status === 201 ? 'accepted' : 'duplicate', receipt };
   } catch (error) {
