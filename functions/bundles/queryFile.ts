@@ -80,9 +80,16 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
           continue;
         }
         if (records.length >= MAX_RECORDS) throw csvProblem(-1, `holds more than ${MAX_RECORDS} records`);
-        // Own properties as JSON.parse makes them: a `__proto__` column is an unknown field, refused
-        // as in a JSON file, not an assignment to the record's prototype.
-        records.push(Object.fromEntries(header.map((column, i) => [column.name, typedCell(row[i]!, column.accepts)])));
+        const record: Record<string, unknown> = {};
+        header.forEach((column, i) => {
+          // Own properties as JSON.parse makes them: a `__proto__` column is an unknown field,
+          // refused as in a JSON file, not an assignment to the record's prototype (the one
+          // accessor of Object.prototype; `constructor`, `toString` … are writable data
+          // properties, so assigning them makes own properties).
+          if (column.name === '__proto__') Object.defineProperty(record, column.name, { value: typedCell(row[i]!, column.accepts), enumerable: true, writable: true, configurable: true });
+          else record[column.name] = typedCell(row[i]!, column.accepts);
+        });
+        records.push(record);
       }
     }
   } catch (error) {
