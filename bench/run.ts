@@ -2,7 +2,7 @@
  * `npm run bench`: every figure of bench/README.md measured in one run, printed as a table and
  * written to bench/results/latest.json.
  *
- * `npm run bench -- init` (or any of pipeline, writes, memory, storage, init, compliance) measures only
+ * `npm run bench -- init` (or any of pipeline, writes, memory, bundles, storage, init, compliance, console, http, fleet) measures only
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
  * `--fleet-1m` adds the fleet sync of a 1,000,000-device first snapshot (about a minute more).
  */
@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { measureCompliance } from './compliance.js';
 import { measureConsole } from './console.js';
 import { measureInit } from './init.js';
+import { measureBundles } from './bundles.js';
 import { measureMemory } from './memory.js';
 import { measureFleetSync } from './fleet.js';
 import { measureHttp } from './http.js';
@@ -17,7 +18,7 @@ import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init', 'compliance', 'console', 'http', 'fleet'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'bundles', 'storage', 'init', 'compliance', 'console', 'http', 'fleet'] as const;
 type Figure = (typeof FIGURES)[number];
 const flags = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')));
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -49,6 +50,14 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       results.peakRssMB = { upload: memory.upload.peakRssMB, bundle: memory.bundle.peakRssMB };
       results.rssPerBodyByte = { upload: memory.upload.rssPerBodyByte, bundle: memory.bundle.rssPerBodyByte };
       results.memory = memory;
+    }
+    if (wanted('bundles')) {
+      console.error('bundles at their limits: direct and session peaks in fresh processes, /health under six direct bundles…');
+      const bundles = await measureBundles(env);
+      results.bundleDirectPeakMB = bundles.bundleDirectPeakMB;
+      results.bundleSessionPeakMB = bundles.bundleSessionPeakMB;
+      results.healthP99MsUnderBundles = bundles.healthP99MsUnderBundles;
+      results.bundles = bundles;
     }
     if (wanted('storage')) {
       console.error('storage bound: small uploads at 16 concurrent clients…');
@@ -121,6 +130,11 @@ function printTable(r: Record<string, any>): void {
   if (r.memory) {
     row('peakRssMB upload / bundle', `${r.peakRssMB.upload}/${r.peakRssMB.bundle}`, '');
     row('rssPerBodyByte upload / bundle', `${r.rssPerBodyByte.upload}/${r.rssPerBodyByte.bundle}`, '<= 6');
+  }
+  if (r.bundles) {
+    row('bundleDirectPeakMB', r.bundleDirectPeakMB, '<= 600');
+    row('bundleSessionPeakMB', r.bundleSessionPeakMB, '<= 1200');
+    row('healthP99MsUnderBundles', r.healthP99MsUnderBundles, '<= 250');
   }
   if (r.storageBound) {
     row('storageBoundRatio', r.storageBoundRatio, '>= 0.5');

@@ -87,6 +87,10 @@ function problemCodesOf(route: Route, doc: RouteDoc): ProblemCode[] {
   if (route.roles.length > 0 && (Object.keys(everyRole) as Role[]).some((role) => !route.roles.includes(role))) codes.add('forbidden');
   // API Gateway refuses bodies over its limit before any handler runs.
   if (doc.body) codes.add('payload_too_large');
+  // The wrapper's parameter bounds (http/parameterBounds.ts): a path parameter out of its form
+  // names nothing; an over-long query parameter is refused on any authenticated route.
+  if (route.path.includes('{')) codes.add('not_found');
+  if (route.roles.length > 0) codes.add('validation_failed');
   return problemCodes.filter((code) => codes.has(code));
 }
 

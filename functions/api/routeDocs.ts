@@ -157,7 +157,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       "Each file is validated and stored as a direct upload would be and gets its own result. An install may send only its own bundles; staff may send any registered install's.",
     body: {
       contentType: 'application/zip',
-      description: 'The bundle: at most 64 entries, 1 GiB inflated, a compression ratio of at most 200:1.',
+      description: 'The bundle: at most 64 entries, 100 MiB inflated in all (larger bundles go through an upload session, up to 1 GiB), a compression ratio of at most 200:1.',
       describedBy: 'BundleManifest',
     },
     responses: { 201: { description: 'The result of each query file.', schema: bodies.bundleResultBody } },

@@ -1,7 +1,8 @@
 /**
  * Who is calling: an Authorization header to a role (and install), or nobody.
  * Keys are looked up by their SHA-256; the staff key from the environment (local server)
- * is compared in constant time.
+ * is compared in constant time. Only the exact roles `install` and `staff` admit: a key item of
+ * any other role (or an install key without its install) is refused, never taken for staff.
  */
 import { bearerToken, hashApiKey, isWellFormedApiKey, sameHash } from '../domain/apiKeys.js';
 import type { Caller } from '../http/request.js';
@@ -16,7 +17,8 @@ export async function authenticate(c: Clients, authorization: string | undefined
   if (staffKey && sameHash(keyHash, hashApiKey(staffKey))) return { role: 'staff' };
   if (!isWellFormedApiKey(key)) return undefined;
   const found = await findApiKey(c, keyHash);
-  if (!found) return undefined;
-  if (found.role !== 'install') return { role: 'staff' };
-  return { role: 'install', installId: found.installId!, ...(found.customerId ? { customerId: found.customerId } : {}) };
+  // Only the exact roles `staff` and `install` (with its install) admit; anything else is nobody.
+  if (found?.role === 'staff') return { role: 'staff' };
+  if (found?.role !== 'install' || typeof found.installId !== 'string' || found.installId === '') return undefined;
+  return { role: 'install', installId: found.installId, ...(found.customerId ? { customerId: found.customerId } : {}) };
 }

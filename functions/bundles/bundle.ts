@@ -15,7 +15,7 @@ import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { BundleLimits } from './limits.js';
 import { type BundleManifest, bundleIdOf, type FileFormat, fileFormatOf, MANIFEST_PATH, parseManifest } from './manifest.js';
-import { envelopeBytes, recordsOf } from './queryFile.js';
+import { envelopePieces, recordsOf } from './queryFile.js';
 import { InflationBudget, invalidBundle, openArchive, readEntry, readEntryBytes, shown, type ZipArchive, type ZipOpener } from './zipReader.js';
 
 export interface BundleFile {
@@ -75,15 +75,20 @@ export class Bundle {
     }
   }
 
-  /** The upload envelope (JSON bytes) of one file: its own problems are thrown as ProblemErrors. */
-  async envelopeOf(file: BundleFile): Promise<Buffer> {
+  /**
+   * The upload envelope of one file: its JSON bytes as pieces (envelopePieces), and the value
+   * they are made from (so that it is not parsed again: a second copy of a million records).
+   * Its own problems are thrown as ProblemErrors.
+   */
+  async envelopeOf(file: BundleFile): Promise<{ pieces: AsyncIterable<Buffer>; envelope: unknown }> {
     const max = this.limits.maxFileInflatedBytes;
     const chunks = readEntry(this.archive, this.entryOf(file), this.limits, {
       maxBytes: max,
       tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
     });
     const records = await recordsOf(file.format, chunks, file.queryType);
-    return envelopeBytes(this.manifest, records);
+    const { collectedAt, mpaVersion } = this.manifest;
+    return { pieces: envelopePieces(this.manifest, records), envelope: { schemaVersion: 1, collectedAt, mpaVersion, records } };
   }
 
   close(): void {

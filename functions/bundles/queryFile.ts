@@ -47,7 +47,8 @@ export function typedCell(cell: string, accepts: ReadonlySet<JsonType> | undefin
     if (lower === 'true') return true;
     if (lower === 'false') return false;
   }
-  if ((accepts.has('number') || accepts.has('integer')) && DECIMAL.test(cell)) return Number(cell);
+  // `+ 0` makes "-0" a 0, as the envelope's JSON bytes say (the records are not parsed again from them).
+  if ((accepts.has('number') || accepts.has('integer')) && DECIMAL.test(cell)) return Number(cell) + 0;
   return cell;
 }
 
@@ -81,7 +82,12 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
         if (records.length >= MAX_RECORDS) throw csvProblem(-1, `holds more than ${MAX_RECORDS} records`);
         const record: Record<string, unknown> = {};
         header.forEach((column, i) => {
-          record[column.name] = typedCell(row[i]!, column.accepts);
+          // Own properties as JSON.parse makes them: a `__proto__` column is an unknown field,
+          // refused as in a JSON file, not an assignment to the record's prototype (the one
+          // accessor of Object.prototype; `constructor`, `toString` … are writable data
+          // properties, so assigning them makes own properties).
+          if (column.name === '__proto__') Object.defineProperty(record, column.name, { value: typedCell(row[i]!, column.accepts), enumerable: true, writable: true, configurable: true });
+          else record[column.name] = typedCell(row[i]!, column.accepts);
         });
         records.push(record);
       }
@@ -135,4 +141,30 @@ export function envelopeBytes(header: EnvelopeHeader, records: unknown): Buffer 
     if (error instanceof RangeError) throw new ProblemError('payload_too_large', 'The records of this file are too large to be processed as one upload.');
     throw error;
   }
+}
+
+/** Records serialized per batch, with a turn of the event loop between batches. */
+const RECORDS_PER_BATCH = 10_000;
+
+/**
+ * The bytes of envelopeBytes for a file's records, a batch of records at a time: no string or
+ * buffer of the whole envelope (100 MiB of CSV is 185 MiB of JSON), and the event loop turns
+ * between batches (one JSON.stringify of a million records held it for seconds: /health stalled
+ * while bundles ran). Records that are not an array come as one piece.
+ */
+export async function* envelopePieces(header: EnvelopeHeader, records: unknown): AsyncGenerator<Buffer> {
+  if (!Array.isArray(records)) {
+    yield envelopeBytes(header, records);
+    return;
+  }
+  const head = JSON.stringify({ schemaVersion: 1, collectedAt: header.collectedAt, mpaVersion: header.mpaVersion, records: [] });
+  // The head up to and with the records' '[' (it ends '[]}').
+  yield Buffer.from(head.slice(0, -2));
+  for (let start = 0; start < records.length; start += RECORDS_PER_BATCH) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    // As JSON.stringify writes an array: each element, `null` for what it leaves out.
+    const batch = records.slice(start, start + RECORDS_PER_BATCH).map((record) => JSON.stringify(record) ?? 'null');
+    yield Buffer.from((start > 0 ? ',' : '') + batch.join(','));
+  }
+  yield Buffer.from(']}');
 }

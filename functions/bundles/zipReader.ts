@@ -146,12 +146,13 @@ async function listEntries(zip: ZipFile, limits: BundleLimits): Promise<Map<stri
     if (isSymlink(entry)) throw invalidBundle(`The entry ${shown(name)} is a symbolic link; a bundle holds plain files only.`);
     if (name.endsWith('/')) continue;
     if (entries.has(name)) throw invalidBundle(`The entry ${shown(name)} appears twice in the archive.`);
+    // The ratio first: a bomb is named as one, whatever the budget of the way it came.
+    if (exceedsRatio(entry.uncompressedSize, entry.compressedSize, limits)) {
+      throw invalidBundle(`The entry ${shown(name)} declares a compression ratio above ${limits.maxRatio}:1.`);
+    }
     declared += entry.uncompressedSize;
     if (declared > limits.maxTotalInflatedBytes) {
       throw invalidBundle(`The archive declares more than ${limits.maxTotalInflatedBytes} bytes once inflated.`);
-    }
-    if (exceedsRatio(entry.uncompressedSize, entry.compressedSize, limits)) {
-      throw invalidBundle(`The entry ${shown(name)} declares a compression ratio above ${limits.maxRatio}:1.`);
     }
     entries.set(name, entry);
   }

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ApiClient, ApiError } from './apiClient.js';
 import { formatProblem } from './output.js';
 import { type ProgressBar, progressBar } from './progress.js';
+import { shownLines, terminalJson } from './terminalText.js';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -54,14 +55,18 @@ export class Cli {
     return new ApiClient(url, key);
   }
 
-  /** Prints the human text, or with --json the value as JSON (one document on stdout). */
+  /**
+   * Prints the human text, or with --json the value as JSON (one document on stdout). Values are
+   * escaped where they are formatted (output.ts); here, as a last guard, no control character
+   * but a line break reaches the terminal.
+   */
   print(human: string, value: unknown): void {
-    this.io.stdout.write(this.json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
+    this.io.stdout.write(this.json ? `${terminalJson(value)}\n` : `${shownLines(human)}\n`);
   }
 
   /** A note for people (stderr), never in --json output. */
   note(text: string): void {
-    if (!this.json) this.io.stderr.write(`${text}\n`);
+    if (!this.json) this.io.stderr.write(`${shownLines(text)}\n`);
   }
 
   /** A progress bar on stderr when it is a terminal and output is not --json; otherwise silent. */
@@ -82,7 +87,7 @@ export class Cli {
 
   private fail(error: unknown): void {
     if (error instanceof UsageError) {
-      this.io.stderr.write(`mpa-licensing: ${error.message}\n`);
+      this.io.stderr.write(`mpa-licensing: ${shownLines(error.message)}\n`);
       this.exitCode = EXIT_USAGE;
       return;
     }
@@ -93,6 +98,6 @@ export class Cli {
     }
     const message = (error as Error)?.message ?? String(error);
     if (this.json) this.print('', { error: message });
-    else this.io.stderr.write(`mpa-licensing: ${message}\n`);
+    else this.io.stderr.write(`mpa-licensing: ${shownLines(message)}\n`);
   }
 }

@@ -46,10 +46,11 @@ export const CUSTOMER_EXPIRY_WINDOW_DAYS = 30;
  */
 export function rollUpCustomer(customerId: string, installs: number, shares: readonly InstallShare[], asOf: string): CustomerLicenseState {
   const ofType = (queryType: QueryType) => shares.filter((s) => s.queryType === queryType);
-  const licensingCounts: Record<string, number> = {};
+  // Keyed by item names an install chose: a Map, so `constructor` or `__proto__` is an item like any other.
+  const licensingCounts = new Map<string, number>();
   for (const share of ofType('licensing-counts')) {
     for (const [item, count] of Object.entries((share.summary as { items: Record<string, number> }).items)) {
-      licensingCounts[item] = (licensingCounts[item] ?? 0) + count;
+      licensingCounts.set(item, (licensingCounts.get(item) ?? 0) + count);
     }
   }
   const users: UserTotals = { users: 0, activeUsers: 0, reportRecipients: 0 };
@@ -64,7 +65,8 @@ export function rollUpCustomer(customerId: string, installs: number, shares: rea
     installs,
     devices: rollUpLicenseStates(ofType('device-license-states'), asOf),
     containers: rollUpLicenseStates(ofType('container-license-states'), asOf),
-    licensingCounts: Object.fromEntries(Object.entries(licensingCounts).sort(([a], [b]) => (a < b ? -1 : 1))),
+    // fromEntries defines own properties: a `__proto__` item stays an item.
+    licensingCounts: Object.fromEntries([...licensingCounts].sort(([a], [b]) => (a < b ? -1 : 1))),
     users,
   };
 }

@@ -1,10 +1,11 @@
 /** Install registration input (staff) and the install record shape. */
 import * as z from 'zod/mini';
+import { CUSTOMER_ID } from './identifierPatterns.js';
 import './schemas/requestLocale.js';
 
 export const customerId = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -'));
+  .check(z.regex(CUSTOMER_ID, 'must be 1-128 of A-Z a-z 0-9 . _ : -'));
 
 export const createInstallRequest = z.strictObject({
   customerId,

@@ -6,14 +6,32 @@
  * the check backtrack (no ReDoS), and the walk over the parsed value is iterative.
  */
 
-const LOCAL_PART_CHAR = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]/;
-const DOMAIN_AFTER_AT = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/;
+/**
+ * The character just before the '@': a local part's last, ASCII (RFC 5322's atext and '.'),
+ * any letter, digit or mark (RFC 6531's UTF-8 local parts), or the quote closing a quoted one.
+ */
+const LOCAL_PART_CHAR = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~."\p{L}\p{N}\p{M}-]$/u;
+/**
+ * After the '@': a domain of dot-separated labels, ASCII or internationalized (U-labels of
+ * letters, digits and marks; A-labels `xn--`), whose last label is a top-level domain: letters,
+ * not digits, so a version such as `1.2@3.4` is not one. Or `localhost`, or an address literal
+ * `[127.0.0.1]` / `[IPv6:…]` (RFC 5321 §4.1.3). Any other dotless name (`rev@2`, `a@b`) is not
+ * taken for an address: too many ordinary values look like it.
+ */
+const LABEL = String.raw`[A-Za-z0-9\p{L}\p{N}](?:[A-Za-z0-9\p{L}\p{N}\p{M}-]{0,62})`;
+const TOP_LEVEL = String.raw`(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59}|\p{L}[\p{L}\p{M}]{1,23})`;
+const DOMAIN_AFTER_AT = new RegExp(
+  String.raw`^(?:${LABEL}(?:\.${LABEL}){0,8}\.${TOP_LEVEL}(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|localhost(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]{2,45})\])`,
+  'iu',
+);
 const DOMAIN_WINDOW = 600;
 
 export function containsEmail(text: string): boolean {
   let at = text.indexOf('@');
   while (at !== -1) {
-    if (at > 0 && LOCAL_PART_CHAR.test(text[at - 1]!) && DOMAIN_AFTER_AT.test(text.slice(at + 1, at + 1 + DOMAIN_WINDOW))) {
+    // The whole code point before the '@' (a local part may end in a letter outside the BMP).
+    const before = at > 0 ? String.fromCodePoint(text.codePointAt(at >= 2 && /[\uDC00-\uDFFF]/.test(text[at - 1]!) ? at - 2 : at - 1)!) : '';
+    if (before !== '' && LOCAL_PART_CHAR.test(before) && DOMAIN_AFTER_AT.test(text.slice(at + 1, at + 1 + DOMAIN_WINDOW))) {
       return true;
     }
     at = text.indexOf('@', at + 1);

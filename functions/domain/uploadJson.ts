@@ -23,7 +23,7 @@
  * bytes as soon as the records array opens, and the archive can travel while the rest is read.
  */
 import { createHash, type Hash, webcrypto } from 'node:crypto';
-import { createGunzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { createGunzip, createGzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { jsonMayContainAt } from './pii.js';
 import { ProblemError } from './problems.js';
 import { StreamedJsonParser } from './streamedJson.js';
@@ -78,6 +78,52 @@ export function plainUploadJson(json: Buffer): UploadJson {
     mayContainEmail: jsonMayContainAt(json),
     parse: () => parseJson(jsonText(json)),
     archive: () => (archiving ??= gzipForArchive(json).then(archiveBytes)),
+  };
+}
+
+/**
+ * JSON bytes made piece by piece from a value (a bundle file's envelope), never held whole: each
+ * piece is hashed, scanned for an `@` and gzipped for the archive (level 1, as gzipForArchive:
+ * deflate's output does not depend on how its input is cut, so the archive is the same bytes)
+ * as it comes, and let go. The value is what parsing the bytes gives, so `parse()` answers it
+ * instead of a second copy of every record; it must be plain JSON data (what JSON.parse makes).
+ */
+export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unknown): Promise<UploadJson> {
+  const hash = createHash('sha256');
+  const gzip = createGzip({ level: 1 });
+  const gzipped: Buffer[] = [];
+  gzip.on('data', (chunk: Buffer) => gzipped.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    gzip.once('end', resolve);
+    gzip.once('error', reject);
+  });
+  let byteLength = 0;
+  let mayContainEmail = false;
+  let tail: Buffer = Buffer.alloc(0);
+  try {
+    for await (const piece of pieces) {
+      byteLength += piece.length;
+      hash.update(piece);
+      // An escaped `@` may straddle two pieces: the seam is scanned too.
+      mayContainEmail ||= jsonMayContainAt(piece) || jsonMayContainAt(Buffer.concat([tail, piece.subarray(0, 5)]));
+      tail = piece.subarray(Math.max(0, piece.length - 5));
+      if (!gzip.write(piece)) await new Promise((resolve) => gzip.once('drain', resolve));
+    }
+  } catch (error) {
+    gzip.destroy();
+    throw error;
+  }
+  gzip.end();
+  await ended;
+  const sha256 = hash.digest('hex');
+  let archiving: Promise<ArchiveBytes> | undefined;
+  return {
+    sha256: () => Promise.resolve(sha256),
+    byteLength,
+    sentBytes: byteLength,
+    mayContainEmail,
+    parse: () => value,
+    archive: () => (archiving ??= archiveBytes(Buffer.concat(gzipped))),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * The house wrapper for API handlers: middy with problem responses and the route table's
- * role check, so each handler is only "parse, call the domain, map to HTTP".
+ * The house wrapper for API handlers: middy with problem responses, the route table's role
+ * check and the bounds of every path and query parameter (parameterBounds.ts), so each
+ * handler is only "parse, call the domain, map to HTTP".
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -9,6 +10,7 @@ import { type HandlerName, type Role, routes } from '../routes.js';
 import { type Clients, clients } from '../store/clients.js';
 import { logger, observability } from '../observability/index.js';
 import { corsHeaders } from './cors.js';
+import { checkParameters } from './parameterBounds.js';
 import { type Caller, callerOf } from './request.js';
 import { internalErrorResponse, problemResponse } from './response.js';
 
@@ -37,10 +39,10 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatew
   };
 }
 
-function rolesOf(name: HandlerName): readonly Role[] {
+function routeOf(name: HandlerName): { roles: readonly Role[]; path: string } {
   const route = routes.find((r) => r.handler === name);
   if (!route) throw new Error(`No route uses handler ${name}`);
-  return route.roles;
+  return route;
 }
 
 export function requireCaller(caller: Caller | undefined, roles: readonly Role[]): Caller {
@@ -50,7 +52,7 @@ export function requireCaller(caller: Caller | undefined, roles: readonly Role[]
 }
 
 export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Promise<APIGatewayProxyResult>): HttpHandler {
-  const roles = rolesOf(name);
+  const { roles, path } = routeOf(name);
   // Public routes answer through http/staticAnswer.ts; a caller here is always an authorized one.
   if (roles.length === 0) throw new Error(`${name} is a public route: use staticJsonHandler`);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>({
@@ -61,6 +63,8 @@ export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Pro
     .use(problemResponses())
     .handler(async (event) => {
       const caller = requireCaller(callerOf(event), roles);
+      // Every path and query parameter within its bounds before the handler sees it (parameterBounds.ts).
+      checkParameters(event, path);
       return fn({ event, caller, now: new Date(), clients: clients() });
     });
 }

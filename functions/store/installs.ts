@@ -127,8 +127,10 @@ export async function createStaffKey(c: Clients, now: Date, apiKey = generateApi
 export async function findApiKey(c: Clients, keyHash: string): Promise<ApiKeyItem | undefined> {
   const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.apiKey(keyHash), ConsistentRead: true }));
   if (!Item) return undefined;
-  if (Item.role !== 'install') return { role: 'staff' };
-  return { role: 'install', installId: Item.installId as string, ...(Item.customerId ? { customerId: Item.customerId as string } : {}) };
+  // Exactly the roles this service writes; an item of any other shape grants nothing (fails closed).
+  if (Item.role === 'staff') return { role: 'staff' };
+  if (Item.role !== 'install' || typeof Item.installId !== 'string' || Item.installId === '') return undefined;
+  return { role: 'install', installId: Item.installId, ...(typeof Item.customerId === 'string' && Item.customerId !== '' ? { customerId: Item.customerId } : {}) };
 }
 
 /** Sets the usage-collection flag of an existing install. */

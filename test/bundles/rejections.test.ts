@@ -3,7 +3,10 @@
  * inflating with bounded memory. After each rejection nothing of the bundle is stored.
  */
 import { randomBytes } from 'node:crypto';
+import { directBundleLimits, sessionBundleLimits } from '../../functions/bundles/limits.js';
+import { openArchive, zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import { type BundleInputFile, bundleManifestOf } from '../../functions/bundles/writeBundle.js';
+import { directUploadLimits } from '../../functions/domain/uploadBody.js';
 import {
   declareSizeInZip,
   MPA_VERSION,
@@ -136,13 +139,31 @@ describe('whole-bundle rejections', () => {
     await expectInvalid(await zipOf([...valid, ...extra]), /holds 65 entries; a bundle may hold at most 64/);
   });
 
-  it('more than 1 GiB once inflated, as the central directory declares it', async () => {
+  it('more than 1 GiB once inflated, as the central directory declares it (an upload session\'s budget; 100 MiB directly)', async () => {
     // Four incompressible entries of 1.4 MiB, each declared as 270 MiB (ratio < 200:1): 1.05 GiB in all.
     const entries: ZipEntrySpec[] = [{ name: 'manifest.json', data: Buffer.from('{}') }];
     for (let i = 0; i < 4; i++) entries.push({ name: `part${i}.csv`, data: randomBytes(1.4 * MiB) });
     let zip = await zipOf(entries);
     for (let i = 0; i < 4; i++) zip = declareSizeInZip(zip, `part${i}.csv`, 270 * MiB);
-    await expectInvalid(zip, /declares more than 1073741824 bytes once inflated/);
+    await expectInvalid(zip, /declares more than 104857600 bytes once inflated/);
+    await expect(openArchive(zipFromBuffer(zip), sessionBundleLimits)).rejects.toThrow(/declares more than 1073741824 bytes once inflated/);
+  });
+});
+
+describe('a direct bundle past the budget of a direct upload', () => {
+  it('more than 100 MiB once inflated in all, though each file is within 100 MiB: refused before inflating', async () => {
+    // Four incompressible entries of 1.4 MiB, each declared as 27 MiB (ratio < 200:1): 108 MiB in all.
+    const entries: ZipEntrySpec[] = [{ name: 'manifest.json', data: Buffer.from('{}') }];
+    for (let i = 0; i < 4; i++) entries.push({ name: `part${i}.csv`, data: randomBytes(1.4 * MiB) });
+    let zip = await zipOf(entries);
+    for (let i = 0; i < 4; i++) zip = declareSizeInZip(zip, `part${i}.csv`, 27 * MiB);
+    expect(zip.length).toBeLessThan(6 * MiB);
+    await expectInvalid(zip, /declares more than 104857600 bytes once inflated/);
+  });
+
+  it('through an upload session the same bundle keeps the session budget', () => {
+    expect(directBundleLimits.maxTotalInflatedBytes).toBe(directUploadLimits.maxInflatedBytes);
+    expect(sessionBundleLimits.maxTotalInflatedBytes).toBe(1024 * MiB);
   });
 });
 

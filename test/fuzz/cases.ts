@@ -3,12 +3,14 @@
  * route table, mostly with valid keys so they get past the authorizer and reach handlers.
  * Families: random bytes, truncated and deeply nested JSON, huge strings and numbers, wrong
  * and duplicated headers, bogus content encodings, unicode edge cases, prototype-pollution
- * keys in bodies, query strings and headers, forged cursors and parameters, random paths and
- * methods, odd Authorization headers, and bytes that are not HTTP at all.
+ * keys in bodies, query strings and headers, forged cursors and parameters, over-long path and
+ * query parameters on every route of the table, random paths and methods, odd Authorization
+ * headers, and bytes that are not HTTP at all.
  */
 import { gzipSync } from 'node:zlib';
 import { queryTypes } from '../../functions/domain/queries/index.js';
 import { mulberry32 } from '../../functions/samples/sampleUploads.js';
+import { routeDocs } from '../../functions/api/routeDocs.js';
 import { type Route, routes } from '../../functions/routes.js';
 import type { RawRequest } from '../support/rawHttp.js';
 
@@ -332,6 +334,23 @@ const builders: [number, string, Builder][] = [
       if (r.chance(0.2)) params.push(r.pick(['asOf=2026-02-30', 'asOf=yesterday', 'asOf=2026-01-01T00:00:00Z', 'withinDays=-1', 'withinDays=1e9', 'days=abc', 'queryType=nope', 'queryType=', 'deviceType=' + 'x'.repeat(500)]));
       const separator = path.includes('?') ? '&' : '?';
       return { request: { method: 'GET', path: `${path}${separator}${params.join('&')}`, headers: authHeaders(ctx.staffKey) } };
+    },
+  ],
+  [
+    6,
+    'over-long parameters',
+    (r, ctx) => {
+      // Any route of the table; one of its path parameters, or a query parameter it documents
+      // (or any other name), past every bound: the rules', the default's, DynamoDB's 2,048 bytes.
+      const route: Route = r.pick(routes);
+      const names = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+      const queryNames = [...Object.keys(routeDocs[route.handler as keyof typeof routeDocs]?.query ?? {}), 'x'];
+      const long = (r.chance(0.5) ? 'a' : r.pick(['%C3%A9', '0', '-', '%F0%9F%98%80'])).repeat(r.pick([37, 129, 257, 1025, 2049, 2100, 4097, 8000]));
+      const inPath = names.length > 0 && r.chance(0.6) ? r.pick(names) : undefined;
+      const path = route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => (name === inPath ? long : name === 'customerId' ? ctx.customerId : name === 'installId' ? (route.handler === 'postInstallKey' ? ctx.spareInstallId : ctx.installId) : ctx.uploadId));
+      const query = inPath === undefined ? `?${r.pick(queryNames)}=${long}` : '';
+      const body: Partial<RawRequest> = route.method === 'GET' ? {} : { body: '{}' };
+      return { request: { method: route.method, path: `${path}${query}`, headers: [['content-type', 'application/json'], ...authHeaders(keyFor(r, ctx, route.roles))], ...body } };
     },
   ],
   [

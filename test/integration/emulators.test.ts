@@ -54,3 +54,32 @@ it('takes DynamoDB Local down with the process that started it, when that proces
     await rm(s3Dir, { recursive: true, force: true });
   }
 }, 90_000);
+
+/** Whether a TCP connection to host:port is accepted. */
+async function accepts(host: string, port: number): Promise<boolean> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 3000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+it('listens on 127.0.0.1 only: a network peer reaches neither DynamoDB Local nor s3rver', async () => {
+  const { networkInterfaces } = await import('node:os');
+  const outward = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address !== undefined && !address.internal && address.family === 'IPv4')?.address;
+  const s3Dir = await mkdtemp(join(tmpdir(), 'mpa-emulators-'));
+  const emulators = await startEmulators({ s3Dir });
+  try {
+    const ports = [emulators.dynamoDbEndpoint, emulators.s3Endpoint].map((endpoint) => Number(new URL(endpoint).port));
+    for (const port of ports) expect(await accepts('127.0.0.1', port)).toBe(true);
+    // Without an interface other than loopback there is no peer to be reached from.
+    if (outward) for (const port of ports) expect(await accepts(outward, port)).toBe(false);
+  } finally {
+    await emulators.stop();
+    await rm(s3Dir, { recursive: true, force: true });
+  }
+}, 90_000);

@@ -24,6 +24,19 @@ describe('containsEmail', () => {
     ['rev@2 then erin@example.com'],
     ['a@@b and c@d.example.de'],
     ['1234@xn--bcher-kva.example'],
+    // Internationalized (RFC 6531), address literals, localhost, a quoted local part.
+    ['jöhn@exämple.de'],
+    ['δοκιμή@παράδειγμα.δοκιμή'],
+    ['用户@例子.广告'],
+    ['иван@пример.рф'],
+    ['müller@example.com'],
+    ['x@xn--80akhbyknj4f.xn--p1ai'],
+    ['john@localhost'],
+    ['user@LOCALHOST.'],
+    ['john@[127.0.0.1]'],
+    ['ops@[IPv6:2001:db8::1]'],
+    ['"john doe"@example.com'],
+    ['𝒶@example.com'],
   ])('finds an e-mail address in %j', (text) => {
     expect(containsEmail(text)).toBe(true);
   });
@@ -32,7 +45,12 @@ describe('containsEmail', () => {
     ['IPT users'],
     ['rev@2'],
     ['a@b'],
-    ['user@localhost'],
+    ['user@localhosts'],
+    ['build@head'],
+    ['Mitel 6930@Büro'],
+    ['firmware 6.2.0.1011@2026.11'],
+    ['item@store.v2'],
+    ['a@[300]'],
     ['a@b.c'],
     ['version 1.2@3.4'],
     ['@example.com'],

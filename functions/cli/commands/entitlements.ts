@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { ApiError } from '../apiClient.js';
 import { type Cli, EXIT_FAILED, UsageError } from '../context.js';
 import { type ImportRow, readImport } from '../entitlementCsv.js';
-import { formatProblem, formatTable, printable } from '../output.js';
+import { formatProblem, formatTable } from '../output.js';
+import { shown } from '../terminalText.js';
 
 const entitlementColumns = ['entitlementId', 'item', 'quantity', 'termStart', 'termEnd', 'graceDays', 'installId', 'contractRef', 'updatedAt'];
 export const complianceColumns = ['item', 'installId', 'entitled', 'used', 'peak', 'overage', 'status', 'overSince'];
@@ -15,7 +16,7 @@ export const complianceColumns = ['item', 'installId', 'entitled', 'used', 'peak
 /** A whole number from an option, or a usage error naming it. */
 function wholeNumber(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[0-9]+$/.test(value)) throw new UsageError(`${option} must be a whole number, not '${printable(value)}'.`);
+  if (!/^[0-9]+$/.test(value)) throw new UsageError(`${option} must be a whole number, not '${shown(value)}'.`);
   return Number(value);
 }
 
@@ -139,7 +140,7 @@ function formatImport(results: readonly ImportResult[]): string {
   const lines = [formatTable(results.map(({ line, customerId, entitlementId, result }) => ({ line, customerId, entitlementId, result })), ['line', 'customerId', 'entitlementId', 'result'])];
   for (const r of results.filter((x) => x.result === 'failed')) {
     const why = r.problem ? formatProblem(r.problem).split('\n') : [r.errors!.map((e) => `${e.path || '(row)'}: ${e.message}`).join('; ')];
-    lines.push(...why.map((text, i) => (i === 0 ? `line ${r.line}: ${printable(text)}` : printable(text))));
+    lines.push(...why.map((text, i) => (i === 0 ? `line ${r.line}: ${shown(text)}` : shown(text))));
   }
   const failed = results.filter((r) => r.result === 'failed').length;
   lines.push(`${results.length - failed} written, ${failed} failed`);

@@ -1,6 +1,7 @@
 /** `installs create | rotate-key | show` (staff key): register installs, rotate their keys, see their summaries. */
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
+import { shown, terminalJson } from '../terminalText.js';
 
 export function registerInstalls(program: Command, cli: Cli): void {
   const installs = program.command('installs').description('Installs (with a staff key)');
@@ -12,7 +13,7 @@ export function registerInstalls(program: Command, cli: Cli): void {
     .action(
       cli.action(async (options: { customerId: string; name: string }) => {
         const install = await cli.client().createInstall({ customerId: options.customerId, name: options.name });
-        cli.print(`install ${install.installId} (${install.name}, customer ${install.customerId})\nAPI key (shown only now): ${install.apiKey}`, install);
+        cli.print(`install ${shown(install.installId)} (${shown(install.name)}, customer ${shown(install.customerId)})\nAPI key (shown only now): ${install.apiKey}`, install);
       }),
     );
   installs
@@ -32,7 +33,7 @@ export function registerInstalls(program: Command, cli: Cli): void {
     .action(
       cli.action(async (installId: string) => {
         const install = await cli.client().getInstall(installId);
-        cli.print(JSON.stringify(install, null, 2), install);
+        cli.print(terminalJson(install), install);
       }),
     );
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
 import { formatTable } from '../output.js';
+import { shown } from '../terminalText.js';
 
 interface ReportSpec {
   command: string;
@@ -45,7 +46,7 @@ const reports: ReportSpec[] = [
     columns: ['kind', 'value', 'installs'],
     row: (item) => ({
       ...item,
-      installs: (item.installs as { installId: string; customerId: string | null }[]).map((i) => `${i.installId} (${i.customerId ?? '?'})`).join(', '),
+      installs: (item.installs as { installId: string; customerId: string | null }[]).map((i) => `${shown(i.installId)} (${shown(i.customerId ?? '?')})`).join(', '),
     }),
   },
   {
@@ -82,7 +83,7 @@ export function registerReports(program: Command, cli: Cli): void {
         );
         const counts = formatTable(Object.entries(state.licensingCounts).map(([item, count]) => ({ item, count })), ['item', 'count']);
         const users = `users ${state.users.users}, active ${state.users.activeUsers}, report recipients ${state.users.reportRecipients}`;
-        cli.print(`customer ${state.customerId}: ${state.installs} install(s)\n\n${licenses}\n\n${counts}\n\n${users}`, state);
+        cli.print(`customer ${shown(state.customerId)}: ${shown(state.installs)} install(s)\n\n${licenses}\n\n${counts}\n\n${users}`, state);
       }),
     );
 
