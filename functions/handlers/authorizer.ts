@@ -7,10 +7,15 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { authenticate } from '../auth/authenticate.js';
 import { clients } from '../store/clients.js';
 
-/** `arn:aws:execute-api:region:account:apiId/stage/*` from a method ARN. */
+/**
+ * `arn:aws:execute-api:region:account:apiId/stage/*` from a method ARN
+ * (`arn:aws:execute-api:region:account:apiId/stage/METHOD/path`): the API id ends the ARN's
+ * first `/`-separated part, so the stage is the second; the method is not kept, since the
+ * cached answer serves the same key on every method and route.
+ */
 export function apiWideResource(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  return `${arnPrefix}/${apiId}/${stage}/*`;
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}/*`;
 }
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
