@@ -397,7 +397,7 @@ describe('API Gateway', () => {
       expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
     );
     expect(settings).toContainEqual(
-      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1uploads~1{queryTypeOrUploadId}', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' }),
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1uploads~1{queryTypeOrUploadId}', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 20, LoggingLevel: 'ERROR' }),
     );
     expect(settings).toContainEqual(expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1installs', ThrottlingRateLimit: 20 }));
     for (const s of settings) expect(s).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false });
@@ -423,6 +423,53 @@ describe('API Gateway', () => {
     }
     expect(byType.get('UNAUTHORIZED').ResponseParameters['gatewayresponse.header.WWW-Authenticate']).toBe("'Bearer'");
     expect(byType.size).toBe(gatewayProblems.length);
+  });
+
+  test("every gateway response's problem states the status it is answered with (INTEGRATION_TIMEOUT: 504)", () => {
+    const responses = ofType(resources, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    const stated = responses.map((r) => [r.ResponseType, r.StatusCode, String(JSON.parse(r.ResponseTemplates['application/json']).status)]);
+    expect(stated).toEqual(responses.map((r) => [r.ResponseType, r.StatusCode, r.StatusCode]));
+    expect(stated).toContainEqual(['INTEGRATION_TIMEOUT', '504', '504']);
+  });
+
+  test("WAF's 429 is the one answer not typed application/problem+json, and the docs say so", () => {
+    const [[, acl]] = ofType(resources, 'AWS::WAFv2::WebACL') as [[string, CfnResource]];
+    const bodies = Object.values(acl.Properties.CustomResponseBodies) as { ContentType: string; Content: string }[];
+    expect(bodies.map((b) => [b.ContentType, JSON.parse(b.Content).status])).toEqual([['APPLICATION_JSON', 429]]);
+    expect(readFileSync(path.join(projectRoot, 'docs/deploy.md'), 'utf8')).toMatch(/The one exception\*\* is WAF's\s+`429`/);
+  });
+
+  test("the stage's execution log group is the stack's, with the stage's retention, created before the stage", () => {
+    const groups = ofType(resources, 'AWS::Logs::LogGroup').filter(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'));
+    expect(groups).toHaveLength(1);
+    const [[groupId, group]] = groups as [[string, CfnResource]];
+    expect(group.Properties.RetentionInDays).toBe(365);
+    const [[apiId]] = ofType(resources, 'AWS::ApiGateway::RestApi') as [[string, CfnResource]];
+    expect(group.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, '/prod']] });
+    const [[, stage]] = ofType(resources, 'AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    expect(stage.DependsOn).toContain(groupId);
+  });
+
+  test("each route's burst stays within what its function can run (a Lambda throttle would answer 500)", () => {
+    const [[, stage]] = ofType(resources, 'AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    const settings = stage.Properties.MethodSettings as { HttpMethod: string; ResourcePath: string; ThrottlingBurstLimit?: number }[];
+    const stageWide = settings.find((s) => s.ResourcePath === '/*')!.ThrottlingBurstLimit!;
+    let reservedRoutes = 0;
+    for (const route of routes) {
+      const reserved = fn(route.handler)[1].Properties.ReservedConcurrentExecutions as number | undefined;
+      if (reserved === undefined) continue;
+      reservedRoutes++;
+      const setting = settings.find((s) => s.HttpMethod === route.method && s.ResourcePath === `/${route.path.replaceAll('/', '~1')}`);
+      const burst = setting?.ThrottlingBurstLimit ?? stageWide;
+      expect({ route: `${route.method} ${route.path}`, burst: Math.min(burst, reserved) }).toEqual({ route: `${route.method} ${route.path}`, burst });
+    }
+    expect(reservedRoutes).toBeGreaterThan(0);
+  });
+
+  test("the account quota in docs/deploy.md covers the stack's reserved concurrency plus AWS's unreserved 100", () => {
+    const reserved = ofType(resources, 'AWS::Lambda::Function').reduce((sum, [, f]) => sum + ((f.Properties.ReservedConcurrentExecutions as number | undefined) ?? 0), 0);
+    expect(reserved).toBe(40);
+    expect(readFileSync(path.join(projectRoot, 'docs/deploy.md'), 'utf8')).toContain(`**≥ ${100 + reserved}**`);
   });
 
   test('WAF web ACL (per-IP rate limit, managed rules) on the stage', () => {
@@ -582,6 +629,27 @@ describe('operations', () => {
     });
   });
 
+  test('CloudWatch may publish to the alarm topic, for this account\'s alarms of this stack only', () => {
+    const [[, policy]] = ofType(resources, 'AWS::SNS::TopicPolicy').filter(([, p]) => referencedIds(p.Properties.Topics).has(topicId())) as [[string, CfnResource]];
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, any>[];
+    const allow = statements.filter((s) => s.Effect === 'Allow');
+    expect(allow).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId() },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:alarm:${STACK}-*`]] } },
+        },
+      }),
+    ]);
+    // Every alarm's name matches that condition.
+    for (const [, alarm] of alarms()) expect(alarm.Properties.AlarmName).toMatch(new RegExp(`^${STACK}-`));
+    // The Deny of enforceSSL is still there.
+    expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+  });
+
   test('authorizer errors, Lambda errors and throttles for every function', () => {
     const byFunction = (metric: string) =>
       new Set(
@@ -591,11 +659,15 @@ describe('operations', () => {
       );
     const fnIds = [...fnsByHandler().values()].map(([id]) => id);
     expect([...byFunction('Throttles')].sort()).toEqual([...fnIds].sort());
-    expect([...byFunction('Errors')].sort()).toEqual([...fnIds].sort());
+    // Not the authorizer's: it throws Unauthorized for every wrong key, which Lambda counts as an error.
+    expect([...byFunction('Errors')].sort()).toEqual(fnIds.filter((id) => id !== fn(authorizerHandler)[0]).sort());
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: Match.stringLikeRegexp('AuthorizerErrors'),
-      MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(authorizerHandler)[0] } }],
+      AlarmName: Match.stringLikeRegexp('AuthorizerFailures'),
+      Namespace: 'MpaLicensing',
+      MetricName: 'AuthorizerFailures',
+      Dimensions: [{ Name: 'service', Value: 'mpa-licensing' }],
+      Statistic: 'Sum',
+      Threshold: 1,
     });
   });
 
