@@ -6,7 +6,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { policyAllows } from '../../functions/local/authorizerPolicy.js';
+import { sampleUpload } from '../../functions/samples/sampleUploads.js';
+import { createUploadSession } from '../../functions/services/uploadSessions.js';
+import { incomingKey } from '../../functions/sessions/incomingKeys.js';
+import { sqsEventOf } from '../../functions/sessions/s3Events.js';
+import { type Clients, createClients, destroyClients } from '../../functions/store/clients.js';
+import { storageConfig } from '../../functions/store/config.js';
+import { createInstall } from '../../functions/store/installs.js';
+import { getUpload } from '../../functions/store/uploadLog.js';
+import { objectCreatedNotification } from '../support/processorHook.js';
+import { invokeBundle } from './support/lambdaBundle.js';
 import { esmRequireBanner } from '../../lib/defaults/bundleOptions.js';
 import { gatewayProblems } from '../../lib/constructs/ingestApi.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/uploadPipeline.js';
@@ -698,5 +711,105 @@ describe('tags', () => {
         expect(r.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'application', Value: 'mpa-licensing' }, { Key: 'stage', Value: 'prod' }]));
       }
     }
+  });
+});
+
+/**
+ * The deployed artefact itself, exercised: the bundles `cdk synth` built for the authorizer, the
+ * upload handler and the processor, each run as Lambda runs it (fresh process, the template's
+ * environment, the handler export) against the emulators. Found: the authorizer's policy named
+ * only the first request's method; the bundle returned exactly that policy, and no test ran it.
+ */
+describe('the synthesized bundles, run as Lambda runs them', () => {
+  let c: Clients;
+  let installId: string;
+  let apiKey: string;
+  beforeAll(async () => {
+    c = createClients(storageConfig());
+    const created = await createInstall(c, { customerId: 'bundle-run', name: 'Bundle run' }, new Date());
+    installId = created.install.installId;
+    apiKey = created.apiKey;
+  });
+  afterAll(() => destroyClients(c));
+
+  const methodArn = (method: string, resourcePath: string) => `arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/${method}${resourcePath}`;
+  const authorizerEvent = (authorization: string) => ({
+    type: 'REQUEST',
+    methodArn: methodArn('POST', '/v1/upload-sessions'),
+    resource: '/v1/upload-sessions',
+    path: '/v1/upload-sessions',
+    httpMethod: 'POST',
+    headers: { Authorization: authorization },
+    requestContext: { stage: 'prod', requestId: 'r-1' },
+  });
+  const emf = (lines: string[]) => lines.filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l));
+
+  test('the authorizer: a policy for the whole stage (every method the cached answer will serve), the caller in the context', async () => {
+    const run = await invokeBundle(outdir, fn(authorizerHandler)[1], authorizerEvent(`Bearer ${apiKey}`));
+    expect(run.error).toBeUndefined();
+    const answer = run.result as APIGatewayAuthorizerResult;
+    expect(answer.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/*' }]);
+    for (const [method, resourcePath] of [['GET', `/v1/uploads/${installId}`], ['PUT', '/v1/usage-collection'], ['POST', '/v1/bundles']] as const) {
+      expect({ method, allowed: policyAllows(answer, methodArn(method, resourcePath)) }).toEqual({ method, allowed: true });
+    }
+    expect(answer.context).toEqual({ role: 'install', installId, customerId: 'bundle-run' });
+  });
+
+  test('the authorizer: a wrong key is Unauthorized and no failure; a key lookup that fails is counted for the alarm', async () => {
+    const wrong = await invokeBundle(outdir, fn(authorizerHandler)[1], authorizerEvent(`Bearer mpai_${'Q'.repeat(43)}`));
+    expect(wrong.error).toEqual({ name: 'Error', message: 'Unauthorized' });
+    expect(emf(wrong.lines).filter((d) => 'AuthorizerFailures' in d)).toEqual([]);
+    const failing = await invokeBundle(outdir, fn(authorizerHandler)[1], authorizerEvent(`Bearer ${apiKey}`), { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    expect(failing.error).toBeDefined();
+    expect(failing.error!.message).not.toBe('Unauthorized');
+    expect(emf(failing.lines).filter((d) => d.AuthorizerFailures === 1)).toEqual([
+      expect.objectContaining({ service: 'mpa-licensing', _aws: expect.objectContaining({ CloudWatchMetrics: [expect.objectContaining({ Namespace: 'MpaLicensing' })] }) }),
+    ]);
+  });
+
+  test('the upload handler: a gzip upload as API Gateway delivers it (base64) is accepted and durable', async () => {
+    const envelope = sampleUpload('licensing-counts', { devices: 20, collectedAt: new Date(Date.now() - 60_000).toISOString() });
+    const body = gzipSync(JSON.stringify(envelope));
+    const event = {
+      resource: '/v1/uploads/{queryTypeOrUploadId}',
+      path: '/v1/uploads/licensing-counts',
+      httpMethod: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Authorization: 'Bearer (not read by handlers)' },
+      multiValueHeaders: { 'Content-Type': ['application/json'], 'Content-Encoding': ['gzip'] },
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: { queryTypeOrUploadId: 'licensing-counts' },
+      stageVariables: null,
+      requestContext: {
+        resourcePath: '/v1/uploads/{queryTypeOrUploadId}',
+        httpMethod: 'POST',
+        path: '/prod/v1/uploads/licensing-counts',
+        stage: 'prod',
+        requestId: 'bundle-run-upload',
+        identity: { sourceIp: '198.51.100.7' },
+        authorizer: { principalId: installId, role: 'install', installId, customerId: 'bundle-run' },
+      },
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+    };
+    const run = await invokeBundle(outdir, fn('postUpload')[1], event);
+    expect(run.error).toBeUndefined();
+    const answer = run.result as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(201);
+    const receipt = JSON.parse(answer.body);
+    expect(receipt).toMatchObject({ installId, queryType: 'licensing-counts', recordCount: envelope.records.length, duplicate: false });
+    expect(await getUpload(c, receipt.uploadId)).toMatchObject({ status: 'accepted', rawKey: expect.stringMatching(/^raw\/query=licensing-counts\//) });
+  });
+
+  test('the processor: an upload session\'s object, delivered as S3 → SQS delivers it, is accepted', async () => {
+    const envelope = sampleUpload('probes', { collectedAt: new Date(Date.now() - 120_000).toISOString() });
+    const body = gzipSync(JSON.stringify(envelope));
+    const session = await createUploadSession(c, { installId, request: { kind: 'query', queryType: 'probes', contentLength: body.length, contentEncoding: 'gzip' }, now: new Date() });
+    const put = await fetch(session.url, { method: 'PUT', headers: session.headers, body });
+    expect(put.status).toBe(200);
+    const run = await invokeBundle(outdir, fn('processIncoming')[1], sqsEventOf(await objectCreatedNotification(incomingKey(session.uploadId), c.config.incomingBucket)));
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(await getUpload(c, session.uploadId)).toMatchObject({ status: 'accepted' });
   });
 });
