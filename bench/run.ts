@@ -2,17 +2,18 @@
  * `npm run bench`: every figure of bench/README.md measured in one run, printed as a table and
  * written to bench/results/latest.json.
  *
- * `npm run bench -- init` (or any of pipeline, writes, memory, storage, init) measures only
+ * `npm run bench -- init` (or any of pipeline, writes, memory, session, storage, init) measures only
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { measureInit } from './init.js';
 import { measureMemory } from './memory.js';
+import { measureSessionMemory } from './sessionMemory.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'storage', 'init'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'session', 'storage', 'init'] as const;
 type Figure = (typeof FIGURES)[number];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !(FIGURES as readonly string[]).includes(name));
@@ -43,6 +44,12 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       results.peakRssMB = { upload: memory.upload.peakRssMB, bundle: memory.bundle.peakRssMB };
       results.rssPerBodyByte = { upload: memory.upload.rssPerBodyByte, bundle: memory.bundle.rssPerBodyByte };
       results.memory = memory;
+    }
+    if (wanted('session')) {
+      console.error('session: the processor at the largest query session (500 MiB inflated), in a fresh process…');
+      const session = await measureSessionMemory(env);
+      results.sessionMaxPeakRssMB = session.peakRssMB;
+      results.sessionMax = session;
     }
     if (wanted('storage')) {
       console.error('storage bound: small uploads at 16 concurrent clients…');
@@ -77,6 +84,7 @@ function printTable(r: Record<string, any>): void {
     row('  whole pipeline ms', r.pipeline.pipelineMs, '');
     for (const [request, ms] of Object.entries(r.pipeline.storageRequestsMs)) row(`  request ${request} ms`, ms, '');
   }
+  if (r.sessionMax) row('sessionMax peak RSS MB (500 MiB)', r.sessionMax.peakRssMB, `< ${r.sessionMax.functionMemoryMB} (processor memory)`);
   if (r.ddbWritesPerUpload) row('ddbWritesPerUpload 10/10k/100k', Object.values(r.ddbWritesPerUpload).join('/'), 'equal');
   if (r.memory) {
     row('peakRssMB upload / bundle', `${r.peakRssMB.upload}/${r.peakRssMB.bundle}`, '');
