@@ -157,3 +157,18 @@ it('a key kept busy past the wait (409 on every try) answers 429 throttled with 
   expect(retried.status).toBe(201);
   await expectExactlyOnce(c, installId, [retried.receipt]);
 }, 30_000);
+
+it('racing copies whose first archive write answers late (latency after it reached S3): one 201, the rest 200, stored once', async () => {
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('completed-schedules', minutesAgo(13));
+  const slow = injectFaults(c, [{ command: 'PutObjectCommand', mode: 'latency', afterSend: true, delayMs: 300 }]);
+  try {
+    const answered = await Promise.all(Array.from({ length: 8 }, () => acceptUpload(c, { installId, queryType: 'completed-schedules', body: plainUploadJson(json), now: new Date() })));
+    expect(answered.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answered.map((a) => a.receipt.uploadId)).size).toBe(1);
+    expect(slow.calls.PutObjectCommand).toBeGreaterThanOrEqual(8);
+    await expectExactlyOnce(c, installId, answered.map((a) => a.receipt));
+  } finally {
+    slow.remove();
+  }
+});
