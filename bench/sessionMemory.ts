@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { MAX_RECORDS } from '../functions/domain/validateUpload.js';
 import { token } from '../functions/samples/sampleUploads.js';
 import { createUploadSession } from '../functions/services/uploadSessions.js';
 import { incomingKey } from '../functions/sessions/incomingKeys.js';
@@ -46,11 +47,13 @@ async function writeDevicesUpload(file: string, maxInflated: number, collectedAt
   const out = gzip.pipe(createWriteStream(file));
   const head = `{"schemaVersion":1,"collectedAt":"${collectedAt}","mpaVersion":"3.4.1.12","records":[`;
   const tail = ']}';
-  // Records as sampleRecords('devices') makes them, for a count known only at the end: the
-  // container and probe pools are sized for the largest count that could fit (~190 bytes each).
-  const pool = Math.ceil(maxInflated / 150);
-  const containers = Math.ceil(pool / 25);
-  const probes = Math.ceil(pool / 500);
+  // An upload holds at most MAX_RECORDS records, so the largest session is that many records
+  // of about maxInflated / MAX_RECORDS bytes each (524 for 500 MiB): records as
+  // sampleRecords('devices') makes them, their identifiers padded within their limits (128).
+  const perRecord = Math.floor(maxInflated / MAX_RECORDS);
+  const containers = Math.ceil(MAX_RECORDS / 25);
+  const probes = Math.ceil(MAX_RECORDS / 500);
+  const pad = (value: string, extra: number) => value + 'x'.repeat(Math.max(0, Math.min(128 - value.length, extra)));
   let inflated = head.length + tail.length;
   let devices = 0;
   const write = async (text: string) => {
@@ -59,15 +62,23 @@ async function writeDevicesUpload(file: string, maxInflated: number, collectedAt
   await write(head);
   let batch = '';
   for (let i = 0; ; i++) {
-    const record = JSON.stringify({
+    if (i >= MAX_RECORDS) break;
+    const fields = {
       deviceId: `dev-${String(i).padStart(7, '0')}`,
       deviceType: DEVICE_TYPES[i % DEVICE_TYPES.length],
       containerId: token('bench-session', 'container', i % containers),
       probeId: i % 7 === 0 ? null : token('bench-session', 'probe', i % probes),
       arid: i % 3 === 0 ? null : String(10_000_000 + i),
       hardwareId: `HW-${(i * 7919).toString(16).toUpperCase().padStart(8, '0')}`,
-      serialNumber: i % 2 === 0 ? `SN${String(i).padStart(9, '0')}` : null,
-    });
+      serialNumber: `SN${String(i).padStart(9, '0')}`,
+    };
+    let missing = perRecord - 1 - JSON.stringify(fields).length;
+    for (const name of ['hardwareId', 'serialNumber', 'deviceId'] as const) {
+      const before = fields[name].length;
+      fields[name] = pad(fields[name], missing);
+      missing -= fields[name].length - before;
+    }
+    const record = JSON.stringify(fields);
     const piece = (i === 0 ? '' : ',') + record;
     if (inflated + piece.length > maxInflated) break;
     inflated += piece.length;
