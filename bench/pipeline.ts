@@ -62,10 +62,12 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
     return performance.now() - start;
   };
   const uploads = { c, installId, baseline: timeParse };
-  const gzipRuns = await uploadRuns({ ...uploads, pairs: GZIP_PAIRS, encoding: 'gzip', limits: directUploadLimits, requests: requestTimer(c) }, () =>
+  // The 4.9 MiB gzip body is above the direct POST's 4 MiB (it would come by an upload session);
+  // the pipeline measured is the same, so the sent limit is lifted and the inflated one kept.
+  const plainLimits = { ...directUploadLimits, maxSentBytes: 200 * MiB };
+  const gzipRuns = await uploadRuns({ ...uploads, pairs: GZIP_PAIRS, encoding: 'gzip', limits: plainLimits, requests: requestTimer(c) }, () =>
     gzipSync(withFreshCollectedAt(json), { level: 6 }),
   );
-  const plainLimits = { ...directUploadLimits, maxSentBytes: 200 * MiB };
   const plainRuns = await uploadRuns({ ...uploads, pairs: PLAIN_PAIRS, encoding: 'identity', limits: plainLimits }, () => withFreshCollectedAt(json));
   const jsonParseMs = gzipRuns.baselineMs;
   const pipelineMs = gzipRuns.measuredMs;
@@ -74,7 +76,7 @@ async function measurePipelineWith(c: Clients): Promise<PipelineFigures> {
   const parsed: unknown = JSON.parse(text);
   const stagesMs = {
     // What the upload path does before validation, overlapped: inflate (thread pool) while this thread parses.
-    inflateParseStreamed: await timeMedian(RUNS, async () => (await readUploadJson(gzipped, 'gzip', directUploadLimits)).parse()),
+    inflateParseStreamed: await timeMedian(RUNS, async () => (await readUploadJson(gzipped, 'gzip', plainLimits)).parse()),
     // Inflating alone, in the chunks the upload path takes (zlib's default 16 KiB chunks take three to four times as long).
     inflate: await timeMedian(RUNS, async () => {
       const inflater = createUploadInflater();

@@ -2,7 +2,7 @@
  * `npm run bench`: every figure of bench/README.md measured in one run, printed as a table and
  * written to bench/results/latest.json.
  *
- * `npm run bench -- init` (or any of pipeline, writes, memory, bundles, storage, init, compliance, console, http, fleet) measures only
+ * `npm run bench -- init` (or any of pipeline, writes, memory, bundles, session, storage, init, compliance, console, http, fleet) measures only
  * those figures and writes bench/results/<names>.json instead, leaving latest.json as it was.
  * `--fleet-1m` adds the fleet sync of a 1,000,000-device first snapshot (about a minute more).
  */
@@ -14,11 +14,12 @@ import { measureBundles } from './bundles.js';
 import { measureMemory } from './memory.js';
 import { measureFleetSync } from './fleet.js';
 import { measureHttp } from './http.js';
+import { measureSessionMemory } from './sessionMemory.js';
 import { measurePipeline, measureWrites } from './pipeline.js';
 import { measureStorageBound } from './storageBound.js';
 import { startBenchEmulators } from './support.js';
 
-const FIGURES = ['pipeline', 'writes', 'memory', 'bundles', 'storage', 'init', 'compliance', 'console', 'http', 'fleet'] as const;
+const FIGURES = ['pipeline', 'writes', 'memory', 'bundles', 'session', 'storage', 'init', 'compliance', 'console', 'http', 'fleet'] as const;
 type Figure = (typeof FIGURES)[number];
 const flags = new Set(process.argv.slice(2).filter((arg) => arg.startsWith('--')));
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -58,6 +59,12 @@ if (FIGURES.some((figure) => figure !== 'init' && wanted(figure))) {
       results.bundleSessionPeakMB = bundles.bundleSessionPeakMB;
       results.healthP99MsUnderBundles = bundles.healthP99MsUnderBundles;
       results.bundles = bundles;
+    }
+    if (wanted('session')) {
+      console.error('session: the processor at the largest query session (500 MiB inflated), in a fresh process…');
+      const session = await measureSessionMemory(env);
+      results.sessionMaxPeakRssMB = session.peakRssMB;
+      results.sessionMax = session;
     }
     if (wanted('storage')) {
       console.error('storage bound: small uploads at 16 concurrent clients…');
@@ -126,6 +133,7 @@ function printTable(r: Record<string, any>): void {
     row('  whole pipeline ms', r.pipeline.pipelineMs, '');
     for (const [request, ms] of Object.entries(r.pipeline.storageRequestsMs)) row(`  request ${request} ms`, ms, '');
   }
+  if (r.sessionMax) row('sessionMax peak RSS MB (500 MiB)', r.sessionMax.peakRssMB, `< ${r.sessionMax.functionMemoryMB} (processor memory)`);
   if (r.ddbWritesPerUpload) row('ddbWritesPerUpload 10/10k/100k', Object.values(r.ddbWritesPerUpload).join('/'), 'equal');
   if (r.memory) {
     row('peakRssMB upload / bundle', `${r.peakRssMB.upload}/${r.peakRssMB.bundle}`, '');

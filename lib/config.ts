@@ -26,7 +26,11 @@ export interface StageConfig {
   /** Stage-wide steady-state request rate (requests/s) and burst. */
   throttleRateLimit: number;
   throttleBurstLimit: number;
-  /** Per-method limits for the upload routes (POST /v1/uploads/..., bundles, sessions). */
+  /**
+   * Per-method limits for the upload routes (POST /v1/uploads/..., bundles, sessions). The burst
+   * is at most uploadReservedConcurrency (when set): a request beyond what the functions can run
+   * is throttled by Lambda, which API Gateway answers 500, not 429.
+   */
   uploadRateLimit: number;
   uploadBurstLimit: number;
   /** Per-method limits for staff routes. */
@@ -71,8 +75,8 @@ export const defaultConfig: Omit<StageConfig, 'stage'> = {
   allowedOrigins: [],
   throttleRateLimit: 100,
   throttleBurstLimit: 200,
-  uploadRateLimit: 50,
-  uploadBurstLimit: 100,
+  uploadRateLimit: 20,
+  uploadBurstLimit: 20,
   staffRateLimit: 20,
   staffBurstLimit: 40,
   uploadReservedConcurrency: 20,
@@ -184,6 +188,11 @@ export function parseConfig(stage: string, raw: Raw): StageConfig {
   if (config.throttleBurstLimit < config.throttleRateLimit / 10) {
     // API Gateway accepts it, but such a small bucket rejects ordinary bursts; almost certainly a typo.
     throw new ConfigError('throttleBurstLimit', config.throttleBurstLimit, 'at least a tenth of throttleRateLimit');
+  }
+  if (config.uploadReservedConcurrency > 0 && config.uploadBurstLimit > config.uploadReservedConcurrency) {
+    // The gateway would let through more requests at once than the functions may run: Lambda
+    // throttles the rest, and API Gateway answers a Lambda throttle with 500 instead of 429.
+    throw new ConfigError('uploadBurstLimit', config.uploadBurstLimit, `at most uploadReservedConcurrency (${config.uploadReservedConcurrency})`);
   }
   if (config.rawGlacierIrAfterDays <= config.rawIntelligentTieringAfterDays) {
     throw new ConfigError('rawGlacierIrAfterDays', config.rawGlacierIrAfterDays, 'more than rawIntelligentTieringAfterDays');

@@ -9,6 +9,7 @@ import * as z from 'zod';
 import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
 import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';
+import { DIRECT_BODY_MAX_BYTES, MiB } from '../domain/uploadBody.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { entitlementId, entitlementRequest } from '../domain/entitlements.js';
@@ -85,7 +86,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   postUpload: {
     description:
       'One query result (DESIGN.md §2): the envelope with the records of the query type in the path. ' +
-      'Send `Content-Type: application/json`, optionally `Content-Encoding: gzip`; at most 6 MiB as sent and 100 MiB inflated ' +
+      `Send \`Content-Type: application/json\`, optionally \`Content-Encoding: gzip\`; at most ${DIRECT_BODY_MAX_BYTES / MiB} MiB as sent (else 413) and 100 MiB inflated ` +
       '(larger bodies go through POST /v1/upload-sessions). ' +
       `The optional query types (${optionalQueryTypes.join(', ')}) are refused while the install's usage data collection is disabled. ` +
       'A snapshot is identified by (install, queryType, collectedAt): the same bytes again answer 200 with the original receipt, ' +
@@ -157,7 +158,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       "Each file is validated and stored as a direct upload would be and gets its own result. An install may send only its own bundles; staff may send any registered install's.",
     body: {
       contentType: 'application/zip',
-      description: 'The bundle: at most 64 entries, 100 MiB inflated in all (larger bundles go through an upload session, up to 1 GiB), a compression ratio of at most 200:1.',
+      description: `The bundle: at most ${DIRECT_BODY_MAX_BYTES / MiB} MiB as sent (else 413; larger bundles go through POST /v1/upload-sessions), 64 entries, 100 MiB inflated in all (1 GiB through an upload session), a compression ratio of at most 200:1.`,
       describedBy: 'BundleManifest',
     },
     responses: { 201: { description: 'The result of each query file.', schema: bodies.bundleResultBody } },

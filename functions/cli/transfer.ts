@@ -5,15 +5,15 @@
  */
 import type { Problem } from '../domain/problems.js';
 import type { Receipt } from '../domain/receipts.js';
-import { MiB } from '../domain/uploadBody.js';
+import { DIRECT_BODY_MAX_BYTES } from '../domain/uploadBody.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSessionRequest } from '../sessions/request.js';
 import { type ApiClient, ApiError, putPresigned, type UploadStatus } from './apiClient.js';
 import { type Cli, UsageError } from './context.js';
 import { formatBundle, formatBytes, formatProblem, formatReceipt } from './output.js';
 
-/** Bodies up to this size are POSTed (the API takes 6 MiB as sent; a margin for proxies). */
-export const DIRECT_LIMIT_BYTES = 5 * MiB;
+/** Bodies up to this size are POSTed: the API's limit of a direct body (4 MiB as sent); larger ones go through a session. */
+export const DIRECT_LIMIT_BYTES = DIRECT_BODY_MAX_BYTES;
 
 export type Upload = { kind: 'query'; queryType: string; gzipped: Buffer } | { kind: 'bundle'; zip: Buffer };
 
@@ -38,9 +38,18 @@ function bodyOf(upload: Upload): Buffer {
   return upload.kind === 'query' ? upload.gzipped : upload.zip;
 }
 
+/**
+ * Sends the upload: POSTed up to DIRECT_LIMIT_BYTES, else (or when asked) through a session.
+ * A POST answered `413` (a proxy or gateway with a smaller limit, or an older service's) is sent
+ * again through a session, which takes bodies up to 1 GiB.
+ */
 export async function transfer(cli: Cli, client: ApiClient, upload: Upload, options: TransferOptions): Promise<UploadResult> {
   const body = bodyOf(upload);
-  return body.length <= DIRECT_LIMIT_BYTES && !options.forceSession ? direct(cli, client, upload) : viaSession(cli, client, upload, options);
+  if (body.length > DIRECT_LIMIT_BYTES || options.forceSession) return viaSession(cli, client, upload, options);
+  const sent = await direct(cli, client, upload);
+  if (sent.problem?.status !== 413) return sent;
+  cli.note(`too large to send directly (${sent.problem.detail}); sending it through an upload session`);
+  return viaSession(cli, client, upload, options);
 }
 
 async function direct(cli: Cli, client: ApiClient, upload: Upload): Promise<UploadResult> {

@@ -18,8 +18,22 @@ export interface BodyLimits {
   maxInflatedBytes: number;
 }
 
-/** Direct POST: 6 MB as sent and 100 MB inflated. */
-export const directUploadLimits: BodyLimits = { maxSentBytes: 6 * MiB, maxInflatedBytes: 100 * MiB };
+/**
+ * The one limit of a direct POST body (uploads and bundles) as sent, on AWS and locally
+ * (DESIGN.md §3): 4 MiB. API Gateway hands a binary body to Lambda base64-encoded (4/3 of its
+ * size) inside the event, which Lambda takes up to 6 MB; 4 MiB (5.6 MB encoded) leaves room
+ * for the event's other fields. Larger bodies go through an upload session; the CLI sends them
+ * there itself (functions/cli/transfer.ts).
+ */
+export const DIRECT_BODY_MAX_BYTES = 4 * MiB;
+
+/** Direct POST: DIRECT_BODY_MAX_BYTES as sent and 100 MiB inflated. */
+export const directUploadLimits: BodyLimits = { maxSentBytes: DIRECT_BODY_MAX_BYTES, maxInflatedBytes: 100 * MiB };
+
+/** The detail of a 413 for a body too large to send directly: it names upload sessions. */
+export function tooLargeForDirectDetail(what: string, bytes: number, kind: 'query' | 'bundle'): string {
+  return `${what} is ${bytes} bytes; at most ${DIRECT_BODY_MAX_BYTES} (4 MiB) may be sent directly: send it through an upload session (POST /v1/upload-sessions, kind "${kind}").`;
+}
 
 export type ContentEncoding = 'identity' | 'gzip';
 
@@ -39,7 +53,12 @@ export function parseContentEncoding(header: string | undefined): ContentEncodin
 
 export function checkSentSize(sent: Buffer, limits: BodyLimits): void {
   if (sent.length > limits.maxSentBytes) {
-    throw new ProblemError('payload_too_large', `The body is ${sent.length} bytes; at most ${limits.maxSentBytes} may be sent directly (use an upload session for more).`);
+    throw new ProblemError(
+      'payload_too_large',
+      limits.maxSentBytes === DIRECT_BODY_MAX_BYTES
+        ? tooLargeForDirectDetail('The body', sent.length, 'query')
+        : `The body is ${sent.length} bytes; at most ${limits.maxSentBytes} may be sent.`,
+    );
   }
 }
 

@@ -5,18 +5,31 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authenticate } from '../auth/authenticate.js';
+import { recordAuthorizerFailure } from '../observability/index.js';
 import { clients } from '../store/clients.js';
 
-/** `arn:aws:execute-api:region:account:apiId/stage/*` from a method ARN. */
+/**
+ * `arn:aws:execute-api:region:account:apiId/stage/*` from a method ARN
+ * (`arn:aws:execute-api:region:account:apiId/stage/METHOD/path`): the API id ends the ARN's
+ * first `/`-separated part, so the stage is the second; the method is not kept, since the
+ * cached answer serves the same key on every method and route.
+ */
 export function apiWideResource(methodArn: string): string {
-  const [arnPrefix, apiId, stage] = methodArn.split('/');
-  return `${arnPrefix}/${apiId}/${stage}/*`;
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}/*`;
 }
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const headers = event.headers ?? {};
   const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
-  const caller = await authenticate(clients(), authorization ?? undefined);
+  let caller: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    caller = await authenticate(clients(), authorization ?? undefined);
+  } catch (error) {
+    // The key could not be looked up: a real failure (a wrong key is not one), counted for the alarm.
+    recordAuthorizerFailure(error);
+    throw error;
+  }
   // API Gateway answers 401 (rendered as a problem by its gateway response) for this error.
   if (!caller) throw new Error('Unauthorized');
   return {

@@ -2,7 +2,7 @@
 import { directBundleLimits } from '../bundles/limits.js';
 import { zipFromBuffer } from '../bundles/zipReader.js';
 import { ProblemError } from '../domain/problems.js';
-import { directUploadLimits, parseContentEncoding } from '../domain/uploadBody.js';
+import { DIRECT_BODY_MAX_BYTES, parseContentEncoding, tooLargeForDirectDetail } from '../domain/uploadBody.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { bodyBytes, header } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
@@ -17,8 +17,8 @@ export const handler = httpHandler('postBundle', async ({ event, caller, now, cl
     throw new ProblemError('unsupported_media_type', 'A bundle is already compressed: send it without Content-Encoding.');
   }
   const zip = bodyBytes(event);
-  if (zip.length > directUploadLimits.maxSentBytes) {
-    throw new ProblemError('payload_too_large', `The bundle is ${zip.length} bytes; at most ${directUploadLimits.maxSentBytes} may be sent directly (use an upload session of kind "bundle").`);
+  if (zip.length > DIRECT_BODY_MAX_BYTES) {
+    throw new ProblemError('payload_too_large', tooLargeForDirectDetail('The bundle', zip.length, 'bundle'));
   }
   const outcome = await ingestBundle(clients, {
     zip: zipFromBuffer(zip),

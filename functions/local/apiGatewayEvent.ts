@@ -92,10 +92,18 @@ export function proxyEvent(req: IncomingMessage, url: URL, matched: MatchedRoute
   };
 }
 
+/**
+ * The request's method ARN as API Gateway forms it: `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}`,
+ * the path as requested (not the resource's template).
+ */
+export function methodArnOf(event: APIGatewayProxyEvent): string {
+  return `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.path}`;
+}
+
 export function authorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
   return {
     type: 'REQUEST',
-    methodArn: `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.resource}`,
+    methodArn: methodArnOf(event),
     resource: event.resource,
     path: event.path,
     httpMethod: event.httpMethod,

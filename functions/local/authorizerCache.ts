@@ -1,7 +1,10 @@
 /**
  * API Gateway caches a REQUEST authorizer's answer per Authorization header for the
- * configured TTL (60 s as deployed); the local server can do the same, set by
- * AUTHORIZER_CACHE_SECONDS (default 0: no cache, so a rotated key stops working at once).
+ * configured TTL (authorizerCacheTtlSeconds, 60 s by default) and serves it to every route;
+ * the local server does the same, for AUTHORIZER_CACHE_SECONDS (default: the deployed default,
+ * 60; 0 switches the cache off, as a TTL of 0 does on AWS). So a rotated key keeps working
+ * locally as long as on AWS, and a cached policy is checked against other routes' method ARNs
+ * (functions/local/authorizerPolicy.ts) as API Gateway checks it.
  * Keyed by a hash of the header: the key itself is not kept.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +15,10 @@ export interface AuthorizerCache {
   set(authorization: string | undefined, result: APIGatewayAuthorizerResult): void;
 }
 
-export function authorizerCache(seconds = Number(process.env.AUTHORIZER_CACHE_SECONDS ?? 0)): AuthorizerCache {
+/** lib/config.ts's default authorizerCacheTtlSeconds (a CDK test checks that the two agree). */
+export const DEPLOYED_AUTHORIZER_CACHE_SECONDS = 60;
+
+export function authorizerCache(seconds = Number(process.env.AUTHORIZER_CACHE_SECONDS ?? DEPLOYED_AUTHORIZER_CACHE_SECONDS)): AuthorizerCache {
   const entries = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
   const keyOf = (authorization: string | undefined) => createHash('sha256').update(authorization ?? '').digest('base64');
   return {

@@ -1,7 +1,9 @@
 /**
  * The local stand-in for API Gateway: routes from the route table, the same REQUEST
- * authorizer, the same handlers, and problem+json answers where the gateway would answer
- * itself (unknown route, missing key, body over the gateway's limit).
+ * authorizer, its answer cached per Authorization header and its policy enforced against each
+ * request's method ARN as API Gateway does, the same handlers, and problem+json answers where
+ * the gateway would answer itself (unknown route, missing key, a policy that does not cover
+ * the request, body over the gateway's limit).
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,7 +13,8 @@ import { makeProblem, type Problem } from '../domain/problems.js';
 import { MiB } from '../domain/uploadBody.js';
 import { type HandlerName, routes } from '../routes.js';
 import { type AuthorizerCache, authorizerCache } from './authorizerCache.js';
-import { authorizerEvent, lambdaContext, matchRoute, proxyEvent } from './apiGatewayEvent.js';
+import { authorizerEvent, lambdaContext, matchRoute, methodArnOf, proxyEvent } from './apiGatewayEvent.js';
+import { policyAllows } from './authorizerPolicy.js';
 import { apiHandlers, authorizer } from './handlers.js';
 import { isConsolePath, serveConsole } from './consoleAssets.js';
 import { rateLimitCaller, type RateLimiter } from './rateLimit.js';
@@ -27,6 +30,10 @@ export interface LocalApiOptions {
    * authenticated, else per source IP. None: no limit (the tests' default).
    */
   rateLimiter?: RateLimiter | undefined;
+  /** The REQUEST authorizer (default: the service's own, functions/handlers/authorizer.ts); tests give a faulty one. */
+  authorizer?: typeof authorizer;
+  /** How long the authorizer's answer is cached per Authorization header (default: functions/local/authorizerCache.ts). */
+  authorizerCacheSeconds?: number;
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
@@ -77,11 +84,11 @@ export function createLocalServer(options: LocalApiOptions = {}): Server {
 }
 
 function localApi(options: LocalApiOptions = {}): RequestListener {
-  const cache = authorizerCache();
+  const cache = authorizerCache(options.authorizerCacheSeconds);
   return (req, res) => {
     const started = performance.now();
     res.on('finish', () => options.log?.(`${req.method} ${req.url?.split('?')[0]} ${res.statusCode} ${Math.round(performance.now() - started)}ms`));
-    handle(req, res, options.rateLimiter, cache).catch((error: unknown) => {
+    handle(req, res, options.rateLimiter, cache, options.authorizer ?? authorizer).catch((error: unknown) => {
       // The client went away while its body was read: nobody to answer, nothing failed here.
       if (req.destroyed && ((error as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (error as Error)?.message === 'aborted')) return void res.destroy();
       console.error('local API failure', (error as Error)?.stack ?? error);
@@ -134,7 +141,7 @@ export function requestUrl(target = '/'): URL {
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache, authorize: typeof authorizer): Promise<void> {
   const url = requestUrl(req.url);
   // The staff console's static files (DESIGN.md §10), same origin as the API.
   if (isConsolePath(url.pathname)) return serveConsole(req, res, url.pathname);
@@ -162,8 +169,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLi
       const authorization = event.headers.authorization;
       let result = cache.get(authorization);
       if (!result) {
-        result = await authorizer(authorizerEvent(event));
+        result = await authorize(authorizerEvent(event));
         cache.set(authorization, result);
+      }
+      if (!policyAllows(result, methodArnOf(event))) {
+        sendProblem(res, makeProblem('forbidden', 'This API key may not call this route.'));
+        return;
       }
       event.requestContext.authorizer = { principalId: result.principalId, ...(result.context as Record<string, string>) };
     } catch (error) {

@@ -8,6 +8,11 @@
  * key interleave their bytes: the raw archive (written create-only, functions/store/rawArchive.ts)
  * would be corrupted locally where S3 keeps it intact. Also AbortMultipartUpload, which s3rver
  * lacks: the upload's parts are removed and it is gone, as on S3.
+ *
+ * A request may ask, by the header HOLD_IN_FLIGHT_HEADER (milliseconds, at most 5 s), that its
+ * conditional write be held in flight that long before it is written: the tests use it to keep a
+ * key busy as a slow upload to S3 would (racing writers then meet 409s for that long). Only the
+ * local emulator reads it; S3 ignores unknown headers and the service never sends it.
  */
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -33,6 +38,9 @@ export interface S3rverInternals {
     putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<{ md5: string; size: number }>;
   };
 }
+
+/** The emulator's test hook: hold this conditional write in flight for that many ms. */
+export const HOLD_IN_FLIGHT_HEADER = 'x-local-s3-hold-ms';
 
 /** s3rver's multipart upload ids (hex): anything else is no upload of its, and no path to touch. */
 const MULTIPART_UPLOAD_ID = /^[0-9a-f]+$/;
@@ -67,6 +75,8 @@ export function actLikeS3(s3rver: S3rverInternals): void {
     inFlight.add(id);
     try {
       if (await s3rver.store.existsObject(bucket, key)) return xmlError(ctx, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      const holdMs = Math.min(5000, Number(ctx.headers[HOLD_IN_FLIGHT_HEADER] ?? 0) || 0);
+      if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
       return await next();
     } finally {
       inFlight.delete(id);

@@ -20,9 +20,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { problemCodes } from '../domain/problems.js';
-import { METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
+import { AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
 
-export { METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
+export { AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
 
 const env = process.env;
 const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
@@ -124,5 +124,21 @@ export function recordUploadMetric(
   } catch (error) {
     // Metrics never fail an upload.
     logger.warn('upload metric not recorded', { error: (error as Error).message });
+  }
+}
+
+/**
+ * One EMF document counting a failure of the authorizer to decide (AUTHORIZER_FAILURES_METRIC),
+ * with the error's name only; the alarm on it (lib/constructs/operations.ts) sees storage
+ * failures, not the wrong keys that Lambda's own Errors metric counts as well.
+ */
+export function recordAuthorizerFailure(error: unknown): void {
+  try {
+    const single = new Metrics({ serviceName, namespace, logger });
+    single.addMetric(AUTHORIZER_FAILURES_METRIC, MetricUnit.Count, 1);
+    single.publishStoredMetrics();
+    logger.error('authorizer failed', { error: { name: (error as Error)?.name, message: (error as Error)?.message } });
+  } catch {
+    // Metrics never change the authorizer's answer.
   }
 }

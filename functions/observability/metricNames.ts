@@ -18,4 +18,11 @@ export const uploadMetrics = {
   bytes: 'UploadBytes',
 } as const;
 
+/**
+ * The authorizer could not decide (its key lookup failed: DynamoDB unreachable, throttled,
+ * denied): dimension service. Not emitted for a key that is merely wrong, which Lambda counts
+ * as an error too (the authorizer throws `Unauthorized` for it), so the alarm sees real failures only.
+ */
+export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
+
 export type UploadOutcome = 'accepted' | 'duplicate' | 'rejected';

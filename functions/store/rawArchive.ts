@@ -9,6 +9,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
+import { ProblemError } from '../domain/problems.js';
 import type { Clients } from './clients.js';
 import { sleep } from './dynamo.js';
 import { s3Of, withPayloadSha256 } from './s3Client.js';
@@ -27,7 +28,7 @@ export interface RawObject {
  * same upload): S3 answers 412 and it is kept as it is, its bytes, metadata and
  * version untouched; the archive stays immutable. A 409 means another write of the key is
  * still in flight: that object is not known to be durable yet, so the PUT is tried again
- * (and, should the other write keep the key busy, the error goes to the caller to retry).
+ * until that write has ended (createOnly).
  * (s3rver ignores the condition; the local emulators add it: functions/local/s3Semantics.ts.)
  */
 export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
@@ -50,11 +51,25 @@ export async function putRawObject(c: Clients, object: RawObject): Promise<void>
 }
 
 /**
- * Runs a create-only write (`If-None-Match: *`) to its end: true when it created the object,
- * false when the object was there already (412); a 409 (another write of the key in flight)
- * is tried again a few times.
+ * How long a create-only write waits, in all, for another write of its key to end. S3 answers
+ * `409 ConditionalRequestConflict` while a conditional write of the key is in flight and asks
+ * the client to retry; identical uploads racing each other meet it whenever their archives set
+ * off together, and the winner's write lasts as long as its body takes to arrive (up to the
+ * 4 MiB of a direct POST, or a multipart completion). Past it, the caller is told to retry.
  */
-export async function createOnly(write: () => Promise<unknown>): Promise<boolean> {
+export const CONDITIONAL_CONFLICT_WAIT_MS = 10_000;
+
+/**
+ * Runs a create-only write (`If-None-Match: *`) to its end: true when it created the object,
+ * false when the object was there already (412). A 409 (another write of the key in flight) is
+ * tried again after a jittered, growing pause (so racing writers do not meet again in lockstep)
+ * until the other write has ended: then the key exists (412: the same bytes, since the key is
+ * derived from them) or is free again (the other write failed: this one creates it). Should the
+ * key stay busy past CONDITIONAL_CONFLICT_WAIT_MS, the caller gets `429 throttled` with a
+ * Retry-After, never the S3 error (which would be a 500).
+ */
+export async function createOnly(write: () => Promise<unknown>, waitMs = CONDITIONAL_CONFLICT_WAIT_MS): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       await write();
@@ -62,8 +77,12 @@ export async function createOnly(write: () => Promise<unknown>): Promise<boolean
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 412) return false;
-      if (status !== 409 || attempt >= 4) throw error;
-      await sleep(25 * 2 ** attempt);
+      if (status !== 409) throw error;
+      const pause = Math.random() * Math.min(1000, 20 * 2 ** attempt);
+      if (Date.now() + pause > deadline) {
+        throw new ProblemError('throttled', 'Another upload of the same snapshot is being stored; retry after 1 s.', undefined, { 'retry-after': '1' });
+      }
+      await sleep(pause);
     }
   }
 }

@@ -50,6 +50,14 @@ export const gatewayProblems: { type: ResponseType; status: number; code: Proble
   { type: ResponseType.DEFAULT_5XX, status: 500, code: 'internal', detail: 'Internal error.' },
 ];
 
+/**
+ * A gateway response's problem document: its `status` is the status the gateway answers with
+ * (504 for INTEGRATION_TIMEOUT, whose code `internal` alone would say 500).
+ */
+export function gatewayProblemBody(status: number, code: ProblemCode, detail: string): ReturnType<typeof makeProblem> {
+  return { ...makeProblem(code, detail), status };
+}
+
 export interface IngestApiProps {
   config: StageConfig;
   functionContext: HandlerFunctionContext;
@@ -60,6 +68,8 @@ export interface IngestApiProps {
 export class IngestApi extends Construct {
   readonly api: RestApi;
   readonly accessLogGroup: LogGroup;
+  /** The stage's execution log group, named as API Gateway names it, with the stage's retention. */
+  readonly executionLogGroup: LogGroup;
   readonly authorizer: RequestAuthorizer;
   readonly authorizerFunction: HandlerFunction;
   /** One function per distinct handler module of the route table. */
@@ -157,6 +167,15 @@ export class IngestApi extends Construct {
 
     this.addGatewayResponses(config);
 
+    // API Gateway writes execution logs (secureStageOptions' loggingLevel) to a group it creates
+    // itself on first use, which never expires; created here first, it keeps logRetentionDays.
+    // The stage depends on it, so it exists before the stage can log.
+    this.executionLogGroup = new LogGroup(this, 'ExecutionLogs', {
+      ...logGroupProps(config.logRetentionDays, functionContext.removalPolicy),
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${config.stage}`,
+    });
+    this.api.deploymentStage.node.addDependency(this.executionLogGroup);
+
     if (config.waf) {
       this.webAcl = this.addWebAcl(config);
     } else {
@@ -224,7 +243,7 @@ export class IngestApi extends Construct {
         type,
         statusCode: String(status),
         responseHeaders: { 'Content-Type': "'application/problem+json'", ...corsHeaders, ...extraHeaders },
-        templates: { 'application/json': JSON.stringify(makeProblem(code, detail)) },
+        templates: { 'application/json': JSON.stringify(gatewayProblemBody(status, code, detail)) },
       });
     }
   }
@@ -246,7 +265,11 @@ export class IngestApi extends Construct {
   }
 }
 
-/** The custom response body of the WAF rate rules (a problem document, `throttled`). */
+/**
+ * The custom response body of the WAF rate rules (a problem document, `throttled`). Its
+ * Content-Type is `application/json`, not `application/problem+json`: WAF's custom response
+ * bodies take only text/plain, text/html or application/json (docs/deploy.md, the one exception).
+ */
 export const THROTTLED_BODY_KEY = 'throttled';
 export const WAF_THROTTLED_DETAIL = 'Too many requests from this API key or address; retry after the time in Retry-After.';
 /** WAF rate rules judge the last 5 minutes and re-evaluate about every 10 seconds: a minute is a fair wait. */

@@ -20,13 +20,13 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, uploadMetrics } from '../../functions/observability/metricNames.js';
+import { AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, uploadMetrics } from '../../functions/observability/metricNames.js';
 import type { StageConfig } from '../config.js';
 import { secureKeyProps } from '../defaults/kms-defaults.js';
 import type { ServiceFunction } from './serviceFunction.js';
@@ -67,6 +67,23 @@ export class Operations extends Construct {
       enforceSSL: true,
     });
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    // enforceSSL replaces SNS's default topic policy with one holding only its Deny, so without
+    // this statement CloudWatch could not publish and no alarm would reach anyone. Only this
+    // account's alarms of this stack (their names start with the stack's name) may publish.
+    const { account, region, partition, stackName } = Stack.of(this);
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:${stackName}-*` },
+        },
+      }),
+    );
 
     const stage = props.api.deploymentStage;
     const fiveMinutes = Duration.minutes(5);
@@ -80,11 +97,19 @@ export class Operations extends Construct {
       datapointsToAlarm: 2,
     });
 
-    const authorizer = props.functions.get(props.authorizerName);
-    if (authorizer) {
-      this.alarm('AuthorizerErrors', {
-        description: 'The API key authorizer failed (every authenticated request fails while it does).',
-        metric: authorizer.function.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+    if (props.functions.has(props.authorizerName)) {
+      // Not Lambda's Errors metric: the authorizer throws `Unauthorized` for every wrong, rotated
+      // or revoked key, which Lambda counts as an error; the authorizer counts its real failures
+      // (the key lookup failing) in a metric of its own (functions/observability).
+      this.alarm('AuthorizerFailures', {
+        description: 'The API key authorizer could not look keys up (every authenticated request fails while it cannot).',
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: AUTHORIZER_FAILURES_METRIC,
+          dimensionsMap: { service: SERVICE_NAME },
+          period: fiveMinutes,
+          statistic: 'Sum',
+        }),
         threshold: 1,
       });
     }

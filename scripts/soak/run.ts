@@ -53,7 +53,10 @@ export interface SoakResult {
   orphans: number;
   /** Answers other than 200/201/409 after retries, and requests that never got one. */
   unexpected: number;
+  /** Requests sent again (a network error, 5xx or 429); a fault-free run needs none. */
   retries: number;
+  /** Pairs of identical copies sent at once with the same encoding: they race on one raw key. */
+  sameKeyTwins: number;
   /** Retries by cause: a status code, or 'network'. */
   retryReasons: Record<string, number>;
   uploadsSent: number;
@@ -68,12 +71,17 @@ interface Upload {
   gzip: boolean;
 }
 
-type Step = { kind: 'one'; upload: Upload } | { kind: 'together'; uploads: [Upload, Upload] };
+export type Step = { kind: 'one'; upload: Upload } | { kind: 'together'; uploads: [Upload, Upload] };
 
 const collectedAtMinutesAgo = (start: number, minutes: number) => new Date(start - minutes * 60_000).toISOString().slice(0, 19) + 'Z';
 
 function envelope(queryType: QueryType, collectedAt: string, seed: string, devices: number): Buffer {
   return Buffer.from(JSON.stringify(sampleUpload(queryType, { devices, collectedAt, seed })));
+}
+
+/** Two identical copies sent at once with the same encoding (the same bytes, so the same raw key). */
+export function isSameKeyTwin(step: Step): boolean {
+  return step.kind === 'together' && step.uploads[0].gzip === step.uploads[1].gzip && step.uploads[0].json.equals(step.uploads[1].json);
 }
 
 /** The uploads of one install: `count` sends in all, every query type among them. */
@@ -102,9 +110,14 @@ export function planInstall(index: number, count: number, start: number, seed: s
       const json = envelope(queryType, collectedAt, `${seed}:${index}:${i}`, 3 + Math.floor(rand() * 40));
       sent.push({ queryType, collectedAt, json });
       if (count - sends >= 2 && roll > 0.93) {
-        // Two copies at once: identical, or the second with other content.
-        const twin = roll > 0.965 ? envelope(queryType, collectedAt, `${seed}:${index}:${i}:twin`, 5) : json;
-        steps.push({ kind: 'together', uploads: [{ queryType, json, gzip }, { queryType, json: twin, gzip: !gzip }] });
+        // Two copies at once: identical, or the second with other content. Identical copies are
+        // sent with the same encoding half of the time, so that both archive under one key and
+        // race on it (S3's 409 while the other's conditional write is in flight), and otherwise
+        // one gzip and one plain (two keys, the loser deletes its own).
+        const conflicting = roll > 0.965;
+        const twin = conflicting ? envelope(queryType, collectedAt, `${seed}:${index}:${i}:twin`, 5) : json;
+        const sameKey = !conflicting && rand() < 0.5;
+        steps.push({ kind: 'together', uploads: [{ queryType, json, gzip }, { queryType, json: twin, gzip: sameKey ? gzip : !gzip }] });
         sends += 2;
       } else {
         steps.push({ kind: 'one', upload: { queryType, json, gzip } });
@@ -186,6 +199,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   });
 
   const plans = runs.map((_, i) => planInstall(i, options.uploadsPerInstall, start, seed));
+  const sameKeyTwins = plans.reduce((n, steps) => n + steps.filter(isSameKeyTwin).length, 0);
   const planned = plans.reduce((n, steps) => n + steps.reduce((m, s) => m + (s.kind === 'one' ? 1 : 2), 0), 0);
   let timedOut = false;
   const progress = setInterval(() => log(`soak: ${counts.sent}/${planned} uploads sent (${Math.round((Date.now() - start) / 1000)} s)`), 10_000);
@@ -244,6 +258,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     orphans: reconciled.orphans.length,
     unexpected: counts.unexpected,
     retries: client.retries,
+    sameKeyTwins,
     retryReasons: Object.fromEntries(client.retryReasons),
     uploadsSent: counts.sent,
     uploadsPlanned: planned,

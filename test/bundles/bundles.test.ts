@@ -3,6 +3,7 @@
  * built with yazl (the CLI's writer) from the sample generator, as CSV and as JSON.
  */
 import { queryTypes } from '../../functions/domain/queries/index.js';
+import { DIRECT_BODY_MAX_BYTES } from '../../functions/domain/uploadBody.js';
 import { sampleRecords } from '../../functions/samples/sampleUploads.js';
 import { serializeRecords } from '../../functions/bundles/exports.js';
 import { postBundle, sampleBundle } from '../support/bundles.js';
@@ -165,15 +166,16 @@ describe('POST /v1/bundles', () => {
     expect(unknown.body.code).toBe('invalid_bundle');
   });
 
-  it('takes application/zip only, at most 6 MiB', async () => {
+  it('takes application/zip only, at most 4 MiB (413 naming upload sessions above)', async () => {
     const install = await createTestInstall(api);
     const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(5), queryTypes: ['user-counts'] });
     const wrongType = await postBundle(api, install.apiKey, zip, 'application/octet-stream');
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers.get('content-type')).toBe('application/problem+json');
-    const large = await postBundle(api, install.apiKey, Buffer.alloc(6 * 1024 * 1024 + 1));
+    const large = await postBundle(api, install.apiKey, Buffer.alloc(DIRECT_BODY_MAX_BYTES + 1));
     expect(large.status).toBe(413);
     expect(large.body.code).toBe('payload_too_large');
+    expect(large.body.detail).toMatch(/upload session \(POST \/v1\/upload-sessions, kind "bundle"\)/);
     const noKey = await call(api, 'POST', '/v1/bundles', { raw: zip, headers: { 'content-type': 'application/zip' } });
     expect(noKey.status).toBe(401);
   });

@@ -49,6 +49,14 @@ describe('parseConfig', () => {
   ])('rejects %s=%s', (key, value) => {
     expect(() => (key === 'stage' ? parseConfig(value, {}) : parseConfig('prod', { [key]: value }))).toThrow(/Invalid configuration/);
   });
+
+  test("the upload routes' burst stays within their functions' reserved concurrency (a Lambda throttle answers 500)", () => {
+    expect(parseConfig('prod', {})).toMatchObject({ uploadBurstLimit: 20, uploadReservedConcurrency: 20 });
+    expect(() => parseConfig('prod', { uploadBurstLimit: '21' })).toThrow(/uploadBurstLimit=21: expected at most uploadReservedConcurrency \(20\)/);
+    expect(parseConfig('prod', { uploadBurstLimit: '40', uploadReservedConcurrency: '40' }).uploadBurstLimit).toBe(40);
+    // No reservation: the account's pool, which the stage-wide limits guard.
+    expect(parseConfig('prod', { uploadBurstLimit: '100', uploadReservedConcurrency: '0' }).uploadBurstLimit).toBe(100);
+  });
 });
 
 describe('loadConfig precedence: -c context > MPA_* env > cdk.json stage block > defaults', () => {

@@ -6,7 +6,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { policyAllows } from '../../functions/local/authorizerPolicy.js';
+import { sampleUpload } from '../../functions/samples/sampleUploads.js';
+import { createUploadSession } from '../../functions/services/uploadSessions.js';
+import { incomingKey } from '../../functions/sessions/incomingKeys.js';
+import { sqsEventOf } from '../../functions/sessions/s3Events.js';
+import { type Clients, createClients, destroyClients } from '../../functions/store/clients.js';
+import { storageConfig } from '../../functions/store/config.js';
+import { createInstall } from '../../functions/store/installs.js';
+import { getUpload } from '../../functions/store/uploadLog.js';
+import { objectCreatedNotification } from '../support/processorHook.js';
+import { invokeBundle } from './support/lambdaBundle.js';
 import { esmRequireBanner } from '../../lib/defaults/bundleOptions.js';
 import { gatewayProblems } from '../../lib/constructs/ingestApi.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/constructs/uploadPipeline.js';
@@ -401,7 +414,7 @@ describe('API Gateway', () => {
       expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }),
     );
     expect(settings).toContainEqual(
-      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1uploads~1{queryTypeOrUploadId}', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR' }),
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1uploads~1{queryTypeOrUploadId}', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 20, LoggingLevel: 'ERROR' }),
     );
     expect(settings).toContainEqual(expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1v1~1installs', ThrottlingRateLimit: 20 }));
     for (const s of settings) expect(s).toMatchObject({ LoggingLevel: 'ERROR', DataTraceEnabled: false });
@@ -427,6 +440,53 @@ describe('API Gateway', () => {
     }
     expect(byType.get('UNAUTHORIZED').ResponseParameters['gatewayresponse.header.WWW-Authenticate']).toBe("'Bearer'");
     expect(byType.size).toBe(gatewayProblems.length);
+  });
+
+  test("every gateway response's problem states the status it is answered with (INTEGRATION_TIMEOUT: 504)", () => {
+    const responses = ofType(resources, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    const stated = responses.map((r) => [r.ResponseType, r.StatusCode, String(JSON.parse(r.ResponseTemplates['application/json']).status)]);
+    expect(stated).toEqual(responses.map((r) => [r.ResponseType, r.StatusCode, r.StatusCode]));
+    expect(stated).toContainEqual(['INTEGRATION_TIMEOUT', '504', '504']);
+  });
+
+  test("WAF's 429 is the one answer not typed application/problem+json, and the docs say so", () => {
+    const [[, acl]] = ofType(resources, 'AWS::WAFv2::WebACL') as [[string, CfnResource]];
+    const bodies = Object.values(acl.Properties.CustomResponseBodies) as { ContentType: string; Content: string }[];
+    expect(bodies.map((b) => [b.ContentType, JSON.parse(b.Content).status])).toEqual([['APPLICATION_JSON', 429]]);
+    expect(readFileSync(path.join(projectRoot, 'docs/deploy.md'), 'utf8')).toMatch(/The one exception\*\* is WAF's\s+`429`/);
+  });
+
+  test("the stage's execution log group is the stack's, with the stage's retention, created before the stage", () => {
+    const groups = ofType(resources, 'AWS::Logs::LogGroup').filter(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('API-Gateway-Execution-Logs_'));
+    expect(groups).toHaveLength(1);
+    const [[groupId, group]] = groups as [[string, CfnResource]];
+    expect(group.Properties.RetentionInDays).toBe(365);
+    const [[apiId]] = ofType(resources, 'AWS::ApiGateway::RestApi') as [[string, CfnResource]];
+    expect(group.Properties.LogGroupName).toEqual({ 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, '/prod']] });
+    const [[, stage]] = ofType(resources, 'AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    expect(stage.DependsOn).toContain(groupId);
+  });
+
+  test("each route's burst stays within what its function can run (a Lambda throttle would answer 500)", () => {
+    const [[, stage]] = ofType(resources, 'AWS::ApiGateway::Stage') as [[string, CfnResource]];
+    const settings = stage.Properties.MethodSettings as { HttpMethod: string; ResourcePath: string; ThrottlingBurstLimit?: number }[];
+    const stageWide = settings.find((s) => s.ResourcePath === '/*')!.ThrottlingBurstLimit!;
+    let reservedRoutes = 0;
+    for (const route of routes) {
+      const reserved = fn(route.handler)[1].Properties.ReservedConcurrentExecutions as number | undefined;
+      if (reserved === undefined) continue;
+      reservedRoutes++;
+      const setting = settings.find((s) => s.HttpMethod === route.method && s.ResourcePath === `/${route.path.replaceAll('/', '~1')}`);
+      const burst = setting?.ThrottlingBurstLimit ?? stageWide;
+      expect({ route: `${route.method} ${route.path}`, burst: Math.min(burst, reserved) }).toEqual({ route: `${route.method} ${route.path}`, burst });
+    }
+    expect(reservedRoutes).toBeGreaterThan(0);
+  });
+
+  test("the account quota in docs/deploy.md covers the stack's reserved concurrency plus AWS's unreserved 100", () => {
+    const reserved = ofType(resources, 'AWS::Lambda::Function').reduce((sum, [, f]) => sum + ((f.Properties.ReservedConcurrentExecutions as number | undefined) ?? 0), 0);
+    expect(reserved).toBe(40);
+    expect(readFileSync(path.join(projectRoot, 'docs/deploy.md'), 'utf8')).toContain(`**≥ ${100 + reserved}**`);
   });
 
   test('WAF web ACL (per-IP rate limit, managed rules) on the stage', () => {
@@ -590,6 +650,27 @@ describe('operations', () => {
     });
   });
 
+  test('CloudWatch may publish to the alarm topic, for this account\'s alarms of this stack only', () => {
+    const [[, policy]] = ofType(resources, 'AWS::SNS::TopicPolicy').filter(([, p]) => referencedIds(p.Properties.Topics).has(topicId())) as [[string, CfnResource]];
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, any>[];
+    const allow = statements.filter((s) => s.Effect === 'Allow');
+    expect(allow).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId() },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:alarm:${STACK}-*`]] } },
+        },
+      }),
+    ]);
+    // Every alarm's name matches that condition.
+    for (const [, alarm] of alarms()) expect(alarm.Properties.AlarmName).toMatch(new RegExp(`^${STACK}-`));
+    // The Deny of enforceSSL is still there.
+    expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
+  });
+
   test('authorizer errors, Lambda errors and throttles for every function', () => {
     const byFunction = (metric: string) =>
       new Set(
@@ -599,11 +680,15 @@ describe('operations', () => {
       );
     const fnIds = [...fnsByHandler().values()].map(([id]) => id);
     expect([...byFunction('Throttles')].sort()).toEqual([...fnIds].sort());
-    expect([...byFunction('Errors')].sort()).toEqual([...fnIds].sort());
+    // Not the authorizer's: it throws Unauthorized for every wrong key, which Lambda counts as an error.
+    expect([...byFunction('Errors')].sort()).toEqual(fnIds.filter((id) => id !== fn(authorizerHandler)[0]).sort());
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: Match.stringLikeRegexp('AuthorizerErrors'),
-      MetricName: 'Errors',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(authorizerHandler)[0] } }],
+      AlarmName: Match.stringLikeRegexp('AuthorizerFailures'),
+      Namespace: 'MpaLicensing',
+      MetricName: 'AuthorizerFailures',
+      Dimensions: [{ Name: 'service', Value: 'mpa-licensing' }],
+      Statistic: 'Sum',
+      Threshold: 1,
     });
   });
 
@@ -634,5 +719,105 @@ describe('tags', () => {
         expect(r.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'application', Value: 'mpa-licensing' }, { Key: 'stage', Value: 'prod' }]));
       }
     }
+  });
+});
+
+/**
+ * The deployed artefact itself, exercised: the bundles `cdk synth` built for the authorizer, the
+ * upload handler and the processor, each run as Lambda runs it (fresh process, the template's
+ * environment, the handler export) against the emulators. Found: the authorizer's policy named
+ * only the first request's method; the bundle returned exactly that policy, and no test ran it.
+ */
+describe('the synthesized bundles, run as Lambda runs them', () => {
+  let c: Clients;
+  let installId: string;
+  let apiKey: string;
+  beforeAll(async () => {
+    c = createClients(storageConfig());
+    const created = await createInstall(c, { customerId: 'bundle-run', name: 'Bundle run' }, new Date());
+    installId = created.install.installId;
+    apiKey = created.apiKey;
+  });
+  afterAll(() => destroyClients(c));
+
+  const methodArn = (method: string, resourcePath: string) => `arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/${method}${resourcePath}`;
+  const authorizerEvent = (authorization: string) => ({
+    type: 'REQUEST',
+    methodArn: methodArn('POST', '/v1/upload-sessions'),
+    resource: '/v1/upload-sessions',
+    path: '/v1/upload-sessions',
+    httpMethod: 'POST',
+    headers: { Authorization: authorization },
+    requestContext: { stage: 'prod', requestId: 'r-1' },
+  });
+  const emf = (lines: string[]) => lines.filter((l) => l.startsWith('{') && l.includes('"_aws"')).map((l) => JSON.parse(l));
+
+  test('the authorizer: a policy for the whole stage (every method the cached answer will serve), the caller in the context', async () => {
+    const run = await invokeBundle(outdir, fn(authorizerHandler)[1], authorizerEvent(`Bearer ${apiKey}`));
+    expect(run.error).toBeUndefined();
+    const answer = run.result as APIGatewayAuthorizerResult;
+    expect(answer.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/prod/*' }]);
+    for (const [method, resourcePath] of [['GET', `/v1/uploads/${installId}`], ['PUT', '/v1/usage-collection'], ['POST', '/v1/bundles']] as const) {
+      expect({ method, allowed: policyAllows(answer, methodArn(method, resourcePath)) }).toEqual({ method, allowed: true });
+    }
+    expect(answer.context).toEqual({ role: 'install', installId, customerId: 'bundle-run' });
+  });
+
+  test('the authorizer: a wrong key is Unauthorized and no failure; a key lookup that fails is counted for the alarm', async () => {
+    const wrong = await invokeBundle(outdir, fn(authorizerHandler)[1], authorizerEvent(`Bearer mpai_${'Q'.repeat(43)}`));
+    expect(wrong.error).toEqual({ name: 'Error', message: 'Unauthorized' });
+    expect(emf(wrong.lines).filter((d) => 'AuthorizerFailures' in d)).toEqual([]);
+    const failing = await invokeBundle(outdir, fn(authorizerHandler)[1], authorizerEvent(`Bearer ${apiKey}`), { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
+    expect(failing.error).toBeDefined();
+    expect(failing.error!.message).not.toBe('Unauthorized');
+    expect(emf(failing.lines).filter((d) => d.AuthorizerFailures === 1)).toEqual([
+      expect.objectContaining({ service: 'mpa-licensing', _aws: expect.objectContaining({ CloudWatchMetrics: [expect.objectContaining({ Namespace: 'MpaLicensing' })] }) }),
+    ]);
+  });
+
+  test('the upload handler: a gzip upload as API Gateway delivers it (base64) is accepted and durable', async () => {
+    const envelope = sampleUpload('licensing-counts', { devices: 20, collectedAt: new Date(Date.now() - 60_000).toISOString() });
+    const body = gzipSync(JSON.stringify(envelope));
+    const event = {
+      resource: '/v1/uploads/{queryTypeOrUploadId}',
+      path: '/v1/uploads/licensing-counts',
+      httpMethod: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Authorization: 'Bearer (not read by handlers)' },
+      multiValueHeaders: { 'Content-Type': ['application/json'], 'Content-Encoding': ['gzip'] },
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: { queryTypeOrUploadId: 'licensing-counts' },
+      stageVariables: null,
+      requestContext: {
+        resourcePath: '/v1/uploads/{queryTypeOrUploadId}',
+        httpMethod: 'POST',
+        path: '/prod/v1/uploads/licensing-counts',
+        stage: 'prod',
+        requestId: 'bundle-run-upload',
+        identity: { sourceIp: '198.51.100.7' },
+        authorizer: { principalId: installId, role: 'install', installId, customerId: 'bundle-run' },
+      },
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+    };
+    const run = await invokeBundle(outdir, fn('postUpload')[1], event);
+    expect(run.error).toBeUndefined();
+    const answer = run.result as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(201);
+    const receipt = JSON.parse(answer.body);
+    expect(receipt).toMatchObject({ installId, queryType: 'licensing-counts', recordCount: envelope.records.length, duplicate: false });
+    expect(await getUpload(c, receipt.uploadId)).toMatchObject({ status: 'accepted', rawKey: expect.stringMatching(/^raw\/query=licensing-counts\//) });
+  });
+
+  test('the processor: an upload session\'s object, delivered as S3 → SQS delivers it, is accepted', async () => {
+    const envelope = sampleUpload('probes', { collectedAt: new Date(Date.now() - 120_000).toISOString() });
+    const body = gzipSync(JSON.stringify(envelope));
+    const session = await createUploadSession(c, { installId, request: { kind: 'query', queryType: 'probes', contentLength: body.length, contentEncoding: 'gzip' }, now: new Date() });
+    const put = await fetch(session.url, { method: 'PUT', headers: session.headers, body });
+    expect(put.status).toBe(200);
+    const run = await invokeBundle(outdir, fn('processIncoming')[1], sqsEventOf(await objectCreatedNotification(incomingKey(session.uploadId), c.config.incomingBucket)));
+    expect(run.error).toBeUndefined();
+    expect(run.result).toEqual({ batchItemFailures: [] });
+    expect(await getUpload(c, session.uploadId)).toMatchObject({ status: 'accepted' });
   });
 });

@@ -17,6 +17,7 @@ import { archivedSha256 } from '../../scripts/soak/storedState.js';
 import { createClients, type Clients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { expectDurable, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { injectFaults } from '../support/faults.js';
 import { interceptSdkCalls } from '../support/sdkCalls.js';
 import { minutesAgo } from '../support/time.js';
 import { s3Of } from '../../functions/store/s3Client.js';
@@ -125,19 +126,49 @@ it('the local S3 answers conditional PUTs as S3 does: 412 when the key exists', 
   await expect(put()).rejects.toMatchObject({ $metadata: { httpStatusCode: 412 } });
 });
 
-it('a key kept busy by another write (409 on every try) fails the upload, and its retry succeeds', async () => {
+it('a key busy for a while (409 on the first tries, as while another write is in flight) is waited for: 201', async () => {
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('call-quality', minutesAgo(12));
+  const faults = injectFaults(c, [{ command: 'PutObjectCommand', mode: 'conflict', times: 3 }]);
+  try {
+    const accepted = await acceptUpload(c, { installId, queryType: 'call-quality', body: plainUploadJson(json), now: new Date() });
+    expect(accepted.status).toBe(201);
+    expect(faults.calls.PutObjectCommand).toBe(4);
+    await expectDurable(c, accepted.receipt);
+    await expectExactlyOnce(c, installId, [accepted.receipt]);
+  } finally {
+    faults.remove();
+  }
+});
+
+it('a key kept busy past the wait (409 on every try) answers 429 throttled with Retry-After, never the S3 error; its retry succeeds', async () => {
   const installId = await newInstall(c, 'archive');
   const json = sampleJson('probes', minutesAgo(11));
-  const busy = interceptSdkCalls(c, ({ command }, send) => {
-    if (command === 'PutObjectCommand') {
-      throw Object.assign(new Error('ConditionalRequestConflict'), { name: 'ConditionalRequestConflict', $metadata: { httpStatusCode: 409 } });
-    }
-    return send();
-  });
-  await expect(acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() })).rejects.toMatchObject({ name: 'ConditionalRequestConflict' });
+  const busy = injectFaults(c, [{ command: 'PutObjectCommand', mode: 'conflict', times: Number.POSITIVE_INFINITY }]);
+  let refused: unknown;
+  try {
+    refused = await acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() }).catch((error: unknown) => error);
+  } finally {
+    busy.remove();
+  }
+  expect(refused).toMatchObject({ name: 'ProblemError', problem: { status: 429, code: 'throttled' }, headers: { 'retry-after': '1' } });
   await expectExactlyOnce(c, installId, []);
-  busy.remove();
   const retried = await acceptUpload(c, { installId, queryType: 'probes', body: plainUploadJson(json), now: new Date() });
   expect(retried.status).toBe(201);
   await expectExactlyOnce(c, installId, [retried.receipt]);
+}, 30_000);
+
+it('racing copies whose first archive write answers late (latency after it reached S3): one 201, the rest 200, stored once', async () => {
+  const installId = await newInstall(c, 'archive');
+  const json = sampleJson('completed-schedules', minutesAgo(13));
+  const slow = injectFaults(c, [{ command: 'PutObjectCommand', mode: 'latency', afterSend: true, delayMs: 300 }]);
+  try {
+    const answered = await Promise.all(Array.from({ length: 8 }, () => acceptUpload(c, { installId, queryType: 'completed-schedules', body: plainUploadJson(json), now: new Date() })));
+    expect(answered.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(answered.map((a) => a.receipt.uploadId)).size).toBe(1);
+    expect(slow.calls.PutObjectCommand).toBeGreaterThanOrEqual(8);
+    await expectExactlyOnce(c, installId, answered.map((a) => a.receipt));
+  } finally {
+    slow.remove();
+  }
 });

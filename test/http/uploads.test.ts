@@ -1,7 +1,9 @@
 /**
  * POST /v1/uploads/{queryType} over real HTTP against the local API, DynamoDB Local and s3rver.
  */
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { DIRECT_BODY_MAX_BYTES } from '../../functions/domain/uploadBody.js';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { queryTypes } from '../../functions/domain/queries/index.js';
 import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
@@ -167,7 +169,11 @@ describe('refusing uploads with a problem, storing nothing', () => {
     await problemOf(post('/v1/uploads/phone-numbers', '{}'), 404, 'unknown_query_type');
     await problemOf(post('/v1/uploads/devices', '{}', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type');
     await problemOf(post('/v1/uploads/devices', '{}', { 'content-type': 'application/json', 'content-encoding': 'br' }), 415, 'unsupported_media_type');
-    await problemOf(post('/v1/uploads/devices', Buffer.alloc(7 * 1024 * 1024, 0x20)), 413, 'payload_too_large');
+    // The one direct limit, 4 MiB as sent (DESIGN.md §3); the detail names upload sessions.
+    const tooLarge = await problemOf(post('/v1/uploads/devices', Buffer.alloc(DIRECT_BODY_MAX_BYTES + 1, 0x20)), 413, 'payload_too_large');
+    expect(tooLarge.detail).toMatch(/upload session \(POST \/v1\/upload-sessions/);
+    const gzipTooLarge = await problemOf(post('/v1/uploads/devices', randomBytes(DIRECT_BODY_MAX_BYTES + 1), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413, 'payload_too_large');
+    expect(gzipTooLarge.detail).toMatch(/upload session/);
   });
 
   it('payload_too_large for a gzip bomb, detected while inflating', async () => {

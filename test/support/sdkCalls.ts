@@ -6,6 +6,7 @@
  * needs the request as signed (test/integration/archiveSignature.test.ts): hooks see the input.
  */
 import type { Clients } from '../../functions/store/clients.js';
+import { HOLD_IN_FLIGHT_HEADER } from '../../functions/local/s3Semantics.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
 export interface SdkCallInfo {
@@ -57,4 +58,35 @@ export function injectedError(message: string, name: 'InjectedFault' | 'TimeoutE
   const error = new Error(message);
   error.name = name;
   return error;
+}
+
+/** S3's answer to a conditional write while another one of the key is in flight (409), as the SDK throws it. */
+export function conditionalConflictError(): Error {
+  return Object.assign(new Error('A conflicting conditional operation is currently in progress against this resource.'), {
+    name: 'ConditionalRequestConflict',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 409 },
+  });
+}
+
+/**
+ * Asks the local S3 emulator to hold every conditional write (`If-None-Match: *`) sent through
+ * the clients in flight for `ms` before writing it (functions/local/s3Semantics.ts), as a slow
+ * PUT to S3 keeps its key busy: writers of the same key meet 409s meanwhile. Until `remove()`.
+ */
+export function holdConditionalWrites(c: Clients, ms: number): { remove(): void } {
+  const name = `hold-conditional-writes-${++hooks}`;
+  const stack = s3Of(c).middlewareStack as unknown as {
+    add(middleware: (next: Next) => Next, options: { step: 'build'; name: string }): void;
+    remove(name: string): boolean;
+  };
+  stack.add(
+    (next) => async (args) => {
+      const headers = (args as { request?: { headers?: Record<string, string> } }).request?.headers;
+      if (headers && headers['if-none-match'] === '*') headers[HOLD_IN_FLIGHT_HEADER] = String(ms);
+      return next(args);
+    },
+    { step: 'build', name },
+  );
+  return { remove: () => void stack.remove(name) };
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import {
+  DIRECT_BODY_MAX_BYTES,
   MiB,
   directUploadLimits,
   gzipForArchive,
@@ -33,8 +34,17 @@ async function gzipOfZeros(total: number): Promise<Buffer> {
 }
 
 describe('the limits of a direct upload', () => {
-  it('are 6 MB as sent and 100 MB inflated', () => {
-    expect(directUploadLimits).toEqual({ maxSentBytes: 6 * MiB, maxInflatedBytes: 100 * MiB });
+  it('are 4 MiB as sent (DESIGN.md §3 v1.1) and 100 MiB inflated', () => {
+    expect(DIRECT_BODY_MAX_BYTES).toBe(4_194_304);
+    expect(directUploadLimits).toEqual({ maxSentBytes: DIRECT_BODY_MAX_BYTES, maxInflatedBytes: 100 * MiB });
+  });
+
+  it('a body of 4 MiB as sent is read; one byte more is 413 with a detail that names upload sessions', async () => {
+    const envelope = Buffer.from('{"schemaVersion":1}');
+    const exactly = Buffer.concat([envelope, Buffer.alloc(DIRECT_BODY_MAX_BYTES - envelope.length, 0x20)]);
+    expect((await readUploadJson(exactly, 'identity', directUploadLimits)).parse()).toEqual({ schemaVersion: 1 });
+    const problem = await problemOfAsync(() => readUploadJson(Buffer.concat([exactly, Buffer.from(' ')]), 'identity', directUploadLimits));
+    expect(problem).toMatchObject({ status: 413, code: 'payload_too_large', detail: expect.stringContaining('upload session (POST /v1/upload-sessions') });
   });
 });
 
