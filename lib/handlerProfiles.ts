@@ -97,6 +97,22 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
     upload: true,
     description: 'POST /v1/bundles',
   },
+  // Staff operations (DESIGN.md §10–11): listings read; every write also appends its audit entry.
+  listCustomers: { ...defaultProfile, description: 'GET /v1/customers' },
+  listInstalls: { ...defaultProfile, description: 'GET /v1/installs' },
+  patchInstall: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'PATCH /v1/installs/{installId}' },
+  deleteInstall: {
+    table: 'readWrite',
+    // The purge: every raw object and version of the install, and the fleet indexes' raw reads.
+    raw: ['get', 'list', 'delete', 'deleteVersion'],
+    memorySize: 1024,
+    timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    description: 'DELETE /v1/installs/{installId}',
+  },
+  postStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/staff-keys' },
+  listStaffKeys: { ...defaultProfile, description: 'GET /v1/staff-keys' },
+  deleteStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/staff-keys/{keyId}' },
+  getAudit: { ...defaultProfile, description: 'GET /v1/audit' },
   processIncoming: {
     table: 'readWrite',
     raw: ['put', 'delete'],

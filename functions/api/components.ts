@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { bundleManifest } from '../bundles/manifest.js';
-import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import { createInstallRequest, customerId, usageCollectionRequest, patchInstallRequest } from '../domain/installs.js';
+import { createStaffKeyRequest } from '../domain/staffKeys.js';
 import { querySpecs } from '../domain/queries/index.js';
 import { isoDate, isoDateTime, opaqueToken } from '../domain/schemas/fields.js';
 import { uploadSessionRequest } from '../sessions/request.js';
@@ -65,6 +66,13 @@ const requestAndResponseBodies: Record<string, AnySchema> = {
   DuplicateIdentifiersReportPage: bodies.duplicateIdentifiersReportPage,
   VersionsReportPage: bodies.versionsReportPage,
   OpenApiDocument: bodies.openApiBody,
+  CustomerListPage: bodies.customerListPage,
+  InstallListPage: bodies.installListPage,
+  PatchInstallRequest: patchInstallRequest,
+  CreateStaffKeyRequest: createStaffKeyRequest,
+  CreatedStaffKey: bodies.createdStaffKeyBody,
+  StaffKeyList: bodies.staffKeyList,
+  AuditPage: bodies.auditPage,
 };
 for (const [name, schema] of Object.entries(requestAndResponseBodies)) register(name, schema);
 

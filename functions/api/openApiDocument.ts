@@ -85,7 +85,8 @@ function successResponses(route: Route, doc: RouteDoc): Record<string, Json> {
     responses[status] = {
       description: response.description,
       ...(response.location ? { headers: { Location: { description: response.location, schema: { type: 'string' } } } } : {}),
-      content: { 'application/json': { schema: refOf(response.schema, `${route.handler} ${status}`) } },
+      // No schema: an answer without a body (204).
+      ...(response.schema ? { content: { 'application/json': { schema: refOf(response.schema, `${route.handler} ${status}`) } } } : {}),
     };
   }
   return responses;

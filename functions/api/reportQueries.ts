@@ -36,3 +36,19 @@ export const staleReportQuery = {
 
 /** The query of getVersionsReport. */
 export const versionsReportDeviceType = z.optional(z.string().check(z.minLength(1), z.maxLength(64)));
+
+/** The query of listCustomers: a prefix of customer ids (their characters, at most their length). */
+export const customerListQuery = {
+  prefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{0,128}$/, 'must be up to 128 of A-Z a-z 0-9 . _ : -'))),
+};
+
+/** The query of listInstalls: one customer's installs. */
+export const installListQuery = {
+  customerId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -'))),
+};
+
+/** The query of getAudit: entries of one actor (a staff key's name) and/or one target. */
+export const auditQuery = {
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  target: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
+};

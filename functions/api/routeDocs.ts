@@ -6,13 +6,14 @@
  * fails the type check; docs for a handler not (yet) in the table are allowed and unused.
  */
 import * as z from 'zod';
-import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import { createInstallRequest, customerId, patchInstallRequest, usageCollectionRequest } from '../domain/installs.js';
 import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { installId, queryTypeName, uploadId } from './identifiers.js';
-import { expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
+import { auditQuery, customerListQuery, expiringReportQuery, installListQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
+import { createStaffKeyRequest } from '../domain/staffKeys.js';
 import { anyUploadBody } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 
@@ -26,7 +27,8 @@ export interface ParameterDoc {
 
 export interface ResponseDoc {
   description: string;
-  schema: AnySchema;
+  /** None: the answer has no body (204). */
+  schema?: AnySchema;
   /** Describes the Location header, when the answer carries one. */
   location?: string;
 }
@@ -178,5 +180,55 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
     { description: 'A page of (deviceType, softwareVersion) counts.', schema: bodies.versionsReportPage },
     { deviceType: { schema: versionsReportDeviceType, description: 'Only this device type.' } },
     { provisional: true },
+  ),
+  listCustomers: listDoc(
+    'Customers with registered installs, ordered by customerId, each with how many installs it has and the last accepted upload of any of them.',
+    { description: 'A page of customers.', schema: bodies.customerListPage },
+    { prefix: { schema: customerListQuery.prefix, description: 'Only customers whose id starts with this.' } },
+  ),
+  listInstalls: listDoc(
+    'Installs ordered by customerId, then name (a rename moves an install in this order).',
+    { description: 'A page of installs.', schema: bodies.installListPage },
+    { customerId: { schema: installListQuery.customerId, description: "Only this customer's installs." } },
+  ),
+  patchInstall: {
+    description:
+      'Renames, decommissions or reactivates an install (DESIGN.md §11). A decommissioned install\'s key answers 401 and the install leaves the stale and expiring reports; reactivating lets the same key in again. Each change writes its audit entry in the same transaction.',
+    path: installIdParameter,
+    body: { contentType: 'application/json', schema: patchInstallRequest, description: 'A new name, a new status, or both.' },
+    responses: { 200: { description: 'The install as it now is.', schema: bodies.installBody } },
+    problems: [...jsonBodyProblems, 'not_found', 'conflict'],
+  },
+  deleteInstall: {
+    description:
+      "Deletes the install: its raw objects, snapshots, summaries, upload log, keys, fleet index entries and license files. Its audit entries stay. Idempotent: deleting an install that is gone (or half gone, if a delete was interrupted) finishes the job and answers 204.",
+    path: installIdParameter,
+    responses: { 204: { description: 'Deleted.' } },
+    problems: ['not_found'],
+  },
+  postStaffKey: {
+    description: 'Creates a named staff key, shown only in this answer. Names are 1-64 of A-Z a-z 0-9 . _ @ - and unique among active keys; the audit trail names every action of the key by it.',
+    body: { contentType: 'application/json', schema: createStaffKeyRequest, description: 'The name, and an optional note.' },
+    responses: { 201: { description: 'The key.', schema: bodies.createdStaffKeyBody } },
+    problems: [...jsonBodyProblems, 'conflict'],
+  },
+  listStaffKeys: {
+    description: 'Every staff key, revoked ones included, oldest first; never a key or its hash.',
+    responses: { 200: { description: 'The staff keys.', schema: bodies.staffKeyList } },
+    problems: [],
+  },
+  deleteStaffKey: {
+    description: 'Revokes a staff key at once. A key cannot revoke itself (409); revoking a revoked key answers 204 and changes nothing.',
+    path: { keyId: { schema: z.string().min(1).max(64), description: 'The keyId of the staff key.' } },
+    responses: { 204: { description: 'Revoked.' } },
+    problems: ['not_found', 'conflict'],
+  },
+  getAudit: listDoc(
+    'The audit trail, newest first: every staff write, naming the staff key that made it. Entries are never changed or deleted.',
+    { description: 'A page of entries.', schema: bodies.auditPage },
+    {
+      actor: { schema: auditQuery.actor, description: "Only this staff key's entries (its name)." },
+      target: { schema: auditQuery.target, description: 'Only entries about this target, e.g. `install/<installId>`.' },
+    },
   ),
 };

@@ -25,6 +25,8 @@ export interface PartitionQuery {
   projection?: string;
   /** Strongly consistent (the table itself only; an index answers eventually). */
   consistent?: boolean;
+  /** Only items whose attribute equals the value (read and then dropped: a page may come out short). */
+  filter?: { attribute: string; value: string };
 }
 
 function input(c: Clients, query: PartitionQuery): QueryCommandInput {
@@ -34,8 +36,9 @@ function input(c: Clients, query: PartitionQuery): QueryCommandInput {
     TableName: c.config.tableName,
     ...(keys.indexName ? { IndexName: keys.indexName } : {}),
     KeyConditionExpression: `#pk = :pk${sortCondition}`,
-    ExpressionAttributeNames: { '#pk': keys.partitionKey, ...(sortKey ? { '#sk': keys.sortKey } : {}) },
-    ExpressionAttributeValues: { ':pk': query.partition, ...(sortKey ? { ':sk': sortKey.value } : {}) },
+    ExpressionAttributeNames: { '#pk': keys.partitionKey, ...(sortKey ? { '#sk': keys.sortKey } : {}), ...(query.filter ? { '#f': query.filter.attribute } : {}) },
+    ExpressionAttributeValues: { ':pk': query.partition, ...(sortKey ? { ':sk': sortKey.value } : {}), ...(query.filter ? { ':f': query.filter.value } : {}) },
+    ...(query.filter ? { FilterExpression: '#f = :f' } : {}),
     ...(query.newestFirst ? { ScanIndexForward: false } : {}),
     ...(query.projection ? { ProjectionExpression: query.projection } : {}),
     ...(query.consistent ? { ConsistentRead: true } : {}),

@@ -27,6 +27,10 @@ interface World {
   b: TestInstall;
   /** An install whose key the matrix rotates (never A's or B's). */
   spare: TestInstall;
+  /** An install the matrix deletes. */
+  doomed: TestInstall;
+  /** A named staff key the matrix revokes. */
+  doomedStaffKeyId: string;
   uploadOfA: string;
   bundleOfA: Buffer;
   keys: Record<CallerName, string | undefined>;
@@ -79,6 +83,15 @@ const fixtures: Record<HandlerName, Fixture> = {
   postUploadSession: { request: () => ({ path: '/v1/upload-sessions', body: json({ kind: 'query', queryType: 'devices', contentLength: 1000 }) }), allowed: 201, scope: 'caller' },
   // Install A's bundle: its own install and staff may post it; another install may not.
   postBundle: { request: (w) => ({ path: '/v1/bundles', body: { raw: w.bundleOfA, contentType: 'application/zip' } }), allowed: 201, scope: { owner: 'install A', otherInstall: 403 } },
+  listCustomers: { request: () => ({ path: '/v1/customers?prefix=cust-' }), allowed: 200 },
+  listInstalls: { request: (w) => ({ path: `/v1/installs?customerId=${w.a.customerId}` }), allowed: 200 },
+  patchInstall: { request: (w) => ({ path: `/v1/installs/${w.spare.installId}`, body: json({ name: `Renamed by the matrix ${++collected}` }) }), allowed: 200 },
+  // Deleting is idempotent: a second delete of the same install answers 204 too.
+  deleteInstall: { request: (w) => ({ path: `/v1/installs/${w.doomed.installId}` }), allowed: 204 },
+  postStaffKey: { request: () => ({ path: '/v1/staff-keys', body: json({ name: `matrix-${process.pid}-${++collected}` }) }), allowed: 201 },
+  listStaffKeys: { request: () => ({ path: '/v1/staff-keys' }), allowed: 200 },
+  deleteStaffKey: { request: (w) => ({ path: `/v1/staff-keys/${w.doomedStaffKeyId}` }), allowed: 204 },
+  getAudit: { request: (w) => ({ path: `/v1/audit?target=install/${w.a.installId}` }), allowed: 200 },
 };
 
 const knownRoles = new Set<Role>(['install', 'staff']);
@@ -113,7 +126,9 @@ let capture: Capture | undefined;
 
 beforeAll(async () => {
   api = await startTestApi({ log: (line) => capture?.line(line) });
-  const [a, b, spare, revoked] = [await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api)];
+  const [a, b, spare, revoked, doomed] = [await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api)];
+  const doomedStaffKey = await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name: `matrix-doomed-${process.pid}` } });
+  expect(doomedStaffKey.status).toBe(201);
   const rotated = await call(api, 'POST', `/v1/installs/${revoked.installId}/keys`, { key: staffKey() });
   expect(rotated.status).toBe(201);
   const first = await upload(api, a, 'devices', sample('devices', { collectedAt: minutesAgo(100) }));
@@ -122,6 +137,8 @@ beforeAll(async () => {
     a,
     b,
     spare,
+    doomed,
+    doomedStaffKeyId: doomedStaffKey.body.keyId,
     uploadOfA: first.body.uploadId,
     bundleOfA: await sampleBundle({ installId: a.installId, collectedAt: minutesAgo(90), queryTypes: ['licensing-counts'] }),
     keys: {
@@ -181,7 +198,7 @@ describe('keys never reach the logs', () => {
   it('no API key, nor its SHA-256, appears in anything written while the matrix ran', () => {
     const text = capture!.text();
     // The capture saw the run: one request-log line per call at least.
-    expect(text.split('\n').filter((line) => /^(GET|POST|PUT) \//.test(line)).length).toBeGreaterThanOrEqual(routes.length * callers.length);
+    expect(text.split('\n').filter((line) => /^(GET|POST|PUT|PATCH|DELETE) \//.test(line)).length).toBeGreaterThanOrEqual(routes.length * callers.length);
     // ...and the handlers' structured logs, the failure's error included.
     expect(text).toMatch(/"message":"unhandled error"/);
     const secrets = [...Object.values(world.keys).filter((k): k is string => k !== undefined && k.length > 0), ...issued];

@@ -17,6 +17,15 @@ import {
   uploadIndexPartition,
   VERSIONS_PARTITION,
   versionIndexKeys,
+  auditActorPartition,
+  auditIndexKeys,
+  auditTargetPartition,
+  CUSTOMERS_PARTITION,
+  customerListIndexKeys,
+  INSTALL_NAMES_PARTITION,
+  installNameIndexKeys,
+  STAFF_KEYS_PARTITION,
+  staffKeyIndexKeys,
 } from '../../functions/domain/storageKeys.js';
 import { table, tableIndexes } from '../../functions/store/tableDefinition.js';
 
@@ -33,6 +42,13 @@ const keysByItem: Record<string, Partial<Record<IndexName, Record<string, string
   install: { byCustomer: customerIndexKeys('customer', installId), installsByLastSeen: lastSeenIndexKeys(null, installId) },
   identifierHolders: { duplicateIdentifiers: duplicateIndexKeys('arid#x') },
   fleetState: { versionsByInstall: versionIndexKeys(installId) },
+  directory: { installsByName: installNameIndexKeys('customer', 'Acme HQ', installId) },
+  customer: { customers: customerListIndexKeys('customer') },
+  staffKey: { staffKeys: staffKeyIndexKeys('2026-11-29T10:00:00.000Z', installId) },
+  audit: {
+    auditByActor: pick(auditIndexKeys('jane@example.com', `install/${installId}`, '2026-11-29T10:00:00.000Z', 'e'), 'auditByActor'),
+    auditByTarget: pick(auditIndexKeys('jane@example.com', `install/${installId}`, '2026-11-29T10:00:00.000Z', 'e'), 'auditByTarget'),
+  },
 };
 
 function pick(keys: Record<string, string>, index: IndexName): Record<string, string> {
@@ -69,6 +85,11 @@ it('gives the indexes that share a GSI partition values of their own', () => {
     installsByLastSeen: /^INSTALLS$/,
     duplicateIdentifiers: /^DUPLICATES$/,
     versionsByInstall: /^VERSIONS$/,
+    installsByName: /^INSTALL_NAMES$/,
+    customers: /^CUSTOMERS$/,
+    staffKeys: /^STAFF_KEYS$/,
+    auditByActor: /^AUDIT_ACTOR#.+$/,
+    auditByTarget: /^AUDIT_TARGET#.+$/,
   };
   // What the key functions write matches its own pattern …
   const written: Record<IndexName, string> = {
@@ -79,6 +100,11 @@ it('gives the indexes that share a GSI partition values of their own', () => {
     installsByLastSeen: INSTALLS_PARTITION,
     duplicateIdentifiers: DUPLICATES_PARTITION,
     versionsByInstall: VERSIONS_PARTITION,
+    installsByName: INSTALL_NAMES_PARTITION,
+    customers: CUSTOMERS_PARTITION,
+    staffKeys: STAFF_KEYS_PARTITION,
+    auditByActor: auditActorPartition('jane@example.com'),
+    auditByTarget: auditTargetPartition('install/x'),
   };
   for (const name of Object.keys(partitionsOf) as IndexName[]) {
     expect({ name, matches: partitionsOf[name].test(written[name]) }).toEqual({ name, matches: true });
