@@ -7,6 +7,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { routes } from '../../functions/routes.js';
 import { itemKeys } from '../../functions/domain/storageKeys.js';
+import { s3Of } from '../../functions/store/s3Client.js';
 import { sampleBundle } from '../support/bundles.js';
 import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
@@ -164,8 +165,8 @@ describe('install lifecycle', () => {
 /** Nothing of the install in S3 or DynamoDB (its audit entries aside). */
 export async function expectNoTrace(installId: string): Promise<void> {
   const c = clients();
-  const objects = await c.s3.send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
-  expect((objects.Contents ?? []).map((o) => o.Key).filter((key) => key?.includes(`install=${installId}/`))).toEqual([]);
+  const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  expect((objects.Contents ?? []).map((o: { Key?: string }) => o.Key).filter((key: string | undefined) => key?.includes(`install=${installId}/`))).toEqual([]);
   const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
   expect(own.Items ?? []).toEqual([]);
   const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
@@ -175,7 +176,7 @@ export async function expectNoTrace(installId: string): Promise<void> {
 describe('the audit entry of every staff write route (from the route table)', () => {
   const writes = routes.filter((route) => (route.roles as readonly string[]).includes('staff') && route.method !== 'GET');
   it('marks every staff write route with its audit actions', () => {
-    const unmarked = writes.filter((route) => !('audit' in route) || route.audit.length === 0).map((r) => `${r.method} ${r.path}`);
+    const unmarked = writes.filter((route) => ((route as { audit?: readonly string[] }).audit ?? []).length === 0).map((r) => `${r.method} ${r.path}`);
     expect(unmarked).toEqual([]);
   });
 
