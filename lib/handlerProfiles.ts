@@ -22,6 +22,11 @@ export interface HandlerProfile {
    * runaway client cannot take the whole account's concurrency, and the upload throttle class.
    */
   upload?: boolean;
+  /**
+   * Without it, a table writer is denied deleting or changing audit items (lib/constructs/grants.ts).
+   * Only the install purge has it (DESIGN.md §11), and it keeps the audit entries anyway.
+   */
+  auditDelete?: boolean;
   description: string;
 }
 
@@ -105,8 +110,9 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
     table: 'readWrite',
     // The purge: every raw object and version of the install, and the fleet indexes' raw reads.
     raw: ['get', 'list', 'delete', 'deleteVersion'],
-    memorySize: 1024,
+    memorySize: 512,
     timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    auditDelete: true,
     description: 'DELETE /v1/installs/{installId}',
   },
   postStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/staff-keys' },

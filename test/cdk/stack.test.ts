@@ -491,6 +491,20 @@ describe('least privilege', () => {
     }
   });
 
+  test('no function may change or delete an audit item, but the install purge (which keeps them)', () => {
+    for (const [handler] of fnsByHandler()) {
+      const writes = statementsOf(handler).some((s) => actionsOf(s).includes('dynamodb:DeleteItem'));
+      if (!writes) continue;
+      const deny = roleStatements(resources, roleOfFunction(fn(handler)[1]), 'Deny').find((s) => (s as { Sid?: string }).Sid === 'AuditAppendOnly');
+      if (handler === 'deleteInstall') {
+        expect(deny).toBeUndefined();
+        continue;
+      }
+      expect({ handler, deny: deny ? actionsOf(deny).sort() : null }).toEqual({ handler, deny: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'] });
+      expect(deny!.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['AUDIT'] } });
+    }
+  });
+
   test('the authorizer may only GetItem on the table', () => {
     const data = actionsOfHandler(authorizerHandler).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
     expect(data).toEqual(['dynamodb:GetItem']);
