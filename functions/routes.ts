@@ -52,6 +52,7 @@ export const routes = [
   { method: 'POST', path: '/v1/staff-keys', handler: 'postStaffKey', roles: ['staff'], summary: 'Create a named staff key', audit: ['staff-key.create'] },
   { method: 'GET', path: '/v1/staff-keys', handler: 'listStaffKeys', roles: ['staff'], summary: 'Every staff key, revoked ones included' },
   { method: 'DELETE', path: '/v1/staff-keys/{keyId}', handler: 'deleteStaffKey', roles: ['staff'], summary: 'Revoke a staff key', audit: ['staff-key.revoke'] },
+  { method: 'GET', path: '/v1/reports/digest', handler: 'getDigestReport', roles: ['staff'], summary: 'What changed for the worse in the day before asOf' },
   { method: 'GET', path: '/v1/audit', handler: 'getAudit', roles: ['staff'], summary: 'The audit trail, newest first, by actor or target' },
 ] as const satisfies readonly Route[];
 

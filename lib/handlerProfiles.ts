@@ -119,6 +119,8 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   listStaffKeys: { ...defaultProfile, description: 'GET /v1/staff-keys' },
   deleteStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/staff-keys/{keyId}' },
   getAudit: { ...defaultProfile, description: 'GET /v1/audit' },
+  // Reads the indexes of three reports and each customer's compliance.
+  getDigestReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/digest' },
   processIncoming: {
     table: 'readWrite',
     raw: ['put', 'delete'],

@@ -73,6 +73,7 @@ const requestAndResponseBodies: Record<string, AnySchema> = {
   CreatedStaffKey: bodies.createdStaffKeyBody,
   StaffKeyList: bodies.staffKeyList,
   AuditPage: bodies.auditPage,
+  Digest: bodies.digestBody,
 };
 for (const [name, schema] of Object.entries(requestAndResponseBodies)) register(name, schema);
 

@@ -52,3 +52,8 @@ export const auditQuery = {
   actor: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   target: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
 };
+
+/** The query of getDigestReport: the end of the day it covers (default now). */
+export const digestQuery = {
+  asOf: z.optional(dateTimeParameter),
+};

@@ -149,6 +149,38 @@ export const auditPage = pageOf(
   }),
 );
 
+const expiringItem = z.strictObject({
+  installId,
+  customerId,
+  devices: withMeta(count, { description: 'Licensed devices whose unlicensedOn came within 30 days during the day.' }),
+  containers: withMeta(count, { description: 'Licensed containers whose unlicensedOn came within 30 days during the day.' }),
+  firstUnlicensedOn: isoDate,
+});
+
+/** GET /v1/reports/digest (DESIGN.md §11). */
+export const digestBody = z.strictObject({
+  asOf: isoDateTime,
+  overDeployment: z
+    .array(
+      z.strictObject({
+        customerId,
+        item: z.string(),
+        installId: installId.nullable(),
+        entitled: z.number(),
+        used: z.number(),
+        peak: z.number(),
+        overage: z.number(),
+        status: z.enum(['ok', 'near', 'over', 'over_past_grace', 'unentitled']),
+        overSince: z.nullable(isoDate),
+      }),
+    )
+    .meta({ description: 'Compliance rows that went over their entitlement during the day.' }),
+  expiringWithin30Days: z.array(expiringItem).meta({ description: 'Installs with licenses that came within 30 days of ending during the day.' }),
+  newlyStale: z
+    .array(z.strictObject({ installId, customerId, name: installName, lastSeenAt: z.nullable(isoDateTime) }))
+    .meta({ description: 'Installs whose last accepted upload turned 2 days old during the day.' }),
+});
+
 export const healthBody = z.strictObject({ status: z.literal('ok') });
 
 export const uploadSessionBody = z.strictObject({

@@ -12,7 +12,7 @@ import { optionalQueryTypes } from '../domain/queries/index.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { installId, queryTypeName, uploadId } from './identifiers.js';
-import { auditQuery, customerListQuery, expiringReportQuery, installListQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
+import { auditQuery, customerListQuery, digestQuery, expiringReportQuery, installListQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
 import { createStaffKeyRequest } from '../domain/staffKeys.js';
 import { anyUploadBody } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
@@ -231,4 +231,11 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       target: { schema: auditQuery.target, description: 'Only entries about this target, e.g. `install/<installId>`.' },
     },
   ),
+  getDigestReport: {
+    description:
+      'What changed for the worse in the day before `asOf`: compliance rows that went over their entitlement, installs with licenses that came within 30 days of ending, and installs whose last upload turned 2 days old. On AWS it is published daily to an SNS topic.',
+    query: { asOf: { schema: digestQuery.asOf, description: 'The end of the day covered (default: now).' } },
+    responses: { 200: { description: 'The digest.', schema: bodies.digestBody } },
+    problems: ['validation_failed'],
+  },
 };

@@ -25,6 +25,7 @@ import { handler as postStaffKey } from '../handlers/postStaffKey.js';
 import { handler as listStaffKeys } from '../handlers/listStaffKeys.js';
 import { handler as deleteStaffKey } from '../handlers/deleteStaffKey.js';
 import { handler as getAudit } from '../handlers/getAudit.js';
+import { handler as getDigestReport } from '../handlers/getDigestReport.js';
 
 /** What Lambda calls: an httpHandler (middy) or a static answer (http/staticAnswer.ts). */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -54,6 +55,7 @@ export const apiHandlers: Record<HandlerName, ApiHandler> = {
   listStaffKeys,
   deleteStaffKey,
   getAudit,
+  getDigestReport,
 };
 
 export { handler as authorizer } from '../handlers/authorizer.js';

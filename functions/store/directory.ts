@@ -97,3 +97,9 @@ async function getInstallItems(c: Clients, installIds: string[]): Promise<Map<st
   }
   return found;
 }
+
+/** Every customer with a registered install (the digest's over-deployment pass). */
+export async function allCustomerIds(c: Clients): Promise<string[]> {
+  const items = await queryAll(c, { keys: table.indexes.customers, partition: CUSTOMERS_PARTITION, projection: 'customerId, installs' });
+  return items.filter((item) => Number(item.installs) > 0).map((item) => item.customerId as string);
+}

@@ -91,6 +91,7 @@ const fixtures: Record<HandlerName, Fixture> = {
   postStaffKey: { request: () => ({ path: '/v1/staff-keys', body: json({ name: `matrix-${process.pid}-${++collected}` }) }), allowed: 201 },
   listStaffKeys: { request: () => ({ path: '/v1/staff-keys' }), allowed: 200 },
   deleteStaffKey: { request: (w) => ({ path: `/v1/staff-keys/${w.doomedStaffKeyId}` }), allowed: 204 },
+  getDigestReport: { request: () => ({ path: '/v1/reports/digest' }), allowed: 200 },
   getAudit: { request: (w) => ({ path: `/v1/audit?target=install/${w.a.installId}` }), allowed: 200 },
 };
 
