@@ -59,8 +59,9 @@ export function registerUpload(program: Command, cli: Cli): void {
     .action(
       cli.action(async (queryType: string, file: string, options: { wait: boolean; timeout: string; session?: boolean }) => {
         const timeoutMs = parseTimeout(options.timeout);
+        const client = cli.client();
         await checkEnvelopeFile(file);
-        const result = await transfer(cli, cli.client(), { kind: 'query', queryType, gzipped: await gzipped(file) }, {
+        const result = await transfer(cli, client, { kind: 'query', queryType, gzipped: await gzipped(file) }, {
           wait: options.wait,
           timeoutMs,
           forceSession: options.session === true,
