@@ -36,10 +36,11 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     const value = column.value(row);
     return value === null || value === undefined || value === '' ? '-' : printable(text(value));
   }));
-  const numeric = columns.map((column) => rows.every((row) => {
-    const value = column.value(row);
-    return typeof value === 'number' || value === null || value === undefined;
-  }));
+  // A column of numbers (and blanks) is right-aligned; one of blanks only is not.
+  const numeric = columns.map((column) => {
+    const values = rows.map((row) => column.value(row));
+    return values.some((value) => typeof value === 'number') && values.every((value) => typeof value === 'number' || value === null || value === undefined);
+  });
   const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => r[i]!.length)));
   const line = (values: readonly string[]) => values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
