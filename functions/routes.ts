@@ -65,5 +65,7 @@ export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((r) =
 export const authorizerHandler = 'authorizer';
 /** The processor of presigned uploads (S3 events through SQS): functions/handlers/processIncoming.ts. */
 export const processorHandler = 'processIncoming';
+/** The daily digest (an EventBridge schedule, answering to SNS): functions/handlers/publishDigest.ts. */
+export const digestHandler = 'publishDigest';
 /** The fleet index sync (the table's stream): functions/handlers/syncFleetIndexes.ts. */
 export const fleetSyncHandler = 'syncFleetIndexes';

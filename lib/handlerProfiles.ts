@@ -120,6 +120,8 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   deleteStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/staff-keys/{keyId}' },
   getAudit: { ...defaultProfile, description: 'GET /v1/audit' },
   // Reads the indexes of three reports and each customer's compliance.
+  // The scheduled digest: reads what GET /v1/reports/digest reads; SNS is granted by its construct.
+  publishDigest: { ...defaultProfile, timeoutSeconds: 120, description: 'Daily digest (EventBridge schedule -> SNS)' },
   getDigestReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/digest' },
   processIncoming: {
     table: 'readWrite',

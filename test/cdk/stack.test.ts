@@ -29,7 +29,7 @@ import {
 
 const STACK = 'MpaLicensing-prod';
 /** Handlers outside the route table (the upload processor and the fleet index sync). */
-const backgroundHandlers = ['processIncoming', 'syncFleetIndexes'];
+const backgroundHandlers = ['processIncoming', 'syncFleetIndexes', 'publishDigest'];
 /** Handlers behind API Gateway (synchronous, 29 s integration timeout). */
 const apiHandlers = [...handlerNames, authorizerHandler];
 let outdir: string;
@@ -630,6 +630,22 @@ describe('operations', () => {
     for (const text of ['MpaLicensing', 'Uploads', 'UploadRecords', '5XXError', 'ApproximateNumberOfMessagesVisible', 'Alarms']) {
       expect(body).toContain(text);
     }
+  });
+});
+
+describe('daily digest', () => {
+  test('an EventBridge schedule invokes the digest function, whose answer goes to an encrypted topic', () => {
+    const rules = ofType(resources, 'AWS::Events::Rule').filter(([, rule]) => JSON.stringify(rule.Properties.Targets).includes(fn('publishDigest')[0]));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
+    const invokeConfigs = ofType(resources, 'AWS::Lambda::EventInvokeConfig');
+    const config = invokeConfigs.find(([, c]) => JSON.stringify(c.Properties.FunctionName).includes(fn('publishDigest')[0]));
+    expect(config).toBeDefined();
+    const topicRef = JSON.stringify(config![1].Properties.DestinationConfig.OnSuccess.Destination);
+    const topics = ofType(resources, 'AWS::SNS::Topic').filter(([id]) => topicRef.includes(id));
+    expect(topics).toHaveLength(1);
+    expect(topics[0]![1].Properties.KmsMasterKeyId).toBeDefined();
+    expect(actionsOfHandler('publishDigest')).toContain('sns:Publish');
   });
 });
 
