@@ -144,7 +144,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       "Each file is validated and stored as a direct upload would be and gets its own result. An install may send only its own bundles; staff may send any registered install's.",
     body: { contentType: 'application/zip', description: 'The bundle: at most 64 entries, 1 GiB inflated, a compression ratio of at most 200:1.' },
     responses: { 201: { description: 'The result of each query file.', schema: bodies.bundleResultBody } },
-    problems: ['unsupported_media_type', 'payload_too_large', 'invalid_bundle', 'forbidden'],
+    problems: ['unsupported_media_type', 'payload_too_large', 'invalid_bundle', 'forbidden', 'conflict'],
   },
   getCustomerLicenseState: {
     description: "The roll-up over the customer's installs of their latest license-state, licensing-count and user-count snapshots.",

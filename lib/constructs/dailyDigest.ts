@@ -5,10 +5,10 @@
  * e-mail addresses are subscribed to the topic. A failed run is retried twice by Lambda.
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SnsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -35,9 +35,11 @@ export class DailyDigest extends Construct {
     for (const email of config.digestEmails) this.topic.addSubscription(new EmailSubscription(email));
 
     this.handler = new HandlerFunction(this, 'Handler', digestHandler, props.functionContext);
-    this.handler.function.configureAsyncInvoke({ onSuccess: new SnsDestination(this.topic), retryAttempts: 2, maxEventAge: Duration.hours(6) });
-    this.topic.grantPublish(this.handler.role);
-    topicKey.grant(this.handler.role, 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // The topic as destination, granted here action by action (CDK's SnsDestination would grant kms:GenerateDataKey*).
+    const topic = this.topic;
+    this.handler.function.configureAsyncInvoke({ onSuccess: { bind: () => ({ destination: topic.topicArn }) }, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    this.handler.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DigestTopic', actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    this.handler.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DigestTopicKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [topicKey.keyArn] }));
 
     new Rule(this, 'Schedule', {
       description: `MPA licensing ${config.stage}: the daily digest`,

