@@ -4,12 +4,13 @@
  * nothing of the install but its audit entries.
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKeys } from '../../functions/domain/storageKeys.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 import { sampleUpload } from '../../functions/samples/sampleUploads.js';
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
 import { purgeInstall } from '../../functions/services/installPurge.js';
+import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
 import { listAudit } from '../../functions/store/audit.js';
 import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
@@ -76,7 +77,17 @@ async function traces(installId: string): Promise<number> {
   const raw = (objects.Contents ?? []).filter((o: { Key?: string }) => o.Key?.includes(`install=${installId}/`)).length;
   const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
   const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
-  return raw + (own.Items?.length ?? 0) + (uploads.Items?.length ?? 0);
+  // Identifier holders (the fleet indexes) that still count the install.
+  let holders = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.ddb.send(
+      new ScanCommand({ TableName: c.config.tableName, FilterExpression: 'begins_with(PK, :holder) AND contains(installs, :id)', ExpressionAttributeValues: { ':holder': 'IDENTIFIER#', ':id': installId }, ExclusiveStartKey }),
+    );
+    holders += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return raw + (own.Items?.length ?? 0) + (uploads.Items?.length ?? 0) + holders;
 }
 
 describe('a purge killed halfway, run again', () => {
@@ -89,6 +100,7 @@ describe('a purge killed halfway, run again', () => {
     ['forget', { command: 'TransactWriteItemsCommand', after: 1 }],
   ] as const)('killed in the %s step, it finishes on the second run', async (step, plan) => {
     const installId = await seededInstall(`killed in ${step}`);
+    await syncFleetIndexes(c, installId);
     expect(await traces(installId)).toBeGreaterThan(0);
     const faults = injectFaults(c, [{ ...plan }]);
     await expect(purgeInstall(c, installId, 'tester', new Date())).rejects.toThrow(/injected/);
