@@ -25,7 +25,6 @@ function text(value: unknown): string {
 
 /** What a terminal would act on in a cell: control characters shown as escapes. */
 function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return value.replace(/[\u0000-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
