@@ -37,3 +37,5 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// The terminal closed: stop too, rather than serve on without anyone to stop it.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));

@@ -56,6 +56,8 @@ export interface StageConfig {
   apiGatewayCloudWatchRole: boolean;
   /** Optional e-mail address subscribed to the alarm topic. */
   alarmEmail: string | undefined;
+  /** E-mail addresses subscribed to the daily digest topic (DESIGN.md §11). */
+  digestEmails: string[];
   /** Raw archive lifecycle. */
   rawIntelligentTieringAfterDays: number;
   rawGlacierIrAfterDays: number;
@@ -89,6 +91,7 @@ export const defaultConfig: Omit<StageConfig, 'stage'> = {
   wafRateLimitPerKeyPer5Min: 1500,
   apiGatewayCloudWatchRole: true,
   alarmEmail: undefined,
+  digestEmails: [],
   rawIntelligentTieringAfterDays: 30,
   rawGlacierIrAfterDays: 180,
   rawNoncurrentVersionExpiryDays: 30,
@@ -123,6 +126,15 @@ function toBool(key: string, value: unknown): boolean {
   if (value === 'true') return true;
   if (value === 'false') return false;
   throw new ConfigError(key, value, 'true or false');
+}
+
+function toEmails(key: string, value: unknown): string[] {
+  const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  if (!list) throw new ConfigError(key, value, 'a list or comma-separated string of e-mail addresses');
+  for (const email of list) {
+    if (typeof email !== 'string' || !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(email)) throw new ConfigError(key, email, 'an e-mail address');
+  }
+  return list as string[];
 }
 
 function toOrigins(key: string, value: unknown): string[] {
@@ -177,6 +189,7 @@ export function parseConfig(stage: string, raw: Raw): StageConfig {
     wafRateLimitPerKeyPer5Min: toInt('wafRateLimitPerKeyPer5Min', pick('wafRateLimitPerKeyPer5Min'), 10, 2_000_000_000),
     apiGatewayCloudWatchRole: toBool('apiGatewayCloudWatchRole', pick('apiGatewayCloudWatchRole')),
     alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
+    digestEmails: toEmails('digestEmails', pick('digestEmails')),
     rawIntelligentTieringAfterDays: toInt('rawIntelligentTieringAfterDays', pick('rawIntelligentTieringAfterDays'), 0, 3650),
     rawGlacierIrAfterDays: toInt('rawGlacierIrAfterDays', pick('rawGlacierIrAfterDays'), 1, 3650),
     rawNoncurrentVersionExpiryDays: toInt('rawNoncurrentVersionExpiryDays', pick('rawNoncurrentVersionExpiryDays'), 1, 3650),

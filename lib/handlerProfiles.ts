@@ -28,6 +28,11 @@ export interface HandlerProfile {
    * function has it.
    */
   licenseKey?: 'sign';
+  /**
+   * Without it, a table writer is denied deleting or changing audit items (lib/constructs/grants.ts).
+   * Only the install purge has it (DESIGN.md §11), and it keeps the audit entries anyway.
+   */
+  auditDelete?: boolean;
   description: string;
 }
 
@@ -123,6 +128,27 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   getOwnLicenseFile: { ...defaultProfile, description: 'GET /v1/license-file' },
   // Public: reads the published public keys from the table, never KMS.
   getJwks: { ...defaultProfile, memorySize: 256, timeoutSeconds: 5, description: 'GET /.well-known/jwks.json' },
+  // Staff operations (DESIGN.md §10–11): listings read; every write also appends its audit entry.
+  listCustomers: { ...defaultProfile, description: 'GET /v1/customers' },
+  listInstalls: { ...defaultProfile, description: 'GET /v1/installs' },
+  patchInstall: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'PATCH /v1/installs/{installId}' },
+  deleteInstall: {
+    table: 'readWrite',
+    // The purge: every raw object and version of the install, and the fleet indexes' raw reads.
+    raw: ['get', 'list', 'delete', 'deleteVersion'],
+    memorySize: 512,
+    timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
+    auditDelete: true,
+    description: 'DELETE /v1/installs/{installId}',
+  },
+  postStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/staff-keys' },
+  listStaffKeys: { ...defaultProfile, description: 'GET /v1/staff-keys' },
+  deleteStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/staff-keys/{keyId}' },
+  getAudit: { ...defaultProfile, description: 'GET /v1/audit' },
+  // Reads the indexes of three reports and each customer's compliance.
+  // The scheduled digest: reads what GET /v1/reports/digest reads; SNS is granted by its construct.
+  publishDigest: { ...defaultProfile, timeoutSeconds: 120, description: 'Daily digest (EventBridge schedule -> SNS)' },
+  getDigestReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/digest' },
   processIncoming: {
     table: 'readWrite',
     raw: ['put', 'delete'],

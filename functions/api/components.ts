@@ -6,7 +6,8 @@
 import * as z from 'zod';
 import { bundleManifest } from '../bundles/manifest.js';
 import { entitlementRequest } from '../domain/entitlements.js';
-import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import { createInstallRequest, customerId, usageCollectionRequest, patchInstallRequest } from '../domain/installs.js';
+import { createStaffKeyRequest } from '../domain/staffKeys.js';
 import { querySpecs } from '../domain/queries/index.js';
 import { isoDate, isoDateTime, opaqueToken } from '../domain/schemas/fields.js';
 import { uploadSessionRequest } from '../sessions/request.js';
@@ -76,6 +77,14 @@ const requestAndResponseBodies: Record<string, AnySchema> = {
   LicenseFile: bodies.licenseFileBody,
   LicenseFilePage: bodies.licenseFilePage,
   Jwks: bodies.jwksBody,
+  CustomerListPage: bodies.customerListPage,
+  InstallListPage: bodies.installListPage,
+  PatchInstallRequest: patchInstallRequest,
+  CreateStaffKeyRequest: createStaffKeyRequest,
+  CreatedStaffKey: bodies.createdStaffKeyBody,
+  StaffKeyList: bodies.staffKeyList,
+  AuditPage: bodies.auditPage,
+  Digest: bodies.digestBody,
 };
 for (const [name, schema] of Object.entries(requestAndResponseBodies)) register(name, schema);
 

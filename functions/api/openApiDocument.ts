@@ -117,6 +117,7 @@ function successResponses(route: Route, doc: RouteDoc): Record<string, Json> {
     responses[status] = {
       description: response.description,
       ...(response.location ? { headers: { Location: { description: response.location, schema: { type: 'string' } } } } : {}),
+      // No schema: an answer without a body (204).
       ...(response.schema ? { content: { 'application/json': { schema: refOf(response.schema, `${route.handler} ${status}`) } } } : {}),
     };
   }

@@ -39,3 +39,23 @@ export const versionsReportDeviceType = z.optional(z.string().check(z.minLength(
 
 /** The query of getCustomerCompliance and getOverDeploymentReport: a date (docs/licensing.md). */
 export const complianceAsOf = z.optional(dateParameter);
+/** The query of listCustomers: a prefix of customer ids (their characters, at most their length). */
+export const customerListQuery = {
+  prefix: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{0,128}$/, 'must be up to 128 of A-Z a-z 0-9 . _ : -'))),
+};
+
+/** The query of listInstalls: one customer's installs. */
+export const installListQuery = {
+  customerId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -'))),
+};
+
+/** The query of getAudit: entries of one actor (a staff key's name) and/or one target. */
+export const auditQuery = {
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  target: z.optional(z.string().check(z.minLength(1), z.maxLength(300))),
+};
+
+/** The query of getDigestReport: the end of the day it covers (default now). */
+export const digestQuery = {
+  asOf: z.optional(dateTimeParameter),
+};

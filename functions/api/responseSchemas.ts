@@ -5,7 +5,8 @@
  * identifiers and versions reports) are provisional.
  */
 import * as z from 'zod';
-import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import { createInstallRequest, customerId, installStatuses, usageCollectionRequest } from '../domain/installs.js';
+import { auditActions } from '../domain/audit.js';
 import { MAX_PROBLEM_ISSUES, problemCodes, type Problem } from '../domain/problems.js';
 import { queryTypes, type QueryType } from '../domain/queries/index.js';
 import type { CustomerLicenseState } from '../domain/customerLicenseState.js';
@@ -23,6 +24,7 @@ import { apiKey, installId, licenseFileId, queryTypeName, sha256, uploadId } fro
 import { licenseStateSummary, summarySchemas } from './summarySchemas.js';
 
 const installName = createInstallRequest.shape.name;
+const installStatus = z.enum(installStatuses).meta({ description: 'A decommissioned install\'s key answers 401, and it is left out of the stale and expiring reports (DESIGN.md §11).' });
 
 export const problemBody = z
   .strictObject({
@@ -93,6 +95,7 @@ export const installBody = z.strictObject({
   createdAt: isoDateTime,
   lastSeenAt: z.nullable(isoDateTime).meta({ description: 'The last accepted upload; null before the first.' }),
   usageCollection: usageCollectionRequest,
+  status: installStatus,
   queries: z
     .strictObject(latestShape)
     .meta({ description: 'The latest snapshot of each query type the install has uploaded, with its summary.' }),
@@ -103,6 +106,83 @@ export const receiptPage = pageOf(receiptBody);
 export const createdInstallBody = z.strictObject({ installId, customerId, name: installName, apiKey });
 
 export const rotatedKeyBody = z.strictObject({ apiKey });
+
+/** GET /v1/customers (DESIGN.md §10). */
+export const customerListPage = pageOf(
+  z.strictObject({
+    customerId,
+    installs: withMeta(count, { description: "The customer's registered installs." }),
+    lastSeenAt: z.nullable(isoDateTime).meta({ description: 'The last accepted upload of any of its installs; null before the first.' }),
+  }),
+);
+
+/** GET /v1/installs (DESIGN.md §10). */
+export const installListPage = pageOf(
+  z.strictObject({
+    installId,
+    customerId,
+    name: installName,
+    createdAt: isoDateTime,
+    lastSeenAt: z.nullable(isoDateTime),
+    usageCollection: usageCollectionRequest,
+    status: installStatus,
+  }),
+);
+
+const staffKeyName = z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/);
+
+/** POST /v1/staff-keys (DESIGN.md §11): the key is shown once. */
+export const createdStaffKeyBody = z.strictObject({ keyId: z.uuid(), name: staffKeyName, apiKey, createdAt: isoDateTime, createdBy: z.string() });
+
+/** GET /v1/staff-keys: never a key or its hash. */
+export const staffKeyList = z.strictObject({
+  items: z.array(
+    z.strictObject({ keyId: z.uuid(), name: staffKeyName, note: z.string().nullable(), createdAt: isoDateTime, createdBy: z.string(), revokedAt: z.nullable(isoDateTime) }),
+  ),
+});
+
+/** GET /v1/audit: entries newest first. */
+export const auditPage = pageOf(
+  z.strictObject({
+    at: isoDateTime,
+    actor: z.string().meta({ description: "The staff key's name (`local-admin` for the local STAFF_API_KEY)." }),
+    action: z.enum(auditActions),
+    target: z.string().meta({ description: 'What was changed: `install/<id>`, `staff-key/<id>`, `customer/<id>/…`.' }),
+    details: z.record(z.string(), z.unknown()),
+  }),
+);
+
+const expiringItem = z.strictObject({
+  installId,
+  customerId,
+  devices: withMeta(count, { description: 'Licensed devices whose unlicensedOn came within 30 days during the day.' }),
+  containers: withMeta(count, { description: 'Licensed containers whose unlicensedOn came within 30 days during the day.' }),
+  firstUnlicensedOn: isoDate,
+});
+
+/** GET /v1/reports/digest (DESIGN.md §11). */
+export const digestBody = z.strictObject({
+  asOf: isoDateTime,
+  overDeployment: z
+    .array(
+      z.strictObject({
+        customerId,
+        item: z.string(),
+        installId: installId.nullable(),
+        entitled: z.number(),
+        used: z.number(),
+        peak: z.number(),
+        overage: z.number(),
+        status: z.enum(['ok', 'near', 'over', 'over_past_grace', 'unentitled']),
+        overSince: z.nullable(isoDate),
+      }),
+    )
+    .meta({ description: 'Compliance rows that went over their entitlement during the day.' }),
+  expiringWithin30Days: z.array(expiringItem).meta({ description: 'Installs with licenses that came within 30 days of ending during the day.' }),
+  newlyStale: z
+    .array(z.strictObject({ installId, customerId, name: installName, lastSeenAt: z.nullable(isoDateTime) }))
+    .meta({ description: 'Installs whose last accepted upload turned 2 days old during the day.' }),
+});
 
 export const healthBody = z.strictObject({ status: z.literal('ok') });
 

@@ -6,16 +6,17 @@
  * fails the type check; docs for a handler not (yet) in the table are allowed and unused.
  */
 import * as z from 'zod';
-import { createInstallRequest, customerId, usageCollectionRequest } from '../domain/installs.js';
+import { createInstallRequest, customerId, patchInstallRequest, usageCollectionRequest } from '../domain/installs.js';
 import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';
 import { DIRECT_BODY_MAX_BYTES, MiB } from '../domain/uploadBody.js';
 import type { HandlerName } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { entitlementId, entitlementRequest } from '../domain/entitlements.js';
-import { complianceAsOf, expiringReportQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
 import { issueLicenseFileRequest } from '../domain/licenseFileRequest.js';
+import { createStaffKeyRequest } from '../domain/staffKeys.js';
 import { installId, licenseFileId, queryTypeName, uploadId } from './identifiers.js';
+import { auditQuery, complianceAsOf, customerListQuery, digestQuery, expiringReportQuery, installListQuery, licenseStateAsOf, pageParameters, staleReportQuery, versionsReportDeviceType } from './reportQueries.js';
 import { anyUploadBody } from './requestSchemas.js';
 import * as bodies from './responseSchemas.js';
 
@@ -29,7 +30,7 @@ export interface ParameterDoc {
 
 export interface ResponseDoc {
   description: string;
-  /** Absent: the answer has no body (204). */
+  /** None: the answer has no body (204). */
   schema?: AnySchema;
   /** Describes the Location header, when the answer carries one. */
   location?: string;
@@ -162,7 +163,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       describedBy: 'BundleManifest',
     },
     responses: { 201: { description: 'The result of each query file.', schema: bodies.bundleResultBody } },
-    problems: ['unsupported_media_type', 'payload_too_large', 'invalid_bundle', 'forbidden'],
+    problems: ['unsupported_media_type', 'payload_too_large', 'invalid_bundle', 'forbidden', 'conflict'],
   },
   getCustomerLicenseState: {
     description: "The roll-up over the customer's installs of their latest license-state, licensing-count and user-count snapshots.",
@@ -274,5 +275,62 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       'A license file names its key by `kid` (the RFC 7638 thumbprint) in its protected header.',
     responses: { 200: { description: 'The JWK Set.', schema: bodies.jwksBody } },
     problems: [],
+  },
+  listCustomers: listDoc(
+    'Customers with registered installs, ordered by customerId, each with how many installs it has and the last accepted upload of any of them.',
+    { description: 'A page of customers.', schema: bodies.customerListPage },
+    { prefix: { schema: customerListQuery.prefix, description: 'Only customers whose id starts with this.' } },
+  ),
+  listInstalls: listDoc(
+    'Installs ordered by customerId, then name (a rename moves an install in this order).',
+    { description: 'A page of installs.', schema: bodies.installListPage },
+    { customerId: { schema: installListQuery.customerId, description: "Only this customer's installs." } },
+  ),
+  patchInstall: {
+    description:
+      'Renames, decommissions or reactivates an install (DESIGN.md §11). A decommissioned install\'s key answers 401 and the install leaves the stale and expiring reports; reactivating lets the same key in again. Each change writes its audit entry in the same transaction.',
+    path: installIdParameter,
+    body: { contentType: 'application/json', schema: patchInstallRequest, description: 'A new name, a new status, or both.' },
+    responses: { 200: { description: 'The install as it now is.', schema: bodies.installBody } },
+    problems: [...jsonBodyProblems, 'not_found', 'conflict'],
+  },
+  deleteInstall: {
+    description:
+      "Deletes the install: its raw objects, snapshots, summaries, upload log, keys, fleet index entries and license files. Its audit entries stay. Idempotent: deleting an install that is gone (or half gone, if a delete was interrupted) finishes the job and answers 204.",
+    path: installIdParameter,
+    responses: { 204: { description: 'Deleted.' } },
+    problems: ['not_found'],
+  },
+  postStaffKey: {
+    description: 'Creates a named staff key, shown only in this answer. Names are 1-64 of A-Z a-z 0-9 . _ @ - and unique among active keys; the audit trail names every action of the key by it.',
+    body: { contentType: 'application/json', schema: createStaffKeyRequest, description: 'The name, and an optional note.' },
+    responses: { 201: { description: 'The key.', schema: bodies.createdStaffKeyBody } },
+    problems: [...jsonBodyProblems, 'conflict'],
+  },
+  listStaffKeys: {
+    description: 'Every staff key, revoked ones included, oldest first; never a key or its hash.',
+    responses: { 200: { description: 'The staff keys.', schema: bodies.staffKeyList } },
+    problems: [],
+  },
+  deleteStaffKey: {
+    description: 'Revokes a staff key at once. A key cannot revoke itself (409); revoking a revoked key answers 204 and changes nothing.',
+    path: { keyId: { schema: z.string().min(1).max(64), description: 'The keyId of the staff key.' } },
+    responses: { 204: { description: 'Revoked.' } },
+    problems: ['not_found', 'conflict'],
+  },
+  getAudit: listDoc(
+    'The audit trail, newest first: every staff write, naming the staff key that made it. Entries are never changed or deleted.',
+    { description: 'A page of entries.', schema: bodies.auditPage },
+    {
+      actor: { schema: auditQuery.actor, description: "Only this staff key's entries (its name)." },
+      target: { schema: auditQuery.target, description: 'Only entries about this target, e.g. `install/<installId>`.' },
+    },
+  ),
+  getDigestReport: {
+    description:
+      'What changed for the worse in the day before `asOf`: compliance rows that went over their entitlement, installs with licenses that came within 30 days of ending, and installs whose last upload turned 2 days old. On AWS it is published daily to an SNS topic.',
+    query: { asOf: { schema: digestQuery.asOf, description: 'The end of the day covered (default: now).' } },
+    responses: { 200: { description: 'The digest.', schema: bodies.digestBody } },
+    problems: ['validation_failed'],
   },
 };

@@ -11,6 +11,10 @@ import type { Receipt } from '../domain/receipts.js';
 import type { BundleOutcome } from '../services/bundles.js';
 import type { UploadSession } from '../services/uploadSessions.js';
 import type { UploadSessionRequest } from '../sessions/request.js';
+import type { AuditEntry } from '../domain/audit.js';
+import type { StaffKey } from '../domain/staffKeys.js';
+import type { Digest } from '../services/digest.js';
+import type { InstallListItem } from '../store/directory.js';
 import { type HttpAnswer, send } from './http.js';
 
 export class ApiError extends Error {
@@ -37,14 +41,64 @@ export interface Progress {
   onProgress?: (sent: number, total: number) => void;
 }
 
+export interface RetryOptions {
+  /** Attempts in all (default 5). */
+  attempts?: number;
+  /** The first back-off; doubled each time, with full jitter (default 500 ms). */
+  baseDelayMs?: number;
+  /** The longest wait, Retry-After included (default 30 s). */
+  maxDelayMs?: number;
+}
+
+/** Statuses worth another try: throttled, or the service briefly unavailable. */
+const RETRIED_STATUSES = new Set([429, 503]);
+
+/** The wait a Retry-After header asks for (seconds or an HTTP date), if any. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 export class ApiClient {
+  private readonly retry: Required<RetryOptions>;
+
   constructor(
     readonly baseUrl: string,
     private readonly apiKey: string | undefined,
-  ) {}
+    retry: RetryOptions = {},
+  ) {
+    this.retry = { attempts: retry.attempts ?? 5, baseDelayMs: retry.baseDelayMs ?? 500, maxDelayMs: retry.maxDelayMs ?? 30_000 };
+  }
 
-  /** One API call; `json` is sent as application/json, `body` as is with the headers given. */
+  /**
+   * One API call; `json` is sent as application/json, `body` as is with the headers given.
+   * 429, 503 and network errors are tried again with exponential back-off and full jitter,
+   * honouring Retry-After: every route is safe to repeat (an upload again is a duplicate).
+   */
   async call<T>(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } & Progress = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let answer: HttpAnswer | undefined;
+      let failure: unknown;
+      try {
+        answer = await this.once(method, path, options);
+      } catch (error) {
+        failure = error;
+      }
+      const retriable = answer ? RETRIED_STATUSES.has(answer.status) : isNetworkError(failure);
+      if (!retriable || attempt >= this.retry.attempts) {
+        if (!answer) throw failure;
+        return parseAnswer<T>(answer);
+      }
+      const backoff = Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+      const asked = answer ? retryAfterMs(answer.headers['retry-after']) : undefined;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.retry.maxDelayMs, Math.max(backoff, asked ?? 0))));
+    }
+  }
+
+  private async once(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } & Progress): Promise<HttpAnswer> {
     const headers: Record<string, string> = { accept: 'application/json', ...(options.headers ?? {}) };
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     let body = options.body;
@@ -58,7 +112,7 @@ export class ApiClient {
       ...(body ? { body } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    return parseAnswer<T>(answer);
+    return answer;
   }
 
   // ---- installs (role install) ----
@@ -146,6 +200,46 @@ export class ApiClient {
     return this.call('POST', `v1/installs/${encodeURIComponent(installId)}/license-files`, { json: request });
   }
 
+  listCustomers(query: Record<string, string | undefined>): Promise<{ items: { customerId: string; installs: number; lastSeenAt: string | null }[]; nextCursor: string | null }> {
+    return this.call('GET', `v1/customers${queryString(query)}`);
+  }
+
+  listInstalls(query: Record<string, string | undefined>): Promise<{ items: InstallListItem[]; nextCursor: string | null }> {
+    return this.call('GET', `v1/installs${queryString(query)}`);
+  }
+
+  patchInstall(installId: string, change: { name?: string; status?: 'active' | 'decommissioned' }): Promise<Record<string, unknown>> {
+    return this.call('PATCH', `v1/installs/${encodeURIComponent(installId)}`, { json: change });
+  }
+
+  deleteInstall(installId: string): Promise<void> {
+    return this.call('DELETE', `v1/installs/${encodeURIComponent(installId)}`);
+  }
+
+  listUploads(installId: string, query: Record<string, string | undefined>): Promise<{ items: Receipt[]; nextCursor: string | null }> {
+    return this.call('GET', `v1/installs/${encodeURIComponent(installId)}/uploads${queryString(query)}`);
+  }
+
+  createStaffKey(request: { name: string; note?: string }): Promise<{ keyId: string; name: string; apiKey: string; createdAt: string; createdBy: string }> {
+    return this.call('POST', 'v1/staff-keys', { json: request });
+  }
+
+  listStaffKeys(): Promise<{ items: StaffKey[] }> {
+    return this.call('GET', 'v1/staff-keys');
+  }
+
+  revokeStaffKey(keyId: string): Promise<void> {
+    return this.call('DELETE', `v1/staff-keys/${encodeURIComponent(keyId)}`);
+  }
+
+  audit(query: Record<string, string | undefined>): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+    return this.call('GET', `v1/audit${queryString(query)}`);
+  }
+
+  digest(query: Record<string, string | undefined>): Promise<Digest> {
+    return this.call('GET', `v1/reports/digest${queryString(query)}`);
+  }
+
   /** One page of a staff report (`expiring`, `stale`, `duplicate-identifiers`, `versions`). */
   report<T>(name: string, query: Record<string, string | undefined> = {}): Promise<{ items: T[]; nextCursor: string | null }> {
     return this.call('GET', `v1/reports/${name}${queryString(query)}`);
@@ -163,6 +257,13 @@ export async function putPresigned(session: Pick<UploadSession, 'url' | 'headers
   const { 'content-length': _length, ...headers } = session.headers;
   const answer = await send(session.url, { method: 'PUT', headers, body, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
   if (answer.status < 200 || answer.status > 299) throw new ApiError(answer.status, undefined, answer.text);
+}
+
+/** A connection that failed or broke (refused, reset, timed out): worth another try. */
+function isNetworkError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET'].includes(code)
+    || /^No answer from /.test((error as Error)?.message ?? '');
 }
 
 function parseAnswer<T>(answer: HttpAnswer): T {

@@ -8,14 +8,32 @@ import { ApiClient, ApiError } from './apiClient.js';
 import { formatProblem } from './output.js';
 import { type ProgressBar, progressBar } from './progress.js';
 import { shownLines, terminalJson } from './terminalText.js';
+import { type Column, renderCsv, renderTable } from './tables.js';
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
+  /** Asks a yes/no question on a terminal; absent when there is none to ask on. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
-export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+export const processIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
+});
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(`${question} [y/N] `)).trim());
+  } finally {
+    terminal.close();
+  }
+}
 
 /** Wrong usage (a missing option, a bad value): exit code 2. */
 export class UsageError extends Error {
@@ -52,7 +70,25 @@ export class Cli {
     const key = this.globals.key ?? this.io.env.MPA_API_KEY;
     if (!url) throw new UsageError('The service URL is needed: --url or MPA_URL (e.g. http://127.0.0.1:3000).');
     if (!key) throw new UsageError('An API key is needed: --key or MPA_API_KEY.');
-    return new ApiClient(url, key);
+    const retryBaseMs = Number(this.io.env.MPA_RETRY_BASE_MS ?? '') || undefined;
+    return new ApiClient(url, key, retryBaseMs === undefined ? {} : { baseDelayMs: retryBaseMs });
+  }
+
+  /** Rows as a table under human headers; with --json the value, with `csv` CSV (for reports). */
+  table<T>(rows: readonly T[], columns: readonly Column<T>[], value: unknown, options: { csv?: boolean; title?: string } = {}): void {
+    if (this.json) return this.print('', value);
+    if (options.csv) {
+      this.io.stdout.write(renderCsv(rows, columns));
+      return;
+    }
+    this.print(`${options.title ? `${options.title}\n\n` : ''}${renderTable(rows, columns)}`, value);
+  }
+
+  /** A yes/no confirmation: `--yes` skips it; without a terminal to ask on, the command is refused. */
+  async confirm(question: string, yes: boolean | undefined): Promise<void> {
+    if (yes) return;
+    if (!this.io.confirm) throw new UsageError(`${question} Add --yes to confirm (there is no terminal to ask on).`);
+    if (!(await this.io.confirm(question))) throw new UsageError('Not confirmed: nothing was changed.');
   }
 
   /**

@@ -1,23 +1,25 @@
 /**
  * The audit trail's entry (DESIGN.md §11): one for every staff write, written in the same
  * transaction as the change it records (store/audit.ts builds that transaction item).
- * SEAM: the staff-operations work owns the layout and the actor's name.
+ * Targets are written `kind/<id>` by the helpers below, so one target's entries page together.
  */
 
 /** What a staff write did, in the words of DESIGN.md §11's list. */
-export type AuditAction =
-  | 'install.create'
-  | 'install.rename'
-  | 'install.decommission'
-  | 'install.reactivate'
-  | 'install.delete'
-  | 'install.key.rotate'
-  | 'entitlement.put'
-  | 'entitlement.delete'
-  | 'license-file.issue'
-  | 'staff-key.create'
-  | 'staff-key.revoke'
-  | 'bundle.upload';
+export const auditActions = [
+  'install.create',
+  'install.rename',
+  'install.decommission',
+  'install.reactivate',
+  'install.delete',
+  'install.key.rotate',
+  'entitlement.put',
+  'entitlement.delete',
+  'license-file.issue',
+  'staff-key.create',
+  'staff-key.revoke',
+  'bundle.upload',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
 
 export interface AuditEntry {
   /** ISO 8601 datetime of the change. */
@@ -30,3 +32,11 @@ export interface AuditEntry {
   /** A few fields that say what changed; never a key, a hash or raw records. */
   details: Record<string, unknown>;
 }
+
+/** The audit target of an install. */
+export const installTarget = (installId: string) => `install/${installId}`;
+/** The audit target of a staff key. */
+export const staffKeyTarget = (keyId: string) => `staff-key/${keyId}`;
+
+/** Audit targets and actors are bounded like any path or query parameter. */
+export const MAX_AUDIT_FILTER_LENGTH = 300;

@@ -63,10 +63,27 @@ export const itemKeys = {
   licenseHead: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'LICENSEHEAD' }),
   /** A public key that signed license files, and the latest expiry it signed (the JWKS). */
   signingKey: (kid: string) => ({ PK: SIGNING_KEYS_PARTITION, SK: `KEY#${kid}` }),
+  /** An install's entry in the directory of installs by customer and name (GET /v1/installs). */
+  installDirectory: (installId: string) => ({ PK: `INSTALL#${installId}`, SK: 'DIRECTORY' }),
+  /** A customer with registered installs, and how many (GET /v1/customers). */
+  customer: (customerId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: 'CUSTOMER' }),
+  /** A named staff key's record (its hash is in the KEY item, as for installs). */
+  staffKey: (keyId: string) => ({ PK: `STAFFKEY#${keyId}`, SK: 'STAFFKEY' }),
+  /** Holds an active staff key's name, so two active keys never share one. */
+  staffKeyName: (name: string) => ({ PK: `STAFFKEYNAME#${name}`, SK: 'STAFFKEYNAME' }),
+  /** An audit entry: one partition, newest first by its sort key. */
+  audit: (at: string, entryId: string) => ({ PK: AUDIT_PARTITION, SK: auditOrder(at, entryId) }),
 };
 
 /** One partition for the public keys of GET /.well-known/jwks.json. */
 export const SIGNING_KEYS_PARTITION = 'SIGNINGKEYS';
+
+/** The table partition of every audit entry (IAM denies deleting items of it: lib/handlerProfiles.ts). */
+export const AUDIT_PARTITION = 'AUDIT';
+/** Audit entries sort by time; the entry id keeps two of one millisecond apart. */
+export function auditOrder(at: string, entryId: string): string {
+  return `${at}#${entryId}`;
+}
 
 export const itemPrefixes = {
   snapshotsOf: (queryType: QueryType) => `SNAPSHOT#${queryType}#`,
@@ -164,4 +181,46 @@ export function complianceIndexKeys(customerId: string, of: { entitlementId: str
 /** The customer of a complianceCustomers entry's sort key. */
 export function customerOfComplianceEntry(sortKey: string): string {
   return sortKey.slice(0, sortKey.indexOf('#'));
+}
+
+/** One partition for the directory of installs: by customerId, then name, then installId. */
+export const INSTALL_NAMES_PARTITION = 'INSTALL_NAMES';
+/**
+ * '#' sorts before every character of a customer id (A–Z a–z 0–9 . _ : -), so one customer's
+ * installs come before those of any customer whose id it begins; U+0001 sorts before every
+ * character a name may hold (names refuse control characters), so "ab" comes before "ab c".
+ */
+export const NAME_SEPARATOR = '\u0001';
+export function installNameIndexKeys(customerId: string, name: string, installId: string) {
+  return indexKeys(table.indexes.installsByName, INSTALL_NAMES_PARTITION, `${installNamePrefix(customerId)}${name}${NAME_SEPARATOR}${installId}`);
+}
+/** The sort-key prefix of one customer's directory entries. */
+export function installNamePrefix(customerId: string): string {
+  return `${customerId}#`;
+}
+
+/** One partition for the list of customers, by customerId. */
+export const CUSTOMERS_PARTITION = 'CUSTOMERS';
+export function customerListIndexKeys(customerId: string) {
+  return indexKeys(table.indexes.customers, CUSTOMERS_PARTITION, customerId);
+}
+
+/** One partition for the staff keys, oldest first. */
+export const STAFF_KEYS_PARTITION = 'STAFF_KEYS';
+export function staffKeyIndexKeys(createdAt: string, keyId: string) {
+  return indexKeys(table.indexes.staffKeys, STAFF_KEYS_PARTITION, `${createdAt}#${keyId}`);
+}
+
+/** An audit entry's place in its actor's and its target's partitions, newest first. */
+export function auditIndexKeys(actor: string, target: string, at: string, entryId: string) {
+  return {
+    ...indexKeys(table.indexes.auditByActor, auditActorPartition(actor), auditOrder(at, entryId)),
+    ...indexKeys(table.indexes.auditByTarget, auditTargetPartition(target), auditOrder(at, entryId)),
+  };
+}
+export function auditActorPartition(actor: string): string {
+  return `AUDIT_ACTOR#${actor}`;
+}
+export function auditTargetPartition(target: string): string {
+  return `AUDIT_TARGET#${target}`;
 }

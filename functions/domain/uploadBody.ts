@@ -5,6 +5,7 @@
 import { gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { isAscii } from 'node:buffer';
+import { contentTypeHint } from './uploadHints.js';
 import { ProblemError } from './problems.js';
 
 const gzipAsync = promisify(gzip);
@@ -40,7 +41,7 @@ export type ContentEncoding = 'identity' | 'gzip';
 export function requireJsonContentType(contentType: string | undefined): void {
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    throw new ProblemError('unsupported_media_type', `Content-Type must be application/json${mediaType ? `, not ${mediaType.slice(0, 100)}` : ''}.`);
+    throw new ProblemError('unsupported_media_type', `Content-Type must be application/json${mediaType ? `, not ${mediaType.slice(0, 100)}` : ''}.${contentTypeHint(mediaType)}`);
   }
 }
 

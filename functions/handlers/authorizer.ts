@@ -38,6 +38,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWideResource(event.methodArn) }],
     },
-    context: { role: caller.role, installId: caller.installId ?? '', customerId: caller.customerId ?? '' },
+    // A staff key's name and id: the audit actor (http/request.ts actorOf) and the self-revoke check.
+    context: { role: caller.role, installId: caller.installId ?? '', customerId: caller.customerId ?? '', name: caller.name ?? '', keyId: caller.keyId ?? '' },
   };
 }

@@ -1,10 +1,10 @@
 /** POST /v1/installs/{installId}/keys (staff): rotates the install's key; the old one stops working. */
 import { httpHandler } from '../http/httpHandler.js';
-import { pathParameter } from '../http/request.js';
+import { actorOf, pathParameter } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { rotateInstallKey } from '../store/installs.js';
 
-export const handler = httpHandler('postInstallKey', async ({ event, now, clients }) => {
-  const apiKey = await rotateInstallKey(clients, pathParameter(event, 'installId'), now);
+export const handler = httpHandler('postInstallKey', async ({ event, caller, now, clients }) => {
+  const apiKey = await rotateInstallKey(clients, pathParameter(event, 'installId'), now, actorOf(caller));
   return jsonResponse(201, { apiKey });
 });

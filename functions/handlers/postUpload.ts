@@ -1,5 +1,6 @@
 /** POST /v1/uploads/{queryType}: one query result, JSON, optionally gzip. */
 import { directUploadLimits, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
+import { uploadBodyHint } from '../domain/uploadHints.js';
 import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { bodyBytes, header, pathParameter } from '../http/request.js';
@@ -10,11 +11,15 @@ export const handler = httpHandler('postUpload', async ({ event, caller, now, cl
   const queryType = parseQueryType(pathParameter(event, 'queryTypeOrUploadId'));
   requireJsonContentType(header(event, 'content-type'));
   const encoding = parseContentEncoding(header(event, 'content-encoding'));
+  const sent = bodyBytes(event);
+  // A CSV, a bare array, gzip without its header, a zip: say what to do, not where parsing broke.
+  const hint = uploadBodyHint(sent, encoding);
+  if (hint) throw hint;
   const { receipt, status } = await acceptReceivedUpload(clients, {
     installId: caller.installId!,
     customerId: caller.customerId,
     queryType,
-    sent: bodyBytes(event),
+    sent,
     encoding,
     limits: directUploadLimits,
     now,

@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
+import { LOCAL_ADMIN } from '../domain/staffKeys.js';
 import type { Role } from '../routes.js';
 
 export interface Caller {
@@ -12,6 +13,10 @@ export interface Caller {
   installId?: string;
   /** Set for role `install`: the install's customer. */
   customerId?: string;
+  /** Set for role `staff`: the staff key's name (the audit actor); `local-admin` for STAFF_API_KEY. */
+  name?: string;
+  /** Set for a named staff key: its id (a key may not revoke itself). */
+  keyId?: string;
 }
 
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -42,7 +47,11 @@ export function bodyBytes(event: APIGatewayProxyEvent): Buffer {
 export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
   const context = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const role = context?.role;
-  if (role === 'staff') return { role };
+  if (role === 'staff') {
+    const name = typeof context?.name === 'string' && context.name !== '' ? context.name : LOCAL_ADMIN;
+    const keyId = typeof context?.keyId === 'string' && context.keyId !== '' ? { keyId: context.keyId } : {};
+    return { role, name, ...keyId };
+  }
   if (role === 'install' && typeof context?.installId === 'string' && context.installId !== '') {
     const customerId = typeof context.customerId === 'string' && context.customerId !== '' ? { customerId: context.customerId } : {};
     return { role, installId: context.installId, ...customerId };
@@ -51,9 +60,9 @@ export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
 }
 
 /**
- * The audit actor (DESIGN.md §11) of a staff caller: its staff key's name.
- * SEAM: the staff-operations work carries the name through the authorizer's context.
+ * The audit actor (DESIGN.md §11) of a staff caller: its staff key's name, which the
+ * authorizer carries in its context (`local-admin` for the local STAFF_API_KEY).
  */
 export function actorOf(caller: Caller): string {
-  return caller.role === 'staff' ? 'local-admin' : `install:${caller.installId}`;
+  return caller.role === 'staff' ? (caller.name ?? LOCAL_ADMIN) : `install:${caller.installId}`;
 }

@@ -27,6 +27,15 @@ import { handler as postUpload } from '../handlers/postUpload.js';
 import { handler as postUploadSession } from '../handlers/postUploadSession.js';
 import { handler as putEntitlement } from '../handlers/putEntitlement.js';
 import { handler as putUsageCollection } from '../handlers/putUsageCollection.js';
+import { handler as listCustomers } from '../handlers/listCustomers.js';
+import { handler as listInstalls } from '../handlers/listInstalls.js';
+import { handler as patchInstall } from '../handlers/patchInstall.js';
+import { handler as deleteInstall } from '../handlers/deleteInstall.js';
+import { handler as postStaffKey } from '../handlers/postStaffKey.js';
+import { handler as listStaffKeys } from '../handlers/listStaffKeys.js';
+import { handler as deleteStaffKey } from '../handlers/deleteStaffKey.js';
+import { handler as getAudit } from '../handlers/getAudit.js';
+import { handler as getDigestReport } from '../handlers/getDigestReport.js';
 
 /** What Lambda calls: an httpHandler (middy) or a static answer (http/staticAnswer.ts). */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -58,6 +67,15 @@ export const apiHandlers: Record<HandlerName, ApiHandler> = {
   getLicenseFile,
   getOwnLicenseFile,
   getJwks,
+  listCustomers,
+  listInstalls,
+  patchInstall,
+  deleteInstall,
+  postStaffKey,
+  listStaffKeys,
+  deleteStaffKey,
+  getAudit,
+  getDigestReport,
 };
 
 export { handler as authorizer } from '../handlers/authorizer.js';

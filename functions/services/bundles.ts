@@ -65,7 +65,9 @@ async function checkUploader(c: Clients, installId: string, input: BundleInput):
     return input.uploaderCustomerId;
   }
   const install = await getInstall(c, installId, true);
-  if (!install) throw new ProblemError('invalid_bundle', `The manifest names install '${installId.slice(0, 64)}', which is not registered.`);
+  if (!install || install.deleting) throw new ProblemError('invalid_bundle', `The manifest names install '${installId.slice(0, 64)}', which is not registered.`);
+  // A retired install takes no data, from its own key (401) nor through staff: reactivate it first.
+  if (install.status === 'decommissioned') throw new ProblemError('conflict', `The manifest names install '${installId.slice(0, 64)}', which is decommissioned; reactivate it first.`);
   return install.customerId;
 }
 

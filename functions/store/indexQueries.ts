@@ -20,22 +20,26 @@ export interface PartitionQuery {
   keys: KeySpace;
   partition: string;
   /** A condition on the sort key. */
-  sortKey?: { op: '<' | '<=' | 'begins_with'; value: string };
+  sortKey?: { op: '<' | '<=' | 'begins_with'; value: string } | { op: 'between'; value: string; upTo: string };
   newestFirst?: boolean;
   projection?: string;
   /** Strongly consistent (the table itself only; an index answers eventually). */
   consistent?: boolean;
+  /** Only items whose attribute equals the value (read and then dropped: a page may come out short). */
+  filter?: { attribute: string; value: string };
 }
 
 function input(c: Clients, query: PartitionQuery): QueryCommandInput {
   const { keys, sortKey } = query;
-  const sortCondition = sortKey === undefined ? '' : sortKey.op === 'begins_with' ? ' AND begins_with(#sk, :sk)' : ` AND #sk ${sortKey.op} :sk`;
+  const sortCondition =
+    sortKey === undefined ? '' : sortKey.op === 'begins_with' ? ' AND begins_with(#sk, :sk)' : sortKey.op === 'between' ? ' AND #sk BETWEEN :sk AND :upTo' : ` AND #sk ${sortKey.op} :sk`;
   return {
     TableName: c.config.tableName,
     ...(keys.indexName ? { IndexName: keys.indexName } : {}),
     KeyConditionExpression: `#pk = :pk${sortCondition}`,
-    ExpressionAttributeNames: { '#pk': keys.partitionKey, ...(sortKey ? { '#sk': keys.sortKey } : {}) },
-    ExpressionAttributeValues: { ':pk': query.partition, ...(sortKey ? { ':sk': sortKey.value } : {}) },
+    ExpressionAttributeNames: { '#pk': keys.partitionKey, ...(sortKey ? { '#sk': keys.sortKey } : {}), ...(query.filter ? { '#f': query.filter.attribute } : {}) },
+    ExpressionAttributeValues: { ':pk': query.partition, ...(sortKey ? { ':sk': sortKey.value } : {}), ...(sortKey?.op === 'between' ? { ':upTo': sortKey.upTo } : {}), ...(query.filter ? { ':f': query.filter.value } : {}) },
+    ...(query.filter ? { FilterExpression: '#f = :f' } : {}),
     ...(query.newestFirst ? { ScanIndexForward: false } : {}),
     ...(query.projection ? { ProjectionExpression: query.projection } : {}),
     ...(query.consistent ? { ConsistentRead: true } : {}),

@@ -1,22 +1,57 @@
 /** Installs and their API keys (DynamoDB items INSTALL and KEY; docs/storage.md). */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { generateApiKey, hashApiKey } from '../domain/apiKeys.js';
+import { installTarget } from '../domain/audit.js';
 import type { CreateInstallRequest, Install } from '../domain/installs.js';
 import { ProblemError } from '../domain/problems.js';
-import { customerIndexKeys, itemKeys, lastSeenIndexKeys } from '../domain/storageKeys.js';
+import { LOCAL_ADMIN } from '../domain/staffKeys.js';
+import { customerIndexKeys, customerListIndexKeys, installNameIndexKeys, itemKeys, lastSeenIndexKeys } from '../domain/storageKeys.js';
 import type { Role } from '../routes.js';
+import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, isConditionFailure } from './dynamo.js';
+import { cancellationReasons, isConditionFailure, setClause } from './dynamo.js';
 
 export interface InstallItem extends Install {
   keyHash: string;
+  /** A purge (DELETE /v1/installs/{installId}) has begun: services/installPurge.ts. */
+  deleting: boolean;
 }
 
 export interface ApiKeyItem {
   role: Role;
   installId?: string;
   customerId?: string;
+  /** A named staff key's name and id. */
+  name?: string;
+  keyId?: string;
+}
+
+/** The install's entry in the directory by customer and name (GET /v1/installs). */
+export function installDirectoryItem(install: Pick<Install, 'installId' | 'customerId' | 'name' | 'createdAt'>) {
+  return {
+    ...itemKeys.installDirectory(install.installId),
+    ...installNameIndexKeys(install.customerId, install.name, install.installId),
+    type: 'directory',
+    installId: install.installId,
+    customerId: install.customerId,
+    name: install.name,
+    createdAt: install.createdAt,
+  };
+}
+
+/** Counts one more (or, with -1, one fewer) install of a customer in the customer list. */
+export function customerCountUpdate(c: Clients, customerId: string, delta: 1 | -1) {
+  const listed = setClause({ ...customerListIndexKeys(customerId), type: 'customer', customerId }, 'c');
+  return {
+    Update: {
+      TableName: c.config.tableName,
+      Key: itemKeys.customer(customerId),
+      UpdateExpression: `SET ${listed.expression} ADD installs :delta`,
+      ExpressionAttributeNames: listed.names,
+      ExpressionAttributeValues: { ...listed.values, ':delta': delta },
+    },
+  };
 }
 
 function toInstall(item: Record<string, unknown>): InstallItem {
@@ -27,11 +62,14 @@ function toInstall(item: Record<string, unknown>): InstallItem {
     createdAt: item.createdAt as string,
     lastSeenAt: (item.lastSeenAt as string | undefined) ?? null,
     usageCollectionEnabled: item.usageCollectionEnabled !== false,
+    status: item.status === 'decommissioned' ? 'decommissioned' : 'active',
     keyHash: item.keyHash as string,
+    deleting: item.deleting === true,
   };
 }
 
-export async function createInstall(c: Clients, request: CreateInstallRequest, now: Date): Promise<{ install: Install; apiKey: string }> {
+/** Registers an install, its key, its directory entry and its customer, with the audit entry of `actor`. */
+export async function createInstall(c: Clients, request: CreateInstallRequest, now: Date, actor = LOCAL_ADMIN): Promise<{ install: Install; apiKey: string }> {
   const installId = randomUUID();
   const apiKey = generateApiKey('install');
   const keyHash = hashApiKey(apiKey);
@@ -42,7 +80,9 @@ export async function createInstall(c: Clients, request: CreateInstallRequest, n
     createdAt: now.toISOString(),
     lastSeenAt: null,
     usageCollectionEnabled: true,
+    status: 'active',
     keyHash,
+    deleting: false,
   };
   await c.ddb.send(
     new TransactWriteCommand({
@@ -57,15 +97,19 @@ export async function createInstall(c: Clients, request: CreateInstallRequest, n
               type: 'install',
               ...install,
               lastSeenAt: undefined,
+              deleting: undefined,
             },
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
         { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: install.createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: c.config.tableName, Item: installDirectoryItem(install), ConditionExpression: 'attribute_not_exists(PK)' } },
+        customerCountUpdate(c, install.customerId, 1),
+        auditPut(c, { at: install.createdAt, actor, action: 'install.create', target: installTarget(installId), details: { customerId: install.customerId, name: install.name } }),
       ],
     }),
   );
-  const { keyHash: _hidden, ...visible } = install;
+  const { keyHash: _hidden, deleting: _deleting, ...visible } = install;
   return { install: visible, apiKey };
 }
 
@@ -76,12 +120,12 @@ export async function getInstall(c: Clients, installId: string, consistent = fal
 
 export async function requireInstall(c: Clients, installId: string, consistent = false): Promise<InstallItem> {
   const install = await getInstall(c, installId, consistent);
-  if (!install) throw new ProblemError('not_found', `There is no install '${installId.slice(0, 64)}'.`);
+  if (!install || install.deleting) throw new ProblemError('not_found', `There is no install '${installId.slice(0, 64)}'.`);
   return install;
 }
 
 /** Issues a new key for the install; the previous one stops working at once. */
-export async function rotateInstallKey(c: Clients, installId: string, now: Date): Promise<string> {
+export async function rotateInstallKey(c: Clients, installId: string, now: Date, actor = LOCAL_ADMIN): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const install = await requireInstall(c, installId, true);
     const apiKey = generateApiKey('install');
@@ -100,7 +144,15 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date)
               },
             },
             { Delete: { TableName: c.config.tableName, Key: itemKeys.apiKey(install.keyHash) } },
-            { Put: { TableName: c.config.tableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: now.toISOString() }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: c.config.tableName,
+                // A decommissioned install's new key is refused as its old one was, until reactivated.
+                Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: now.toISOString(), ...(install.status === 'decommissioned' ? { decommissioned: true } : {}) },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            auditPut(c, { at: now.toISOString(), actor, action: 'install.key.rotate', target: installTarget(installId), details: {} }),
           ],
         }),
       );
@@ -113,22 +165,12 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date)
   throw new ProblemError('conflict', 'The key of this install is being rotated by another request; try again.');
 }
 
-/** Creates a staff key (used by the admin CLI and the local server's bootstrap). */
-export async function createStaffKey(c: Clients, now: Date, apiKey = generateApiKey('staff')): Promise<string> {
-  await c.ddb.send(
-    new PutCommand({
-      TableName: c.config.tableName,
-      Item: { ...itemKeys.apiKey(hashApiKey(apiKey)), type: 'key', role: 'staff', createdAt: now.toISOString() },
-    }),
-  );
-  return apiKey;
-}
-
 export async function findApiKey(c: Clients, keyHash: string): Promise<ApiKeyItem | undefined> {
   const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.apiKey(keyHash), ConsistentRead: true }));
-  if (!Item) return undefined;
+  // A decommissioned install's key, and a revoked staff key (deleted anyway), answer as unknown.
+  if (!Item || Item.decommissioned === true || Item.revoked === true) return undefined;
   // Exactly the roles this service writes; an item of any other shape grants nothing (fails closed).
-  if (Item.role === 'staff') return { role: 'staff' };
+  if (Item.role === 'staff') return { role: 'staff', ...(typeof Item.name === 'string' ? { name: Item.name } : {}), ...(typeof Item.keyId === 'string' ? { keyId: Item.keyId } : {}) };
   if (Item.role !== 'install' || typeof Item.installId !== 'string' || Item.installId === '') return undefined;
   return { role: 'install', installId: Item.installId, ...(typeof Item.customerId === 'string' && Item.customerId !== '' ? { customerId: Item.customerId } : {}) };
 }

@@ -60,3 +60,12 @@ export async function staleInstalls(c: Clients, cutoff: string, page: { limit: n
     nextCursor: result.nextCursor,
   };
 }
+
+/** Installs whose last accepted upload lies in [from, before): the stale index's range, oldest first. */
+export async function staleInstallsBetween(c: Clients, from: string, before: string): Promise<StaleInstall[]> {
+  // BETWEEN is inclusive: `before` itself (to the millisecond, then `#installId`) sorts after every key below it.
+  const items = await queryAll(c, { keys: table.indexes.installsByLastSeen, partition: INSTALLS_PARTITION, sortKey: { op: 'between', value: from, upTo: before } });
+  return items
+    .filter((item) => typeof item.lastSeenAt === 'string' && (item.lastSeenAt as string) < before)
+    .map((item) => ({ installId: item.installId as string, customerId: item.customerId as string, name: item.name as string, lastSeenAt: item.lastSeenAt as string }));
+}

@@ -50,6 +50,19 @@ export const table = {
     usageByCustomer: GSI1,
     /** Customers with entitlements or licensing-counts usage: entitlements and latest licensing-counts summaries. */
     complianceCustomers: GSI2,
+    // Staff operations (DESIGN.md §10–11): items of their own, each in one GSI, so an upload
+    // writes nothing more. An install's directory entry is its own item (the install item's
+    // two GSIs are taken), a customer item lists the customers, and an audit entry is in both.
+    /** Every install's directory entry by customerId, then name (GET /v1/installs). */
+    installsByName: GSI1,
+    /** Every customer with a registered install, by customerId (GET /v1/customers). */
+    customers: GSI1,
+    /** Every staff key by creation (GET /v1/staff-keys). */
+    staffKeys: GSI1,
+    /** Audit entries of one actor, newest first. */
+    auditByActor: GSI1,
+    /** Audit entries of one target, newest first. */
+    auditByTarget: GSI2,
   },
 } as const satisfies {
   partitionKey: string;

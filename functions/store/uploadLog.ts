@@ -225,7 +225,7 @@ export async function listReceipts(
 }
 
 /** Only snapshots with licensed records that become unlicensed enter the expiring index. */
-function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: string, queryType: QueryType) {
+export function expiringIndexOf(expiries: ExpiryHistogram | undefined, installId: string, queryType: QueryType) {
   const first = expiries ? Object.keys(expiries.dates)[0] : undefined;
   return first ? expiringIndexKeys(first, installId, queryType) : {};
 }

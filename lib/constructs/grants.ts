@@ -5,9 +5,10 @@
  */
 import { CfnResource, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { AUDIT_PARTITION } from '../../functions/domain/storageKeys.js';
 import { tableIndexes } from '../../functions/store/tableDefinition.js';
 import type { HandlerProfile, ObjectAccess, TableAccess } from '../handlerProfiles.js';
 import type { LicenseSigning } from './licenseSigning.js';
@@ -59,6 +60,18 @@ export function grantProfile(role: IRole, profile: HandlerProfile, data: DataRes
         ? [tableArn]
         : [tableArn, ...tableIndexes.map((index) => `${tableArn}/index/${index.indexName}`)];
     role.addToPrincipalPolicy(new PolicyStatement({ sid: 'Table', actions: tableActions[profile.table], resources }));
+    if (profile.table === 'readWrite' && !profile.auditDelete) {
+      // The audit trail is append-only (DESIGN.md §11): no function may change or delete its items.
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'AuditAppendOnly',
+          effect: Effect.DENY,
+          actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+          resources: [tableArn],
+          conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_PARTITION] } },
+        }),
+      );
+    }
     kmsRead = true;
     kmsWrite ||= profile.table === 'readWrite';
   }

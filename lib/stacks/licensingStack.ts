@@ -5,11 +5,12 @@
  */
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { authorizerHandler, fleetSyncHandler, processorHandler, type Route } from '../../functions/routes.js';
+import { authorizerHandler, digestHandler, fleetSyncHandler, processorHandler, type Route } from '../../functions/routes.js';
 import type { StageConfig } from '../config.js';
 import type { DataResources } from '../constructs/grants.js';
 import { HandlerFunction, type HandlerFunctionContext } from '../constructs/handlerFunction.js';
 import { CONSOLE_HANDLER, ConsoleSite } from '../constructs/consoleSite.js';
+import { DailyDigest } from '../constructs/dailyDigest.js';
 import { FleetIndexSync } from '../constructs/fleetIndexSync.js';
 import { IngestApi } from '../constructs/ingestApi.js';
 import { LicenseSigning } from '../constructs/licenseSigning.js';
@@ -32,6 +33,7 @@ export class LicensingStack extends Stack {
   readonly ingestApi: IngestApi;
   readonly processor: HandlerFunction;
   readonly fleetIndexSync: FleetIndexSync;
+  readonly dailyDigest: DailyDigest;
   readonly operations: Operations;
   readonly licenseSigning: LicenseSigning;
 
@@ -77,12 +79,14 @@ export class LicensingStack extends Stack {
     this.pipeline.connectProcessor(this.processor.function, config.processorMaxConcurrency);
 
     this.fleetIndexSync = new FleetIndexSync(this, 'FleetIndexSync', { table: this.storage.table, functionContext });
+    this.dailyDigest = new DailyDigest(this, 'DailyDigest', { functionContext, removalPolicy });
 
     const functions = new Map<string, ServiceFunction>(this.ingestApi.functions);
     functions.set(authorizerHandler, this.ingestApi.authorizerFunction);
     functions.set(processorHandler, this.processor);
     functions.set(fleetSyncHandler, this.fleetIndexSync.handler);
     functions.set(CONSOLE_HANDLER, consoleSite.assets);
+    functions.set(digestHandler, this.dailyDigest.handler);
 
     this.operations = new Operations(this, 'Operations', {
       config,
@@ -104,6 +108,7 @@ export class LicensingStack extends Stack {
     new CfnOutput(this, 'IncomingBucketName', { value: this.pipeline.incomingBucket.bucketName });
     new CfnOutput(this, 'LicenseSigningKeyArn', { value: this.licenseSigning.key.keyArn, description: 'KMS key that signs license files (Ed25519)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn });
+    new CfnOutput(this, 'DigestTopicArn', { value: this.dailyDigest.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: `mpa-licensing-${config.stage}` });
   }
 }

@@ -28,6 +28,10 @@ interface World {
   b: TestInstall;
   /** An install whose key the matrix rotates (never A's or B's). */
   spare: TestInstall;
+  /** An install the matrix deletes. */
+  doomed: TestInstall;
+  /** A named staff key the matrix revokes. */
+  doomedStaffKeyId: string;
   uploadOfA: string;
   bundleOfA: Buffer;
   /** A license file of install A (B has one too, for GET /v1/license-file). */
@@ -104,6 +108,16 @@ const fixtures: Record<HandlerName, Fixture> = {
   // The caller's own newest file: A and B both have one.
   getOwnLicenseFile: { request: () => ({ path: '/v1/license-file' }), allowed: 200, scope: 'caller' },
   getJwks: { request: () => ({ path: '/.well-known/jwks.json' }), allowed: 200 },
+  listCustomers: { request: () => ({ path: '/v1/customers?prefix=cust-' }), allowed: 200 },
+  listInstalls: { request: (w) => ({ path: `/v1/installs?customerId=${w.a.customerId}` }), allowed: 200 },
+  patchInstall: { request: (w) => ({ path: `/v1/installs/${w.spare.installId}`, body: json({ name: `Renamed by the matrix ${++collected}` }) }), allowed: 200 },
+  // Deleting is idempotent: a second delete of the same install answers 204 too.
+  deleteInstall: { request: (w) => ({ path: `/v1/installs/${w.doomed.installId}` }), allowed: 204 },
+  postStaffKey: { request: () => ({ path: '/v1/staff-keys', body: json({ name: `matrix-${process.pid}-${++collected}` }) }), allowed: 201 },
+  listStaffKeys: { request: () => ({ path: '/v1/staff-keys' }), allowed: 200 },
+  deleteStaffKey: { request: (w) => ({ path: `/v1/staff-keys/${w.doomedStaffKeyId}` }), allowed: 204 },
+  getDigestReport: { request: () => ({ path: '/v1/reports/digest' }), allowed: 200 },
+  getAudit: { request: (w) => ({ path: `/v1/audit?target=install/${w.a.installId}` }), allowed: 200 },
 };
 
 const knownRoles = new Set<Role>(['install', 'staff']);
@@ -138,7 +152,9 @@ let capture: Capture | undefined;
 
 beforeAll(async () => {
   api = await startTestApi({ log: (line) => capture?.line(line) });
-  const [a, b, spare, revoked] = [await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api)];
+  const [a, b, spare, revoked, doomed] = [await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api), await createTestInstall(api)];
+  const doomedStaffKey = await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name: `matrix-doomed-${process.pid}` } });
+  expect(doomedStaffKey.status).toBe(201);
   const rotated = await call(api, 'POST', `/v1/installs/${revoked.installId}/keys`, { key: staffKey() });
   expect(rotated.status).toBe(201);
   const entitlement = { item: 'IPT users', quantity: 1, termStart: '2026-01-01', termEnd: null };
@@ -157,6 +173,8 @@ beforeAll(async () => {
     a,
     b,
     spare,
+    doomed,
+    doomedStaffKeyId: doomedStaffKey.body.keyId,
     uploadOfA: first.body.uploadId,
     bundleOfA: await sampleBundle({ installId: a.installId, collectedAt: minutesAgo(90), queryTypes: ['licensing-counts'] }),
     licenseFileOfA: licenseFiles[0]!,
@@ -217,7 +235,7 @@ describe('keys never reach the logs', () => {
   it('no API key, nor its SHA-256, appears in anything written while the matrix ran', () => {
     const text = capture!.text();
     // The capture saw the run: one request-log line per call at least.
-    expect(text.split('\n').filter((line) => /^(GET|POST|PUT|DELETE) \//.test(line)).length).toBeGreaterThanOrEqual(routes.length * callers.length);
+    expect(text.split('\n').filter((line) => /^(GET|POST|PUT|PATCH|DELETE) \//.test(line)).length).toBeGreaterThanOrEqual(routes.length * callers.length);
     // ...and the handlers' structured logs, the failure's error included.
     expect(text).toMatch(/"message":"unhandled error"/);
     const secrets = [...Object.values(world.keys).filter((k): k is string => k !== undefined && k.length > 0), ...issued];

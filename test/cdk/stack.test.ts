@@ -44,7 +44,7 @@ import { CONSOLE_HANDLER } from '../../lib/constructs/consoleSite.js';
 
 const STACK = 'MpaLicensing-prod';
 /** Handlers outside the route table (the upload processor and the fleet index sync). */
-const backgroundHandlers = ['processIncoming', 'syncFleetIndexes'];
+const backgroundHandlers = ['processIncoming', 'syncFleetIndexes', 'publishDigest'];
 /** Handlers behind API Gateway (synchronous, 29 s integration timeout). */
 const apiHandlers = [...handlerNames, authorizerHandler, CONSOLE_HANDLER];
 let outdir: string;
@@ -555,6 +555,20 @@ describe('least privilege', () => {
     }
   });
 
+  test('no function may change or delete an audit item, but the install purge (which keeps them)', () => {
+    for (const [handler] of fnsByHandler()) {
+      const writes = statementsOf(handler).some((s) => actionsOf(s).includes('dynamodb:DeleteItem'));
+      if (!writes) continue;
+      const deny = roleStatements(resources, roleOfFunction(fn(handler)[1]), 'Deny').find((s) => (s as { Sid?: string }).Sid === 'AuditAppendOnly');
+      if (handler === 'deleteInstall') {
+        expect(deny).toBeUndefined();
+        continue;
+      }
+      expect({ handler, deny: deny ? actionsOf(deny).sort() : null }).toEqual({ handler, deny: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'] });
+      expect(deny!.Condition).toEqual({ 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': ['AUDIT'] } });
+    }
+  });
+
   test('the authorizer may only GetItem on the table', () => {
     const data = actionsOfHandler(authorizerHandler).filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
     expect(data).toEqual(['dynamodb:GetItem']);
@@ -709,6 +723,22 @@ describe('operations', () => {
     for (const text of ['MpaLicensing', 'Uploads', 'UploadRecords', '5XXError', 'ApproximateNumberOfMessagesVisible', 'Alarms']) {
       expect(body).toContain(text);
     }
+  });
+});
+
+describe('daily digest', () => {
+  test('an EventBridge schedule invokes the digest function, whose answer goes to an encrypted topic', () => {
+    const rules = ofType(resources, 'AWS::Events::Rule').filter(([, rule]) => JSON.stringify(rule.Properties.Targets).includes(fn('publishDigest')[0]));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]![1].Properties.ScheduleExpression).toBe('cron(0 6 * * ? *)');
+    const invokeConfigs = ofType(resources, 'AWS::Lambda::EventInvokeConfig');
+    const config = invokeConfigs.find(([, c]) => JSON.stringify(c.Properties.FunctionName).includes(fn('publishDigest')[0]));
+    expect(config).toBeDefined();
+    const topicRef = JSON.stringify(config![1].Properties.DestinationConfig.OnSuccess.Destination);
+    const topics = ofType(resources, 'AWS::SNS::Topic').filter(([id]) => topicRef.includes(id));
+    expect(topics).toHaveLength(1);
+    expect(topics[0]![1].Properties.KmsMasterKeyId).toBeDefined();
+    expect(actionsOfHandler('publishDigest')).toContain('sns:Publish');
   });
 });
 

@@ -72,6 +72,8 @@ describe('prod with processor, customer-managed key and CORS', () => {
         (st) => actionsOf(st).some((a) => a.startsWith('kms:')) && (st as { Sid?: string }).Sid !== 'LicenseSigning',
       );
       for (const st of kms) {
+        // The digest function also encrypts what it publishes with its topic's own key.
+        if (handler === 'publishDigest' && JSON.stringify(resourcesOf(st)).includes('DailyDigestTopicKey')) continue;
         expect({ handler, resources: resourcesOf(st) }).toEqual({ handler, resources: [{ 'Fn::GetAtt': [keyId, 'Arn'] }] });
         expect(actionsOf(st).every((a) => !a.includes('*'))).toBe(true);
       }

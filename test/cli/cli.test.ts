@@ -184,13 +184,13 @@ describe('staff and operator commands', () => {
     const customer = await cli(['customer', customerId], { MPA_API_KEY: staffKey() });
     expect(customer.code).toBe(0);
     expect(customer.stdout).toContain(`customer ${customerId}: 1 install(s)`);
-    expect(customer.stdout).toMatch(/^of\s+licensed\s+unlicensed\s+nextUnlicensedOn\s+expiringWithin30Days$/m);
+    expect(customer.stdout).toMatch(/^Licenses\s+Licensed\s+Unlicensed\s+Next end\s+Ending within 30 days$/m);
     expect(customer.stdout).toMatch(new RegExp(`^devices\\s+1\\s+1\\s+${soon}\\s+1$`, 'm'));
 
     const expiring = await cli(['--json', 'reports', 'expiring', '--within-days', '10'], { MPA_API_KEY: staffKey() });
     expect(expiring.json.items).toContainEqual({ installId: install.installId, customerId, devices: 1, containers: 0, firstUnlicensedOn: soon });
     const table = await cli(['reports', 'expiring', '--within-days', '10'], { MPA_API_KEY: staffKey() });
-    expect(table.stdout.split('\n')[0]).toMatch(/^firstUnlicensedOn\s+installId\s+customerId\s+devices\s+containers$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^First end\s+Customer\s+Install\s+Install id\s+Devices\s+Containers$/);
     expect(table.stdout).toContain(install.installId);
     for (const report of ['stale', 'duplicates', 'versions']) {
       const result = await cli(['--json', 'reports', report, '--limit', '5'], { MPA_API_KEY: staffKey() });
@@ -199,9 +199,10 @@ describe('staff and operator commands', () => {
   });
 
   it('admin create-staff-key writes a working staff key to the table', async () => {
-    const made = await cli(['--json', 'admin', 'create-staff-key', '--table', process.env.TABLE_NAME!], { ...(process.env as Record<string, string>) });
+    const name = `operator-${process.pid}`;
+    const made = await cli(['--json', 'admin', 'create-staff-key', '--name', name, '--table', process.env.TABLE_NAME!], { ...(process.env as Record<string, string>) });
     expect(made.code).toBe(0);
-    expect(made.json.apiKey).toMatch(/^mpas_/);
+    expect(made.json).toMatchObject({ apiKey: expect.stringMatching(/^mpas_/), name, createdBy: 'aws-operator' });
     const withIt = await call(api, 'GET', `/v1/installs/${install.installId}`, { key: made.json.apiKey });
     expect(withIt.status).toBe(200);
   });

@@ -22,6 +22,7 @@ describe('installs', () => {
       createdAt: expect.any(String),
       lastSeenAt: null,
       usageCollection: { enabled: true },
+      status: 'active',
       queries: {},
     });
     expect(JSON.stringify(shown.body)).not.toContain(created.body.apiKey);

@@ -23,7 +23,7 @@ interface Started {
   output: () => string;
 }
 
-async function startServer(): Promise<Started> {
+async function startServer(viaNpm = false): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, QUIET: '1' };
   delete env.STAFF_API_KEY;
   delete env.DYNAMODB_ENDPOINT;
@@ -32,7 +32,9 @@ async function startServer(): Promise<Started> {
   delete env.RAW_BUCKET;
   delete env.INCOMING_BUCKET;
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'bin/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = viaNpm
+    ? spawn('npm', ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', 'bin/server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -101,3 +103,16 @@ it('keeps its data (and its license signing key) across a restart and shuts down
   }
   expect(javaProcessesUsing(dataDir)).toEqual([]);
 }, 300_000);
+
+it('kill -TERM <pid of npm start> stops the server and both emulators', async () => {
+  const started = await startServer(true);
+  // The README's ready message is what is printed.
+  expect(started.output()).toMatch(/^MPA licensing service ready at http:\/\/127\.0\.0\.1:\d+ \(data in .+; staff API key in the file .+staff-api-key\)$/m);
+  expect((await fetch(`${started.url}/health`)).status).toBe(200);
+  expect(javaProcessesUsing(dataDir)).toHaveLength(1);
+  await stopServer(started);
+  // npm exits once its child did; give the JVM's exit a moment to show in ps.
+  for (let i = 0; i < 50 && javaProcessesUsing(dataDir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(javaProcessesUsing(dataDir)).toEqual([]);
+  await expect(fetch(`${started.url}/health`)).rejects.toThrow();
+}, 120_000);

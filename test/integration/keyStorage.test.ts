@@ -6,7 +6,8 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey } from '../../functions/domain/apiKeys.js';
-import { createInstall, createStaffKey, rotateInstallKey } from '../../functions/store/installs.js';
+import { createInstall, rotateInstallKey } from '../../functions/store/installs.js';
+import { createStaffKey } from '../../functions/store/staffKeys.js';
 import { type Clients, createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 
@@ -38,7 +39,7 @@ async function everyStoredString(): Promise<string[]> {
 it('the table holds every issued key as its SHA-256 only, never the key or its secret part', async () => {
   const { install, apiKey: first } = await createInstall(c, { customerId: 'key-storage', name: 'Key storage' }, new Date());
   const rotated = await rotateInstallKey(c, install.installId, new Date());
-  const staff = await createStaffKey(c, new Date());
+  const { apiKey: staff } = await createStaffKey(c, { name: `key-storage-${process.pid}` }, 'key-storage test', new Date());
   const keys = [first, rotated, staff];
   for (const key of keys) expect(key).toMatch(/^mpa[a-z]_[A-Za-z0-9_-]{20,}$/);
 

@@ -21,6 +21,15 @@ import {
   usageIndexPartition,
   VERSIONS_PARTITION,
   versionIndexKeys,
+  auditActorPartition,
+  auditIndexKeys,
+  auditTargetPartition,
+  CUSTOMERS_PARTITION,
+  customerListIndexKeys,
+  INSTALL_NAMES_PARTITION,
+  installNameIndexKeys,
+  STAFF_KEYS_PARTITION,
+  staffKeyIndexKeys,
 } from '../../functions/domain/storageKeys.js';
 import { table, tableIndexes } from '../../functions/store/tableDefinition.js';
 
@@ -41,6 +50,13 @@ const keysByItem: Record<string, Partial<Record<IndexName, Record<string, string
   latestLicensingCounts: { byCustomer: customerIndexKeys('customer', installId, 'licensing-counts'), complianceCustomers: complianceIndexKeys('customer', { installId }) },
   usage: { usageByCustomer: usageIndexKeys('customer', '2026-11-29T10:00:00.000Z', installId) },
   entitlement: { complianceCustomers: complianceIndexKeys('customer', { entitlementId: 'order-1.2' }) },
+  directory: { installsByName: installNameIndexKeys('customer', 'Acme HQ', installId) },
+  customer: { customers: customerListIndexKeys('customer') },
+  staffKey: { staffKeys: staffKeyIndexKeys('2026-11-29T10:00:00.000Z', installId) },
+  audit: {
+    auditByActor: pick(auditIndexKeys('jane@example.com', `install/${installId}`, '2026-11-29T10:00:00.000Z', 'e'), 'auditByActor'),
+    auditByTarget: pick(auditIndexKeys('jane@example.com', `install/${installId}`, '2026-11-29T10:00:00.000Z', 'e'), 'auditByTarget'),
+  },
 };
 
 function pick(keys: Record<string, string>, index: IndexName): Record<string, string> {
@@ -79,6 +95,11 @@ it('gives the indexes that share a GSI partition values of their own', () => {
     versionsByInstall: /^VERSIONS$/,
     usageByCustomer: /^USAGE#[^#]+$/,
     complianceCustomers: /^COMPLIANCE$/,
+    installsByName: /^INSTALL_NAMES$/,
+    customers: /^CUSTOMERS$/,
+    staffKeys: /^STAFF_KEYS$/,
+    auditByActor: /^AUDIT_ACTOR#.+$/,
+    auditByTarget: /^AUDIT_TARGET#.+$/,
   };
   // What the key functions write matches its own pattern …
   const written: Record<IndexName, string> = {
@@ -91,6 +112,11 @@ it('gives the indexes that share a GSI partition values of their own', () => {
     versionsByInstall: VERSIONS_PARTITION,
     usageByCustomer: usageIndexPartition('customer.1:a_b-c'),
     complianceCustomers: COMPLIANCE_PARTITION,
+    installsByName: INSTALL_NAMES_PARTITION,
+    customers: CUSTOMERS_PARTITION,
+    staffKeys: STAFF_KEYS_PARTITION,
+    auditByActor: auditActorPartition('jane@example.com'),
+    auditByTarget: auditTargetPartition('install/x'),
   };
   for (const name of Object.keys(partitionsOf) as IndexName[]) {
     expect({ name, matches: partitionsOf[name].test(written[name]) }).toEqual({ name, matches: true });

@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { createClients, destroyClients } from '../../store/clients.js';
 import { storageConfig } from '../../store/config.js';
-import { createStaffKey } from '../../store/installs.js';
+import { staffKeyName } from '../../domain/staffKeys.js';
+import { createStaffKey } from '../../store/staffKeys.js';
 import type { Cli } from '../context.js';
 
 export function registerAdmin(program: Command, cli: Cli): void {
@@ -14,15 +15,19 @@ export function registerAdmin(program: Command, cli: Cli): void {
   admin
     .command('create-staff-key')
     .description('Create a staff API key in the table (printed once)')
+    .requiredOption('--name <name>', 'whose key it is (1-64 of A-Z a-z 0-9 . _ @ -); the audit trail names its actions by it')
+    .option('--note <text>', 'a note kept with the key')
     .option('--table <name>', 'the DynamoDB table (default: TABLE_NAME, else mpa-licensing)')
     .option('--region <region>', 'the AWS region (default: AWS_REGION)')
     .action(
-      cli.action(async (options: { table?: string; region?: string }) => {
+      cli.action(async (options: { name: string; note?: string; table?: string; region?: string }) => {
+        if (!staffKeyName.safeParse(options.name).success) throw new Error('--name must be 1-64 of A-Z a-z 0-9 . _ @ - (e.g. jane.doe@example.com)');
         const env = { ...cli.io.env, ...(options.table ? { TABLE_NAME: options.table } : {}), ...(options.region ? { AWS_REGION: options.region } : {}) };
         const c = createClients(storageConfig(env));
         try {
-          const apiKey = await createStaffKey(c, new Date());
-          cli.print(`Staff API key for table ${c.config.tableName} (shown only now; keep it secret):\n${apiKey}`, { apiKey, table: c.config.tableName });
+          // The operator's AWS credentials stand behind this key: the audit names them 'aws-operator'.
+          const created = await createStaffKey(c, { name: options.name, note: options.note }, 'aws-operator', new Date());
+          cli.print(`Staff API key '${created.name}' (${created.keyId}) for table ${c.config.tableName} (shown only now; keep it secret):\n${created.apiKey}`, { ...created, table: c.config.tableName });
         } finally {
           destroyClients(c);
         }

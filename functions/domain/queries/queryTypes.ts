@@ -48,6 +48,6 @@ export function isOptionalQueryType(queryType: QueryType): boolean {
 }
 
 export function parseQueryType(value: string): QueryType {
-  if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'.`);
+  if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'; the twelve are: ${queryTypes.join(', ')}.`);
   return value;
 }

@@ -91,9 +91,12 @@ export async function invokeBundle(outdir: string, fn: CfnResource, event: unkno
     LAMBDA_TASK_ROOT: path.join(outdir, assetPath),
     TZ: ':UTC',
     ...environmentOf(fn, storage),
-    // The emulators (the code takes endpoints only when they are configured).
+    // The emulators (the code takes endpoints only when they are configured), and their
+    // credentials where Lambda puts the function role's: the SDK's default chain reads them.
     DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT!,
     S3_ENDPOINT: process.env.S3_ENDPOINT!,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID!,
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY!,
     ...extraEnv,
   };
   // Not spawnSync: run in band, the tests share their process with s3rver, which must go on answering.

@@ -53,7 +53,8 @@ export interface Statement {
 }
 
 /** All Allow statements of the IAM policies attached to a role. */
-export function roleStatements(resources: Resources, roleId: string): Statement[] {
+/** The role's statements of one effect (Allow unless said). */
+export function roleStatements(resources: Resources, roleId: string, effect: 'Allow' | 'Deny' = 'Allow'): Statement[] {
   const statements: Statement[] = [];
   for (const [, policy] of ofType(resources, 'AWS::IAM::Policy')) {
     const roles = (policy.Properties.Roles ?? []) as unknown[];
@@ -61,7 +62,7 @@ export function roleStatements(resources: Resources, roleId: string): Statement[
   }
   const role = resources[roleId];
   for (const inline of role?.Properties?.Policies ?? []) statements.push(...inline.PolicyDocument.Statement);
-  return statements.filter((s) => s.Effect === 'Allow');
+  return statements.filter((s) => s.Effect === effect);
 }
 
 export const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);

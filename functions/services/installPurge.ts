@@ -1,0 +1,134 @@
+/**
+ * DELETE /v1/installs/{installId} (DESIGN.md §11): every trace of an install but its audit
+ * entries. Resumable steps, each idempotent, so a purge killed at any point is finished by
+ * running it again (the same request, or a retry):
+ *  1. mark: the install item gets `deleting`, its key and directory entry go, it leaves the
+ *     stale report, and the audit entry is written — one transaction, once;
+ *  2. fleet: its latest summaries go, the fleet indexes let go of its identifiers (reading the
+ *     raw devices snapshot they reflect, so before step 3), and its fleet state goes;
+ *  3. raw: every raw object (and version) under raw/query=<type>/install=<id>/;
+ *  4. items: upload log entries, snapshots and anything else in the install's partition
+ *     (license files included);
+ *  5. forget: the install item goes with its customer's count, in one transaction.
+ * An install already gone answers as done.
+ */
+import { BatchWriteCommand, DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { installTarget } from '../domain/audit.js';
+import { queryTypes } from '../domain/queries/index.js';
+import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storageKeys.js';
+import { auditPut } from '../store/audit.js';
+import type { Clients } from '../store/clients.js';
+import { cancellationReasons, isConditionFailure, sleep } from '../store/dynamo.js';
+import { baseTable, queryAll } from '../store/indexQueries.js';
+import { customerCountUpdate, getInstall, type InstallItem } from '../store/installs.js';
+import { deleteRawPrefix } from '../store/rawArchive.js';
+import { table } from '../store/tableDefinition.js';
+import { syncFleetIndexes } from './syncFleetIndexes.js';
+
+/** The steps, in order; tests interrupt a purge between (or inside) them. */
+export const purgeSteps = ['mark', 'fleet', 'raw', 'items', 'forget'] as const;
+
+/** Purges the install; answers whether there was anything to purge. */
+export async function purgeInstall(c: Clients, installId: string, actor: string, now: Date): Promise<boolean> {
+  const install = await getInstall(c, installId, true);
+  if (!install) return false;
+  if (!install.deleting) await mark(c, install, actor, now);
+  await forgetFleet(c, installId);
+  for (const queryType of queryTypes) await deleteRawPrefix(c, rawQueryPrefix(queryType, installId));
+  await deleteInstallItems(c, installId);
+  await forget(c, install);
+  return true;
+}
+
+async function mark(c: Clients, install: InstallItem, actor: string, now: Date): Promise<void> {
+  const TableName = c.config.tableName;
+  const lastSeen = table.indexes.installsByLastSeen;
+  try {
+    await c.ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName,
+              Key: itemKeys.install(install.installId),
+              UpdateExpression: `SET deleting = :true REMOVE ${lastSeen.partitionKey}, ${lastSeen.sortKey}`,
+              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleting)',
+              ExpressionAttributeValues: { ':true': true },
+            },
+          },
+          { Delete: { TableName, Key: itemKeys.apiKey(install.keyHash) } },
+          { Delete: { TableName, Key: itemKeys.installDirectory(install.installId) } },
+          auditPut(c, { at: now.toISOString(), actor, action: 'install.delete', target: installTarget(install.installId), details: { customerId: install.customerId, name: install.name } }),
+        ],
+      }),
+    );
+  } catch (error) {
+    // Marked by a concurrent purge meanwhile: carry on with the steps, which are idempotent.
+    if (cancellationReasons(error)?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+  }
+}
+
+async function forgetFleet(c: Clients, installId: string): Promise<void> {
+  const partition = itemKeys.install(installId).PK;
+  const latest = await queryAll(c, { keys: baseTable, partition, sortKey: { op: 'begins_with', value: 'LATEST#' }, projection: 'PK, SK', consistent: true });
+  await deleteItems(c, latest.map((item) => ({ PK: item.PK as string, SK: item.SK as string })));
+  // With no latest snapshots, a sync removes every identifier and version the install held.
+  await syncFleetIndexes(c, installId);
+  await deleteItems(c, [itemKeys.fleetState(installId)]);
+}
+
+async function deleteInstallItems(c: Clients, installId: string): Promise<void> {
+  const partition = itemKeys.install(installId).PK;
+  const uploads = await queryAll(c, { keys: table.indexes.uploadsByInstall, partition: uploadIndexPartition(installId), projection: 'PK, SK' });
+  const own = await queryAll(c, { keys: baseTable, partition, projection: 'PK, SK, uploadId', consistent: true });
+  const keys = new Map<string, { PK: string; SK: string }>();
+  for (const item of uploads) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
+  for (const item of own) {
+    if (item.SK === itemKeys.install(installId).SK) continue;
+    keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
+    // A snapshot names its upload log entry (the log's index holds accepted uploads only).
+    if (typeof item.uploadId === 'string') {
+      const upload = itemKeys.upload(item.uploadId);
+      keys.set(`${upload.PK}|${upload.SK}`, upload);
+    }
+  }
+  await deleteItems(c, [...keys.values()]);
+}
+
+async function forget(c: Clients, install: InstallItem): Promise<void> {
+  const TableName = c.config.tableName;
+  try {
+    await c.ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName, Key: itemKeys.install(install.installId), ConditionExpression: 'attribute_exists(PK)' } },
+          customerCountUpdate(c, install.customerId, -1),
+        ],
+      }),
+    );
+  } catch (error) {
+    // Forgotten by a concurrent purge: its count is already taken off.
+    if (cancellationReasons(error)?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
+  }
+  // The customer leaves the list with its last install (unless one was registered meanwhile).
+  try {
+    await c.ddb.send(
+      new DeleteCommand({ TableName, Key: itemKeys.customer(install.customerId), ConditionExpression: 'installs <= :zero', ExpressionAttributeValues: { ':zero': 0 } }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+async function deleteItems(c: Clients, keys: { PK: string; SK: string }[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 25) {
+    let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      const { UnprocessedItems } = await c.ddb.send(new BatchWriteCommand({ RequestItems: { [c.config.tableName]: requests } }));
+      requests = (UnprocessedItems?.[c.config.tableName] ?? []) as typeof requests;
+      if (requests.length > 0 && attempt >= 10) throw new Error('DynamoDB left deletes unprocessed after 10 attempts');
+      if (requests.length > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
+    }
+  }
+}
+

@@ -1,0 +1,105 @@
+/**
+ * PATCH /v1/installs/{installId} (DESIGN.md §11): rename, decommission, reactivate. Each is
+ * one transaction with its audit entry. A decommissioned install's KEY item is marked, so its
+ * key answers 401; its install item leaves the stale report's partition and its latest
+ * license-state summaries leave the expiring report's (their GSI2 keys are removed, and put
+ * back on reactivation). A rename rewrites the directory entry, so it moves in the by-name order.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type AuditAction, installTarget } from '../domain/audit.js';
+import type { Install, PatchInstallRequest } from '../domain/installs.js';
+import { ProblemError } from '../domain/problems.js';
+import { itemKeys, itemPrefixes, lastSeenIndexKeys } from '../domain/storageKeys.js';
+import { auditPut } from './audit.js';
+import type { Clients } from './clients.js';
+import { cancellationReasons, setClause } from './dynamo.js';
+import { baseTable, queryAll } from './indexQueries.js';
+import { installDirectoryItem, requireInstall } from './installs.js';
+import { table } from './tableDefinition.js';
+import { expiringIndexOf } from './uploadLog.js';
+import type { QueryType } from '../domain/queries/index.js';
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+const GSI2 = table.indexes.installsByLastSeen;
+
+/** Applies the request; answers the install as it now is. No change: no write, no entry. */
+export async function patchInstall(c: Clients, installId: string, request: PatchInstallRequest, actor: string, now: Date): Promise<Install> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const install = await requireInstall(c, installId, true);
+    const renamed = request.name !== undefined && request.name !== install.name;
+    const newStatus = request.status !== undefined && request.status !== install.status ? request.status : undefined;
+    const next: Install = { ...install, ...(renamed ? { name: request.name! } : {}), ...(newStatus ? { status: newStatus } : {}) };
+    const { keyHash: _hidden, deleting: _deleting, ...visible } = { ...install, ...next };
+    if (!renamed && !newStatus) return visible;
+
+    const TableName = c.config.tableName;
+    const at = now.toISOString();
+    const sets: Record<string, unknown> = { name: next.name, status: next.status };
+    if (newStatus === 'active') Object.assign(sets, lastSeenIndexKeys(install.lastSeenAt, installId));
+    const set = setClause(sets, 's');
+    const remove = newStatus === 'decommissioned' ? ` REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}` : '';
+    const items: TransactItems = [
+      {
+        Update: {
+          TableName,
+          Key: itemKeys.install(installId),
+          UpdateExpression: `SET ${set.expression}${remove}`,
+          // Optimistic: what was read is still there (another PATCH or a rotation retries).
+          ConditionExpression: 'attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)',
+          ExpressionAttributeNames: { ...set.names, '#name': 'name' },
+          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash },
+        },
+      },
+    ];
+    const entries: { action: AuditAction; details: Record<string, unknown> }[] = [];
+    if (renamed) {
+      items.push({ Put: { TableName, Item: installDirectoryItem(next) } });
+      entries.push({ action: 'install.rename', details: { from: install.name, to: next.name } });
+    }
+    if (newStatus) {
+      items.push({
+        Update: {
+          TableName,
+          Key: itemKeys.apiKey(install.keyHash),
+          UpdateExpression: newStatus === 'decommissioned' ? 'SET decommissioned = :true' : 'REMOVE decommissioned',
+          ConditionExpression: 'attribute_exists(PK)',
+          ...(newStatus === 'decommissioned' ? { ExpressionAttributeValues: { ':true': true } } : {}),
+        },
+      });
+      items.push(...(await expiringIndexChanges(c, installId, newStatus === 'active')));
+      entries.push({ action: newStatus === 'decommissioned' ? 'install.decommission' : 'install.reactivate', details: { name: next.name } });
+    }
+    for (const entry of entries) items.push(auditPut(c, { at, actor, target: installTarget(installId), ...entry }));
+    try {
+      await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return visible;
+    } catch (error) {
+      if (!cancellationReasons(error)) throw error;
+    }
+  }
+  throw new ProblemError('conflict', 'The install is being changed by another request; try again.');
+}
+
+/** The latest summaries that carry (or, reactivating, should carry) the expiring report's keys. */
+async function expiringIndexChanges(c: Clients, installId: string, restore: boolean): Promise<TransactItems> {
+  const latest = await queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: itemPrefixes.latest }, consistent: true });
+  return latest
+    .filter((item) => typeof item.expiriesJson === 'string')
+    .map((item) => {
+      const keys = restore ? expiringIndexOf(JSON.parse(item.expiriesJson as string), installId, item.queryType as QueryType) : {};
+      const restoring = restore && Object.keys(keys).length > 0;
+      const set = setClause(keys, 'e');
+      return {
+        Update: {
+          TableName: c.config.tableName,
+          Key: { PK: item.PK as string, SK: item.SK as string },
+          UpdateExpression: restoring ? `SET ${set.expression}` : `REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}`,
+          // An upload that replaced this summary meanwhile fails the transaction, which is retried.
+          ConditionExpression: 'uploadId = :uploadId',
+          ExpressionAttributeValues: { ':uploadId': item.uploadId, ...(restoring ? set.values : {}) },
+          ...(restoring ? { ExpressionAttributeNames: set.names } : {}),
+        },
+      };
+    });
+}

@@ -1,0 +1,113 @@
+/**
+ * Staff writes under injected faults (DESIGN.md §11): a change and its audit entry commit
+ * together or not at all; and a purge killed halfway is finished by running it again, leaving
+ * nothing of the install but its audit entries.
+ */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { itemKeys } from '../../functions/domain/storageKeys.js';
+import { plainUploadJson } from '../../functions/domain/uploadJson.js';
+import { sampleUpload } from '../../functions/samples/sampleUploads.js';
+import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { purgeInstall } from '../../functions/services/installPurge.js';
+import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
+import { listAudit } from '../../functions/store/audit.js';
+import { createClients, destroyClients } from '../../functions/store/clients.js';
+import { storageConfig } from '../../functions/store/config.js';
+import { patchInstall } from '../../functions/store/installLifecycle.js';
+import { createInstall, getInstall } from '../../functions/store/installs.js';
+import { s3Of } from '../../functions/store/s3Client.js';
+import { createStaffKey, listStaffKeys, revokeStaffKey } from '../../functions/store/staffKeys.js';
+import { injectFaults } from '../support/faults.js';
+import { minutesAgo } from '../support/time.js';
+
+const c = createClients(storageConfig());
+afterAll(() => destroyClients(c));
+
+const auditActions = async (target: string) => (await listAudit(c, { target }, { limit: 100 })).items.map((e) => e.action);
+
+describe('change and entry commit together or not at all', () => {
+  it.each([false, true])('a rename whose transaction fails (afterSend: %s)', async (afterSend) => {
+    const { install } = await createInstall(c, { customerId: 'atomic', name: 'Before' }, new Date(), 'tester');
+    const faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand', afterSend }]);
+    await expect(patchInstall(c, install.installId, { name: 'After' }, 'tester', new Date())).rejects.toThrow(/injected/);
+    faults.remove();
+    const now = await getInstall(c, install.installId, true);
+    const actions = await auditActions(`install/${install.installId}`);
+    // Either both happened (the answer was lost) or neither.
+    expect({ renamed: now!.name === 'After', entry: actions.includes('install.rename') }).toEqual({ renamed: afterSend, entry: afterSend });
+  });
+
+  it.each([false, true])('a staff key created and revoked with failing transactions (afterSend: %s)', async (afterSend) => {
+    const name = `atomic-${afterSend}-${process.pid}`;
+    let faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand', afterSend }]);
+    await expect(createStaffKey(c, { name }, 'tester', new Date())).rejects.toThrow(/injected/);
+    faults.remove();
+    const made = (await listStaffKeys(c)).find((k) => k.name === name);
+    expect(made !== undefined).toBe(afterSend);
+    if (made) expect(await auditActions(`staff-key/${made.keyId}`)).toEqual(['staff-key.create']);
+    const key = made ?? (await createStaffKey(c, { name }, 'tester', new Date()));
+    faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand', afterSend }]);
+    await expect(revokeStaffKey(c, key.keyId, { actor: 'tester' }, new Date())).rejects.toThrow(/injected/);
+    faults.remove();
+    const revoked = (await listStaffKeys(c)).find((k) => k.keyId === key.keyId)!.revokedAt !== null;
+    expect({ revoked, entry: (await auditActions(`staff-key/${key.keyId}`)).includes('staff-key.revoke') }).toEqual({ revoked: afterSend, entry: afterSend });
+  });
+
+  it('an install whose creation fails leaves no entry', async () => {
+    const before = (await listAudit(c, { actor: 'creator-under-fault' }, { limit: 100 })).items.length;
+    const faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand' }]);
+    await expect(createInstall(c, { customerId: 'atomic', name: 'Never' }, new Date(), 'creator-under-fault')).rejects.toThrow(/injected/);
+    faults.remove();
+    expect((await listAudit(c, { actor: 'creator-under-fault' }, { limit: 100 })).items.length).toBe(before);
+  });
+});
+
+async function seededInstall(name: string): Promise<string> {
+  const { install } = await createInstall(c, { customerId: `purge-faults-${process.pid}`, name }, new Date(), 'tester');
+  for (const queryType of ['devices', 'device-versions', 'user-counts', 'call-quality'] as const) {
+    const body = plainUploadJson(Buffer.from(JSON.stringify(sampleUpload(queryType, { collectedAt: minutesAgo(20) }))));
+    await acceptUpload(c, { installId: install.installId, customerId: install.customerId, queryType, body, now: new Date() });
+  }
+  return install.installId;
+}
+
+async function traces(installId: string): Promise<number> {
+  const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  const raw = (objects.Contents ?? []).filter((o: { Key?: string }) => o.Key?.includes(`install=${installId}/`)).length;
+  const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
+  const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
+  // Identifier holders (the fleet indexes) that still count the install.
+  let holders = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await c.ddb.send(
+      new ScanCommand({ TableName: c.config.tableName, FilterExpression: 'begins_with(PK, :holder) AND contains(installs, :id)', ExpressionAttributeValues: { ':holder': 'IDENTIFIER#', ':id': installId }, ExclusiveStartKey }),
+    );
+    holders += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return raw + (own.Items?.length ?? 0) + (uploads.Items?.length ?? 0) + holders;
+}
+
+describe('a purge killed halfway, run again', () => {
+  // Killed at each kind of step: the mark, the fleet step's deletes, the raw deletes, the item deletes, the last transaction.
+  it.each([
+    ['mark', { command: 'TransactWriteItemsCommand' }],
+    ['fleet', { command: 'BatchWriteItemCommand' }],
+    ['raw', { command: 'DeleteObjectsCommand', after: 1 }],
+    ['items', { command: 'BatchWriteItemCommand', after: 2 }],
+    ['forget', { command: 'TransactWriteItemsCommand', after: 1 }],
+  ] as const)('killed in the %s step, it finishes on the second run', async (step, plan) => {
+    const installId = await seededInstall(`killed in ${step}`);
+    await syncFleetIndexes(c, installId);
+    expect(await traces(installId)).toBeGreaterThan(0);
+    const faults = injectFaults(c, [{ ...plan }]);
+    await expect(purgeInstall(c, installId, 'tester', new Date())).rejects.toThrow(/injected/);
+    faults.remove();
+    expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
+    expect(await traces(installId)).toBe(0);
+    expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(false);
+    expect(await auditActions(`install/${installId}`)).toEqual(['install.delete', 'install.create']);
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * Staff operations over real HTTP (DESIGN.md §10–11): the two listings, named staff keys,
+ * install lifecycle and the audit trail — including, generated from the route table, the audit
+ * entry of every staff write route, so a new write route without its entry fails here.
+ */
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { routes } from '../../functions/routes.js';
+import { itemKeys } from '../../functions/domain/storageKeys.js';
+import { s3Of } from '../../functions/store/s3Client.js';
+import { sampleBundle } from '../support/bundles.js';
+import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { minutesAgo } from '../support/time.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+const run = `${process.pid}-${Date.now() % 100000}`;
+
+async function auditOf(target: string, key = staffKey()) {
+  const answer = await call(api, 'GET', `/v1/audit?target=${encodeURIComponent(target)}`, { key });
+  expect(answer.status).toBe(200);
+  return answer.body.items as { at: string; actor: string; action: string; target: string; details: Record<string, unknown> }[];
+}
+
+describe('listings', () => {
+  it('lists customers by id, narrowed by prefix, with install counts and last upload, page by page', async () => {
+    const ids = [`lc${run}-b`, `lc${run}-a`, `lc${run}-a.x`];
+    const first = await createTestInstall(api, ids[0]);
+    await createTestInstall(api, ids[0]);
+    await createTestInstall(api, ids[1]);
+    await createTestInstall(api, ids[2]);
+    expect((await upload(api, first, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
+    const seen: { customerId: string; installs: number; lastSeenAt: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await call(api, 'GET', `/v1/customers?prefix=lc${run}-&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: staffKey() });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.map((c) => c.customerId)).toEqual([`lc${run}-a`, `lc${run}-a.x`, `lc${run}-b`]);
+    expect(seen.map((c) => c.installs)).toEqual([1, 1, 2]);
+    expect(seen[2]!.lastSeenAt).toEqual(expect.any(String));
+    expect(seen[0]!.lastSeenAt).toBeNull();
+    expect((await call(api, 'GET', '/v1/customers?prefix=has%20space', { key: staffKey() })).status).toBe(400);
+  });
+
+  it('lists installs by customer, then name; a rename moves an install', async () => {
+    const customer = `li${run}`;
+    const made = [];
+    for (const name of ['Zulu', 'alpha', 'Mike']) {
+      const created = await call(api, 'POST', '/v1/installs', { key: staffKey(), body: { customerId: customer, name } });
+      made.push(created.body.installId as string);
+    }
+    const names = async () => {
+      const all: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = await call(api, 'GET', `/v1/installs?customerId=${customer}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key: staffKey() });
+        expect(page.status).toBe(200);
+        all.push(...page.body.items.map((i: { name: string }) => i.name));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return all;
+    };
+    expect(await names()).toEqual(['Mike', 'Zulu', 'alpha']);
+    const renamed = await call(api, 'PATCH', `/v1/installs/${made[0]}`, { key: staffKey(), body: { name: 'Echo' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ installId: made[0], name: 'Echo', status: 'active' });
+    expect(await names()).toEqual(['Echo', 'Mike', 'alpha']);
+    const one = await call(api, 'GET', `/v1/installs?customerId=${customer}&limit=1`, { key: staffKey() });
+    expect(one.body.items[0]).toEqual({
+      installId: made[0],
+      customerId: customer,
+      name: 'Echo',
+      createdAt: expect.any(String),
+      lastSeenAt: null,
+      usageCollection: { enabled: true },
+      status: 'active',
+    });
+  });
+});
+
+describe('named staff keys', () => {
+  it('creates, lists, refuses a name clash, revokes at once, and refuses to revoke itself', async () => {
+    const name = `jane.${run}@example.com`;
+    const created = await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name, note: 'licensing desk' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ keyId: expect.any(String), name, apiKey: expect.stringMatching(/^mpas_/), createdAt: expect.any(String), createdBy: 'local-admin' });
+    const jane = created.body.apiKey as string;
+    expect((await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name } })).status).toBe(409);
+    expect((await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name: 'no spaces allowed' } })).status).toBe(400);
+
+    const listed = await call(api, 'GET', '/v1/staff-keys', { key: jane });
+    expect(listed.status).toBe(200);
+    const mine = listed.body.items.find((k: { keyId: string }) => k.keyId === created.body.keyId);
+    expect(mine).toEqual({ keyId: created.body.keyId, name, note: 'licensing desk', createdAt: created.body.createdAt, createdBy: 'local-admin', revokedAt: null });
+    expect(listed.text).not.toContain(jane);
+
+    // Jane's actions are hers in the audit trail.
+    const install = await call(api, 'POST', '/v1/installs', { key: jane, body: { customerId: `sk${run}`, name: 'By Jane' } });
+    expect(install.status).toBe(201);
+    expect((await auditOf(`install/${install.body.installId}`)).map((e) => [e.actor, e.action])).toEqual([[name, 'install.create']]);
+    const byJane = await call(api, 'GET', `/v1/audit?actor=${encodeURIComponent(name)}`, { key: staffKey() });
+    expect(byJane.body.items.map((e: { action: string }) => e.action)).toEqual(['install.create']);
+
+    expect((await call(api, 'DELETE', `/v1/staff-keys/${created.body.keyId}`, { key: jane })).status).toBe(409);
+    expect((await call(api, 'DELETE', `/v1/staff-keys/${created.body.keyId}`, { key: staffKey() })).status).toBe(204);
+    expect((await call(api, 'GET', '/v1/staff-keys', { key: jane })).status).toBe(401);
+    expect((await call(api, 'DELETE', `/v1/staff-keys/${created.body.keyId}`, { key: staffKey() })).status).toBe(204);
+    expect((await call(api, 'DELETE', '/v1/staff-keys/nope', { key: staffKey() })).status).toBe(404);
+    const after = await call(api, 'GET', '/v1/staff-keys', { key: staffKey() });
+    expect(after.body.items.find((k: { keyId: string }) => k.keyId === created.body.keyId).revokedAt).toEqual(expect.any(String));
+    // The name is free again once its key is revoked.
+    expect((await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name } })).status).toBe(201);
+    expect((await auditOf(`staff-key/${created.body.keyId}`)).map((e) => e.action)).toEqual(['staff-key.revoke', 'staff-key.create']);
+  });
+});
+
+describe('install lifecycle', () => {
+  it('decommissions: the key gets 401, the install leaves the stale and expiring reports; reactivates', async () => {
+    const install = await createTestInstall(api, `lifecycle-${run}`);
+    expect((await upload(api, install, 'container-license-states', sample('container-license-states', { collectedAt: minutesAgo(3000) }))).status).toBe(201);
+    const inStale = async () => JSON.stringify((await call(api, 'GET', '/v1/reports/stale?days=0&limit=1000', { key: staffKey() })).body).includes(install.installId);
+    const inExpiring = async () => JSON.stringify((await call(api, 'GET', '/v1/reports/expiring?withinDays=366&limit=1000', { key: staffKey() })).body).includes(install.installId);
+    expect(await inStale()).toBe(true);
+    expect(await inExpiring()).toBe(true);
+
+    const off = await call(api, 'PATCH', `/v1/installs/${install.installId}`, { key: staffKey(), body: { status: 'decommissioned' } });
+    expect(off.status).toBe(200);
+    expect(off.body.status).toBe('decommissioned');
+    expect((await upload(api, install, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(1) }))).status).toBe(401);
+    expect(await inStale()).toBe(false);
+    expect(await inExpiring()).toBe(false);
+    // Nor does staff send it data while it is retired.
+    const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(20), queryTypes: ['user-counts'] });
+    const bundle = await call(api, 'POST', '/v1/bundles', { key: staffKey(), raw: zip, headers: { 'content-type': 'application/zip' } });
+    expect({ status: bundle.status, code: bundle.body.code }).toEqual({ status: 409, code: 'conflict' });
+    expect(await inStale()).toBe(false);
+
+    const on = await call(api, 'PATCH', `/v1/installs/${install.installId}`, { key: staffKey(), body: { status: 'active' } });
+    expect(on.body.status).toBe('active');
+    expect(await inStale()).toBe(true);
+    expect(await inExpiring()).toBe(true);
+    expect((await upload(api, install, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(1) }))).status).toBe(201);
+    expect((await auditOf(`install/${install.installId}`)).map((e) => e.action)).toEqual(['install.reactivate', 'install.decommission', 'install.create']);
+    expect((await call(api, 'PATCH', `/v1/installs/${install.installId}`, { key: staffKey(), body: {} })).status).toBe(400);
+  });
+
+  it('deletes every trace but the audit entries, and answers 204 again', async () => {
+    const install = await createTestInstall(api, `purge-${run}`);
+    for (const queryType of ['devices', 'user-counts', 'device-versions'] as const) {
+      expect((await upload(api, install, queryType, sample(queryType, { collectedAt: minutesAgo(10) }))).status).toBe(201);
+    }
+    expect((await call(api, 'DELETE', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(204);
+    expect((await call(api, 'DELETE', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(204);
+    expect((await call(api, 'GET', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(404);
+    expect((await upload(api, install, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(1) }))).status).toBe(401);
+    await expectNoTrace(install.installId);
+    expect((await auditOf(`install/${install.installId}`)).map((e) => e.action)).toEqual(['install.delete', 'install.create']);
+    const customers = await call(api, 'GET', `/v1/customers?prefix=purge-${run}`, { key: staffKey() });
+    expect(customers.body.items).toEqual([]);
+  });
+});
+
+/** Nothing of the install in S3 or DynamoDB (its audit entries aside). */
+export async function expectNoTrace(installId: string): Promise<void> {
+  const c = clients();
+  const objects = await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }));
+  expect((objects.Contents ?? []).map((o: { Key?: string }) => o.Key).filter((key: string | undefined) => key?.includes(`install=${installId}/`))).toEqual([]);
+  const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
+  expect(own.Items ?? []).toEqual([]);
+  const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
+  expect(uploads.Items ?? []).toEqual([]);
+}
+
+describe('the audit entry of every staff write route (from the route table)', () => {
+  const writes = routes.filter((route) => (route.roles as readonly string[]).includes('staff') && route.method !== 'GET');
+  it('marks every staff write route with its audit actions', () => {
+    const unmarked = writes.filter((route) => ((route as { audit?: readonly string[] }).audit ?? []).length === 0).map((r) => `${r.method} ${r.path}`);
+    expect(unmarked).toEqual([]);
+  });
+
+  /** How to make each write once as a named staff key, and the target its entry names. */
+  const exercises: Record<string, (key: string) => Promise<{ target: string; actions: string[] }>> = {
+    postInstall: async (key) => {
+      const answer = await call(api, 'POST', '/v1/installs', { key, body: { customerId: `aud${run}`, name: 'Audited' } });
+      return { target: `install/${answer.body.installId}`, actions: ['install.create'] };
+    },
+    postInstallKey: async (key) => {
+      const install = await createTestInstall(api);
+      expect((await call(api, 'POST', `/v1/installs/${install.installId}/keys`, { key })).status).toBe(201);
+      return { target: `install/${install.installId}`, actions: ['install.key.rotate'] };
+    },
+    patchInstall: async (key) => {
+      const install = await createTestInstall(api);
+      const path = `/v1/installs/${install.installId}`;
+      expect((await call(api, 'PATCH', path, { key, body: { name: 'Renamed' } })).status).toBe(200);
+      expect((await call(api, 'PATCH', path, { key, body: { status: 'decommissioned' } })).status).toBe(200);
+      expect((await call(api, 'PATCH', path, { key, body: { status: 'active' } })).status).toBe(200);
+      return { target: `install/${install.installId}`, actions: ['install.reactivate', 'install.decommission', 'install.rename'] };
+    },
+    deleteInstall: async (key) => {
+      const install = await createTestInstall(api);
+      expect((await call(api, 'DELETE', `/v1/installs/${install.installId}`, { key })).status).toBe(204);
+      return { target: `install/${install.installId}`, actions: ['install.delete'] };
+    },
+    postStaffKey: async (key) => {
+      const answer = await call(api, 'POST', '/v1/staff-keys', { key, body: { name: `aud-made-${run}` } });
+      return { target: `staff-key/${answer.body.keyId}`, actions: ['staff-key.create'] };
+    },
+    deleteStaffKey: async (key) => {
+      const made = await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name: `aud-victim-${run}` } });
+      expect((await call(api, 'DELETE', `/v1/staff-keys/${made.body.keyId}`, { key })).status).toBe(204);
+      return { target: `staff-key/${made.body.keyId}`, actions: ['staff-key.revoke'] };
+    },
+    postBundle: async (key) => {
+      const install = await createTestInstall(api);
+      const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(30), queryTypes: ['licensing-counts'] });
+      expect((await call(api, 'POST', '/v1/bundles', { key, raw: zip, headers: { 'content-type': 'application/zip' } })).status).toBe(201);
+      return { target: `install/${install.installId}`, actions: ['bundle.upload'] };
+    },
+  };
+
+  it.each(writes.map((route) => [`${route.method} ${route.path}`, route] as const))('%s writes its audit entry naming the staff key', async (_name, route) => {
+    const exercise = exercises[route.handler];
+    expect(exercise).toBeDefined();
+    const actor = `auditor-${route.handler}-${run}`.slice(0, 64);
+    const key = (await call(api, 'POST', '/v1/staff-keys', { key: staffKey(), body: { name: actor } })).body.apiKey as string;
+    const { target, actions } = await exercise!(key);
+    const entries = (await auditOf(target)).filter((e) => e.actor === actor);
+    expect(entries.map((e) => e.action)).toEqual(actions);
+    for (const action of actions) expect((route as { audit?: readonly string[] }).audit).toContain(action);
+    for (const entry of entries) expect(JSON.stringify(entry)).not.toMatch(/mpa[is]_/);
+  });
+});
