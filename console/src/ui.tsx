@@ -106,6 +106,8 @@ export interface Column<T> {
   value: (row: T) => string | number | null | undefined;
   render?: (row: T) => ComponentChildren;
   numeric?: boolean;
+  /** False for a column of actions (a Download button): nothing to sort by. */
+  sortable?: boolean;
 }
 
 /** A table whose column headers sort the rows shown (buttons, so the keyboard can sort too). */
@@ -126,6 +128,12 @@ export function DataTable<T>({ columns, rows, caption, empty, initialSort }: { c
           <tr>
             {columns.map((c) => {
               const active = sort?.key === c.key;
+              if (c.sortable === false)
+                return (
+                  <th key={c.key} scope="col" class={c.numeric ? 'num' : ''}>
+                    <span class="th-label">{c.label}</span>
+                  </th>
+                );
               return (
                 <th key={c.key} scope="col" class={c.numeric ? 'num' : ''} aria-sort={active ? (sort!.dir === 1 ? 'ascending' : 'descending') : 'none'}>
                   <button type="button" class="sort" onClick={() => setSort(active ? { key: c.key, dir: sort!.dir === 1 ? -1 : 1 } : { key: c.key, dir: 1 })}>
