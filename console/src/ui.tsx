@@ -108,6 +108,8 @@ export interface Column<T> {
   numeric?: boolean;
   /** False for a column of actions (a Download button): nothing to sort by. */
   sortable?: boolean;
+  /** Keeps an id or a timestamp on one line. */
+  nowrap?: boolean;
 }
 
 /** A table whose column headers sort the rows shown (buttons, so the keyboard can sort too). */
@@ -151,7 +153,7 @@ export function DataTable<T>({ columns, rows, caption, empty, initialSort }: { c
           {sorted.map((row, i) => (
             <tr key={i}>
               {columns.map((c) => (
-                <td key={c.key} class={c.numeric ? 'num' : ''}>
+                <td key={c.key} class={[c.numeric ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim()}>
                   {c.render ? c.render(row) : format(c.value(row))}
                 </td>
               ))}

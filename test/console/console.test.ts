@@ -187,7 +187,6 @@ describe('staff console', () => {
     } else {
       expect(await page.locator('[data-state=unavailable]').textContent()).toMatch(/not available/);
     }
-    await screenshot(page, 'customers');
     await page.getByLabel('Customer id', { exact: true }).fill(acme);
     await page.getByLabel('Customer id', { exact: true }).press('Enter');
     await page.getByRole('heading', { level: 1, name: acme }).waitFor();
@@ -359,7 +358,7 @@ describe('staff console', () => {
   it('uploads an offline bundle and shows the result per file: accepted, duplicate, rejected with errors', async () => {
     const collectedAt = daysAgo(0);
     const zip = await sampleBundle({ installId: berlin.installId, collectedAt, devices: 10, queryTypes: ['devices', 'probes', 'user-counts'], content: { probes: Buffer.from('probeId,lastCheckIn,restartsToday\nnot valid,yesterday,-1\n') } });
-    await view('#/bundles', 'bundle-empty');
+    await view('#/bundles');
     await page.getByLabel(/Drop the .zip here/).setInputFiles({ name: 'berlin.zip', mimeType: 'application/zip', buffer: zip });
     await page.getByRole('button', { name: 'Upload bundle' }).click();
     await page.getByTestId('bundle-summary').waitFor();

@@ -130,7 +130,7 @@ export async function screenshot(page: Page, name: string, part?: Locator): Prom
 /** Rewrites a PNG with a palette of at most 256 colours when pngquant is installed. */
 async function palette(path: string): Promise<void> {
   try {
-    await run('pngquant', ['--quality=70-95', '--speed=1', '--strip', '--force', '--output', path, path]);
+    await run('pngquant', ['--quality=70-95', '--strip', '--force', '--output', path, path]);
   } catch (error) {
     // Not installed (ENOENT), or the palette would lose too much (99): the PNG stays as it is.
     const code = (error as { code?: unknown }).code;

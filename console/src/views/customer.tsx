@@ -95,7 +95,7 @@ export function CustomerView({ customerId }: { customerId: string }) {
             <InstallList customerId={customerId} onLoaded={setInstalls} />
           </Section>
           <Section title="License files" id="license-files">
-            {installs === null ? <Empty>License files are listed per install; they appear once the customer's installs are listed.</Empty> : <CustomerLicenseFiles installs={installs} />}
+            {installs === null ? <Empty>License files are kept per install: open one of the customer's installs to see its files and issue one.</Empty> : <CustomerLicenseFiles installs={installs} />}
           </Section>
         </>
       )}
@@ -203,7 +203,7 @@ function ComplianceView({ base, compliance, retry }: { base: string; compliance:
                   { key: 'peak', label: 'Peak', numeric: true, value: (r) => r.peak },
                   { key: 'overage', label: 'Overage', numeric: true, value: (r) => r.overage },
                   { key: 'status', label: 'Status', value: (r) => r.status, render: (r) => <Badge status={r.status} /> },
-                  { key: 'overSince', label: 'Over since', value: (r) => r.overSince, render: (r) => (r.overSince ? formatDateTime(r.overSince) : '—') },
+                  { key: 'overSince', label: 'Over since', nowrap: true, value: (r) => r.overSince, render: (r) => (r.overSince ? formatDateTime(r.overSince) : '—') },
                 ]}
               />
             </>
@@ -244,7 +244,7 @@ function StatusSummary({ rows }: { rows: ComplianceRow[] }) {
   return (
     <p class="compliance-status" data-testid="compliance-status">
       Compliance: <Badge status={worst} />{' '}
-      {order.map((s) => `${counts.get(s)} ${s.replaceAll('_', ' ')}`).join(' · ')}
+      {rows.length} item{rows.length === 1 ? '' : 's'}: {order.map((s) => `${counts.get(s)} ${s.replaceAll('_', ' ')}`).join(' · ')}
     </p>
   );
 }

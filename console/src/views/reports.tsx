@@ -85,6 +85,7 @@ function ReportTable({ report, values }: { report: ReportDef; values: Record<str
     key: c.key,
     label: c.label,
     numeric: c.numeric,
+    nowrap: c.link !== undefined || c.show !== undefined,
     value: (row) => c.value(row) as string | number | null,
     render: (row) => {
       const v = c.value(row);
