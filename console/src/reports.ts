@@ -20,6 +20,8 @@ export interface ReportColumn {
   numeric?: boolean;
   /** Links the cell to a customer or install page. */
   link?: 'customer' | 'install';
+  /** How the table shows the value (the CSV keeps it as the API gave it): a status badge, a timestamp. */
+  show?: 'status' | 'datetime';
   value: (row: any) => Cell;
 }
 
@@ -81,13 +83,13 @@ export const REPORTS: ReportDef[] = [
     columns: [
       { key: 'customerId', label: 'Customer', link: 'customer', value: (r) => r.customerId },
       { key: 'item', label: 'Item', value: (r) => r.item },
-      { key: 'installId', label: 'Scope', value: (r) => r.installId ?? 'pool' },
+      { key: 'installId', label: 'Scope', link: 'install', value: (r) => r.installId ?? 'pool' },
       { key: 'entitled', label: 'Entitled', numeric: true, value: (r) => r.entitled },
       { key: 'used', label: 'Used', numeric: true, value: (r) => r.used },
       { key: 'peak', label: 'Peak', numeric: true, value: (r) => r.peak },
       { key: 'overage', label: 'Overage', numeric: true, value: (r) => r.overage },
-      { key: 'status', label: 'Status', value: (r) => r.status },
-      { key: 'overSince', label: 'Over since', value: (r) => r.overSince },
+      { key: 'status', label: 'Status', show: 'status', value: (r) => r.status },
+      { key: 'overSince', label: 'Over since', show: 'datetime', value: (r) => r.overSince },
     ],
     empty: 'No customer uses more than it is entitled to.',
   },

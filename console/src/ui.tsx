@@ -106,6 +106,10 @@ export interface Column<T> {
   value: (row: T) => string | number | null | undefined;
   render?: (row: T) => ComponentChildren;
   numeric?: boolean;
+  /** False for a column of actions (a Download button): nothing to sort by. */
+  sortable?: boolean;
+  /** Keeps an id or a timestamp on one line. */
+  nowrap?: boolean;
 }
 
 /** A table whose column headers sort the rows shown (buttons, so the keyboard can sort too). */
@@ -126,6 +130,12 @@ export function DataTable<T>({ columns, rows, caption, empty, initialSort }: { c
           <tr>
             {columns.map((c) => {
               const active = sort?.key === c.key;
+              if (c.sortable === false)
+                return (
+                  <th key={c.key} scope="col" class={c.numeric ? 'num' : ''}>
+                    <span class="th-label">{c.label}</span>
+                  </th>
+                );
               return (
                 <th key={c.key} scope="col" class={c.numeric ? 'num' : ''} aria-sort={active ? (sort!.dir === 1 ? 'ascending' : 'descending') : 'none'}>
                   <button type="button" class="sort" onClick={() => setSort(active ? { key: c.key, dir: sort!.dir === 1 ? -1 : 1 } : { key: c.key, dir: 1 })}>
@@ -143,7 +153,7 @@ export function DataTable<T>({ columns, rows, caption, empty, initialSort }: { c
           {sorted.map((row, i) => (
             <tr key={i}>
               {columns.map((c) => (
-                <td key={c.key} class={c.numeric ? 'num' : ''}>
+                <td key={c.key} class={[c.numeric ? 'num' : '', c.nowrap ? 'nowrap' : ''].join(' ').trim()}>
                   {c.render ? c.render(row) : format(c.value(row))}
                 </td>
               ))}

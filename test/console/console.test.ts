@@ -1,12 +1,14 @@
 /**
  * The staff console in a real browser (Chromium through playwright-core) against the local API
  * on the test emulators, seeded through the API: sign-in, every view with its data, CSV export,
- * bundle upload, key rotation, license files (once that route exists), and on every view: no
- * request off the origin, the key in no URL/cookie/localStorage, no logged error, no serious
- * axe-core violation. Screenshots: test/support/consoleBrowser.ts.
+ * bundle upload, key rotation, entitlements against usage, over-deployment, license files, and
+ * on every view: no request off the origin, the key in no URL/cookie/localStorage, no logged
+ * error or unexpected error answer, no serious axe-core violation (each view checked once).
+ * Screenshots: test/support/consoleBrowser.ts.
  *
- * Views whose API routes other branches add (AWAITED_ROUTES) are checked for their "not
- * available" state until the route is in functions/routes.ts, then for their data.
+ * The staff listings that another branch adds (AWAITED_ROUTES) are checked for their "not
+ * available" state until the route is in functions/routes.ts, then for their data; an older
+ * deployment without the §8/§9 routes is simulated by answering them with the server's 404.
  */
 import { readFile } from 'node:fs/promises';
 import { jest } from '@jest/globals';
@@ -31,9 +33,6 @@ const routeExists = (pathname: string, method = 'GET') => matchRoute(routes, met
 const has = {
   customerList: routeExists('/v1/customers'),
   installList: routeExists('/v1/installs'),
-  compliance: routeExists('/v1/customers/x/compliance'),
-  overDeployment: routeExists('/v1/reports/over-deployment'),
-  licenseFiles: routeExists('/v1/installs/x/license-files', 'POST'),
 };
 
 const suffix = Date.now().toString(36).slice(-5);
@@ -51,6 +50,8 @@ let ottawa: TestInstall;
 let berlin: TestInstall;
 let unnamed: TestInstall;
 
+/** The start of Acme's entitlement: 30 days ago. */
+const termStart = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 19) + 'Z';
 
 async function named(customerId: string, name: string): Promise<TestInstall> {
@@ -78,12 +79,9 @@ beforeAll(async () => {
   await uploadAll(toronto, queryTypes, { seed: acme, devices: 60, collectedAt: daysAgo(0) });
   await uploadAll(ottawa, REQUIRED, { seed: acme, devices: 30, collectedAt: daysAgo(0) });
   await uploadAll(berlin, REQUIRED, { seed: globex, devices: 25, collectedAt: daysAgo(0) });
-  if (has.compliance) {
-    // Acme may have 50 IPT users (pooled) and reports more: over-deployed once the §8 routes exist.
-    const termStart = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-    const put = await call(api, 'PUT', `/v1/customers/${acme}/entitlements/ol-1`, { key: staffKey(), body: { item: 'IPT users', quantity: 50, termStart, termEnd: null } });
-    expect([200, 201]).toContain(put.status);
-  }
+  // Acme may have 50 IPT users (pooled) and reports 90: over-deployed (DESIGN.md §8).
+  const put = await call(api, 'PUT', `/v1/customers/${acme}/entitlements/ol-1`, { key: staffKey(), body: { item: 'IPT users', quantity: 50, termStart, termEnd: null, contractRef: 'PO-2026-0042' } });
+  expect(put.status).toBe(201);
   await fleetIndexesIdle();
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
@@ -97,15 +95,15 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  // Nothing the console did may leave the origin, carry the key in a URL, or log an error.
-  expect(guards.offOrigin).toEqual([]);
-  expect(guards.keyInUrl).toEqual([]);
-  expect(guards.errors).toEqual([]);
+  // Nothing the console did may leave the origin, carry the key in a URL, or log an error. What
+  // was seen is taken and cleared first, so one test's failure is not reported by the next.
+  const seen = { offOrigin: [...guards.offOrigin], keyInUrl: [...guards.keyInUrl], errors: [...guards.errors] };
+  guards.reset();
+  expect(seen).toEqual({ offOrigin: [], keyInUrl: [], errors: [] });
   const stored = await page.evaluate(() => ({ local: JSON.stringify(localStorage), cookie: document.cookie })).catch(() => ({ local: '', cookie: '' }));
   expect(stored.local).not.toContain(staffKey());
   expect(stored.cookie).not.toContain(staffKey());
   expect((await context.cookies()).map((c) => c.value).join()).not.toContain(staffKey());
-  guards.reset();
 });
 
 /** Waits until no loading indicator is left on the page. */
@@ -146,7 +144,7 @@ describe('staff console', () => {
     await page.goto(`${api.url}/console/`);
     await page.getByLabel('Staff API key').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    guards.expectFailure(/^\/v1\/reports\/stale$/);
+    guards.expectFailure(/^\/v1\/reports\/stale$/, 401);
     await page.keyboard.type('not-a-real-key');
     await page.keyboard.press('Enter');
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/refused this key/);
@@ -170,7 +168,9 @@ describe('staff console', () => {
     for (const days of [30, 60, 90]) expect(await page.getByTestId(`stat-expiring-${days}`).textContent()).toMatch(/^\d[\d,]*$/);
     expect(await page.locator('canvas').count()).toBeGreaterThanOrEqual(2);
     expect(await page.getByTestId('version-count').textContent()).toMatch(/software versions on/);
-    for (const [id, available] of [['stat-installs', has.installList], ['stat-customers', has.customerList], ['stat-over', has.overDeployment]] as const)
+    // Acme's IPT users over its entitlement; unentitled items of both customers.
+    expect(await number('stat-over')).toBeGreaterThanOrEqual(1);
+    for (const [id, available] of [['stat-installs', has.installList], ['stat-customers', has.customerList]] as const)
       expect(await page.getByTestId(id).textContent()).toMatch(available ? /^\d[\d,]*\+?$/ : /not available/);
     // A number opens its report with the same parameters.
     await page.getByRole('link', { name: /Within 60 days/ }).click();
@@ -178,7 +178,7 @@ describe('staff console', () => {
     expect(await page.getByLabel('Within days').inputValue()).toBe('60');
   });
 
-  it('lists customers (or says the listing is not available) and opens a customer by id', async () => {
+  it('lists customers (or says the listing is not available) and opens a customer: license state, entitlements against usage', async () => {
     await view('#/customers');
     if (has.customerList) {
       await page.getByLabel('Customer id starts with').fill(acme);
@@ -187,7 +187,6 @@ describe('staff console', () => {
     } else {
       expect(await page.locator('[data-state=unavailable]').textContent()).toMatch(/not available/);
     }
-    await screenshot(page, 'customers');
     await page.getByLabel('Customer id', { exact: true }).fill(acme);
     await page.getByLabel('Customer id', { exact: true }).press('Enter');
     await page.getByRole('heading', { level: 1, name: acme }).waitFor();
@@ -196,13 +195,25 @@ describe('staff console', () => {
     expect(await page.getByTestId('licensed-devices').textContent()).toBe(state.body.devices.licensed.toLocaleString('en-US'));
     expect(await page.getByTestId('unlicensed-devices').textContent()).toBe(state.body.devices.unlicensed.toLocaleString('en-US'));
     expect(await page.getByTestId('licensed-containers').textContent()).toBe(state.body.containers.licensed.toLocaleString('en-US'));
-    expect(await page.getByRole('cell', { name: 'IPT users' }).count()).toBe(1);
+    // Each item once per table: the compliance table (what is used against what is entitled,
+    // which also covers the reported licensing counts) and the order lines behind it.
+    const compliance = (await call(api, 'GET', `/v1/customers/${acme}/compliance`, { key: staffKey() })).body.items as Record<string, any>[];
+    const row = compliance.find((r) => r.item === 'IPT users')!;
+    expect([row.entitled, row.used, row.status]).toEqual([50, state.body.licensingCounts['IPT users'], 'over']);
+    const complianceTable = page.getByRole('table', { name: 'Compliance per item' });
+    expect(await complianceTable.locator('tbody tr').count()).toBe(compliance.length);
+    const ipt = complianceTable.locator('tbody tr', { has: page.getByRole('cell', { name: 'IPT users', exact: true }) });
+    const n = (v: number) => v.toLocaleString('en-US');
+    expect(await ipt.locator('td').allTextContents()).toEqual(['IPT users', 'pool', n(row.entitled), n(row.used), n(row.peak), n(row.overage), 'over', `${row.overSince.slice(0, 10)} ${row.overSince.slice(11, 19)} UTC`]);
+    const entitlements = page.getByRole('table', { name: 'Entitlements' });
+    expect(await entitlements.locator('tbody tr td').allTextContents()).toEqual(['ol-1', 'IPT users', '50', termStart, 'perpetual', '30', 'pool', 'PO-2026-0042']);
+    expect(await page.getByRole('table', { name: 'Licensing counts by item' }).count()).toBe(0);
+    expect(await page.getByTestId('compliance-status').textContent()).toMatch(/over/);
     if (has.installList) await page.getByRole('link', { name: 'Toronto HQ' }).waitFor();
-    if (has.compliance) await page.getByTestId('compliance-status').waitFor();
     else expect(await page.locator('[data-state=unavailable]').count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'customer');
-    guards.expectFailure(/^\/v1\/customers\/no-such-customer\/license-state$/);
+    guards.expectFailure(/^\/v1\/customers\/no-such-customer\/license-state$/, 404);
     await view('#/customers/no-such-customer');
     expect(await page.locator('.state.empty').textContent()).toMatch(/There is no customer/);
   });
@@ -240,34 +251,74 @@ describe('staff console', () => {
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByText(/Copied|Selected/).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'key-rotation');
+    await screenshot(page, 'key-rotation', page.locator('section[aria-labelledby=h-key]'));
     expect((await upload(api, ottawa, 'user-counts', sample('user-counts'))).status).toBe(401);
     expect((await upload(api, { ...ottawa, apiKey: newKey }, 'user-counts', sample('user-counts'))).status).toBe(201);
     await page.getByRole('button', { name: 'Done, hide it' }).click();
     expect(await page.getByLabel('New install API key').count()).toBe(0);
   });
 
-  (has.licenseFiles ? it : it.skip)('issues a license file and downloads it', async () => {
-    await view(`#/installs/${toronto.installId}`);
-    await page.getByRole('button', { name: 'Issue license file' }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download it' }).click()]);
+  it('issues a license file for an install with the nine required reports and downloads it', async () => {
+    // Ottawa sent exactly the nine required query types (beforeAll): enough for a license file.
+    await view(`#/installs/${ottawa.installId}`, undefined, { axe: false });
+    const section = page.locator('section[aria-labelledby=h-license-files]');
+    await section.getByText('No license file issued yet.').waitFor();
+    await section.getByRole('button', { name: 'Issue license file' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Download it' }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^mpa-license-${ottawa.installId}-\\d{4}-\\d{2}-\\d{2}\\.lic$`));
     const text = await readFile((await download.path())!, 'utf8');
-    expect(text).toMatch(/^-----BEGIN MPA LICENSE FILE-----\n[\s\S]+\n-----END MPA LICENSE FILE-----\n$/);
-    await screenshot(page, 'license-files');
+    expect(text.startsWith('-----BEGIN MPA LICENSE FILE-----\n')).toBe(true);
+    expect(text).toMatch(/^-----BEGIN MPA LICENSE FILE-----\n([A-Za-z0-9_.-]{1,64}\n)+-----END MPA LICENSE FILE-----\n$/);
+    // The JWS inside is the one the API issued: this install, its nine reports, Acme's entitlement.
+    const claims = JSON.parse(Buffer.from(text.split('\n').slice(1, -2).join('').split('.')[1]!, 'base64url').toString('utf8'));
+    expect(claims.sub).toBe(ottawa.installId);
+    expect(claims.acknowledges.map((a: { queryType: string }) => a.queryType).sort()).toEqual([...REQUIRED].sort());
+    expect(claims.entitlements.map((e: { entitlementId: string }) => e.entitlementId)).toEqual(['ol-1']);
+    // The list shows it, and its own Download gives the same text.
+    const listed = section.getByRole('table', { name: 'License files' }).locator('tbody tr');
+    await page.waitForFunction(() => document.querySelectorAll('section[aria-labelledby=h-license-files] tbody tr').length === 1);
+    expect((await listed.locator('td').allTextContents()).slice(2, 4)).toEqual(['1', '9']);
+    const [again] = await Promise.all([page.waitForEvent('download'), listed.getByRole('button', { name: /^Download license file issued/ }).click()]);
+    expect(await readFile((await again.path())!, 'utf8')).toBe(text);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'license-files', section);
   });
 
-  it('says a license file needs the license-files route, or that reports are missing, on an install without them', async () => {
-    await view(`#/installs/${berlin.installId}`, undefined, { axe: false });
+  it('says which reports are missing when an install cannot have a license file yet', async () => {
+    // "=SUM(1,2)" never reported: the API answers 409 reports_missing, which the view explains.
+    await view(`#/installs/${unnamed.installId}`, undefined, { axe: false });
+    guards.expectFailure(/^\/v1\/installs\/[^/]+\/license-files$/, 409);
     const section = page.locator('section[aria-labelledby=h-license-files]');
-    if (!has.licenseFiles) {
-      expect(await section.locator('[data-state=unavailable]').textContent()).toMatch(/not available/);
-      return;
-    }
-    // Berlin lacks nothing required, Ottawa neither; a fresh install has no snapshots at all.
-    await view(`#/installs/${unnamed.installId}`);
     await section.getByRole('button', { name: 'Issue license file' }).click();
-    await section.getByRole('alert').waitFor();
-    expect(await section.getByRole('alert').textContent()).toMatch(/Reports missing/);
+    const alert = section.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Reports missing/);
+    expect((await alert.locator('li code').allTextContents()).sort()).toEqual([...REQUIRED].sort());
+    await screenshot(page, 'license-files-missing', section);
+  });
+
+  it('says "not available" where an older deployment lacks the entitlement, compliance and license-file routes', async () => {
+    // The server's own answer for a route it does not have, for the §8/§9 routes only.
+    const noRoute = /\/v1\/(customers\/[^/]+\/(entitlements|compliance)|reports\/over-deployment|installs\/[^/]+\/license-files)(\?|$)/;
+    await page.route(noRoute, (route) => {
+      const detail = `There is no route ${route.request().method()} ${new URL(route.request().url()).pathname}.`;
+      return route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail, code: 'not_found' }) });
+    });
+    guards.expectFailure(/^\/v1\/(customers\/[^/]+\/(entitlements|compliance)|reports\/over-deployment|installs\/[^/]+\/license-files)$/, 404);
+    try {
+      await view(`#/customers/${acme}`, undefined, { axe: false });
+      expect(await page.locator('section[aria-labelledby=h-compliance] [data-state=unavailable]').textContent()).toMatch(/not available/);
+      // Without compliance, the license state lists the reported licensing counts itself.
+      expect(await page.getByRole('table', { name: 'Licensing counts by item' }).getByRole('cell', { name: 'IPT users', exact: true }).count()).toBe(1);
+      await view(`#/installs/${toronto.installId}`, undefined, { axe: false });
+      expect(await page.locator('section[aria-labelledby=h-license-files] [data-state=unavailable]').textContent()).toMatch(/not available/);
+      await view('#/reports/over-deployment', undefined, { axe: false });
+      expect(await page.locator('[data-state=unavailable]').count()).toBe(1);
+      await view('#/overview', undefined, { axe: false });
+      expect(await page.getByTestId('stat-over').textContent()).toMatch(/not available/);
+    } finally {
+      await page.unroute(noRoute);
+    }
   });
 
   it('walks every report with the API parameters, sorts, and exports spreadsheet-safe CSV', async () => {
@@ -283,9 +334,10 @@ describe('staff console', () => {
     const numbers = counts.map((c) => Number(c.replaceAll(',', '')));
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
     expect(firstBefore).toBeDefined();
-    await view('#/reports/over-deployment', has.overDeployment ? 'report-over-deployment' : undefined, { axe: false });
-    if (!has.overDeployment) expect(await page.locator('[data-state=unavailable]').count()).toBe(1);
-    else if (has.compliance) await page.locator('tbody tr', { hasText: acme }).first().waitFor();
+    await view('#/reports/over-deployment', 'report-over-deployment', { axe: false });
+    const over = page.locator('tbody tr', { hasText: acme }).filter({ hasText: 'IPT users' });
+    expect(await over.locator('td').nth(7).textContent()).toBe('over');
+    expect(await over.getByRole('link', { name: acme }).count()).toBe(1);
     // Stale: the never-seen install named "=SUM(1,2)" must come out escaped.
     await view('#/reports/stale?days=2', 'report-stale');
     await page.getByLabel('Silent for days').fill('0');
@@ -306,7 +358,8 @@ describe('staff console', () => {
   it('uploads an offline bundle and shows the result per file: accepted, duplicate, rejected with errors', async () => {
     const collectedAt = daysAgo(0);
     const zip = await sampleBundle({ installId: berlin.installId, collectedAt, devices: 10, queryTypes: ['devices', 'probes', 'user-counts'], content: { probes: Buffer.from('probeId,lastCheckIn,restartsToday\nnot valid,yesterday,-1\n') } });
-    await view('#/bundles', 'bundle-empty');
+    // Checked with axe-core once it shows results (the drop zone is still there).
+    await view('#/bundles', undefined, { axe: false });
     await page.getByLabel(/Drop the .zip here/).setInputFiles({ name: 'berlin.zip', mimeType: 'application/zip', buffer: zip });
     await page.getByRole('button', { name: 'Upload bundle' }).click();
     await page.getByTestId('bundle-summary').waitFor();
@@ -320,7 +373,7 @@ describe('staff console', () => {
     await page.getByRole('button', { name: 'Upload bundle' }).click();
     await page.getByText(/0 accepted, 2 duplicate, 1 rejected/).waitFor();
     await page.getByLabel(/Drop the .zip here/).setInputFiles({ name: 'junk.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
-    guards.expectFailure(/^\/v1\/bundles$/);
+    guards.expectFailure(/^\/v1\/bundles$/, 400);
     await page.getByRole('button', { name: 'Upload bundle' }).click();
     await page.getByText('The bundle was refused as a whole.').waitFor();
     expect((await postBundle(api, staffKey(), zip)).status).toBe(201);
@@ -328,7 +381,7 @@ describe('staff console', () => {
 
   it('sends the user back to sign-in with a message on a 401, and signs out on request', async () => {
     await view('#/overview', undefined, { axe: false });
-    guards.expectFailure(/^\/v1\//);
+    guards.expectFailure(/^\/v1\//, 401);
     await page.evaluate(() => sessionStorage.setItem('mpa-console-staff-key', 'revoked-key'));
     await page.evaluate(() => (location.hash = '#/reports/stale'));
     await page.getByText(/refused the staff key \(401\)/).waitFor();

@@ -1,11 +1,13 @@
 /**
  * A customer: license state over its installs, entitlements against usage per item (entitled,
- * used, peak) with compliance status, its installs and its license files.
+ * used, peak) with compliance status, its installs and its license files. The compliance table
+ * shows each reported item's usage, so the reported licensing counts are listed on their own
+ * only where the server has no compliance route (an older deployment).
  */
 import { useState } from 'preact/hooks';
 import { ApiError, type Page, query, request } from '../api.js';
 import { BarChart } from '../charts.js';
-import { Badge, DataTable, Empty, ErrorBox, format, href, KeyValues, Section, Show, Stat, useAsync } from '../ui.js';
+import { type Async, Badge, DataTable, Empty, ErrorBox, format, formatDateTime, href, KeyValues, Section, Show, Stat, useAsync } from '../ui.js';
 import { type InstallRow, InstallList } from './installs.js';
 import { type LicenseFile, LicenseFileTable } from './licenseFiles.js';
 
@@ -36,6 +38,11 @@ interface ComplianceRow {
   overSince: string | null;
 }
 
+interface Compliance {
+  asOf: string;
+  items: ComplianceRow[];
+}
+
 interface Entitlement {
   entitlementId: string;
   item: string;
@@ -50,6 +57,9 @@ interface Entitlement {
 export function CustomerView({ customerId }: { customerId: string }) {
   const base = `/v1/customers/${encodeURIComponent(customerId)}`;
   const [state, retryState] = useAsync(() => request<CustomerLicenseState>(`${base}/license-state`), [customerId]);
+  const [compliance, retryCompliance] = useAsync(() => request<Compliance>(`${base}/compliance`), [customerId]);
+  // The compliance table lists every reported item with its usage; without it, the counts alone.
+  const countsElsewhere = compliance.state === 'ok' || compliance.state === 'loading';
   const [installs, setInstalls] = useState<InstallRow[] | null>(null);
   return (
     <>
@@ -75,17 +85,17 @@ export function CustomerView({ customerId }: { customerId: string }) {
         <>
           <Section title="License state">
             <Show result={state} what="license state" retry={retryState}>
-              {(s) => <LicenseState state={s} />}
+              {(s) => <LicenseState state={s} showCounts={!countsElsewhere} />}
             </Show>
           </Section>
           <Section title="Entitlements against usage" id="compliance">
-            <Compliance base={base} />
+            <ComplianceView base={base} compliance={compliance} retry={retryCompliance} />
           </Section>
           <Section title="Installs" id="installs">
             <InstallList customerId={customerId} onLoaded={setInstalls} />
           </Section>
           <Section title="License files" id="license-files">
-            {installs === null ? <Empty>License files are listed per install; they appear once the customer's installs are listed.</Empty> : <CustomerLicenseFiles installs={installs} />}
+            {installs === null ? <Empty>License files are kept per install: open one of the customer's installs to see its files and issue one.</Empty> : <CustomerLicenseFiles installs={installs} />}
           </Section>
         </>
       )}
@@ -93,7 +103,7 @@ export function CustomerView({ customerId }: { customerId: string }) {
   );
 }
 
-function LicenseState({ state }: { state: CustomerLicenseState }) {
+function LicenseState({ state, showCounts }: { state: CustomerLicenseState; showCounts: boolean }) {
   const { devices, containers } = state;
   const counts = Object.entries(state.licensingCounts).sort((a, b) => b[1] - a[1]);
   return (
@@ -128,23 +138,41 @@ function LicenseState({ state }: { state: CustomerLicenseState }) {
           />
         </div>
       </div>
-      <h3>Reported licensing counts</h3>
-      <DataTable<[string, number]>
-        caption="Licensing counts by item"
-        rows={counts}
-        empty="No licensing counts reported yet."
-        columns={[
-          { key: 'item', label: 'Item', value: (r) => r[0] },
-          { key: 'count', label: 'Count', numeric: true, value: (r) => r[1] },
-        ]}
-      />
+      {showCounts ? (
+        <>
+          <h3>Reported licensing counts</h3>
+          <DataTable<[string, number]>
+            caption="Licensing counts by item"
+            rows={counts}
+            empty="No licensing counts reported yet."
+            columns={[
+              { key: 'item', label: 'Item', value: (r) => r[0] },
+              { key: 'count', label: 'Count', numeric: true, value: (r) => r[1] },
+            ]}
+          />
+        </>
+      ) : null}
     </>
   );
 }
 
-function Compliance({ base }: { base: string }) {
-  const [compliance, retry] = useAsync(() => request<{ asOf: string; items: ComplianceRow[] }>(`${base}/compliance`), [base]);
-  const [entitlements] = useAsync(() => request<{ items: Entitlement[] }>(`${base}/entitlements`), [base]);
+/** An install-scoped row's label: the item and the start of the install id. */
+function scopeLabel(row: { item: string; installId?: string | null }): string {
+  return row.installId ? `${row.item} (install ${row.installId.slice(0, 8)}…)` : row.item;
+}
+
+function ScopeCell({ installId }: { installId?: string | null }) {
+  return installId ? (
+    <a href={href.install(installId)} title={installId}>
+      install {installId.slice(0, 8)}…
+    </a>
+  ) : (
+    <>pool</>
+  );
+}
+
+function ComplianceView({ base, compliance, retry }: { base: string; compliance: Async<Compliance>; retry: () => void }) {
+  const [entitlements, retryEntitlements] = useAsync(() => request<{ items: Entitlement[] }>(`${base}/entitlements`), [base]);
   return (
     <>
       <Show result={compliance} what="compliance" retry={retry}>
@@ -156,7 +184,7 @@ function Compliance({ base }: { base: string }) {
               <StatusSummary rows={c.items} />
               <BarChart
                 title={`Entitled, used and peak per item, as of ${c.asOf}`}
-                labels={c.items.map((r) => (r.installId ? `${r.item} (${r.installId})` : r.item))}
+                labels={c.items.map(scopeLabel)}
                 series={[
                   { label: 'Entitled', values: c.items.map((r) => r.entitled), color: '#94a3b8' },
                   { label: 'Used', values: c.items.map((r) => r.used), color: '#2563eb' },
@@ -169,13 +197,13 @@ function Compliance({ base }: { base: string }) {
                 rows={c.items}
                 columns={[
                   { key: 'item', label: 'Item', value: (r) => r.item },
-                  { key: 'scope', label: 'Scope', value: (r) => r.installId ?? 'pool', render: (r) => (r.installId ? <a href={href.install(r.installId)}>{r.installId}</a> : 'pool') },
+                  { key: 'scope', label: 'Scope', value: (r) => r.installId ?? 'pool', render: (r) => <ScopeCell installId={r.installId} /> },
                   { key: 'entitled', label: 'Entitled', numeric: true, value: (r) => r.entitled },
                   { key: 'used', label: 'Used', numeric: true, value: (r) => r.used },
                   { key: 'peak', label: 'Peak', numeric: true, value: (r) => r.peak },
                   { key: 'overage', label: 'Overage', numeric: true, value: (r) => r.overage },
                   { key: 'status', label: 'Status', value: (r) => r.status, render: (r) => <Badge status={r.status} /> },
-                  { key: 'overSince', label: 'Over since', value: (r) => r.overSince },
+                  { key: 'overSince', label: 'Over since', nowrap: true, value: (r) => r.overSince, render: (r) => (r.overSince ? formatDateTime(r.overSince) : '—') },
                 ]}
               />
             </>
@@ -195,13 +223,14 @@ function Compliance({ base }: { base: string }) {
               { key: 'quantity', label: 'Quantity', numeric: true, value: (e) => e.quantity },
               { key: 'termStart', label: 'From', value: (e) => e.termStart },
               { key: 'termEnd', label: 'Until', value: (e) => e.termEnd ?? 'perpetual' },
-              { key: 'scope', label: 'Scope', value: (e) => e.installId ?? 'pool' },
+              { key: 'graceDays', label: 'Grace days', numeric: true, value: (e) => e.graceDays ?? 30 },
+              { key: 'scope', label: 'Scope', value: (e) => e.installId ?? 'pool', render: (e) => <ScopeCell installId={e.installId} /> },
               { key: 'contractRef', label: 'Contract', value: (e) => e.contractRef },
             ]}
           />
         </>
       ) : entitlements.state === 'error' ? (
-        <ErrorBox error={entitlements.error} />
+        <ErrorBox error={entitlements.error} retry={retryEntitlements} />
       ) : null}
     </>
   );
@@ -215,7 +244,7 @@ function StatusSummary({ rows }: { rows: ComplianceRow[] }) {
   return (
     <p class="compliance-status" data-testid="compliance-status">
       Compliance: <Badge status={worst} />{' '}
-      {order.map((s) => `${counts.get(s)} ${s.replaceAll('_', ' ')}`).join(' · ')}
+      {rows.length} item{rows.length === 1 ? '' : 's'}: {order.map((s) => `${counts.get(s)} ${s.replaceAll('_', ' ')}`).join(' · ')}
     </p>
   );
 }

@@ -39,6 +39,7 @@ export function LicenseFileTable({ files, showInstall }: { files: LicenseFile[];
         {
           key: 'download',
           label: 'File',
+          sortable: false,
           value: () => '',
           render: (f) => (
             <button type="button" class="button small secondary" onClick={() => downloadLicenseFile(f)} aria-label={`Download license file issued ${formatDateTime(f.issuedAt)}`}>

@@ -45,7 +45,7 @@ export function OverviewView() {
         <Stat label="Installs" value={countText(installs)} href="#/installs" testId="stat-installs" />
         <Stat label="Customers" value={countText(customers)} href="#/customers" testId="stat-customers" />
         <Stat label="Stale installs" note="no upload in 2 days" value={countText(stale)} href={href.report('stale', { days: 2 })} testId="stat-stale" tone={stale.state === 'ok' && stale.value.count > 0 ? 'warn' : undefined} />
-        <Stat label="Over-deployed" note="items over entitlement" value={countText(over)} href={href.report('over-deployment')} testId="stat-over" tone={over.state === 'ok' && over.value.count > 0 ? 'bad' : undefined} />
+        <Stat label="Over-deployed" note={overNote(over)} value={countText(over)} href={href.report('over-deployment')} testId="stat-over" tone={over.state === 'ok' && over.value.count > 0 ? 'bad' : undefined} />
         <Stat label="Duplicate identifiers" note="on several installs" value={countText(duplicates)} href={href.report('duplicate-identifiers')} testId="stat-duplicates" tone={duplicates.state === 'ok' && duplicates.value.count > 0 ? 'warn' : undefined} />
       </div>
       <div class="grid two">
@@ -67,6 +67,13 @@ export function OverviewView() {
       </div>
     </>
   );
+}
+
+/** How many customers the over-deployed items belong to, once they are read. */
+function overNote(result: Async<{ items: unknown[] }>): string {
+  if (result.state !== 'ok') return 'items over entitlement';
+  const customers = new Set((result.value.items as { customerId: string }[]).map((row) => row.customerId)).size;
+  return `items over entitlement, ${format(customers)} customer${customers === 1 ? '' : 's'}`;
 }
 
 function ExpiringChart({ windows }: { windows: { devices: number; containers: number }[][] }) {

@@ -7,7 +7,7 @@ import { type Page, query, readAll, request } from '../api.js';
 import { toCsv } from '../csv.js';
 import { download } from '../download.js';
 import { REPORTS, reportNamed, type ReportDef } from '../reports.js';
-import { type Column, DataTable, ErrorBox, href, Pager, Show, today, useAsync, usePager } from '../ui.js';
+import { Badge, type Column, DataTable, ErrorBox, formatDateTime, href, Pager, Show, today, useAsync, usePager } from '../ui.js';
 
 const PAGE_SIZE = 50;
 
@@ -85,14 +85,18 @@ function ReportTable({ report, values }: { report: ReportDef; values: Record<str
     key: c.key,
     label: c.label,
     numeric: c.numeric,
+    nowrap: c.link !== undefined || c.show !== undefined,
     value: (row) => c.value(row) as string | number | null,
-    render:
-      c.link === undefined
-        ? undefined
-        : (row) => {
-            const v = c.value(row);
-            return v === null || v === undefined ? '—' : <a href={c.link === 'customer' ? href.customer(String(v)) : href.install(String(v))}>{String(v)}</a>;
-          },
+    render: (row) => {
+      const v = c.value(row);
+      if (v === null || v === undefined || v === '') return '—';
+      if (c.show === 'status') return <Badge status={String(v)} />;
+      if (c.show === 'datetime') return formatDateTime(String(v));
+      // An over-deployment row's scope is an install id, or "pool" (no page to link to).
+      if (c.link === 'customer') return <a href={href.customer(String(v))}>{String(v)}</a>;
+      if (c.link === 'install' && v !== 'pool') return <a href={href.install(String(v))}>{String(v)}</a>;
+      return typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+    },
   }));
   async function exportCsv() {
     setExporting('busy');
