@@ -56,7 +56,7 @@ export const itemKeys = {
   /** An entitlement of a customer (DESIGN.md §8), under the customer. */
   entitlement: (customerId: string, entitlementId: string) => ({ PK: `CUSTOMER#${customerId}`, SK: `ENTITLEMENT#${entitlementId}` }),
   /** A license file in its install's partition, ordered by issue (newest last). */
-  licenseFile: (installId: string, issuedAt: string, licenseFileId: string) => ({ PK: `INSTALL#${installId}`, SK: `LICENSE#${issuedAt}#${licenseFileId}` }),
+  licenseFile: (installId: string, issuedAtMs: string, licenseFileId: string) => ({ PK: `INSTALL#${installId}`, SK: `LICENSE#${issuedAtMs}#${licenseFileId}` }),
   /** The same license file by its id (GET /v1/license-files/{licenseFileId}). */
   licenseFileById: (licenseFileId: string) => ({ PK: `LICENSEFILE#${licenseFileId}`, SK: 'LICENSEFILE' }),
   /** The fingerprint of the install's last issue request, for idempotent reissues. */

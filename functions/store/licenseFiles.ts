@@ -94,7 +94,9 @@ export async function storeLicenseFile(c: Clients, file: LicenseFile, fingerprin
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
-      { Put: { TableName, Item: { ...itemKeys.licenseFile(file.installId, file.issuedAt, file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      // Ordered by the instant of issue to the millisecond: issuedAt is whole seconds (the JWT's
+      // iat), and two files of one second must still list newest first.
+      { Put: { TableName, Item: { ...itemKeys.licenseFile(file.installId, now.toISOString(), file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
       { Put: { TableName, Item: { ...itemKeys.licenseFileById(file.licenseFileId), ...common }, ConditionExpression: 'attribute_not_exists(PK)' } },
       auditPut(c, audit),
     ],
