@@ -72,10 +72,13 @@ export type HandlerName = (typeof routes)[number]['handler'];
 export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((r) => r.handler))];
 
 /** The authorizer's module: functions/handlers/authorizer.ts. */
-export const authorizerHandler = 'authorizer';
+export const authorizerHandler = 'authorizer' as const;
 /** The processor of presigned uploads (S3 events through SQS): functions/handlers/processIncoming.ts. */
-export const processorHandler = 'processIncoming';
+export const processorHandler = 'processIncoming' as const;
 /** The daily digest (an EventBridge schedule, answering to SNS): functions/handlers/publishDigest.ts. */
-export const digestHandler = 'publishDigest';
+export const digestHandler = 'publishDigest' as const;
 /** The fleet index sync (the table's stream): functions/handlers/syncFleetIndexes.ts. */
-export const fleetSyncHandler = 'syncFleetIndexes';
+export const fleetSyncHandler = 'syncFleetIndexes' as const;
+
+/** Every handler module that is a Lambda function of its own: the routes' and the four above. */
+export type FunctionHandlerName = HandlerName | typeof authorizerHandler | typeof processorHandler | typeof digestHandler | typeof fleetSyncHandler;

@@ -1,10 +1,11 @@
 /**
  * What each handler module may touch and how big its function is. The route table
  * (functions/routes.ts) says which handlers exist; this file says, per handler, the least
- * privilege it needs. A handler that is not listed gets `defaultProfile` (read-only
- * table access), so a new read route works at once and a new write route fails closed
- * (AccessDenied) until it is given write access here.
+ * privilege it needs. The profiles are keyed by the function names, so a new route's handler
+ * without a profile fails to compile; `defaultProfile` (read-only table access) is the
+ * starting point of a read route's.
  */
+import type { FunctionHandlerName } from '../functions/routes.js';
 
 export type TableAccess = 'none' | 'getItem' | 'read' | 'readWrite';
 export type ObjectAccess = 'get' | 'put' | 'delete' | 'deleteVersion' | 'list';
@@ -50,7 +51,7 @@ export const defaultProfile: HandlerProfile = {
   description: 'Read-only API handler',
 };
 
-export const handlerProfiles: Record<string, HandlerProfile> = {
+export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
   health: { table: 'none', memorySize: 256, timeoutSeconds: 5, description: 'GET /health' },
   authorizer: {
     table: 'getItem',
@@ -169,6 +170,7 @@ export const handlerProfiles: Record<string, HandlerProfile> = {
   },
 };
 
+/** The profile of a function; a name that is no function's (the console's assets) gets the default. */
 export function profileFor(handlerName: string): HandlerProfile {
-  return handlerProfiles[handlerName] ?? defaultProfile;
+  return (handlerProfiles as Partial<Record<string, HandlerProfile>>)[handlerName] ?? defaultProfile;
 }

@@ -160,23 +160,23 @@ const expiringItem = z.strictObject({
   firstUnlicensedOn: isoDate,
 });
 
+/** One compliance row (DESIGN.md §8): the compliance, over-deployment and digest answers share it. */
+const complianceRowShape = {
+  item: text(128),
+  installId: z.nullable(installId).meta({ description: 'The install of an install-scoped entitlement; null: the pool of the customer\'s other installs.' }),
+  entitled: withMeta(count, { description: 'The quantity of the scope\'s entitlements whose term covers asOf.' }),
+  used: withMeta(count, { description: 'The sum of the item\'s count in the latest licensing-counts snapshot (on or before asOf) of each install in the scope.' }),
+  peak: withMeta(count, { description: 'The highest used since the earliest termStart of those entitlements (a true-up); used when there is none.' }),
+  overage: withMeta(count, { description: 'max(0, peak - entitled).' }),
+  status: z.enum(['ok', 'near', 'over', 'over_past_grace', 'unentitled']),
+  overSince: z.nullable(isoDateTime).meta({ description: 'The collectedAt from which used has stayed above entitled; null when it is not.' }),
+};
+
 /** GET /v1/reports/digest (DESIGN.md §11). */
 export const digestBody = z.strictObject({
   asOf: isoDateTime,
   overDeployment: z
-    .array(
-      z.strictObject({
-        customerId,
-        item: z.string(),
-        installId: installId.nullable(),
-        entitled: z.number(),
-        used: z.number(),
-        peak: z.number(),
-        overage: z.number(),
-        status: z.enum(['ok', 'near', 'over', 'over_past_grace', 'unentitled']),
-        overSince: z.nullable(isoDate),
-      }),
-    )
+    .array(z.strictObject({ customerId, ...complianceRowShape }))
     .meta({ description: 'Compliance rows that went over their entitlement during the day.' }),
   expiringWithin30Days: z.array(expiringItem).meta({ description: 'Installs with licenses that came within 30 days of ending during the day.' }),
   newlyStale: z
@@ -250,16 +250,6 @@ export const entitlementBody = z.strictObject({
 
 export const entitlementList = z.strictObject({ items: z.array(entitlementBody) });
 
-const complianceRowShape = {
-  item: text(128),
-  installId: z.nullable(installId).meta({ description: 'The install of an install-scoped entitlement; null: the pool of the customer\'s other installs.' }),
-  entitled: withMeta(count, { description: 'The quantity of the scope\'s entitlements whose term covers asOf.' }),
-  used: withMeta(count, { description: 'The sum of the item\'s count in the latest licensing-counts snapshot (on or before asOf) of each install in the scope.' }),
-  peak: withMeta(count, { description: 'The highest used since the earliest termStart of those entitlements (a true-up); used when there is none.' }),
-  overage: withMeta(count, { description: 'max(0, peak - entitled).' }),
-  status: z.enum(['ok', 'near', 'over', 'over_past_grace', 'unentitled']),
-  overSince: z.nullable(isoDateTime).meta({ description: 'The collectedAt from which used has stayed above entitled; null when it is not.' }),
-};
 
 export const complianceBody = z.strictObject({ customerId, asOf: isoDate, items: z.array(z.strictObject(complianceRowShape)) });
 

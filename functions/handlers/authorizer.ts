@@ -38,7 +38,11 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWideResource(event.methodArn) }],
     },
-    // A staff key's name and id: the audit actor (http/request.ts actorOf) and the self-revoke check.
-    context: { role: caller.role, installId: caller.installId ?? '', customerId: caller.customerId ?? '', name: caller.name ?? '', keyId: caller.keyId ?? '' },
+    // An install's id and customer; a staff key's name and id: the audit actor (http/request.ts
+    // actorOf) and the self-revoke check. Each role's own fields only.
+    context:
+      caller.role === 'staff'
+        ? { role: caller.role, name: caller.name ?? '', keyId: caller.keyId ?? '' }
+        : { role: caller.role, installId: caller.installId ?? '', customerId: caller.customerId ?? '' },
   };
 }

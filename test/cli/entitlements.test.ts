@@ -158,7 +158,7 @@ describe('commands', () => {
     const table = await cli(['compliance', customerId]);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain(`compliance of customer ${customerId} as of ${today}`);
-    expect(table.stdout).toContain('bad\\u001b[31mitem\\u202e');
+    expect(table.stdout).toContain('bad\\x1b[31mitem\\u202e');
     expect(table.stdout).not.toContain('\u001b');
     expect(table.stdout).toMatch(/IPT users\s+-\s+10\s+12\s+12\s+2\s+over\s/);
     const json = await cli(['--json', 'compliance', customerId, '--as-of', today]);

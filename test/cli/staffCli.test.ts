@@ -18,7 +18,8 @@ import { minutesAgo } from '../support/time.js';
 let api: TestApi;
 let dir: string;
 beforeAll(async () => {
-  api = await startTestApi();
+  // No authorizer cache: a decommissioned install's key is refused at once (on AWS: after the TTL).
+  api = await startTestApi({ authorizerCacheSeconds: 0 });
   dir = await mkdtemp(join(tmpdir(), 'mpa-staff-cli-'));
 });
 afterAll(async () => {

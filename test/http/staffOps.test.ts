@@ -9,12 +9,15 @@ import { routes } from '../../functions/routes.js';
 import { itemKeys } from '../../functions/domain/storageKeys.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { sampleBundle } from '../support/bundles.js';
+import { uploadEveryType } from '../support/licensing.js';
 import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  // No authorizer cache, so a revoked or decommissioned key is refused at once here; on AWS (and
+  // by default locally) an answer cached in the last AUTHORIZER_CACHE_SECONDS still serves.
+  api = await startTestApi({ authorizerCacheSeconds: 0 });
 });
 afterAll(() => api.close());
 
@@ -223,6 +226,26 @@ describe('the audit entry of every staff write route (from the route table)', ()
       const zip = await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(30), queryTypes: ['licensing-counts'] });
       expect((await call(api, 'POST', '/v1/bundles', { key, raw: zip, headers: { 'content-type': 'application/zip' } })).status).toBe(201);
       return { target: `install/${install.installId}`, actions: ['bundle.upload'] };
+    },
+    putEntitlement: async (key) => {
+      const install = await createTestInstall(api);
+      const path = `/v1/customers/${install.customerId}/entitlements/audited-1`;
+      expect((await call(api, 'PUT', path, { key, body: { item: 'IPT users', quantity: 5, termStart: '2026-01-01', termEnd: null } })).status).toBe(201);
+      return { target: `customer/${install.customerId}/entitlement/audited-1`, actions: ['entitlement.put'] };
+    },
+    deleteEntitlement: async (key) => {
+      const install = await createTestInstall(api);
+      const path = `/v1/customers/${install.customerId}/entitlements/audited-2`;
+      expect((await call(api, 'PUT', path, { key: staffKey(), body: { item: 'IPT users', quantity: 5, termStart: '2026-01-01', termEnd: null } })).status).toBe(201);
+      expect((await call(api, 'DELETE', path, { key })).status).toBe(204);
+      return { target: `customer/${install.customerId}/entitlement/audited-2`, actions: ['entitlement.delete'] };
+    },
+    postLicenseFile: async (key) => {
+      const install = await createTestInstall(api);
+      await uploadEveryType(api, install, minutesAgo(60));
+      const issued = await call(api, 'POST', `/v1/installs/${install.installId}/license-files`, { key, body: {} });
+      expect(issued.status).toBe(201);
+      return { target: `install/${install.installId}/license-file/${issued.body.licenseFileId}`, actions: ['license-file.issue'] };
     },
   };
 
