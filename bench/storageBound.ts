@@ -20,8 +20,7 @@ import { createInstall } from '../functions/store/installs.js';
 import { median, pairedRatio, processCpuMs, range, reserveCollectedAt, round, type BenchEnvironment } from './support.js';
 import { inParallel } from '../functions/services/inParallel.js';
 import { s3Of } from '../functions/store/s3Client.js';
-import { putRawObject } from '../functions/store/rawArchive.js';
-import { rawObject } from '../functions/services/acceptUpload.js';
+import { putRawObject, rawObject } from '../functions/store/rawArchive.js';
 
 const CONCURRENCY = 16;
 /** Floor and uploads take turns: this many rounds of so many operations each. */

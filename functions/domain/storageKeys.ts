@@ -3,7 +3,7 @@
  * Pure functions, shared by the handlers, the processor, the CLI and the tests.
  */
 import type { QueryType } from './queries/index.js';
-import { type IndexDefinition, table } from '../store/tableDefinition.js';
+import { type IndexDefinition, table } from './tableLayout.js';
 
 /**
  * The raw archive key of a snapshot, Hive-style for Athena/Glue partitions.

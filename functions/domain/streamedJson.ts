@@ -17,8 +17,8 @@
  *   text the ordinary way, which also gives the exact error message.
  *
  * The envelope's fields before `records` (collectedAt, as MPA sends it) are known as soon as
- * the records array opens: `onHead` gets them then, with an empty records array, so that the
- * caller can set off work that needs them (the archive's name) while the records are parsed.
+ * the records array opens: `head` holds them from then on, with an empty records array, so that
+ * the caller can set off work that needs them (the archive's name) while the records are parsed.
  */
 import { isAscii } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -52,9 +52,8 @@ export class StreamedJsonParser {
   private batches: unknown[][] = [];
   private failedBatches = 0;
   private scratch: Buffer = Buffer.alloc(0);
-
-  /** `onHead`: called once with the envelope as it stands when its records array opens (that array empty). */
-  constructor(private readonly onHead?: (head: unknown) => void) {}
+  /** The envelope as it stands when its records array opens (that array empty): set once, by the push that opens it. */
+  head: { value: unknown } | undefined;
 
   /** The next bytes of the JSON text. */
   push(chunk: Buffer): void {
@@ -101,7 +100,7 @@ export class StreamedJsonParser {
     if (prefix === undefined || head === undefined) return this.fail();
     this.prefix = prefix;
     this.state = 'records';
-    this.onHead?.(head.value);
+    this.head = head;
     const rest = bytes.subarray(end + 1);
     this.carry = Buffer.alloc(0);
     if (rest.length > 0) this.push(rest);

@@ -19,8 +19,9 @@
  * when `parse()` is called, with the same message a whole-text parse gives.
  *
  * A gzip body is archived as the bytes received, so what the archive needs is known before
- * anything is inflated: `onHead` hands the caller the envelope's head (collectedAt) and those
- * bytes as soon as the records array opens, and the archive can travel while the rest is read.
+ * anything is inflated: `startReadingUploadJson` yields the envelope's head (collectedAt) and
+ * those bytes as a value of its own as soon as the records array opens, and the caller's
+ * archive can travel while the rest is read. Nothing here calls back into the caller.
  */
 import { createHash, type Hash, webcrypto } from 'node:crypto';
 import { createGunzip, createGzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
@@ -51,22 +52,50 @@ export interface ArchiveBytes {
   sha256: string;
 }
 
-/**
- * Called once the envelope's fields before its records are read (records still empty), with the
- * bytes to archive (their SHA-256 is computed on the thread pool meanwhile).
- */
-export type OnHead = (head: unknown, archive: Promise<ArchiveBytes>) => void;
+/** The envelope's fields before its records (the records array still empty), with the bytes to archive. */
+export interface UploadHead {
+  value: unknown;
+  /** The body as received, to archive; its SHA-256 is computed on the thread pool meanwhile. */
+  archive: Promise<ArchiveBytes>;
+}
 
-export async function readUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits, onHead?: OnHead): Promise<UploadJson> {
-  checkSentSize(sent, limits);
-  if (encoding === 'gzip') return inflateUploadJson(sent, limits, onHead);
-  if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
-  return plainUploadJson(sent);
+/** An upload's JSON being read: its head as soon as it is known, and the whole once read. */
+export interface UploadJsonReading {
+  /**
+   * The head, once the records array of a gzip body opens; undefined once the read has ended
+   * without one (a plain body, another shape, an error). Never rejects.
+   */
+  head: Promise<UploadHead | undefined>;
+  /** The whole, or the problem it is (size, gzip). */
+  json: Promise<UploadJson>;
+}
+
+/** Reads an upload's JSON. */
+export function readUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): Promise<UploadJson> {
+  return startReadingUploadJson(sent, encoding, limits).json;
+}
+
+/** Reads an upload's JSON, yielding its head (the archive's name) before the records are read. */
+export function startReadingUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): UploadJsonReading {
+  let headRead!: (head: UploadHead | undefined) => void;
+  const head = new Promise<UploadHead | undefined>((resolve) => (headRead = resolve));
+  const json = (async () => {
+    try {
+      checkSentSize(sent, limits);
+      if (encoding === 'gzip') return await inflateUploadJson(sent, limits, headRead);
+      if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
+      return plainUploadJson(sent);
+    } finally {
+      // No head by now: there is none (a head given already stays as it was).
+      headRead(undefined);
+    }
+  })();
+  return { head, json };
 }
 
 /**
  * A JSON body held in one buffer (a plain upload, a file of a bundle). Its archive is
- * compressed here, so its name is known only then: no `onHead`.
+ * compressed here, so its name is known only then: no head before the whole.
  */
 export function plainUploadJson(json: Buffer): UploadJson {
   let archiving: Promise<ArchiveBytes> | undefined;
@@ -135,16 +164,18 @@ export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unkn
 export const INFLATE_CHUNK = 1024 * 1024;
 
 /** The inflater of the upload path: two chunks may wait while one is handled, so the thread pool keeps inflating. */
-export function createUploadInflater(): Gunzip {
+function createUploadInflater(): Gunzip {
   return createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 2 * INFLATE_CHUNK } as ZlibOptions);
 }
 
-async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHead | undefined): Promise<UploadJson> {
+/** `headRead`: given the head once the records array opens (startReadingUploadJson's own promise). */
+async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (head: UploadHead) => void): Promise<UploadJson> {
   // The archive is the body as received: its hash sets off on the thread pool before anything is inflated.
   const archived = archiveBytes(sent);
   const chunks: Buffer[] = [];
   let hashedWhileRead: Hash | undefined;
-  const parser = new StreamedJsonParser(onHead && ((head) => onHead(head, archived)));
+  const parser = new StreamedJsonParser();
+  let headGiven = false;
   let byteLength = 0;
   let mayContainEmail = false;
   let tail: Buffer = Buffer.alloc(0);
@@ -164,6 +195,10 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, onHead: OnHea
       mayContainEmail ||= jsonMayContainAt(chunk) || jsonMayContainAt(Buffer.concat([tail, chunk.subarray(0, 5)]));
       tail = chunk.subarray(Math.max(0, chunk.length - 5));
       parser.push(chunk);
+      if (!headGiven && parser.head) {
+        headGiven = true;
+        headRead({ value: parser.head.value, archive: archived });
+      }
     }
   } catch (error) {
     inflater.destroy();

@@ -14,14 +14,13 @@ import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
-import { rawObjectKey } from '../domain/storageKeys.js';
 import type { BodyLimits, ContentEncoding } from '../domain/uploadBody.js';
-import { type ArchiveBytes, readUploadJson, type UploadJson } from '../domain/uploadJson.js';
+import { startReadingUploadJson, type UploadJson } from '../domain/uploadJson.js';
 import { collectedAtInstant, type ValidatedUpload, validateUploadInTurns } from '../domain/validateUpload.js';
 import type { Clients } from '../store/clients.js';
 import { requireInstall } from '../store/installs.js';
-import { deleteRawObject, type RawObject } from '../store/rawArchive.js';
-import { type RawArchiving, startRawArchive } from '../store/rawArchiveInFlight.js';
+import { deleteRawObject, type RawObjectIds } from '../store/rawArchive.js';
+import { type ArchiveInFlight, archiveInFlight } from '../store/rawArchiveInFlight.js';
 import { commitAcceptedUpload, type SnapshotItem } from '../store/uploadLog.js';
 
 export interface UploadInput {
@@ -51,34 +50,41 @@ export interface UploadOutcome {
 
 /** Accepts one upload whose JSON is read already (a bundle's file), and records its outcome as a metric. */
 export function acceptUpload(c: Clients, input: UploadInput): Promise<UploadOutcome> {
-  return recorded(input.queryType, input.body.sentBytes, () => storeUpload(c, input));
+  return recorded(input.queryType, input.body.sentBytes, () => {
+    const uploadId = input.uploadId ?? randomUUID();
+    return withArchive(c, { ...input, uploadId }, (archive) => storeUpload(c, { ...input, uploadId }, archive));
+  });
 }
 
 /**
  * Accepts one upload as received, reading its body first. A gzip body is archived as the
- * bytes received, so its archive sets off (invisibly) as soon as the envelope's collectedAt
- * has been read, and travels while the records are inflated, parsed and validated.
+ * bytes received, so its archive sets off (invisibly) as soon as the envelope's head has named
+ * it, and travels while the records are inflated, parsed and validated.
  */
 export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise<UploadOutcome> {
   const { sent, encoding, limits, ...upload } = input;
-  return recorded(upload.queryType, sent.length, async () => {
+  return recorded(upload.queryType, sent.length, () => {
     const uploadId = upload.uploadId ?? randomUUID();
-    let early: Promise<RawArchiving> | undefined;
-    const startEarly = (head: unknown, archive: Promise<ArchiveBytes>) => {
-      const collectedAt = collectedAtIn(head);
-      // Should it fail (it throws nothing into the inflate loop, where it would pass for a gzip
-      // error), the archive sets off after validation, which meets the same error in its own place.
-      if (collectedAt) early = setOffArchive(c, { ...upload, uploadId }, collectedAt, archive);
-    };
-    let body: UploadJson;
-    try {
-      body = await readUploadJson(sent, encoding, limits, startEarly);
-    } catch (error) {
-      await discardStarted(early);
-      throw error;
-    }
-    return storeUpload(c, { ...upload, uploadId, body }, early);
+    return withArchive(c, { ...upload, uploadId }, async (archive) => {
+      const reading = startReadingUploadJson(sent, encoding, limits);
+      void reading.head.then((head) => {
+        const collectedAt = head && collectedAtIn(head.value);
+        if (collectedAt) archive.start(collectedAt, head.archive);
+      });
+      return storeUpload(c, { ...upload, uploadId, body: await reading.json }, archive);
+    });
   });
+}
+
+/** Runs an upload's acceptance with its archive, which is discarded unless the acceptance completed it. */
+async function withArchive(c: Clients, upload: RawObjectIds, accept: (archive: ArchiveInFlight) => Promise<UploadOutcome>): Promise<UploadOutcome> {
+  const archive = archiveInFlight(c, upload);
+  try {
+    return await accept(archive);
+  } catch (error) {
+    await archive.discard();
+    throw error;
+  }
 }
 
 /** Runs an upload's acceptance, recording its outcome as a metric (by query type, outcome and problem code). */
@@ -93,9 +99,9 @@ async function recorded(queryType: QueryType, bytes: number, accept: () => Promi
   }
 }
 
-/** `started`: the archive set off while the body was read, if it was. */
-async function storeUpload(c: Clients, input: UploadInput, started?: Promise<RawArchiving>): Promise<UploadOutcome> {
-  const { installId, queryType, now } = input;
+/** `archive`: the upload's, perhaps set off already while the body was read; what this throws leaves it to be discarded. */
+async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }, archive: ArchiveInFlight): Promise<UploadOutcome> {
+  const { installId, queryType, now, uploadId } = input;
   const spec = querySpec(queryType);
   // The install is read, and a plain body compressed (on the thread pool), while this thread
   // parses and validates; both promises are settled at once so that an early exit leaves no
@@ -104,47 +110,29 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
   // install exists.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
   const { mayContainEmail } = input.body;
-  const uploadId = input.uploadId ?? randomUUID();
-  const archiving = settle(input.body.archive());
-  let early: Promise<RawArchiving> | undefined = started;
+  const archiveBytes = settle(input.body.archive());
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
   try {
     const body = input.body.parse();
     // The archive's key follows from collectedAt and the archived bytes: unless it set off
-    // already, a large archive sets off now, invisible until committed, while the upload is
+    // already, a large archive sets off now, invisible until completed, while the upload is
     // validated (store/rawArchiveInFlight.ts).
     const collectedAt = collectedAtIn(body);
-    if (!started && collectedAt) early = setOffArchive(c, { ...input, uploadId }, collectedAt, archiving);
+    if (collectedAt) archive.start(collectedAt, archiveBytes);
     validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
   } catch (error) {
     invalid = error;
   }
   // A refused optional type answers 403 whatever the body holds; an install that cannot be
   // read (gone, or DynamoDB failing) stores nothing either.
-  let install: Awaited<typeof reading>;
-  try {
-    install = await reading;
-  } catch (error) {
-    await discardStarted(early);
-    throw error;
-  }
+  const install = await reading;
   const refused = spec.optional && install?.usageCollectionEnabled === false;
-  if (refused || !validated) {
-    await discardStarted(early);
-    throw refused ? usageCollectionDisabled(queryType) : invalid;
-  }
+  if (refused || !validated) throw refused ? usageCollectionDisabled(queryType) : invalid;
   const { collectedAt } = validated;
 
-  const object = rawObject({ ...input, uploadId }, collectedAt, await archiving);
-  let archive = await early?.catch(() => undefined);
-  if (archive?.key !== object.key) {
-    await archive?.discard();
-    archive = startRawArchive(c, object);
-  }
   // The content's hash, which only the commit needs, is computed while the archive completes.
-  const [, sha256] = await Promise.all([archive.commit(), input.body.sha256()]);
-  const rawKey = object.key;
+  const [rawKey, sha256] = await Promise.all([archive.complete(collectedAt, archiveBytes), input.body.sha256()]);
   const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
 
   const outcome = await commitAcceptedUpload(c, {
@@ -172,24 +160,6 @@ async function storeUpload(c: Clients, input: UploadInput, started?: Promise<Raw
   }
 }
 
-type UploadIds = { installId: string; queryType: QueryType; uploadId: string };
-
-/** Sets off archiving an upload's bytes (store/rawArchiveInFlight.ts) as the object rawObject names, once they are hashed. */
-function setOffArchive(c: Clients, upload: UploadIds, collectedAt: string, archive: Promise<ArchiveBytes>): Promise<RawArchiving> {
-  return settle(archive.then((bytes) => startRawArchive(c, rawObject(upload, collectedAt, bytes))));
-}
-
-/** The archived object of an upload: named after its collectedAt and the SHA-256 of the archived bytes. */
-export function rawObject(upload: UploadIds, collectedAt: string, archive: ArchiveBytes): RawObject {
-  const { installId, queryType, uploadId } = upload;
-  return {
-    key: rawObjectKey(queryType, installId, collectedAt, archive.sha256),
-    gzipBody: archive.gzip,
-    gzipSha256: archive.sha256,
-    metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, 'upload-id': uploadId },
-  };
-}
-
 function answerExisting(existing: SnapshotItem, upload: { installId: string; queryType: QueryType; sha256: string }): UploadOutcome {
   if (existing.sha256 !== upload.sha256) {
     throw new ProblemError(
@@ -208,11 +178,6 @@ function usageCollectionDisabled(queryType: QueryType): ProblemError {
 /** collectedAt as the UTC instant validation will make of it, when the body has one. */
 function collectedAtIn(body: unknown): string | undefined {
   return collectedAtInstant(typeof body === 'object' && body !== null ? (body as { collectedAt?: unknown }).collectedAt : undefined);
-}
-
-/** Leaves nothing of an archive that set off (or failed to). */
-async function discardStarted(started: Promise<RawArchiving> | undefined): Promise<void> {
-  await (await started?.catch(() => undefined))?.discard();
 }
 
 /** A promise whose rejection counts as handled now and still rejects when awaited. */

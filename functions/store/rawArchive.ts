@@ -10,6 +10,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import { ProblemError } from '../domain/problems.js';
+import type { QueryType } from '../domain/queries/index.js';
+import { rawObjectKey } from '../domain/storageKeys.js';
+import type { ArchiveBytes } from '../domain/uploadJson.js';
 import type { Clients } from './clients.js';
 import { sleep } from './dynamo.js';
 import { s3Of, withPayloadSha256 } from './s3Client.js';
@@ -20,6 +23,27 @@ export interface RawObject {
   /** SHA-256 (hex) of gzipBody, known already (the key is derived from it): the request's signature uses it. */
   gzipSha256: string;
   metadata: Record<string, string>;
+}
+
+/** The upload an archived object belongs to, as its metadata records it. */
+export interface RawObjectIds {
+  installId: string;
+  queryType: QueryType;
+  uploadId: string;
+}
+
+/**
+ * The archived object of an upload: named after its collectedAt and the SHA-256 of the archived
+ * bytes (so the same bytes always land on the same key), its metadata naming the upload.
+ */
+export function rawObject(upload: RawObjectIds, collectedAt: string, archive: ArchiveBytes): RawObject {
+  const { installId, queryType, uploadId } = upload;
+  return {
+    key: rawObjectKey(queryType, installId, collectedAt, archive.sha256),
+    gzipBody: archive.gzip,
+    gzipSha256: archive.sha256,
+    metadata: { 'install-id': installId, 'query-type': queryType, 'collected-at': collectedAt, 'upload-id': uploadId },
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   requireJsonContentType,
 } from '../../functions/domain/uploadBody.js';
 import { parseJson } from '../../functions/domain/parseJson.js';
-import { type ArchiveBytes, KEEP_FOR_HASH_MAX_BYTES, plainUploadJson, readUploadJson } from '../../functions/domain/uploadJson.js';
+import { type ArchiveBytes, KEEP_FOR_HASH_MAX_BYTES, plainUploadJson, readUploadJson, startReadingUploadJson } from '../../functions/domain/uploadJson.js';
 import { envelope, problemOf, problemOfAsync } from './helpers.js';
 
 const json = Buffer.from(JSON.stringify(envelope([{ item: 'IPT users', count: 40 }, { item: 'Zürich ✓', count: 1 }])));
@@ -113,21 +113,25 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     const body = envelope(records);
     const big = Buffer.from(JSON.stringify(body));
     const sent = gzipSync(big);
-    const heads: { head: unknown; archive: Promise<ArchiveBytes> }[] = [];
-    const decoded = await readUploadJson(sent, 'gzip', directUploadLimits, (head, archive) => heads.push({ head, archive }));
-    expect(heads).toHaveLength(1);
-    expect(heads[0]!.head).toEqual({ ...body, records: [] });
-    const archive = await heads[0]!.archive;
+    const reading = startReadingUploadJson(sent, 'gzip', directUploadLimits);
+    const order: string[] = [];
+    void reading.head.then(() => order.push('head'));
+    void reading.json.then(() => order.push('json'));
+    const head = (await reading.head)!;
+    const decoded = await reading.json;
+    expect(order).toEqual(['head', 'json']);
+    expect(head.value).toEqual({ ...body, records: [] });
+    const archive: ArchiveBytes = await head.archive;
     expect(archive.gzip).toBe(sent);
     expect(archive.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
     expect(await decoded.archive()).toBe(archive);
     expect(decoded.parse()).toEqual(body);
 
     // Before the whole is read: a body cut short still hands over its head, then fails.
-    const cut: unknown[] = [];
-    const problem = await problemOfAsync(() => readUploadJson(sent.subarray(0, sent.length >> 1), 'gzip', directUploadLimits, (head) => cut.push(head)));
+    const cut = startReadingUploadJson(sent.subarray(0, sent.length >> 1), 'gzip', directUploadLimits);
+    const problem = await problemOfAsync(() => cut.json);
     expect(problem.code).toBe('invalid_json');
-    expect(cut).toEqual([heads[0]!.head]);
+    expect((await cut.head)?.value).toEqual(head.value);
   });
 
   it('names a large archive by its SHA-256 computed on the thread pool, the same digest', async () => {
@@ -137,13 +141,16 @@ describe('readUploadJson: sizes, gzip, limits', () => {
     expect(archive.sha256).toBe(createHash('sha256').update(sent).digest('hex'));
   });
 
-  it('gives no head where the records do not open the way the streamed parse needs, or the body is plain', async () => {
-    const heads: unknown[] = [];
-    const onHead = (head: unknown) => heads.push(head);
-    await readUploadJson(gzipSync(Buffer.from('{"collectedAt":"x","records":{"a":1}}')), 'gzip', small, onHead);
-    await readUploadJson(gzipSync(Buffer.from('[1,2,3]')), 'gzip', small, onHead);
-    await readUploadJson(json, 'identity', small, onHead);
-    expect(heads).toEqual([]);
+  it('gives no head where the records do not open the way the streamed parse needs, or the body is plain, nor where the read fails first', async () => {
+    const headOf = async (sent: Buffer, encoding: 'gzip' | 'identity') => {
+      const reading = startReadingUploadJson(sent, encoding, small);
+      await reading.json.catch(() => undefined);
+      return reading.head;
+    };
+    expect(await headOf(gzipSync(Buffer.from('{"collectedAt":"x","records":{"a":1}}')), 'gzip')).toBeUndefined();
+    expect(await headOf(gzipSync(Buffer.from('[1,2,3]')), 'gzip')).toBeUndefined();
+    expect(await headOf(json, 'identity')).toBeUndefined();
+    expect(await headOf(Buffer.from('not gzip'), 'gzip')).toBeUndefined();
   });
 
   it('round-trips gzip made for the archive', async () => {
