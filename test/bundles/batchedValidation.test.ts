@@ -12,7 +12,7 @@ import { csvRecords, envelopeBytes, recordJson } from '../../functions/bundles/q
 import { writeBundle } from '../../functions/bundles/writeBundle.js';
 import { zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import { ProblemError } from '../../functions/domain/problems.js';
-import type { QueryType } from '../../functions/domain/queries/index.js';
+import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 import { type EnvelopeHead, validatesInBatches, validationInBatches } from '../../functions/domain/validateRecordBatches.js';
 import { validateUpload } from '../../functions/domain/validateUpload.js';
@@ -64,6 +64,11 @@ describe('validated in batches, answered as validateUpload answers the whole env
     expect(validatesInBatches('user-counts')).toBe(false); // exactly one record
   });
 
+  it.each(queryTypes.map((queryType) => [queryType]))('gives the same summary for valid %s', async (queryType) => {
+    const records = sampleRecords(queryType, { devices: 600, collectedAt, seed: 'every-type' });
+    expect(await sameAnswers(queryType, records)).toMatchObject({ ok: { recordCount: records.length } });
+  });
+
   it('gives the same summary for valid devices', async () => {
     const answer = await sameAnswers('devices', devices(2500));
     expect(answer).toMatchObject({ ok: { recordCount: 2500 } });
@@ -79,6 +84,12 @@ describe('validated in batches, answered as validateUpload answers the whole env
     records.push({ ...records[3]!, hardwareId: 'other' });
     const answer = await sameAnswers('devices', records);
     expect(answer).toEqual({ problem: expect.objectContaining({ code: 'validation_failed', errors: [{ path: 'records[2500].deviceId', message: 'repeats deviceId of records[3]' }] }) });
+  });
+
+  it('refuses a repeated pair of key fields at the last record as before', async () => {
+    const records = sampleRecords('completed-schedules', { devices: 600, collectedAt, seed: 'pairs' });
+    records.push({ ...records[0]! });
+    expect(await sameAnswers('completed-schedules', records)).toMatchObject({ problem: { errors: [{ path: `records[${records.length - 1}].deviceType` }] } });
   });
 
   it('names every repetition of unsorted keys with its first occurrence', async () => {
