@@ -5,7 +5,9 @@
  *    manifest.json; every file the manifest lists must be an entry of the archive.
  * 2. `verify`: every listed file inflated once, its bytes counted (total, ratio) and hashed
  *    against the manifest. Nothing is kept, so memory stays flat whatever the bundle.
- * 3. `envelopeOf(file)`: one file inflated again and turned into an upload envelope.
+ * 3. `uploadOf(file)`: one file inflated again and turned into an upload: a CSV file's records
+ *    validated, summarized and archived a batch at a time as they are read (no record outlives
+ *    its batch); a JSON file's parsed whole, as a direct upload's.
  *
  * Anything wrong in steps 1–2 rejects the whole bundle (`invalid_bundle`) before any file is
  * accepted; a problem in step 3 belongs to that file alone.
@@ -15,7 +17,10 @@ import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { BundleLimits } from './limits.js';
 import { type BundleManifest, bundleIdOf, type FileFormat, fileFormatOf, MANIFEST_PATH, parseManifest } from './manifest.js';
-import { envelopePieces, recordsOf } from './queryFile.js';
+import { type BatchedValidation, validationInBatches } from '../domain/validateRecordBatches.js';
+import type { ValidatedUpload } from '../domain/validateUpload.js';
+import { builtUploadJson, NOT_KEPT, type UploadJson } from '../domain/uploadJson.js';
+import { csvRecordBatches, ENVELOPE_TAIL, envelopeHead, envelopePieces, recordJson, recordsOf } from './queryFile.js';
 import { InflationBudget, invalidBundle, openArchive, readEntry, readEntryBytes, shown, type ZipArchive, type ZipOpener } from './zipReader.js';
 
 export interface BundleFile {
@@ -76,19 +81,27 @@ export class Bundle {
   }
 
   /**
-   * The upload envelope of one file: its JSON bytes as pieces (envelopePieces), and the value
-   * they are made from (so that it is not parsed again: a second copy of a million records).
-   * Its own problems are thrown as ProblemErrors.
+   * One file as an upload: its JSON bytes (UploadJson, built piece by piece, never held whole)
+   * and, for a CSV file, `validate`, which answers what validateUpload would say of them. A CSV
+   * file's records go through validation, the summary and the archive a batch at a time, with
+   * a turn of the event loop between batches (validateRecordBatches.ts); a JSON file's are
+   * parsed whole and validated as a direct upload's (no `validate`). A file that cannot be read
+   * as records throws its ProblemError here.
    */
-  async envelopeOf(file: BundleFile): Promise<{ pieces: AsyncIterable<Buffer>; envelope: unknown }> {
+  async uploadOf(file: BundleFile, now: Date): Promise<{ body: UploadJson; validate?: () => Promise<ValidatedUpload> }> {
     const max = this.limits.maxFileInflatedBytes;
     const chunks = readEntry(this.archive, this.entryOf(file), this.limits, {
       maxBytes: max,
       tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
     });
+    if (file.format === 'csv') {
+      const validation = validationInBatches(file.queryType, this.manifest, now);
+      const body = await builtUploadJson(checkedPieces(this.manifest, csvRecordBatches(chunks, file.queryType), validation), NOT_KEPT);
+      return { body, validate: () => validation.finish() };
+    }
     const records = await recordsOf(file.format, chunks, file.queryType);
     const { collectedAt, mpaVersion } = this.manifest;
-    return { pieces: envelopePieces(this.manifest, records), envelope: { schemaVersion: 1, collectedAt, mpaVersion, records } };
+    return { body: await builtUploadJson(envelopePieces(this.manifest, records), { schemaVersion: 1, collectedAt, mpaVersion, records }) };
   }
 
   close(): void {
@@ -98,4 +111,34 @@ export class Bundle {
   private entryOf(file: BundleFile) {
     return this.archive.entries.get(file.path)!;
   }
+}
+
+/** Records validated, serialized and let go between two turns of the event loop (a few milliseconds' work). */
+const RECORDS_PER_TURN = 2048;
+
+/**
+ * The envelope's bytes (the same as envelopePieces makes of the same records) from records
+ * read in batches, each record handed to `validation` with its JSON as it goes.
+ */
+async function* checkedPieces(header: BundleManifest, batches: AsyncIterable<Record<string, unknown>[]>, validation: BatchedValidation): AsyncGenerator<Buffer> {
+  yield envelopeHead(header);
+  let first = true;
+  let pending: Record<string, unknown>[] = [];
+  const flush = (): Buffer => {
+    const json = pending.map(recordJson);
+    validation.add(pending, json);
+    pending = [];
+    const piece = Buffer.from((first ? '' : ',') + json.join(','));
+    first = false;
+    return piece;
+  };
+  for await (const batch of batches) {
+    for (const record of batch) pending.push(record);
+    if (pending.length >= RECORDS_PER_TURN) {
+      yield flush();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  if (pending.length > 0) yield flush();
+  yield Buffer.from(ENVELOPE_TAIL);
 }

@@ -68,18 +68,24 @@ const csvMessages: Record<CsvErrorKind, string> = {
   'invalid-closing-quote': 'has a quoted field followed by more than a comma or a line break',
 };
 
-export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<Record<string, unknown>[]> {
+/**
+ * The records of a CSV file, in batches as they are read (one per chunk of rows); a problem
+ * where the file is not CSV or holds more than MAX_RECORDS records.
+ */
+export async function* csvRecordBatches(chunks: AsyncIterable<Buffer>, queryType: QueryType): AsyncGenerator<Record<string, unknown>[]> {
   const fieldTypes = fieldTypesOf(queryType);
-  const records: Record<string, unknown>[] = [];
+  let count = 0;
   let header: { name: string; accepts: ReadonlySet<JsonType> | undefined }[] | undefined;
   try {
     for await (const rows of csvRows(chunks, MAX_CSV_RECORD_CHARS)) {
+      const records: Record<string, unknown>[] = [];
       for (const row of rows) {
         if (!header) {
           header = checkedHeader(row).map((name) => ({ name, accepts: fieldTypes.get(name) }));
           continue;
         }
-        if (records.length >= MAX_RECORDS) throw csvProblem(-1, `holds more than ${MAX_RECORDS} records`);
+        if (count >= MAX_RECORDS) throw csvProblem(-1, `holds more than ${MAX_RECORDS} records`);
+        count++;
         const record: Record<string, unknown> = {};
         header.forEach((column, i) => {
           // Own properties as JSON.parse makes them: a `__proto__` column is an unknown field,
@@ -91,6 +97,7 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
         });
         records.push(record);
       }
+      if (records.length > 0) yield records;
     }
   } catch (error) {
     // The error's record counts the header row (record 0).
@@ -100,6 +107,12 @@ export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: Query
     throw error;
   }
   if (!header) throw csvProblem(-1, 'the CSV file has no header row of field names');
+}
+
+/** All the records of a CSV file (csvRecordBatches, collected). */
+export async function csvRecords(chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<Record<string, unknown>[]> {
+  const records: Record<string, unknown>[] = [];
+  for await (const batch of csvRecordBatches(chunks, queryType)) for (const record of batch) records.push(record);
   return records;
 }
 
@@ -146,6 +159,21 @@ export function envelopeBytes(header: EnvelopeHeader, records: unknown): Buffer 
 /** Records serialized per batch, with a turn of the event loop between batches. */
 const RECORDS_PER_BATCH = 10_000;
 
+/** The envelope's head, up to and with the records' '[' (what envelopePieces yields first). */
+export function envelopeHead(header: EnvelopeHeader): Buffer {
+  const head = JSON.stringify({ schemaVersion: 1, collectedAt: header.collectedAt, mpaVersion: header.mpaVersion, records: [] });
+  // It ends '[]}'.
+  return Buffer.from(head.slice(0, -2));
+}
+
+/** The envelope's tail, after the last record. */
+export const ENVELOPE_TAIL = ']}';
+
+/** A record's JSON as JSON.stringify writes it as an array element (`null` for what it leaves out). */
+export function recordJson(record: unknown): string {
+  return JSON.stringify(record) ?? 'null';
+}
+
 /**
  * The bytes of envelopeBytes for a file's records, a batch of records at a time: no string or
  * buffer of the whole envelope (100 MiB of CSV is 185 MiB of JSON), and the event loop turns
@@ -157,14 +185,12 @@ export async function* envelopePieces(header: EnvelopeHeader, records: unknown):
     yield envelopeBytes(header, records);
     return;
   }
-  const head = JSON.stringify({ schemaVersion: 1, collectedAt: header.collectedAt, mpaVersion: header.mpaVersion, records: [] });
-  // The head up to and with the records' '[' (it ends '[]}').
-  yield Buffer.from(head.slice(0, -2));
+  yield envelopeHead(header);
   for (let start = 0; start < records.length; start += RECORDS_PER_BATCH) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     // As JSON.stringify writes an array: each element, `null` for what it leaves out.
-    const batch = records.slice(start, start + RECORDS_PER_BATCH).map((record) => JSON.stringify(record) ?? 'null');
+    const batch = records.slice(start, start + RECORDS_PER_BATCH).map(recordJson);
     yield Buffer.from((start > 0 ? ',' : '') + batch.join(','));
   }
-  yield Buffer.from(']}');
+  yield Buffer.from(ENVELOPE_TAIL);
 }

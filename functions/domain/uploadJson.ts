@@ -110,12 +110,16 @@ export function plainUploadJson(json: Buffer): UploadJson {
   };
 }
 
+/** The value of builtUploadJson when the records were validated as the pieces were made, and not kept. */
+export const NOT_KEPT: unique symbol = Symbol('not kept');
+
 /**
  * JSON bytes made piece by piece from a value (a bundle file's envelope), never held whole: each
  * piece is hashed, scanned for an `@` and gzipped for the archive (level 1, as gzipForArchive:
  * deflate's output does not depend on how its input is cut, so the archive is the same bytes)
  * as it comes, and let go. The value is what parsing the bytes gives, so `parse()` answers it
  * instead of a second copy of every record; it must be plain JSON data (what JSON.parse makes).
+ * With NOT_KEPT for the value, `parse()` throws: the caller validated the records as it made the pieces.
  */
 export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unknown): Promise<UploadJson> {
   const hash = createHash('sha256');
@@ -151,7 +155,11 @@ export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unkn
     byteLength,
     sentBytes: byteLength,
     mayContainEmail,
-    parse: () => value,
+    parse: () => {
+      // Without the value, the records were validated as the pieces were made (validateRecordBatches.ts), and not kept.
+      if (value === NOT_KEPT) throw new Error('The JSON of this upload was not kept: it was validated as it was made.');
+      return value;
+    },
     archive: () => (archiving ??= archiveBytes(Buffer.concat(gzipped))),
   };
 }

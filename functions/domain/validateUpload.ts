@@ -43,7 +43,7 @@ export interface ValidateOptions {
 }
 
 /** Collects issues up to the problem limit; `add` answers whether more are wanted. */
-class IssueList {
+export class IssueList {
   readonly issues: ProblemIssue[] = [];
   pii = false;
   add(path: string, message: string, pii = false): boolean {
@@ -138,7 +138,7 @@ export function collectedAtInstant(value: unknown): string | undefined {
   return time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
 }
 
-function checkCollectedAt(collectedAt: Date, now: Date, issues: IssueList): void {
+export function checkCollectedAt(collectedAt: Date, now: Date, issues: IssueList): void {
   if (collectedAt.getTime() > now.getTime() + COLLECTED_AT_MAX_FUTURE_MS) {
     issues.add('collectedAt', 'lies more than 5 minutes in the future');
   } else if (collectedAt.getTime() < now.getTime() - COLLECTED_AT_MAX_AGE_DAYS * 86_400_000) {
@@ -177,12 +177,12 @@ function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[]
 
 /** Each query type's fast check, compiled at its first use from the JSON Schema derived at build time. */
 const fastChecks = new Map<QueryType, FastCheck | undefined>();
-function fastCheckOf(queryType: QueryType): FastCheck | undefined {
+export function fastCheckOf(queryType: QueryType): FastCheck | undefined {
   if (!fastChecks.has(queryType)) fastChecks.set(queryType, compileFastCheck(recordSchemas[queryType].fastCheck));
   return fastChecks.get(queryType);
 }
 
-function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): boolean {
+export function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): boolean {
   return issues.add(issue.path.reduce<string>((p, k) => joinPath(p, k), `records[${index}]`), issue.message);
 }
 
@@ -222,7 +222,7 @@ function strictlyIncreasing(records: Record<string, unknown>[], fields: readonly
   return true;
 }
 
-function problemOf(issues: IssueList): ProblemError {
+export function problemOf(issues: IssueList): ProblemError {
   if (issues.pii) {
     return new ProblemError(
       'pii_detected',

@@ -33,6 +33,11 @@ export interface UploadInput {
   now: Date;
   /** Use this upload id (an upload session's); otherwise a new one is made. */
   uploadId?: string;
+  /**
+   * Validates the body, when it was validated as it was read (a bundle file: its records are
+   * not kept, and `body.parse()` is not called); otherwise validateUpload checks the parsed body.
+   */
+  validate?: () => Promise<ValidatedUpload>;
 }
 
 /** An upload as received: the body's bytes, not read yet (a direct POST, an upload session's object). */
@@ -114,13 +119,17 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
   let validated: ValidatedUpload | undefined;
   let invalid: unknown;
   try {
-    const body = input.body.parse();
-    // The archive's key follows from collectedAt and the archived bytes: unless it set off
-    // already, a large archive sets off now, invisible until completed, while the upload is
-    // validated (store/rawArchiveInFlight.ts).
-    const collectedAt = collectedAtIn(body);
-    if (collectedAt) archive.start(collectedAt, archiveBytes);
-    validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
+    if (input.validate) {
+      validated = await input.validate();
+    } else {
+      const body = input.body.parse();
+      // The archive's key follows from collectedAt and the archived bytes: unless it set off
+      // already, a large archive sets off now, invisible until completed, while the upload is
+      // validated (store/rawArchiveInFlight.ts).
+      const collectedAt = collectedAtIn(body);
+      if (collectedAt) archive.start(collectedAt, archiveBytes);
+      validated = await validateUploadInTurns(queryType, body, { now, mayContainEmail });
+    }
   } catch (error) {
     invalid = error;
   }

@@ -10,7 +10,6 @@ import type { ZipOpener } from '../bundles/zipReader.js';
 import { isProblemError, type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
-import { builtUploadJson } from '../domain/uploadJson.js';
 import type { Clients } from '../store/clients.js';
 import { getInstall } from '../store/installs.js';
 import { acceptUpload } from './acceptUpload.js';
@@ -74,9 +73,8 @@ async function checkUploader(c: Clients, installId: string, input: BundleInput):
 async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, customerId: string | undefined, now: Date): Promise<BundleFileResult> {
   const { queryType } = file;
   try {
-    const { pieces, envelope } = await bundle.envelopeOf(file);
-    const body = await builtUploadJson(pieces, envelope);
-    const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, customerId, queryType, body, now });
+    const { body, validate } = await bundle.uploadOf(file, now);
+    const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, customerId, queryType, body, now, ...(validate ? { validate } : {}) });
     return { queryType, status: status === 201 ? 'accepted' : 'duplicate', receipt };
   } catch (error) {
     if (isProblemError(error) && error.code !== 'invalid_bundle') return { queryType, status: 'rejected', problem: error.problem };

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { count, deviceType, range } from '../schemas/fields.js';
-import { defineQuery, type RecordIssue } from './types.js';
+import { defineQuery, foldAll, type RecordFold, type RecordIssue } from './types.js';
 
 export const callQualityRecord = z.strictObject({
   deviceType,
@@ -19,16 +19,23 @@ export function checkPoorStreams(r: CallQualityRecord): RecordIssue | undefined 
 }
 
 /** avgMos is weighted by streams; null when no stream was measured. */
-export function summarizeCallQuality(records: readonly CallQualityRecord[]) {
+/** The call-quality summary one record at a time. */
+export function callQualityFold(): RecordFold<CallQualityRecord, { streams: number; poorStreams: number; avgMos: number | null }> {
   let streams = 0;
   let poorStreams = 0;
   let mosTimesStreams = 0;
-  for (const r of records) {
-    streams += r.streams;
-    poorStreams += r.poorStreams;
-    mosTimesStreams += r.avgMos * r.streams;
-  }
-  return { streams, poorStreams, avgMos: streams === 0 ? null : mosTimesStreams / streams };
+  return {
+    add(r) {
+      streams += r.streams;
+      poorStreams += r.poorStreams;
+      mosTimesStreams += r.avgMos * r.streams;
+    },
+    result: () => ({ streams, poorStreams, avgMos: streams === 0 ? null : mosTimesStreams / streams }),
+  };
+}
+
+export function summarizeCallQuality(records: readonly CallQualityRecord[]) {
+  return foldAll(callQualityFold(), records);
 }
 
 export const callQuality = defineQuery({
@@ -38,4 +45,5 @@ export const callQuality = defineQuery({
   uniqueBy: ['deviceType'],
   checkRecord: checkPoorStreams,
   summarize: summarizeCallQuality,
+  summaryFold: callQualityFold,
 });

@@ -1,15 +1,26 @@
 import * as z from 'zod/mini';
 import { count, deviceType, text } from '../schemas/fields.js';
-import { histogramOf } from './histogram.js';
-import { defineQuery } from './types.js';
+import { Histogram } from './histogram.js';
+import { defineQuery, foldAll, type RecordFold } from './types.js';
 
 export const completedScheduleRecord = z.strictObject({ deviceType, scheduleType: text(64), completed: count });
 export type CompletedScheduleRecord = z.infer<typeof completedScheduleRecord>;
 
-export function summarizeCompletedSchedules(records: readonly CompletedScheduleRecord[]) {
+/** The completed-schedules summary one record at a time (as histogramOf sums). */
+export function completedSchedulesFold(): RecordFold<CompletedScheduleRecord, { completed: number; byScheduleType: Record<string, number> }> {
+  const byScheduleType = new Histogram();
   let completed = 0;
-  for (const r of records) completed += r.completed;
-  return { completed, byScheduleType: histogramOf(records, (r) => r.scheduleType, (r) => r.completed) };
+  return {
+    add(r) {
+      completed += r.completed;
+      byScheduleType.add(r.scheduleType, r.completed);
+    },
+    result: () => ({ completed, byScheduleType: byScheduleType.sorted() }),
+  };
+}
+
+export function summarizeCompletedSchedules(records: readonly CompletedScheduleRecord[]) {
+  return foldAll(completedSchedulesFold(), records);
 }
 
 export const completedSchedules = defineQuery({
@@ -18,4 +29,5 @@ export const completedSchedules = defineQuery({
   record: completedScheduleRecord,
   uniqueBy: ['deviceType', 'scheduleType'],
   summarize: summarizeCompletedSchedules,
+  summaryFold: completedSchedulesFold,
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { deviceId } from '../schemas/fields.js';
-import { checkLicenseState, expiryHistogram, licenseStateFields, summarizeLicenseStates } from './licenseState.js';
+import { checkLicenseState, expiriesFold, expiryHistogram, licenseStateFields, licenseStatesFold, summarizeLicenseStates } from './licenseState.js';
 import { defineQuery } from './types.js';
 
 export const deviceLicenseStateRecord = z.strictObject({ deviceId, ...licenseStateFields });
@@ -13,4 +13,6 @@ export const deviceLicenseStates = defineQuery({
   checkRecord: checkLicenseState,
   summarize: summarizeLicenseStates,
   expiries: expiryHistogram,
+  summaryFold: licenseStatesFold,
+  expiriesFold,
 });

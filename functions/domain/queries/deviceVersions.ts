@@ -1,13 +1,26 @@
 import * as z from 'zod/mini';
 import { deviceId, text } from '../schemas/fields.js';
-import { histogramOf } from './histogram.js';
-import { defineQuery } from './types.js';
+import { Histogram } from './histogram.js';
+import { defineQuery, foldAll, type RecordFold } from './types.js';
 
 export const deviceVersionRecord = z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: z.nullable(text(64)) });
 export type DeviceVersionRecord = z.infer<typeof deviceVersionRecord>;
 
+/** The device-versions summary one record at a time (as histogramOf counts). */
+export function deviceVersionsFold(): RecordFold<DeviceVersionRecord, { total: number; bySoftwareVersion: Record<string, number> }> {
+  const bySoftwareVersion = new Histogram();
+  let total = 0;
+  return {
+    add(d) {
+      total += 1;
+      bySoftwareVersion.add(d.softwareVersion);
+    },
+    result: () => ({ total, bySoftwareVersion: bySoftwareVersion.sorted() }),
+  };
+}
+
 export function summarizeDeviceVersions(records: readonly DeviceVersionRecord[]) {
-  return { total: records.length, bySoftwareVersion: histogramOf(records, (d) => d.softwareVersion) };
+  return foldAll(deviceVersionsFold(), records);
 }
 
 export const deviceVersions = defineQuery({
@@ -16,4 +29,5 @@ export const deviceVersions = defineQuery({
   record: deviceVersionRecord,
   uniqueBy: ['deviceId'],
   summarize: summarizeDeviceVersions,
+  summaryFold: deviceVersionsFold,
 });

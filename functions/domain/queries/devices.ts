@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
-import { defineQuery, type RecordIssue } from './types.js';
+import { defineQuery, foldAll, type RecordFold, type RecordIssue } from './types.js';
 
 export const deviceRecord = z.strictObject({
   deviceId,
@@ -20,18 +20,33 @@ export function checkDeviceIdentifiers(d: DeviceRecord): RecordIssue | undefined
   return { path: [], message: 'at least one of arid, hardwareId and serialNumber must be non-null' };
 }
 
-export function summarizeDevices(records: readonly DeviceRecord[]) {
+export interface DevicesSummary {
+  total: number;
+  byType: Record<string, number>;
+  byIdentifier: { arid: number; hardwareId: number; serialNumber: number };
+}
+
+/** The devices summary one record at a time. */
+export function devicesFold(): RecordFold<DeviceRecord, DevicesSummary> {
   const byType = new Histogram();
+  let total = 0;
   let arid = 0;
   let hardwareId = 0;
   let serialNumber = 0;
-  for (const d of records) {
-    byType.add(d.deviceType);
-    if (d.arid !== null) arid += 1;
-    if (d.hardwareId !== null) hardwareId += 1;
-    if (d.serialNumber !== null) serialNumber += 1;
-  }
-  return { total: records.length, byType: byType.sorted(), byIdentifier: { arid, hardwareId, serialNumber } };
+  return {
+    add(d) {
+      total += 1;
+      byType.add(d.deviceType);
+      if (d.arid !== null) arid += 1;
+      if (d.hardwareId !== null) hardwareId += 1;
+      if (d.serialNumber !== null) serialNumber += 1;
+    },
+    result: () => ({ total, byType: byType.sorted(), byIdentifier: { arid, hardwareId, serialNumber } }),
+  };
+}
+
+export function summarizeDevices(records: readonly DeviceRecord[]): DevicesSummary {
+  return foldAll(devicesFold(), records);
 }
 
 export const devices = defineQuery({
@@ -41,4 +56,5 @@ export const devices = defineQuery({
   uniqueBy: ['deviceId'],
   checkRecord: checkDeviceIdentifiers,
   summarize: summarizeDevices,
+  summaryFold: devicesFold,
 });

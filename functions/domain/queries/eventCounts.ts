@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { count, deviceId, withMeta } from '../schemas/fields.js';
-import { defineQuery } from './types.js';
+import { defineQuery, foldAll, type RecordFold } from './types.js';
 
 export const eventCountRecord = z.strictObject({
   deviceId,
@@ -8,14 +8,23 @@ export const eventCountRecord = z.strictObject({
 });
 export type EventCountRecord = z.infer<typeof eventCountRecord>;
 
-export function summarizeEventCounts(records: readonly EventCountRecord[]) {
+/** The event-counts summary one record at a time. */
+export function eventCountsFold(): RecordFold<EventCountRecord, { devices: number; totalEvents: number; maxEvents: number }> {
+  let devices = 0;
   let totalEvents = 0;
   let maxEvents = 0;
-  for (const r of records) {
-    totalEvents += r.events;
-    if (r.events > maxEvents) maxEvents = r.events;
-  }
-  return { devices: records.length, totalEvents, maxEvents };
+  return {
+    add(r) {
+      devices += 1;
+      totalEvents += r.events;
+      if (r.events > maxEvents) maxEvents = r.events;
+    },
+    result: () => ({ devices, totalEvents, maxEvents }),
+  };
+}
+
+export function summarizeEventCounts(records: readonly EventCountRecord[]) {
+  return foldAll(eventCountsFold(), records);
 }
 
 export const eventCounts = defineQuery({
@@ -24,4 +33,5 @@ export const eventCounts = defineQuery({
   record: eventCountRecord,
   uniqueBy: ['deviceId'],
   summarize: summarizeEventCounts,
+  summaryFold: eventCountsFold,
 });

@@ -4,7 +4,7 @@
  */
 import { addDays } from '../calendarDates.js';
 import { isoDate } from '../schemas/fields.js';
-import type { ExpiryHistogram, RecordContext, RecordIssue } from './types.js';
+import { type ExpiryHistogram, foldAll, type RecordContext, type RecordFold, type RecordIssue } from './types.js';
 import * as z from 'zod/mini';
 
 export const licenseStateFields = {
@@ -36,31 +36,49 @@ export function checkLicenseState(record: LicenseStateRecord, context: RecordCon
   return undefined;
 }
 
-export function summarizeLicenseStates(records: readonly LicenseStateRecord[], context: RecordContext): LicenseStateSummary {
+/** The license-state summary one record at a time. */
+export function licenseStatesFold(context: RecordContext): RecordFold<LicenseStateRecord, LicenseStateSummary> {
   const windowEnd = addDays(context.collectedOn, EXPIRY_WINDOW_DAYS);
+  let total = 0;
   let licensed = 0;
   let nextUnlicensedOn: string | null = null;
   let expiringWithin30Days = 0;
-  for (const record of records) {
-    if (!record.licensed) continue;
-    licensed += 1;
-    const on = record.unlicensedOn;
-    if (on === null) continue;
-    if (nextUnlicensedOn === null || on < nextUnlicensedOn) nextUnlicensedOn = on;
-    if (on <= windowEnd) expiringWithin30Days += 1;
-  }
-  return { licensed, unlicensed: records.length - licensed, nextUnlicensedOn, expiringWithin30Days };
+  return {
+    add(record) {
+      total += 1;
+      if (!record.licensed) return;
+      licensed += 1;
+      const on = record.unlicensedOn;
+      if (on === null) return;
+      if (nextUnlicensedOn === null || on < nextUnlicensedOn) nextUnlicensedOn = on;
+      if (on <= windowEnd) expiringWithin30Days += 1;
+    },
+    result: () => ({ licensed, unlicensed: total - licensed, nextUnlicensedOn, expiringWithin30Days }),
+  };
+}
+
+export function summarizeLicenseStates(records: readonly LicenseStateRecord[], context: RecordContext): LicenseStateSummary {
+  return foldAll(licenseStatesFold(context), records);
 }
 
 /** Dates kept exactly in an expiry histogram (more than a year of distinct days). */
 export const MAX_EXPIRY_DATES = 400;
 
-export function expiryHistogram(records: readonly LicenseStateRecord[]): ExpiryHistogram {
+/** The expiry histogram one record at a time. */
+export function expiriesFold(): RecordFold<LicenseStateRecord, ExpiryHistogram> {
   const counts = new Map<string, number>();
-  for (const record of records) {
-    if (record.licensed && record.unlicensedOn !== null) counts.set(record.unlicensedOn, (counts.get(record.unlicensedOn) ?? 0) + 1);
-  }
-  const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : 1));
-  const later = sorted.slice(MAX_EXPIRY_DATES).reduce((sum, [, n]) => sum + n, 0);
-  return { dates: Object.fromEntries(sorted.slice(0, MAX_EXPIRY_DATES)), later };
+  return {
+    add(record) {
+      if (record.licensed && record.unlicensedOn !== null) counts.set(record.unlicensedOn, (counts.get(record.unlicensedOn) ?? 0) + 1);
+    },
+    result() {
+      const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : 1));
+      const later = sorted.slice(MAX_EXPIRY_DATES).reduce((sum, [, n]) => sum + n, 0);
+      return { dates: Object.fromEntries(sorted.slice(0, MAX_EXPIRY_DATES)), later };
+    },
+  };
+}
+
+export function expiryHistogram(records: readonly LicenseStateRecord[]): ExpiryHistogram {
+  return foldAll(expiriesFold(), records);
 }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { count, text, withMeta } from '../schemas/fields.js';
-import { histogramOf } from './histogram.js';
-import { defineQuery } from './types.js';
+import { Histogram } from './histogram.js';
+import { defineQuery, foldAll, type RecordFold } from './types.js';
 
 export const licensingCountRecord = z.strictObject({
   item: withMeta(text(128), { description: 'What a license may be based on, e.g. "IPT users".' }),
@@ -9,8 +9,17 @@ export const licensingCountRecord = z.strictObject({
 });
 export type LicensingCountRecord = z.infer<typeof licensingCountRecord>;
 
+/** The licensing-counts summary one record at a time (as histogramOf sums). */
+export function licensingCountsFold(): RecordFold<LicensingCountRecord, { items: Record<string, number> }> {
+  const items = new Histogram();
+  return {
+    add: (r) => items.add(r.item, r.count),
+    result: () => ({ items: items.sorted() }),
+  };
+}
+
 export function summarizeLicensingCounts(records: readonly LicensingCountRecord[]) {
-  return { items: histogramOf(records, (r) => r.item, (r) => r.count) };
+  return foldAll(licensingCountsFold(), records);
 }
 
 export const licensingCounts = defineQuery({
@@ -19,4 +28,5 @@ export const licensingCounts = defineQuery({
   record: licensingCountRecord,
   uniqueBy: ['item'],
   summarize: summarizeLicensingCounts,
+  summaryFold: licensingCountsFold,
 });

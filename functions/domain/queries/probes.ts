@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { count, isoDateTime, opaqueToken } from '../schemas/fields.js';
-import { defineQuery, type RecordContext } from './types.js';
+import { defineQuery, foldAll, type RecordContext, type RecordFold } from './types.js';
 
 export const probeRecord = z.strictObject({ probeId: opaqueToken, lastCheckIn: isoDateTime, restartsToday: count });
 export type ProbeRecord = z.infer<typeof probeRecord>;
@@ -8,15 +8,24 @@ export type ProbeRecord = z.infer<typeof probeRecord>;
 /** A probe is stale when it has not checked in during the 24 h before collectedAt. */
 export const PROBE_STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
-export function summarizeProbes(records: readonly ProbeRecord[], context: RecordContext) {
+/** The probes summary one record at a time. */
+export function probesFold(context: RecordContext): RecordFold<ProbeRecord, { total: number; restartsToday: number; staleProbes: number }> {
   const staleBefore = context.collectedAt.getTime() - PROBE_STALE_AFTER_MS;
+  let total = 0;
   let restartsToday = 0;
   let staleProbes = 0;
-  for (const p of records) {
-    restartsToday += p.restartsToday;
-    if (Date.parse(p.lastCheckIn) < staleBefore) staleProbes += 1;
-  }
-  return { total: records.length, restartsToday, staleProbes };
+  return {
+    add(p) {
+      total += 1;
+      restartsToday += p.restartsToday;
+      if (Date.parse(p.lastCheckIn) < staleBefore) staleProbes += 1;
+    },
+    result: () => ({ total, restartsToday, staleProbes }),
+  };
+}
+
+export function summarizeProbes(records: readonly ProbeRecord[], context: RecordContext) {
+  return foldAll(probesFold(context), records);
 }
 
 export const probes = defineQuery({
@@ -25,4 +34,5 @@ export const probes = defineQuery({
   record: probeRecord,
   uniqueBy: ['probeId'],
   summarize: summarizeProbes,
+  summaryFold: probesFold,
 });

@@ -35,6 +35,26 @@ export interface QuerySpec<S extends z.core.$ZodType = z.core.$ZodType, Summary 
   summarize: (records: z.infer<S>[], context: RecordContext) => Summary;
   /** For license-state types: when licensed records become unlicensed (feeds the expiring report). */
   expiries?: (records: z.infer<S>[]) => ExpiryHistogram;
+  /**
+   * `summarize` one record at a time (summarize is this fold over all records): a bundle file
+   * is then summarized as it is read, and no record outlives its batch. Without it (or with
+   * `checkAll` or `exactlyOne`), a bundle file's records are kept until the file is read.
+   */
+  summaryFold?: (context: RecordContext) => RecordFold<z.infer<S>, Summary>;
+  /** `expiries` one record at a time, as summaryFold. */
+  expiriesFold?: () => RecordFold<z.infer<S>, ExpiryHistogram>;
+}
+
+/** A result built one record at a time: `add` each record in order, then `result()` once. */
+export interface RecordFold<R, Result> {
+  add(record: R): void;
+  result(): Result;
+}
+
+/** The fold's result over all of `records`. */
+export function foldAll<R, Result>(fold: RecordFold<R, Result>, records: readonly R[]): Result {
+  for (const record of records) fold.add(record);
+  return fold.result();
 }
 
 /**

@@ -1,14 +1,25 @@
 import * as z from 'zod/mini';
 import { count, opaqueToken } from '../schemas/fields.js';
-import { defineQuery } from './types.js';
+import { defineQuery, foldAll, type RecordFold } from './types.js';
 
 export const userActionRecord = z.strictObject({ userHash: opaqueToken, actions: count });
 export type UserActionRecord = z.infer<typeof userActionRecord>;
 
-export function summarizeUserActions(records: readonly UserActionRecord[]) {
+/** The user-actions summary one record at a time. */
+export function userActionsFold(): RecordFold<UserActionRecord, { users: number; actions: number }> {
+  let users = 0;
   let actions = 0;
-  for (const r of records) actions += r.actions;
-  return { users: records.length, actions };
+  return {
+    add(r) {
+      users += 1;
+      actions += r.actions;
+    },
+    result: () => ({ users, actions }),
+  };
+}
+
+export function summarizeUserActions(records: readonly UserActionRecord[]) {
+  return foldAll(userActionsFold(), records);
 }
 
 export const userActions = defineQuery({
@@ -17,4 +28,5 @@ export const userActions = defineQuery({
   record: userActionRecord,
   uniqueBy: ['userHash'],
   summarize: summarizeUserActions,
+  summaryFold: userActionsFold,
 });
