@@ -11,4 +11,7 @@ export default {
   globalTeardown: '<rootDir>/test/support/globalTeardown.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
+  // The transform cache of this clone only: jest's default (/tmp/jest_*) is shared by every clone and
+  // run on the machine, and an entry compiled without ESM there once failed a suite here.
+  cacheDirectory: '<rootDir>/.tmp/jest-cache',
 };

@@ -169,6 +169,6 @@ describe('commands', () => {
     expect(report.json.items.filter((r: { customerId: string }) => r.customerId === customerId).map((r: { item: string }) => r.item)).toEqual([hostile, 'IPT users']);
     const text = await cli(['reports', 'over-deployment', '--as-of', today]);
     expect(text.stdout).not.toContain('\u001b');
-    expect(text.stdout.split('\n')[0]).toMatch(/^customerId\s+item\s+installId\s+entitled/);
+    expect(text.stdout.split('\n')[0]).toMatch(/^Customer\s+Item\s+Scope\s+Entitled\s+Used\s+Peak\s+Overage\s+Status\s+Over since$/);
   });
 });
