@@ -4,7 +4,6 @@
  * HTTP or clock: the service reads, this decides (decisions where §8 is silent:
  * docs/licensing.md, "Compliance").
  */
-import { addDays } from './calendarDates.js';
 import type { ComplianceRow, ComplianceStatus, Entitlement } from './licensing.js';
 
 /** One accepted licensing-counts snapshot of an install: its item counts (a bounded histogram). */
@@ -23,6 +22,11 @@ export interface ComplianceInput {
   asOf: string;
   /** Installs whose usage no longer counts (decommissioned). */
   excludedInstalls?: ReadonlySet<string>;
+}
+
+/** The last instant of a date's UTC day, as collectedAt is written (string order is time order). */
+export function lastInstantOf(date: string): string {
+  return `${date}T23:59:59.999Z`;
 }
 
 /** `near` from this share of the entitled quantity. */
@@ -54,10 +58,11 @@ const POOL = '';
 /** The customer's compliance rows as of `asOf`, ordered by item, then the pool before installs. */
 export function complianceRows(input: ComplianceInput): ComplianceRow[] {
   const { asOf } = input;
-  const end = `${addDays(asOf, 1)}T00:00:00.000Z`;
+  // The last instant of asOf's day (not the next day's first: 9999-12-31 has none in this format).
+  const end = lastInstantOf(asOf);
   const excluded = input.excludedInstalls ?? new Set<string>();
   const history = input.usage
-    .filter((s) => s.collectedAt < end && !excluded.has(s.installId))
+    .filter((s) => s.collectedAt <= end && !excluded.has(s.installId))
     .sort((a, b) => (a.collectedAt < b.collectedAt ? -1 : a.collectedAt > b.collectedAt ? 1 : a.installId < b.installId ? -1 : a.installId > b.installId ? 1 : 0));
 
   // Item -> scope ('' for the pool, else an install id) -> that scope's entitlements.

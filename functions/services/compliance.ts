@@ -4,8 +4,7 @@
  * through `customerEntitlements` and `customerCompliance`, so each rule has one owner; the
  * rules themselves are pure (domain/compliance.ts), the reads are in store/.
  */
-import { addDays } from '../domain/calendarDates.js';
-import { complianceRows, overDeployment } from '../domain/compliance.js';
+import { complianceRows, lastInstantOf, overDeployment } from '../domain/compliance.js';
 import type { ComplianceRow, Entitlement } from '../domain/licensing.js';
 import type { Clients } from '../store/clients.js';
 import { listEntitlements } from '../store/entitlements.js';
@@ -21,7 +20,8 @@ export async function customerEntitlements(c: Clients, customerId: string): Prom
 export async function customerCompliance(c: Clients, customerId: string, asOf: string): Promise<ComplianceRow[]> {
   const [entitlements, usage, excludedInstalls] = await Promise.all([
     listEntitlements(c, customerId),
-    usageHistory(c, customerId, `${addDays(asOf, 1)}T00:00:00.000Z`),
+    // Sort keys are `<collectedAt>#<installId>`: every snapshot of asOf's last instant sorts before this.
+    usageHistory(c, customerId, `${lastInstantOf(asOf)}#\uffff`),
     decommissionedInstalls(c, customerId),
   ]);
   return complianceRows({ entitlements, usage, asOf, excludedInstalls });

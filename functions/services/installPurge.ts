@@ -80,7 +80,7 @@ async function forgetFleet(c: Clients, installId: string): Promise<void> {
 async function deleteInstallItems(c: Clients, installId: string): Promise<void> {
   const partition = itemKeys.install(installId).PK;
   const uploads = await queryAll(c, { keys: table.indexes.uploadsByInstall, partition: uploadIndexPartition(installId), projection: 'PK, SK' });
-  const own = await queryAll(c, { keys: baseTable, partition, projection: 'PK, SK, uploadId', consistent: true });
+  const own = await queryAll(c, { keys: baseTable, partition, projection: 'PK, SK, uploadId, licenseFileId', consistent: true });
   const keys = new Map<string, { PK: string; SK: string }>();
   for (const item of uploads) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
   for (const item of own) {
@@ -90,6 +90,11 @@ async function deleteInstallItems(c: Clients, installId: string): Promise<void> 
     if (typeof item.uploadId === 'string') {
       const upload = itemKeys.upload(item.uploadId);
       keys.set(`${upload.PK}|${upload.SK}`, upload);
+    }
+    // A license file is also stored by its id (GET /v1/license-files/{id}), outside the install's partition.
+    if (typeof item.licenseFileId === 'string') {
+      const byId = itemKeys.licenseFileById(item.licenseFileId);
+      keys.set(`${byId.PK}|${byId.SK}`, byId);
     }
   }
   await deleteItems(c, [...keys.values()]);

@@ -63,6 +63,11 @@ async function existingFile(c: Clients, licenseFileId: string): Promise<LicenseF
 export async function issueLicenseFile(c: Clients, signer: Signer, request: IssueRequest): Promise<IssueOutcome> {
   const { installId, validDays, now } = request;
   const install = await requireInstall(c, installId, true);
+  // A retired install's key is refused and its usage leaves compliance: a file would grant it
+  // entitlements on figures that no longer count it.
+  if (install.status === 'decommissioned') {
+    throw new ProblemError('conflict', 'This install is decommissioned: reactivate it (PATCH /v1/installs/{installId}) to issue a license file.');
+  }
   const latest = await listLatest(c, installId);
   const issues = missingReports(new Map<QueryType, LatestItem>(latest.map((l) => [l.queryType, l])), now);
   if (issues.length > 0) {

@@ -73,7 +73,8 @@ export async function getLatest(c: Clients, installId: string, queryType: QueryT
 }
 
 export async function listLatest(c: Clients, installId: string): Promise<LatestItem[]> {
-  const items = await queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: itemPrefixes.latest } });
+  // Strongly consistent: a license file issued just after an upload must see it.
+  const items = await queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: itemPrefixes.latest }, consistent: true });
   return items.map(toLatest);
 }
 

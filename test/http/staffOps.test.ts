@@ -168,6 +168,27 @@ describe('install lifecycle', () => {
     const customers = await call(api, 'GET', `/v1/customers?prefix=purge-${run}`, { key: staffKey() });
     expect(customers.body.items).toEqual([]);
   });
+
+  it('deletes the install\'s license files, also where they are read by id', async () => {
+    const install = await createTestInstall(api, `purge-lic-${run}`);
+    await uploadEveryType(api, install, minutesAgo(60));
+    const issued = await call(api, 'POST', `/v1/installs/${install.installId}/license-files`, { key: staffKey(), body: {} });
+    expect(issued.status).toBe(201);
+    expect((await call(api, 'GET', `/v1/license-files/${issued.body.licenseFileId}`, { key: staffKey() })).status).toBe(200);
+    expect((await call(api, 'DELETE', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(204);
+    expect((await call(api, 'GET', `/v1/license-files/${issued.body.licenseFileId}`, { key: staffKey() })).status).toBe(404);
+  });
+
+  it('issues no license file while an install is decommissioned', async () => {
+    const install = await createTestInstall(api, `retired-lic-${run}`);
+    await uploadEveryType(api, install, minutesAgo(60));
+    const path = `/v1/installs/${install.installId}`;
+    expect((await call(api, 'PATCH', path, { key: staffKey(), body: { status: 'decommissioned' } })).status).toBe(200);
+    const refused = await call(api, 'POST', `${path}/license-files`, { key: staffKey(), body: {} });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 409, code: 'conflict' });
+    expect((await call(api, 'PATCH', path, { key: staffKey(), body: { status: 'active' } })).status).toBe(200);
+    expect((await call(api, 'POST', `${path}/license-files`, { key: staffKey(), body: {} })).status).toBe(201);
+  });
 });
 
 /** Nothing of the install in S3 or DynamoDB (its audit entries aside). */
