@@ -2,7 +2,7 @@
  * Queries of one partition of the table or of an index: every page (`queryAll`) or one page
  * behind an opaque cursor (`queryPage`). The listings, reports and purges are all this shape.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Clients } from './clients.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './dynamo.js';
 import { table } from './tableDefinition.js';
@@ -67,7 +67,7 @@ export async function queryPage(c: Clients, query: PartitionQuery, page: { limit
   const { keys } = query;
   const startKey = decodeCursor(page.cursor, [table.partitionKey, table.sortKey, keys.partitionKey, keys.sortKey]);
   if (startKey && startKey[keys.partitionKey] !== query.partition) throw invalidCursor('The cursor belongs to another listing.');
-  let result;
+  let result: QueryCommandOutput;
   try {
     result = await c.ddb.send(new QueryCommand({ ...input(c, query), Limit: page.limit, ExclusiveStartKey: startKey }));
   } catch (error) {

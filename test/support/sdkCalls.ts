@@ -50,7 +50,11 @@ export function interceptSdkCalls(c: Clients, hook: SdkCallHook): { remove(): vo
       { step: 'initialize', name },
     );
   }
-  return { remove: () => stacks.forEach((stack) => stack.remove(name)) };
+  return {
+    remove: () => {
+      for (const stack of stacks) stack.remove(name);
+    },
+  };
 }
 
 /** An error as a fault injected into a call: `InjectedFault` (never reached the service) or a `TimeoutError` (reached it, answer lost). */

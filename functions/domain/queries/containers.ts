@@ -11,7 +11,7 @@ export type ContainerRecord = z.infer<typeof containerRecord>;
  */
 function depthsOf(records: readonly ContainerRecord[]): { depths: Int32Array; issues: [number, RecordIssue][] } {
   const indexById = new Map<string, number>();
-  records.forEach((c, i) => indexById.set(c.containerId, i));
+  for (const [i, c] of records.entries()) indexById.set(c.containerId, i);
   const depths = new Int32Array(records.length); // 0 = unknown, -1 = on the current path, -2 = broken
   const issues: [number, RecordIssue][] = [];
   for (let start = 0; start < records.length; start++) {
