@@ -12,13 +12,13 @@
  *  5. forget: the install item goes with its customer's count, in one transaction.
  * An install already gone answers as done.
  */
-import { BatchWriteCommand, DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { installTarget } from '../domain/audit.js';
 import { queryTypes } from '../domain/queries/index.js';
 import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storageKeys.js';
 import { auditPut } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
-import { cancellationReasons, isConditionFailure, sleep } from '../store/dynamo.js';
+import { batchDelete, cancellationReasons, isConditionFailure } from '../store/dynamo.js';
 import { baseTable, queryAll } from '../store/indexQueries.js';
 import { customerCountUpdate, getInstall, type InstallItem } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';
@@ -71,10 +71,10 @@ async function mark(c: Clients, install: InstallItem, actor: string, now: Date):
 async function forgetFleet(c: Clients, installId: string): Promise<void> {
   const partition = itemKeys.install(installId).PK;
   const latest = await queryAll(c, { keys: baseTable, partition, sortKey: { op: 'begins_with', value: 'LATEST#' }, projection: 'PK, SK', consistent: true });
-  await deleteItems(c, latest.map((item) => ({ PK: item.PK as string, SK: item.SK as string })));
+  await batchDelete(c, latest.map((item) => ({ PK: item.PK as string, SK: item.SK as string })));
   // With no latest snapshots, a sync removes every identifier and version the install held.
   await syncFleetIndexes(c, installId);
-  await deleteItems(c, [itemKeys.fleetState(installId)]);
+  await batchDelete(c, [itemKeys.fleetState(installId)]);
 }
 
 async function deleteInstallItems(c: Clients, installId: string): Promise<void> {
@@ -97,7 +97,7 @@ async function deleteInstallItems(c: Clients, installId: string): Promise<void> 
       keys.set(`${byId.PK}|${byId.SK}`, byId);
     }
   }
-  await deleteItems(c, [...keys.values()]);
+  await batchDelete(c, [...keys.values()]);
 }
 
 async function forget(c: Clients, install: InstallItem): Promise<void> {
@@ -125,15 +125,4 @@ async function forget(c: Clients, install: InstallItem): Promise<void> {
   }
 }
 
-async function deleteItems(c: Clients, keys: { PK: string; SK: string }[]): Promise<void> {
-  for (let i = 0; i < keys.length; i += 25) {
-    let requests = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      const { UnprocessedItems } = await c.ddb.send(new BatchWriteCommand({ RequestItems: { [c.config.tableName]: requests } }));
-      requests = (UnprocessedItems?.[c.config.tableName] ?? []) as typeof requests;
-      if (requests.length > 0 && attempt >= 10) throw new Error('DynamoDB left deletes unprocessed after 10 attempts');
-      if (requests.length > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-    }
-  }
-}
 

@@ -1,5 +1,7 @@
 /** Small helpers over DynamoDB's error shapes and pagination cursors. */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ProblemError } from '../domain/problems.js';
+import type { Clients } from './clients.js';
 
 export interface CancellationReason {
   Code?: string;
@@ -56,3 +58,30 @@ export function setClause(attributes: Record<string, unknown>, prefix: string): 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One request of BatchWriteItem: a whole-item put or a delete, so sending it twice changes nothing. */
+export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+const BATCH_WRITE_MAX = 25;
+
+/**
+ * Writes `requests` by BatchWriteItem, 25 a call, sending again what DynamoDB left unprocessed
+ * (with a growing pause, as AWS advises). One call after another; `signal` stops it between two.
+ */
+export async function batchWrite(c: Clients, requests: readonly WriteRequest[], signal?: AbortSignal): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+    let pending: WriteRequest[] = requests.slice(i, i + BATCH_WRITE_MAX);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      signal?.throwIfAborted();
+      if (attempt >= 10) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed after ${attempt} attempts`);
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      const result = await c.ddb.send(new BatchWriteCommand({ RequestItems: { [c.config.tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[c.config.tableName] ?? []) as WriteRequest[];
+    }
+  }
+}
+
+/** Deletes the items of `keys` by BatchWriteItem (batchWrite). */
+export function batchDelete(c: Clients, keys: readonly Record<string, unknown>[]): Promise<void> {
+  return batchWrite(c, keys.map((Key) => ({ DeleteRequest: { Key } })));
+}

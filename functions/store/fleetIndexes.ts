@@ -4,7 +4,8 @@
  * one duplicate item, in a sparse index, per identifier that two or more installs hold; and one
  * FLEET item per install with its version histogram and the snapshots the indexes reflect.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, type WriteRequest } from './dynamo.js';
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
 import { DUPLICATES_PARTITION, duplicateIndexKeys, identifierBucketPartition, itemKeys, itemPrefixes, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
@@ -52,28 +53,6 @@ export async function putFleetState(c: Clients, installId: string, state: FleetS
 }
 
 /** BatchWriteItem's most requests in one call. */
-const BATCH_WRITE_MAX = 25;
-
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
-
-/**
- * Writes `requests` by BatchWriteItem, 25 a call, sending again what DynamoDB left unprocessed
- * (with a growing pause, as AWS advises). Every request is a whole-item put or a delete, so
- * sending one twice changes nothing. One call after another; `signal` stops it between two.
- */
-async function batchWrite(c: Clients, requests: readonly WriteRequest[], signal?: AbortSignal): Promise<void> {
-  for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
-    let pending: WriteRequest[] = requests.slice(i, i + BATCH_WRITE_MAX);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      signal?.throwIfAborted();
-      if (attempt >= 10) throw new Error(`BatchWriteItem left ${pending.length} writes unprocessed after ${attempt} attempts`);
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-      const result = await c.ddb.send(new BatchWriteCommand({ RequestItems: { [c.config.tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[c.config.tableName] ?? []) as WriteRequest[];
-    }
-  }
-}
-
 /**
  * Sets an install's identifier keys in each of `buckets` (an empty list deletes its item
  * there): whole items, so writing them again is harmless. About one write request per 25 buckets.

@@ -12,6 +12,7 @@ import { Bundle } from '../../functions/bundles/bundle.js';
 import { directBundleLimits } from '../../functions/bundles/limits.js';
 import { zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import { runCli } from '../../functions/cli/main.js';
+import { runCliAt } from '../support/cliRun.js';
 import { queryTypes } from '../../functions/domain/queries/index.js';
 import { call, createTestInstall, sample, startTestApi, staffKey, type TestApi, type TestInstall } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
@@ -36,29 +37,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    env: { MPA_URL: api.url, ...env },
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCliAt(api.url, args, { env });
 
 describe('samples and bundle create', () => {
   it('writes the twelve exports and builds a valid bundle of them', async () => {

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { csvRecords, IMPORT_HEADER, readImport } from '../../functions/cli/entitlementCsv.js';
-import { runCli } from '../../functions/cli/main.js';
+import { runCliAt } from '../support/cliRun.js';
 import { addDays } from '../../functions/domain/calendarDates.js';
 import { call, createTestInstall, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
 
@@ -21,22 +21,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    env: { MPA_URL: api.url, MPA_API_KEY: staffKey() },
-  });
-  let json: any;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
-}
+const cli = (args: string[]) => runCliAt(api.url, args, { env: { MPA_API_KEY: staffKey() } });
 
 const today = new Date().toISOString().slice(0, 10);
 const header = IMPORT_HEADER.join(',');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, SignJWT } from 'jose';
 import { armor, unarmor } from '../../functions/domain/licenseFiles.js';
-import { runCli } from '../../functions/cli/main.js';
+import { runCliAt } from '../support/cliRun.js';
 import { call, createTestInstall, staffKey, startTestApi, type TestApi, type TestInstall } from '../support/localApi.js';
 import { uploadEveryType } from '../support/licensing.js';
 import { minutesAgo } from '../support/time.js';
@@ -21,22 +21,7 @@ let install: TestInstall;
 let licensePath: string;
 let jwksPath: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    env: { MPA_URL: api.url, ...env },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCliAt(api.url, args, { env });
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ApiClient, retryAfterMs } from '../../functions/cli/apiClient.js';
-import { runCli } from '../../functions/cli/main.js';
+import { runCliAt } from '../support/cliRun.js';
 import { csvCell, field, renderCsv, renderTable } from '../../functions/cli/tables.js';
 import { createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
@@ -27,30 +27,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-async function cli(args: string[], options: { key?: string; confirm?: boolean; env?: Record<string, string> } = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    env: { MPA_URL: api.url, MPA_API_KEY: options.key ?? staffKey(), MPA_RETRY_BASE_MS: '5', ...(options.env ?? {}) },
-    ...(options.confirm !== undefined ? { confirm: async () => options.confirm! } : {}),
+const cli = (args: string[], options: { key?: string; confirm?: boolean; env?: Record<string, string> } = {}) =>
+  runCliAt(api.url, args, {
+    env: { MPA_API_KEY: options.key ?? staffKey(), MPA_RETRY_BASE_MS: '5', ...(options.env ?? {}) },
+    ...(options.confirm !== undefined ? { confirm: options.confirm } : {}),
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(stdout);
-  } catch {
-    json = undefined;
-  }
-  return { code, stdout, stderr, json };
-}
 
 const run = `${process.pid}-${Date.now() % 100000}`;
 const headerOf = (text: string) => text.split('\n')[0]!.split(/\s{2,}/);
