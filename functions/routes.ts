@@ -9,8 +9,9 @@
  */
 
 import type { AuditAction } from './domain/audit.js';
+import type { Role } from './domain/roles.js';
 
-export type Role = 'install' | 'staff';
+export type { Role };
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {

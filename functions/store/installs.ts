@@ -7,7 +7,7 @@ import type { CreateInstallRequest, Install } from '../domain/installs.js';
 import { ProblemError } from '../domain/problems.js';
 import { LOCAL_ADMIN } from '../domain/staffKeys.js';
 import { customerIndexKeys, customerListIndexKeys, installNameIndexKeys, itemKeys, lastSeenIndexKeys } from '../domain/storageKeys.js';
-import type { Role } from '../routes.js';
+import type { Role } from '../domain/roles.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, isConditionFailure, setClause } from './dynamo.js';
