@@ -16,7 +16,7 @@ export const handler = httpHandler('postUpload', async ({ event, caller, now, cl
   const hint = uploadBodyHint(sent, encoding);
   if (hint) throw hint;
   const { receipt, status } = await acceptReceivedUpload(clients, {
-    installId: caller.installId!,
+    installId: caller.installId,
     customerId: caller.customerId,
     queryType,
     sent,
