@@ -1,6 +1,5 @@
-/** Small helpers over DynamoDB's error shapes and pagination cursors. */
+/** Small helpers over DynamoDB's error shapes, update expressions and batch writes. */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ProblemError } from '../domain/problems.js';
 import type { Clients } from './clients.js';
 
 export interface CancellationReason {
@@ -17,30 +16,6 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
 export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
-
-/** Opaque list cursors: base64url JSON of DynamoDB's LastEvaluatedKey (string attributes only). */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
-}
-
-export function decodeCursor(cursor: string | undefined, allowedKeys: readonly string[]): Record<string, string> | undefined {
-  if (cursor === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidCursor();
-  const entries = Object.entries(value);
-  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string' || v.length > 1024)) throw invalidCursor();
-  // A cursor this service issued names every key of its listing; DynamoDB fails on a partial start key.
-  if (allowedKeys.some((k) => !Object.hasOwn(value, k))) throw invalidCursor();
-  return Object.fromEntries(entries) as Record<string, string>;
-}
-
-export const invalidCursor = (detail = 'The cursor is not one this service issued.') =>
-  new ProblemError('validation_failed', detail, [{ path: 'cursor', message: 'is invalid' }]);
 
 /**
  * Attributes as the `SET` clause of an update, `#p0 = :p0, #p1 = :p1` for prefix `p`, with the
