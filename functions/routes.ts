@@ -69,6 +69,12 @@ export const routes = [
 
 export type HandlerName = (typeof routes)[number]['handler'];
 
+/**
+ * The path variable that POST and GET /v1/uploads/{…} share (see the header). Handlers read it
+ * through queryTypeFromPath and uploadIdFromPath (http/request.ts), never by this name.
+ */
+export const uploadPathVariable = 'queryTypeOrUploadId';
+
 /** The distinct handler modules, one Lambda function each. */
 export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((r) => r.handler))];
 

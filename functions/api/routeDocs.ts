@@ -10,7 +10,7 @@ import { createInstallRequest, customerId, patchInstallRequest, usageCollectionR
 import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';
 import { DIRECT_BODY_MAX_BYTES, MiB } from '../domain/uploadBody.js';
-import type { HandlerName } from '../routes.js';
+import { type HandlerName, uploadPathVariable } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { entitlementId, entitlementRequest } from '../domain/entitlements.js';
 import { issueLicenseFileRequest } from '../domain/licenseFileRequest.js';
@@ -92,7 +92,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       `The optional query types (${optionalQueryTypes.join(', ')}) are refused while the install's usage data collection is disabled. ` +
       'A snapshot is identified by (install, queryType, collectedAt): the same bytes again answer 200 with the original receipt, ' +
       'different content for an existing snapshot 409.',
-    path: { queryTypeOrUploadId: { schema: queryTypeName, description: `The query type of the upload. ${sharedUploadPath}` } },
+    path: { [uploadPathVariable]: { schema: queryTypeName, description: `The query type of the upload. ${sharedUploadPath}` } },
     headers: {
       'Content-Encoding': { schema: z.enum(['gzip', 'identity']).optional(), description: '`gzip` when the JSON is sent compressed.' },
     },
@@ -105,7 +105,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   },
   getUpload: {
     description: "The status of an upload: an install sees only its own (another install's upload is 404), staff see any.",
-    path: { queryTypeOrUploadId: { schema: uploadId, description: `The upload id. ${sharedUploadPath}` } },
+    path: { [uploadPathVariable]: { schema: uploadId, description: `The upload id. ${sharedUploadPath}` } },
     responses: { 200: { description: 'The upload, with its receipt once accepted or its problem once rejected.', schema: bodies.uploadStatusBody } },
     problems: ['not_found'],
   },

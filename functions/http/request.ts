@@ -4,7 +4,10 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
+import type { QueryType } from '../domain/queries/index.js';
+import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { LOCAL_ADMIN } from '../domain/staffKeys.js';
+import { uploadPathVariable } from '../routes.js';
 
 /** An install's key: the install it belongs to and that install's customer. */
 export interface InstallCaller {
@@ -37,6 +40,16 @@ export function pathParameter(event: APIGatewayProxyEvent, name: string): string
   const value = event.pathParameters?.[name];
   if (value === undefined || value === '') throw new ProblemError('not_found', `The path lacks ${name}.`);
   return value;
+}
+
+/** The query type of POST /v1/uploads/{queryType}: `404 unknown_query_type` unless it names one. */
+export function queryTypeFromPath(event: APIGatewayProxyEvent): QueryType {
+  return parseQueryType(pathParameter(event, uploadPathVariable));
+}
+
+/** The upload id of GET /v1/uploads/{uploadId}, as sent (the same path position as the query type). */
+export function uploadIdFromPath(event: APIGatewayProxyEvent): string {
+  return pathParameter(event, uploadPathVariable);
 }
 
 export function queryParameter(event: APIGatewayProxyEvent, name: string): string | undefined {
