@@ -1,5 +1,5 @@
-/** Small helpers over DynamoDB's error shapes, update expressions and batch writes. */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+/** Small helpers over DynamoDB's error shapes, transactions, update expressions and batch writes. */
+import { BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Clients } from './clients.js';
 
 export interface CancellationReason {
@@ -15,6 +15,39 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
 
 export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** The items of one TransactWriteItems, as the document client takes them. */
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/**
+ * Commits `items` in one TransactWriteItems: true. False, with nothing written, when DynamoDB
+ * cancelled it because the condition of the first item failed: the item whose state says
+ * whether the write is due at all (there is nothing to change, or a concurrent request made
+ * the change already). Any other failure, another cancellation included, is thrown.
+ */
+export function transactUnlessFirstConditionFails(c: Clients, items: TransactItems): Promise<boolean> {
+  return transactUnless(c, items, (reasons) => reasons[0]?.Code === 'ConditionalCheckFailed');
+}
+
+/**
+ * Commits `items` in one TransactWriteItems: true. False, with nothing written, when DynamoDB
+ * cancelled it for any reason (a racing write changed what the items were built from): the
+ * caller reads again and retries. Any other failure is thrown.
+ */
+export function transactUnlessCancelled(c: Clients, items: TransactItems): Promise<boolean> {
+  return transactUnless(c, items, () => true);
+}
+
+async function transactUnless(c: Clients, items: TransactItems, refused: (reasons: CancellationReason[]) => boolean): Promise<boolean> {
+  try {
+    await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons && refused(reasons)) return false;
+    throw error;
+  }
 }
 
 /**
