@@ -72,6 +72,11 @@ function listDoc(description: string, answer: ResponseDoc, query: Record<string,
   return { description, query: { ...query, ...page }, responses: { 200: answer }, problems: ['validation_failed'], ...more };
 }
 
+/** A route's query parameters from its query schemas, each with its description (one for every schema). */
+function queryDocs<Q extends Record<string, AnySchema>>(schemas: Q, descriptions: { [K in keyof Q]: string }): Record<string, ParameterDoc> {
+  return Object.fromEntries(Object.entries(descriptions).map(([name, description]) => [name, { schema: schemas[name] as AnySchema, description }]));
+}
+
 const customerParameter = { customerId: { schema: customerId, description: 'The customer, as given when its installs were registered.' } };
 const entitlementParameters = { ...customerParameter, entitlementId: { schema: entitlementId, description: "The caller's id of the entitlement (an order line): putting it again replaces it." } };
 const complianceAsOfParameter = {
@@ -175,18 +180,12 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   getExpiringReport: listDoc(
     'Installs with licensed devices or containers whose unlicensedOn falls within `withinDays` of `asOf`, soonest first.',
     { description: 'A page of installs.', schema: bodies.expiringReportPage },
-    {
-      withinDays: { schema: expiringReportQuery.withinDays, description: 'The window in days after asOf.' },
-      asOf: { schema: expiringReportQuery.asOf, description: 'The first day of the window (default: today).' },
-    },
+    queryDocs(expiringReportQuery, { withinDays: 'The window in days after asOf.', asOf: 'The first day of the window (default: today).' }),
   ),
   getStaleReport: listDoc(
     'Installs with no accepted upload in the `days` before `asOf`, or none ever.',
     { description: 'A page of installs.', schema: bodies.staleReportPage },
-    {
-      days: { schema: staleReportQuery.days, description: 'How many days without an accepted upload make an install stale.' },
-      asOf: { schema: staleReportQuery.asOf, description: 'The instant counted back from (default: now).' },
-    },
+    queryDocs(staleReportQuery, { days: 'How many days without an accepted upload make an install stale.', asOf: 'The instant counted back from (default: now).' }),
   ),
   getDuplicateIdentifiersReport: listDoc(
     'ARIDs, hardware ids and serial numbers that appear in the latest devices snapshot of more than one install, with the installs involved.',
@@ -321,10 +320,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   getAudit: listDoc(
     'The audit trail, newest first: every staff write, naming the staff key that made it. Entries are never changed or deleted.',
     { description: 'A page of entries.', schema: bodies.auditPage },
-    {
-      actor: { schema: auditQuery.actor, description: "Only this staff key's entries (its name)." },
-      target: { schema: auditQuery.target, description: 'Only entries about this target, e.g. `install/<installId>`.' },
-    },
+    queryDocs(auditQuery, { actor: "Only this staff key's entries (its name).", target: 'Only entries about this target, e.g. `install/<installId>`.' }),
   ),
   getDigestReport: {
     description:
