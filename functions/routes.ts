@@ -9,8 +9,9 @@
  */
 
 import type { AuditAction } from './domain/audit.js';
+import type { Role } from './domain/roles.js';
 
-export type Role = 'install' | 'staff';
+export type { Role };
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
@@ -67,6 +68,12 @@ export const routes = [
 ] as const satisfies readonly Route[];
 
 export type HandlerName = (typeof routes)[number]['handler'];
+
+/**
+ * The path variable that POST and GET /v1/uploads/{…} share (see the header). Handlers read it
+ * through queryTypeFromPath and uploadIdFromPath (http/request.ts), never by this name.
+ */
+export const uploadPathVariable = 'queryTypeOrUploadId';
 
 /** The distinct handler modules, one Lambda function each. */
 export const handlerNames: readonly HandlerName[] = [...new Set(routes.map((r) => r.handler))];

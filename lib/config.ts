@@ -152,6 +152,45 @@ function toOrigins(key: string, value: unknown): string[] {
   return list as string[];
 }
 
+/** Parses one setting's raw value (a string when given with `-c`), or throws its ConfigError. */
+type Reader<T> = (key: string, value: unknown) => T;
+
+/** A reader of a whole number from min to max. */
+const wholeNumber = (min: number, max: number): Reader<number> => (key, value) => toInt(key, value, min, max);
+
+/**
+ * How each setting without a rule of its own in parseConfig is read, and its bounds; checked in
+ * this order, so the first wrong setting is the one reported.
+ */
+const readers = {
+  allowedOrigins: toOrigins,
+  throttleRateLimit: wholeNumber(1, 10_000),
+  throttleBurstLimit: wholeNumber(1, 5_000),
+  uploadRateLimit: wholeNumber(1, 10_000),
+  uploadBurstLimit: wholeNumber(1, 5_000),
+  staffRateLimit: wholeNumber(1, 10_000),
+  staffBurstLimit: wholeNumber(1, 5_000),
+  uploadReservedConcurrency: wholeNumber(0, 1000),
+  processorMaxConcurrency: wholeNumber(2, 1000),
+  authorizerCacheTtlSeconds: wholeNumber(0, 3600),
+  deletionProtection: toBool,
+  customerManagedKey: toBool,
+  waf: toBool,
+  wafRateLimitPer5Min: wholeNumber(10, 2_000_000_000),
+  wafRateLimitPerKeyPer5Min: wholeNumber(10, 2_000_000_000),
+  apiGatewayCloudWatchRole: toBool,
+  digestEmails: toEmails,
+  rawIntelligentTieringAfterDays: wholeNumber(0, 3650),
+  rawGlacierIrAfterDays: wholeNumber(1, 3650),
+  rawNoncurrentVersionExpiryDays: wholeNumber(1, 3650),
+  incomingExpiryDays: wholeNumber(1, 30),
+  accessLogExpiryDays: wholeNumber(1, 3650),
+  timeoutEarlyMs: wholeNumber(0, 10_000),
+} satisfies { [K in Key]?: Reader<StageConfig[K]> };
+
+type ReaderKey = keyof typeof readers;
+const readerKeys = Object.keys(readers) as ReaderKey[];
+
 /** Resolve the configuration from raw values (already merged by precedence). */
 export function parseConfig(stage: string, raw: Raw): StageConfig {
   if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) {
@@ -169,34 +208,14 @@ export function parseConfig(stage: string, raw: Raw): StageConfig {
   const logLevel = String(pick('logLevel')).toUpperCase();
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR'].includes(logLevel)) throw new ConfigError('logLevel', logLevel, 'DEBUG, INFO, WARN or ERROR');
 
+  // The other settings, each by its reader, in the order of `readers`.
+  const read = Object.fromEntries(readerKeys.map((key) => [key, readers[key](key, pick(key))])) as { [K in ReaderKey]: StageConfig[K] };
   const config: StageConfig = {
     stage,
     logRetentionDays: retention,
-    allowedOrigins: toOrigins('allowedOrigins', pick('allowedOrigins')),
-    throttleRateLimit: toInt('throttleRateLimit', pick('throttleRateLimit'), 1, 10_000),
-    throttleBurstLimit: toInt('throttleBurstLimit', pick('throttleBurstLimit'), 1, 5_000),
-    uploadRateLimit: toInt('uploadRateLimit', pick('uploadRateLimit'), 1, 10_000),
-    uploadBurstLimit: toInt('uploadBurstLimit', pick('uploadBurstLimit'), 1, 5_000),
-    staffRateLimit: toInt('staffRateLimit', pick('staffRateLimit'), 1, 10_000),
-    staffBurstLimit: toInt('staffBurstLimit', pick('staffBurstLimit'), 1, 5_000),
-    uploadReservedConcurrency: toInt('uploadReservedConcurrency', pick('uploadReservedConcurrency'), 0, 1000),
-    processorMaxConcurrency: toInt('processorMaxConcurrency', pick('processorMaxConcurrency'), 2, 1000),
-    authorizerCacheTtlSeconds: toInt('authorizerCacheTtlSeconds', pick('authorizerCacheTtlSeconds'), 0, 3600),
-    deletionProtection: toBool('deletionProtection', pick('deletionProtection')),
-    customerManagedKey: toBool('customerManagedKey', pick('customerManagedKey')),
-    waf: toBool('waf', pick('waf')),
-    wafRateLimitPer5Min: toInt('wafRateLimitPer5Min', pick('wafRateLimitPer5Min'), 10, 2_000_000_000),
-    wafRateLimitPerKeyPer5Min: toInt('wafRateLimitPerKeyPer5Min', pick('wafRateLimitPerKeyPer5Min'), 10, 2_000_000_000),
-    apiGatewayCloudWatchRole: toBool('apiGatewayCloudWatchRole', pick('apiGatewayCloudWatchRole')),
+    ...read,
     alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
-    digestEmails: toEmails('digestEmails', pick('digestEmails')),
-    rawIntelligentTieringAfterDays: toInt('rawIntelligentTieringAfterDays', pick('rawIntelligentTieringAfterDays'), 0, 3650),
-    rawGlacierIrAfterDays: toInt('rawGlacierIrAfterDays', pick('rawGlacierIrAfterDays'), 1, 3650),
-    rawNoncurrentVersionExpiryDays: toInt('rawNoncurrentVersionExpiryDays', pick('rawNoncurrentVersionExpiryDays'), 1, 3650),
-    incomingExpiryDays: toInt('incomingExpiryDays', pick('incomingExpiryDays'), 1, 30),
-    accessLogExpiryDays: toInt('accessLogExpiryDays', pick('accessLogExpiryDays'), 1, 3650),
     logLevel,
-    timeoutEarlyMs: toInt('timeoutEarlyMs', pick('timeoutEarlyMs'), 0, 10_000),
   };
   if (config.throttleBurstLimit < config.throttleRateLimit / 10) {
     // API Gateway accepts it, but such a small bucket rejects ordinary bursts; almost certainly a typo.

@@ -10,7 +10,7 @@ import { createInstallRequest, customerId, patchInstallRequest, usageCollectionR
 import type { ProblemCode } from '../domain/problems.js';
 import { optionalQueryTypes } from '../domain/queries/index.js';
 import { DIRECT_BODY_MAX_BYTES, MiB } from '../domain/uploadBody.js';
-import type { HandlerName } from '../routes.js';
+import { type HandlerName, uploadPathVariable } from '../routes.js';
 import { uploadSessionRequest } from '../sessions/request.js';
 import { entitlementId, entitlementRequest } from '../domain/entitlements.js';
 import { issueLicenseFileRequest } from '../domain/licenseFileRequest.js';
@@ -72,6 +72,11 @@ function listDoc(description: string, answer: ResponseDoc, query: Record<string,
   return { description, query: { ...query, ...page }, responses: { 200: answer }, problems: ['validation_failed'], ...more };
 }
 
+/** A route's query parameters from its query schemas, each with its description (one for every schema). */
+function queryDocs<Q extends Record<string, AnySchema>>(schemas: Q, descriptions: { [K in keyof Q]: string }): Record<string, ParameterDoc> {
+  return Object.fromEntries(Object.entries(descriptions).map(([name, description]) => [name, { schema: schemas[name] as AnySchema, description }]));
+}
+
 const customerParameter = { customerId: { schema: customerId, description: 'The customer, as given when its installs were registered.' } };
 const entitlementParameters = { ...customerParameter, entitlementId: { schema: entitlementId, description: "The caller's id of the entitlement (an order line): putting it again replaces it." } };
 const complianceAsOfParameter = {
@@ -92,7 +97,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       `The optional query types (${optionalQueryTypes.join(', ')}) are refused while the install's usage data collection is disabled. ` +
       'A snapshot is identified by (install, queryType, collectedAt): the same bytes again answer 200 with the original receipt, ' +
       'different content for an existing snapshot 409.',
-    path: { queryTypeOrUploadId: { schema: queryTypeName, description: `The query type of the upload. ${sharedUploadPath}` } },
+    path: { [uploadPathVariable]: { schema: queryTypeName, description: `The query type of the upload. ${sharedUploadPath}` } },
     headers: {
       'Content-Encoding': { schema: z.enum(['gzip', 'identity']).optional(), description: '`gzip` when the JSON is sent compressed.' },
     },
@@ -105,7 +110,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   },
   getUpload: {
     description: "The status of an upload: an install sees only its own (another install's upload is 404), staff see any.",
-    path: { queryTypeOrUploadId: { schema: uploadId, description: `The upload id. ${sharedUploadPath}` } },
+    path: { [uploadPathVariable]: { schema: uploadId, description: `The upload id. ${sharedUploadPath}` } },
     responses: { 200: { description: 'The upload, with its receipt once accepted or its problem once rejected.', schema: bodies.uploadStatusBody } },
     problems: ['not_found'],
   },
@@ -175,18 +180,12 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   getExpiringReport: listDoc(
     'Installs with licensed devices or containers whose unlicensedOn falls within `withinDays` of `asOf`, soonest first.',
     { description: 'A page of installs.', schema: bodies.expiringReportPage },
-    {
-      withinDays: { schema: expiringReportQuery.withinDays, description: 'The window in days after asOf.' },
-      asOf: { schema: expiringReportQuery.asOf, description: 'The first day of the window (default: today).' },
-    },
+    queryDocs(expiringReportQuery, { withinDays: 'The window in days after asOf.', asOf: 'The first day of the window (default: today).' }),
   ),
   getStaleReport: listDoc(
     'Installs with no accepted upload in the `days` before `asOf`, or none ever.',
     { description: 'A page of installs.', schema: bodies.staleReportPage },
-    {
-      days: { schema: staleReportQuery.days, description: 'How many days without an accepted upload make an install stale.' },
-      asOf: { schema: staleReportQuery.asOf, description: 'The instant counted back from (default: now).' },
-    },
+    queryDocs(staleReportQuery, { days: 'How many days without an accepted upload make an install stale.', asOf: 'The instant counted back from (default: now).' }),
   ),
   getDuplicateIdentifiersReport: listDoc(
     'ARIDs, hardware ids and serial numbers that appear in the latest devices snapshot of more than one install, with the installs involved.',
@@ -321,10 +320,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   getAudit: listDoc(
     'The audit trail, newest first: every staff write, naming the staff key that made it. Entries are never changed or deleted.',
     { description: 'A page of entries.', schema: bodies.auditPage },
-    {
-      actor: { schema: auditQuery.actor, description: "Only this staff key's entries (its name)." },
-      target: { schema: auditQuery.target, description: 'Only entries about this target, e.g. `install/<installId>`.' },
-    },
+    queryDocs(auditQuery, { actor: "Only this staff key's entries (its name).", target: 'Only entries about this target, e.g. `install/<installId>`.' }),
   ),
   getDigestReport: {
     description:

@@ -3,7 +3,7 @@
  * enough for keys of this entropy; nothing to brute-force). Compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../routes.js';
+import type { Role } from './roles.js';
 
 const PREFIX: Record<Role, string> = { install: 'mpai_', staff: 'mpas_' };
 const KEY_FORMAT = /^mpa[is]_[A-Za-z0-9_-]{43}$/;

@@ -33,7 +33,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   // API Gateway answers 401 (rendered as a problem by its gateway response) for this error.
   if (!caller) throw new Error('Unauthorized');
   return {
-    principalId: caller.installId ?? 'staff',
+    principalId: caller.role === 'install' ? caller.installId : 'staff',
     policyDocument: {
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWideResource(event.methodArn) }],
@@ -42,7 +42,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     // actorOf) and the self-revoke check. Each role's own fields only.
     context:
       caller.role === 'staff'
-        ? { role: caller.role, name: caller.name ?? '', keyId: caller.keyId ?? '' }
-        : { role: caller.role, installId: caller.installId ?? '', customerId: caller.customerId ?? '' },
+        ? { role: caller.role, name: caller.name, keyId: caller.keyId ?? '' }
+        : { role: caller.role, installId: caller.installId, customerId: caller.customerId ?? '' },
   };
 }

@@ -5,12 +5,12 @@
 import { ProblemError } from '../domain/problems.js';
 import { receiptOf } from '../domain/receipts.js';
 import { httpHandler } from '../http/httpHandler.js';
-import { pathParameter } from '../http/request.js';
+import { uploadIdFromPath } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { getUploadSession } from '../store/uploadSessions.js';
 
 export const handler = httpHandler('getUpload', async ({ event, caller, clients }) => {
-  const uploadId = pathParameter(event, 'queryTypeOrUploadId');
+  const uploadId = uploadIdFromPath(event);
   const upload = /^[A-Za-z0-9-]{1,64}$/.test(uploadId) ? await getUploadSession(clients, uploadId) : undefined;
   // Another install's upload is answered like a missing one: its existence is not disclosed.
   if (!upload || (caller.role === 'install' && upload.installId !== caller.installId)) {

@@ -25,7 +25,7 @@ export const handler = httpHandler('postBundle', async ({ event, caller, now, cl
   }
   const outcome = await ingestBundle(clients, {
     zip: zipFromBuffer(zip),
-    uploaderInstallId: caller.role === 'install' ? caller.installId! : undefined,
+    uploaderInstallId: caller.role === 'install' ? caller.installId : undefined,
     uploaderCustomerId: caller.role === 'install' ? caller.customerId : undefined,
     now,
     limits: directBundleLimits,

@@ -1,14 +1,13 @@
 /** POST /v1/uploads/{queryType}: one query result, JSON, optionally gzip. */
 import { directUploadLimits, parseContentEncoding, requireJsonContentType } from '../domain/uploadBody.js';
 import { uploadBodyHint } from '../domain/uploadHints.js';
-import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { httpHandler } from '../http/httpHandler.js';
-import { bodyBytes, header, pathParameter } from '../http/request.js';
+import { bodyBytes, header, queryTypeFromPath } from '../http/request.js';
 import { jsonResponse } from '../http/response.js';
 import { acceptReceivedUpload } from '../services/acceptUpload.js';
 
 export const handler = httpHandler('postUpload', async ({ event, caller, now, clients }) => {
-  const queryType = parseQueryType(pathParameter(event, 'queryTypeOrUploadId'));
+  const queryType = queryTypeFromPath(event);
   requireJsonContentType(header(event, 'content-type'));
   const encoding = parseContentEncoding(header(event, 'content-encoding'));
   const sent = bodyBytes(event);
@@ -16,7 +15,7 @@ export const handler = httpHandler('postUpload', async ({ event, caller, now, cl
   const hint = uploadBodyHint(sent, encoding);
   if (hint) throw hint;
   const { receipt, status } = await acceptReceivedUpload(clients, {
-    installId: caller.installId!,
+    installId: caller.installId,
     customerId: caller.customerId,
     queryType,
     sent,

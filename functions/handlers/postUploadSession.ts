@@ -8,6 +8,6 @@ import { uploadSessionRequest } from '../sessions/request.js';
 
 export const handler = httpHandler('postUploadSession', async ({ event, caller, now, clients }) => {
   const request = parseRequest(uploadSessionRequest, jsonBody(event));
-  const session = await createUploadSession(clients, { installId: caller.installId!, request, now });
+  const session = await createUploadSession(clients, { installId: caller.installId, request, now });
   return jsonResponse(201, session, { location: `/v1/uploads/${session.uploadId}` });
 });

@@ -8,5 +8,5 @@ import { setUsageCollection } from '../services/usageCollection.js';
 
 export const handler = httpHandler('putUsageCollection', async ({ event, caller, clients }) => {
   const { enabled } = parseRequest(usageCollectionRequest, jsonBody(event));
-  return jsonResponse(200, await setUsageCollection(clients, caller.installId!, enabled));
+  return jsonResponse(200, await setUsageCollection(clients, caller.installId, enabled));
 });

@@ -6,7 +6,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isProblemError, ProblemError } from '../domain/problems.js';
-import { type HandlerName, type Role, routes } from '../routes.js';
+import type { Role } from '../domain/roles.js';
+import { type HandlerName, routes } from '../routes.js';
 import { type Clients, clients } from '../store/clients.js';
 import { logger, observability } from '../observability/index.js';
 import { corsHeaders } from './cors.js';
@@ -14,10 +15,16 @@ import { checkParameters } from './parameterBounds.js';
 import { type Caller, callerOf } from './request.js';
 import { internalErrorResponse, problemResponse } from './response.js';
 
-export interface HttpRequest {
+/** The roles the route table admits to a handler's route. */
+type RolesOf<N extends HandlerName> = Extract<(typeof routes)[number], { handler: N }>['roles'][number];
+
+/** The caller a handler can meet: one of its route's roles, so an install-only route sees an install. */
+export type CallerOf<N extends HandlerName> = Extract<Caller, { role: RolesOf<N> }>;
+
+export interface HttpRequest<C extends Caller = Caller> {
   event: APIGatewayProxyEvent;
-  /** The authenticated caller; present whenever the route requires a role. */
-  caller: Caller;
+  /** The authenticated caller, of one of the route's roles (requireCaller checked it). */
+  caller: C;
   now: Date;
   clients: Clients;
 }
@@ -51,7 +58,7 @@ export function requireCaller(caller: Caller | undefined, roles: readonly Role[]
   return caller;
 }
 
-export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Promise<APIGatewayProxyResult>): HttpHandler {
+export function httpHandler<N extends HandlerName>(name: N, fn: (request: HttpRequest<CallerOf<N>>) => Promise<APIGatewayProxyResult>): HttpHandler {
   const { roles, path } = routeOf(name);
   // Public routes answer through http/staticAnswer.ts; a caller here is always an authorized one.
   if (roles.length === 0) throw new Error(`${name} is a public route: use staticJsonHandler`);
@@ -62,7 +69,8 @@ export function httpHandler(name: HandlerName, fn: (request: HttpRequest) => Pro
     .use(corsHeaders())
     .use(problemResponses())
     .handler(async (event) => {
-      const caller = requireCaller(callerOf(event), roles);
+      // requireCaller admitted only the route's roles, which is what CallerOf<N> says.
+      const caller = requireCaller(callerOf(event), roles) as CallerOf<N>;
       // Every path and query parameter within its bounds before the handler sees it (parameterBounds.ts).
       checkParameters(event, path);
       return fn({ event, caller, now: new Date(), clients: clients() });

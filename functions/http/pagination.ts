@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../domain/schemas/requestLocale.js';
-import { decodeCursor, encodeCursor } from '../store/dynamo.js';
+import { decodeCursor, encodeCursor } from '../domain/listCursors.js';
 import { parseRequest } from './parseRequest.js';
 
 export const pageQuery = z.object({

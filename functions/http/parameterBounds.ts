@@ -13,6 +13,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { CUSTOMER_ID, UUID } from '../domain/identifierPatterns.js';
 import { ProblemError } from '../domain/problems.js';
+import { uploadPathVariable } from '../routes.js';
 
 export interface PathParameterRule {
   maxChars: number;
@@ -30,7 +31,7 @@ export const pathParameterRules: Readonly<Record<string, PathParameterRule>> = O
   installId: { maxChars: 36, pattern: UUID },
   customerId: { maxChars: 128, pattern: CUSTOMER_ID },
   // A query type name (lowercase words and hyphens) or an upload id.
-  queryTypeOrUploadId: { maxChars: 64, pattern: /^[A-Za-z0-9-]+$/ },
+  [uploadPathVariable]: { maxChars: 64, pattern: /^[A-Za-z0-9-]+$/ },
 });
 
 export const MAX_QUERY_PARAMETER_CHARS = 4096;

@@ -4,20 +4,29 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
+import type { QueryType } from '../domain/queries/index.js';
+import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { LOCAL_ADMIN } from '../domain/staffKeys.js';
-import type { Role } from '../routes.js';
+import { uploadPathVariable } from '../routes.js';
 
-export interface Caller {
-  role: Role;
-  /** Set for role `install`: the install the key belongs to. */
-  installId?: string;
-  /** Set for role `install`: the install's customer. */
+/** An install's key: the install it belongs to and that install's customer. */
+export interface InstallCaller {
+  role: 'install';
+  installId: string;
+  /** The install's customer, as its key item records it (absent only on a key item without one). */
   customerId?: string;
-  /** Set for role `staff`: the staff key's name (the audit actor); `local-admin` for STAFF_API_KEY. */
-  name?: string;
-  /** Set for a named staff key: its id (a key may not revoke itself). */
+}
+
+/** A staff key: its name (the audit actor; `local-admin` for STAFF_API_KEY) and, if named, its id. */
+export interface StaffCaller {
+  role: 'staff';
+  name: string;
+  /** Set for a named staff key (a key may not revoke itself). */
   keyId?: string;
 }
+
+/** Who called, as the authorizer established it: narrowing on `role` gives each role's fields. */
+export type Caller = InstallCaller | StaffCaller;
 
 export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -31,6 +40,16 @@ export function pathParameter(event: APIGatewayProxyEvent, name: string): string
   const value = event.pathParameters?.[name];
   if (value === undefined || value === '') throw new ProblemError('not_found', `The path lacks ${name}.`);
   return value;
+}
+
+/** The query type of POST /v1/uploads/{queryType}: `404 unknown_query_type` unless it names one. */
+export function queryTypeFromPath(event: APIGatewayProxyEvent): QueryType {
+  return parseQueryType(pathParameter(event, uploadPathVariable));
+}
+
+/** The upload id of GET /v1/uploads/{uploadId}, as sent (the same path position as the query type). */
+export function uploadIdFromPath(event: APIGatewayProxyEvent): string {
+  return pathParameter(event, uploadPathVariable);
 }
 
 export function queryParameter(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -64,5 +83,5 @@ export function callerOf(event: APIGatewayProxyEvent): Caller | undefined {
  * authorizer carries in its context (`local-admin` for the local STAFF_API_KEY).
  */
 export function actorOf(caller: Caller): string {
-  return caller.role === 'staff' ? (caller.name ?? LOCAL_ADMIN) : `install:${caller.installId}`;
+  return caller.role === 'staff' ? caller.name : `install:${caller.installId}`;
 }

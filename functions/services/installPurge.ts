@@ -12,13 +12,13 @@
  *  5. forget: the install item goes with its customer's count, in one transaction.
  * An install already gone answers as done.
  */
-import { DeleteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { installTarget } from '../domain/audit.js';
 import { queryTypes } from '../domain/queries/index.js';
 import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storageKeys.js';
 import { auditPut } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
-import { batchDelete, cancellationReasons, isConditionFailure } from '../store/dynamo.js';
+import { batchDelete, isConditionFailure, transactUnlessFirstConditionFails } from '../store/dynamo.js';
 import { baseTable, queryAll } from '../store/indexQueries.js';
 import { customerCountUpdate, getInstall, type InstallItem } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';
@@ -43,29 +43,21 @@ export async function purgeInstall(c: Clients, installId: string, actor: string,
 async function mark(c: Clients, install: InstallItem, actor: string, now: Date): Promise<void> {
   const TableName = c.config.tableName;
   const lastSeen = table.indexes.installsByLastSeen;
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName,
-              Key: itemKeys.install(install.installId),
-              UpdateExpression: `SET deleting = :true REMOVE ${lastSeen.partitionKey}, ${lastSeen.sortKey}`,
-              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleting)',
-              ExpressionAttributeValues: { ':true': true },
-            },
-          },
-          { Delete: { TableName, Key: itemKeys.apiKey(install.keyHash) } },
-          { Delete: { TableName, Key: itemKeys.installDirectory(install.installId) } },
-          auditPut(c, { at: now.toISOString(), actor, action: 'install.delete', target: installTarget(install.installId), details: { customerId: install.customerId, name: install.name } }),
-        ],
-      }),
-    );
-  } catch (error) {
-    // Marked by a concurrent purge meanwhile: carry on with the steps, which are idempotent.
-    if (cancellationReasons(error)?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
-  }
+  // Not marked (false) when a concurrent purge marked it meanwhile: carry on with the steps, which are idempotent.
+  await transactUnlessFirstConditionFails(c, [
+    {
+      Update: {
+        TableName,
+        Key: itemKeys.install(install.installId),
+        UpdateExpression: `SET deleting = :true REMOVE ${lastSeen.partitionKey}, ${lastSeen.sortKey}`,
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleting)',
+        ExpressionAttributeValues: { ':true': true },
+      },
+    },
+    { Delete: { TableName, Key: itemKeys.apiKey(install.keyHash) } },
+    { Delete: { TableName, Key: itemKeys.installDirectory(install.installId) } },
+    auditPut(c, { at: now.toISOString(), actor, action: 'install.delete', target: installTarget(install.installId), details: { customerId: install.customerId, name: install.name } }),
+  ]);
 }
 
 async function forgetFleet(c: Clients, installId: string): Promise<void> {
@@ -102,19 +94,11 @@ async function deleteInstallItems(c: Clients, installId: string): Promise<void> 
 
 async function forget(c: Clients, install: InstallItem): Promise<void> {
   const TableName = c.config.tableName;
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName, Key: itemKeys.install(install.installId), ConditionExpression: 'attribute_exists(PK)' } },
-          customerCountUpdate(c, install.customerId, -1),
-        ],
-      }),
-    );
-  } catch (error) {
-    // Forgotten by a concurrent purge: its count is already taken off.
-    if (cancellationReasons(error)?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
-  }
+  // Not deleted (false) when a concurrent purge forgot it: its count is already taken off.
+  await transactUnlessFirstConditionFails(c, [
+    { Delete: { TableName, Key: itemKeys.install(install.installId), ConditionExpression: 'attribute_exists(PK)' } },
+    customerCountUpdate(c, install.customerId, -1),
+  ]);
   // The customer leaves the list with its last install (unless one was registered meanwhile).
   try {
     await c.ddb.send(

@@ -1,6 +1,5 @@
-/** Small helpers over DynamoDB's error shapes and pagination cursors. */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ProblemError } from '../domain/problems.js';
+/** Small helpers over DynamoDB's error shapes, transactions, update expressions and batch writes. */
+import { BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Clients } from './clients.js';
 
 export interface CancellationReason {
@@ -18,29 +17,38 @@ export function isConditionFailure(error: unknown): boolean {
   return (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
-/** Opaque list cursors: base64url JSON of DynamoDB's LastEvaluatedKey (string attributes only). */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : null;
+/** The items of one TransactWriteItems, as the document client takes them. */
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/**
+ * Commits `items` in one TransactWriteItems: true. False, with nothing written, when DynamoDB
+ * cancelled it because the condition of the first item failed: the item whose state says
+ * whether the write is due at all (there is nothing to change, or a concurrent request made
+ * the change already). Any other failure, another cancellation included, is thrown.
+ */
+export function transactUnlessFirstConditionFails(c: Clients, items: TransactItems): Promise<boolean> {
+  return transactUnless(c, items, (reasons) => reasons[0]?.Code === 'ConditionalCheckFailed');
 }
 
-export function decodeCursor(cursor: string | undefined, allowedKeys: readonly string[]): Record<string, string> | undefined {
-  if (cursor === undefined) return undefined;
-  let value: unknown;
+/**
+ * Commits `items` in one TransactWriteItems: true. False, with nothing written, when DynamoDB
+ * cancelled it for any reason (a racing write changed what the items were built from): the
+ * caller reads again and retries. Any other failure is thrown.
+ */
+export function transactUnlessCancelled(c: Clients, items: TransactItems): Promise<boolean> {
+  return transactUnless(c, items, () => true);
+}
+
+async function transactUnless(c: Clients, items: TransactItems, refused: (reasons: CancellationReason[]) => boolean): Promise<boolean> {
   try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
+    await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons && refused(reasons)) return false;
+    throw error;
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidCursor();
-  const entries = Object.entries(value);
-  if (entries.length === 0 || entries.some(([k, v]) => !allowedKeys.includes(k) || typeof v !== 'string' || v.length > 1024)) throw invalidCursor();
-  // A cursor this service issued names every key of its listing; DynamoDB fails on a partial start key.
-  if (allowedKeys.some((k) => !Object.hasOwn(value, k))) throw invalidCursor();
-  return Object.fromEntries(entries) as Record<string, string>;
 }
-
-export const invalidCursor = (detail = 'The cursor is not one this service issued.') =>
-  new ProblemError('validation_failed', detail, [{ path: 'cursor', message: 'is invalid' }]);
 
 /**
  * Attributes as the `SET` clause of an update, `#p0 = :p0, #p1 = :p1` for prefix `p`, with the

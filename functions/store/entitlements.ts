@@ -3,28 +3,20 @@
  * partition, each in the complianceCustomers index so the over-deployment report finds the
  * customer without a scan (docs/storage.md). Every write commits with its audit entry.
  */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit.js';
 import type { Entitlement } from '../domain/licensing.js';
 import { complianceIndexKeys, itemKeys, itemPrefixes } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons } from './dynamo.js';
+import { transactUnlessFirstConditionFails } from './dynamo.js';
 import { baseTable, queryAll } from './indexQueries.js';
 
-function toEntitlement(item: Record<string, unknown>): Entitlement {
-  return {
-    customerId: item.customerId as string,
-    entitlementId: item.entitlementId as string,
-    item: item.item as string,
-    quantity: item.quantity as number,
-    termStart: item.termStart as string,
-    termEnd: (item.termEnd as string | null | undefined) ?? null,
-    graceDays: item.graceDays as number,
-    installId: (item.installId as string | null | undefined) ?? null,
-    contractRef: (item.contractRef as string | null | undefined) ?? null,
-    updatedAt: item.updatedAt as string,
-  };
+/** The entitlement an item holds: it was written from one, with its keys beside it (writeEntitlement). */
+function toEntitlement(stored: Record<string, unknown>): Entitlement {
+  const { customerId, entitlementId, item, quantity, termStart, graceDays, updatedAt } = stored as unknown as Entitlement;
+  const orNull = (value: unknown) => (value as string | null | undefined) ?? null;
+  return { customerId, entitlementId, item, quantity, termStart, termEnd: orNull(stored.termEnd), graceDays, installId: orNull(stored.installId), contractRef: orNull(stored.contractRef), updatedAt };
 }
 
 /** One entitlement, read consistently; undefined when unknown. */
@@ -49,48 +41,21 @@ export async function listEntitlements(c: Clients, customerId: string): Promise<
  * is not there yet, so 201 and 200 answer what actually happened; answers false when a
  * concurrent write changed that (the caller reads again and retries).
  */
-export async function writeEntitlement(c: Clients, entitlement: Entitlement, replacing: boolean, audit: AuditEntry): Promise<boolean> {
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: c.config.tableName,
-              Item: {
-                ...itemKeys.entitlement(entitlement.customerId, entitlement.entitlementId),
-                ...complianceIndexKeys(entitlement.customerId, { entitlementId: entitlement.entitlementId }),
-                type: 'entitlement',
-                ...entitlement,
-              },
-              ConditionExpression: replacing ? 'attribute_exists(PK)' : 'attribute_not_exists(PK)',
-            },
-          },
-          auditPut(c, audit),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed') return false;
-    throw error;
-  }
+export function writeEntitlement(c: Clients, entitlement: Entitlement, replacing: boolean, audit: AuditEntry): Promise<boolean> {
+  const Item = {
+    ...itemKeys.entitlement(entitlement.customerId, entitlement.entitlementId),
+    ...complianceIndexKeys(entitlement.customerId, { entitlementId: entitlement.entitlementId }),
+    type: 'entitlement',
+    ...entitlement,
+  };
+  const ConditionExpression = replacing ? 'attribute_exists(PK)' : 'attribute_not_exists(PK)';
+  return transactUnlessFirstConditionFails(c, [{ Put: { TableName: c.config.tableName, Item, ConditionExpression } }, auditPut(c, audit)]);
 }
 
 /** Deletes the entitlement with its audit entry; answers false when there was none. */
-export async function deleteEntitlement(c: Clients, customerId: string, entitlementId: string, audit: AuditEntry): Promise<boolean> {
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: c.config.tableName, Key: itemKeys.entitlement(customerId, entitlementId), ConditionExpression: 'attribute_exists(PK)' } },
-          auditPut(c, audit),
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed') return false;
-    throw error;
-  }
+export function deleteEntitlement(c: Clients, customerId: string, entitlementId: string, audit: AuditEntry): Promise<boolean> {
+  return transactUnlessFirstConditionFails(c, [
+    { Delete: { TableName: c.config.tableName, Key: itemKeys.entitlement(customerId, entitlementId), ConditionExpression: 'attribute_exists(PK)' } },
+    auditPut(c, audit),
+  ]);
 }

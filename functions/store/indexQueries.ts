@@ -3,8 +3,8 @@
  * behind an opaque cursor (`queryPage`). The listings, reports and purges are all this shape.
  */
 import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, invalidCursor } from '../domain/listCursors.js';
 import type { Clients } from './clients.js';
-import { decodeCursor, encodeCursor, invalidCursor } from './dynamo.js';
 import { table } from './tableDefinition.js';
 
 export interface KeySpace {

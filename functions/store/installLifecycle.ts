@@ -5,21 +5,18 @@
  * license-state summaries leave the expiring report's (their GSI2 keys are removed, and put
  * back on reactivation). A rename rewrites the directory entry, so it moves in the by-name order.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditAction, installTarget } from '../domain/audit.js';
 import type { Install, PatchInstallRequest } from '../domain/installs.js';
 import { ProblemError } from '../domain/problems.js';
 import { itemKeys, itemPrefixes, lastSeenIndexKeys } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, setClause } from './dynamo.js';
+import { setClause, type TransactItems, transactUnlessCancelled } from './dynamo.js';
 import { baseTable, queryAll } from './indexQueries.js';
 import { installDirectoryItem, requireInstall } from './installs.js';
 import { table } from './tableDefinition.js';
 import { expiringIndexOf } from './uploadLog.js';
 import type { QueryType } from '../domain/queries/index.js';
-
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 const GSI2 = table.indexes.installsByLastSeen;
 
@@ -71,12 +68,8 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
       entries.push({ action: newStatus === 'decommissioned' ? 'install.decommission' : 'install.reactivate', details: { name: next.name } });
     }
     for (const entry of entries) items.push(auditPut(c, { at, actor, target: installTarget(installId), ...entry }));
-    try {
-      await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
-      return visible;
-    } catch (error) {
-      if (!cancellationReasons(error)) throw error;
-    }
+    // Cancelled: a concurrent change moved the install on; read it again and retry.
+    if (await transactUnlessCancelled(c, items)) return visible;
   }
   throw new ProblemError('conflict', 'The install is being changed by another request; try again.');
 }

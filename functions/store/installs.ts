@@ -7,10 +7,10 @@ import type { CreateInstallRequest, Install } from '../domain/installs.js';
 import { ProblemError } from '../domain/problems.js';
 import { LOCAL_ADMIN } from '../domain/staffKeys.js';
 import { customerIndexKeys, customerListIndexKeys, installNameIndexKeys, itemKeys, lastSeenIndexKeys } from '../domain/storageKeys.js';
-import type { Role } from '../routes.js';
+import type { Role } from '../domain/roles.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, isConditionFailure, setClause } from './dynamo.js';
+import { isConditionFailure, setClause, transactUnlessCancelled } from './dynamo.js';
 
 export interface InstallItem extends Install {
   keyHash: string;
@@ -130,37 +130,29 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date,
     const install = await requireInstall(c, installId, true);
     const apiKey = generateApiKey('install');
     const keyHash = hashApiKey(apiKey);
-    try {
-      await c.ddb.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: c.config.tableName,
-                Key: itemKeys.install(installId),
-                UpdateExpression: 'SET keyHash = :new',
-                ConditionExpression: 'keyHash = :old',
-                ExpressionAttributeValues: { ':new': keyHash, ':old': install.keyHash },
-              },
-            },
-            { Delete: { TableName: c.config.tableName, Key: itemKeys.apiKey(install.keyHash) } },
-            {
-              Put: {
-                TableName: c.config.tableName,
-                // A decommissioned install's new key is refused as its old one was, until reactivated.
-                Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: now.toISOString(), ...(install.status === 'decommissioned' ? { decommissioned: true } : {}) },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            auditPut(c, { at: now.toISOString(), actor, action: 'install.key.rotate', target: installTarget(installId), details: {} }),
-          ],
-        }),
-      );
-      return apiKey;
-    } catch (error) {
-      // Another rotation won the race: read the new key hash and try again.
-      if (!cancellationReasons(error)) throw error;
-    }
+    const rotated = await transactUnlessCancelled(c, [
+      {
+        Update: {
+          TableName: c.config.tableName,
+          Key: itemKeys.install(installId),
+          UpdateExpression: 'SET keyHash = :new',
+          ConditionExpression: 'keyHash = :old',
+          ExpressionAttributeValues: { ':new': keyHash, ':old': install.keyHash },
+        },
+      },
+      { Delete: { TableName: c.config.tableName, Key: itemKeys.apiKey(install.keyHash) } },
+      {
+        Put: {
+          TableName: c.config.tableName,
+          // A decommissioned install's new key is refused as its old one was, until reactivated.
+          Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'install', installId, customerId: install.customerId, createdAt: now.toISOString(), ...(install.status === 'decommissioned' ? { decommissioned: true } : {}) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      auditPut(c, { at: now.toISOString(), actor, action: 'install.key.rotate', target: installTarget(installId), details: {} }),
+    ]);
+    if (rotated) return apiKey;
+    // Another rotation won the race: read the new key hash and try again.
   }
   throw new ProblemError('conflict', 'The key of this install is being rotated by another request; try again.');
 }

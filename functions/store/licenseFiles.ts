@@ -11,10 +11,11 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AuditEntry } from '../domain/audit.js';
 import type { Ed25519PublicJwk, LicenseFile, PublishedJwk } from '../domain/licenseFiles.js';
 import { publishedJwk } from '../domain/licenseFiles.js';
+import { encodeCursor } from '../domain/listCursors.js';
 import { itemKeys, itemPrefixes, SIGNING_KEYS_PARTITION } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, encodeCursor, isConditionFailure, sleep } from './dynamo.js';
+import { cancellationReasons, isConditionFailure, sleep } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 /** The head of an install's license files: what its newest issue request was. */

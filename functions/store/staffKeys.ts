@@ -5,7 +5,7 @@
  * transaction with their audit entry.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { generateApiKey, hashApiKey } from '../domain/apiKeys.js';
 import { staffKeyTarget } from '../domain/audit.js';
 import { ProblemError } from '../domain/problems.js';
@@ -13,7 +13,7 @@ import type { StaffKey } from '../domain/staffKeys.js';
 import { itemKeys, STAFF_KEYS_PARTITION, staffKeyIndexKeys } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons } from './dynamo.js';
+import { transactUnlessFirstConditionFails } from './dynamo.js';
 import { queryAll } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
@@ -32,28 +32,19 @@ export async function createStaffKey(c: Clients, request: { name: string; note?:
   const createdAt = now.toISOString();
   const TableName = c.config.tableName;
   const note = request.note === undefined || request.note === '' ? null : request.note;
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName, Item: { ...itemKeys.staffKeyName(request.name), type: 'staff-key-name', keyId }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          {
-            Put: {
-              TableName,
-              Item: { ...itemKeys.staffKey(keyId), ...staffKeyIndexKeys(createdAt, keyId), type: 'staff-key', keyId, name: request.name, note, createdAt, createdBy, keyHash },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          { Put: { TableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'staff', keyId, name: request.name, createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          auditPut(c, { at: createdAt, actor: createdBy, action: 'staff-key.create', target: staffKeyTarget(keyId), details: { name: request.name } }),
-        ],
-      }),
-    );
-  } catch (error) {
-    const reasons = cancellationReasons(error);
-    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new ProblemError('conflict', `An active staff key is already named '${request.name}'.`);
-    throw error;
-  }
+  const created = await transactUnlessFirstConditionFails(c, [
+    { Put: { TableName, Item: { ...itemKeys.staffKeyName(request.name), type: 'staff-key-name', keyId }, ConditionExpression: 'attribute_not_exists(PK)' } },
+    {
+      Put: {
+        TableName,
+        Item: { ...itemKeys.staffKey(keyId), ...staffKeyIndexKeys(createdAt, keyId), type: 'staff-key', keyId, name: request.name, note, createdAt, createdBy, keyHash },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    { Put: { TableName, Item: { ...itemKeys.apiKey(keyHash), type: 'key', role: 'staff', keyId, name: request.name, createdAt }, ConditionExpression: 'attribute_not_exists(PK)' } },
+    auditPut(c, { at: createdAt, actor: createdBy, action: 'staff-key.create', target: staffKeyTarget(keyId), details: { name: request.name } }),
+  ]);
+  if (!created) throw new ProblemError('conflict', `An active staff key is already named '${request.name}'.`);
   return { keyId, name: request.name, apiKey, createdAt, createdBy };
 }
 
@@ -85,35 +76,26 @@ export async function revokeStaffKey(c: Clients, keyId: string, caller: { keyId?
   if (!Item) throw new ProblemError('not_found', `There is no staff key '${keyId.slice(0, 64)}'.`);
   if (Item.revokedAt) return;
   const revokedAt = now.toISOString();
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName,
-              Key: itemKeys.staffKey(keyId),
-              UpdateExpression: 'SET revokedAt = :at',
-              ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
-              ExpressionAttributeValues: { ':at': revokedAt },
-            },
-          },
-          { Delete: { TableName, Key: itemKeys.apiKey(Item.keyHash as string) } },
-          {
-            Delete: {
-              TableName,
-              Key: itemKeys.staffKeyName(Item.name as string),
-              ConditionExpression: 'attribute_not_exists(PK) OR keyId = :keyId',
-              ExpressionAttributeValues: { ':keyId': keyId },
-            },
-          },
-          auditPut(c, { at: revokedAt, actor: caller.actor, action: 'staff-key.revoke', target: staffKeyTarget(keyId), details: { name: Item.name } }),
-        ],
-      }),
-    );
-  } catch (error) {
-    // Revoked by a concurrent request meanwhile: the outcome the caller asked for.
-    if (cancellationReasons(error)?.[0]?.Code === 'ConditionalCheckFailed') return;
-    throw error;
-  }
+  // Not revoked (false) when a concurrent request revoked it meanwhile: the outcome the caller asked for.
+  await transactUnlessFirstConditionFails(c, [
+    {
+      Update: {
+        TableName,
+        Key: itemKeys.staffKey(keyId),
+        UpdateExpression: 'SET revokedAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':at': revokedAt },
+      },
+    },
+    { Delete: { TableName, Key: itemKeys.apiKey(Item.keyHash as string) } },
+    {
+      Delete: {
+        TableName,
+        Key: itemKeys.staffKeyName(Item.name as string),
+        ConditionExpression: 'attribute_not_exists(PK) OR keyId = :keyId',
+        ExpressionAttributeValues: { ':keyId': keyId },
+      },
+    },
+    auditPut(c, { at: revokedAt, actor: caller.actor, action: 'staff-key.revoke', target: staffKeyTarget(keyId), details: { name: Item.name } }),
+  ]);
 }

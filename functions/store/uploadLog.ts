@@ -14,7 +14,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, setClause, sleep } from './dynamo.js';
+import { cancellationReasons, setClause, sleep, type TransactItems } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 export type UploadStatus = 'pending' | 'accepted' | 'rejected';
@@ -132,7 +132,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
   let current = true;
   for (let attempt = 0; ; attempt++) {
     const snapshot: SnapshotItem = { uploadId, sha256: receipt.sha256, recordCount: receipt.recordCount, collectedAt, rawKey: upload.rawKey, receivedAt: upload.receivedAt };
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItems = [
       {
         Put: {
           TableName,

@@ -17,7 +17,10 @@ afterAll(() => {
 });
 
 const env = {} as NodeJS.ProcessEnv;
-const installOf = async (key: string) => (await authenticate(healthy, `Bearer ${key}`, env))?.installId;
+const installOf = async (key: string) => {
+  const caller = await authenticate(healthy, `Bearer ${key}`, env);
+  return caller?.role === 'install' ? caller.installId : undefined;
+};
 
 async function keyItemsOf(c: Clients, installId: string): Promise<number> {
   let count = 0;

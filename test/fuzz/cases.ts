@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { queryTypes } from '../../functions/domain/queries/index.js';
 import { mulberry32 } from '../../functions/samples/sampleUploads.js';
 import { routeDocs } from '../../functions/api/routeDocs.js';
-import { type Route, routes } from '../../functions/routes.js';
+import { type Route, routes, uploadPathVariable } from '../../functions/routes.js';
 import type { RawRequest } from '../support/rawHttp.js';
 
 export interface FuzzContext {
@@ -90,7 +90,7 @@ function routePath(r: Random, ctx: FuzzContext): { method: string; path: string;
       // Rotating the fuzzer's own key would turn every later request into a 401.
       installId: [route.handler === 'postInstallKey' ? ctx.spareInstallId : ctx.installId, '00000000-0000-0000-0000-000000000000'],
       customerId: [ctx.customerId, 'nobody'],
-      queryTypeOrUploadId: [...queryTypes, ctx.uploadId],
+      [uploadPathVariable]: [...queryTypes, ctx.uploadId],
     };
     return r.chance(0.7) ? r.pick(plausible[name] ?? ['x']) : percentEncoded(r.pick([...UNICODE, '..', '%', '', ' ', '__proto__', 'constructor', 'x'.repeat(300)]));
   });
@@ -288,7 +288,7 @@ const builders: [number, string, Builder][] = [
       const path = route.path
         .replace('{installId}', ctx.installId)
         .replace('{customerId}', ctx.customerId)
-        .replace('{queryTypeOrUploadId}', ctx.uploadId);
+        .replace(`{${uploadPathVariable}}`, ctx.uploadId);
       const params = [
         '__proto__[polluted]=yes',
         '__proto__=x',

@@ -50,16 +50,13 @@ describe('customer license state', () => {
     y = await createTestInstall(api, customerId);
   });
 
+  /** The customer's license state over both installs, with the figures a test expects. */
+  const stateOfBoth = (figures: { devices: object; containers: object; licensingCounts: object; users: object }) => ({ customerId, installs: 2, ...figures });
+  const noLicenses = { licensed: 0, unlicensed: 0, nextUnlicensedOn: null, expiringWithin30Days: 0 };
+
   it('counts a customer with installs but no data yet', async () => {
     const state = await staffGet(`/v1/customers/${customerId}/license-state`);
-    expect(state).toEqual({
-      customerId,
-      installs: 2,
-      devices: { licensed: 0, unlicensed: 0, nextUnlicensedOn: null, expiringWithin30Days: 0 },
-      containers: { licensed: 0, unlicensed: 0, nextUnlicensedOn: null, expiringWithin30Days: 0 },
-      licensingCounts: {},
-      users: { users: 0, activeUsers: 0, reportRecipients: 0 },
-    });
+    expect(state).toEqual(stateOfBoth({ devices: noLicenses, containers: noLicenses, licensingCounts: {}, users: { users: 0, activeUsers: 0, reportRecipients: 0 } }));
   });
 
   it('rolls up both installs, and a newer snapshot replaces its install share', async () => {
@@ -75,14 +72,14 @@ describe('customer license state', () => {
     expect((await upload(api, y, 'user-counts', envelope(at, [{ users: 40, activeUsers: 20, reportRecipients: 1 }]))).status).toBe(201);
 
     const state = await staffGet(`/v1/customers/${customerId}/license-state`);
-    expect(state).toEqual({
-      customerId,
-      installs: 2,
-      devices: { licensed: 15, unlicensed: 2, nextUnlicensedOn: in10, expiringWithin30Days: 3 },
-      containers: { licensed: 1, unlicensed: 0, nextUnlicensedOn: in10, expiringWithin30Days: 1 },
-      licensingCounts: { Devices: 12, 'IPT users': 150 },
-      users: { users: 140, activeUsers: 80, reportRecipients: 4 },
-    });
+    expect(state).toEqual(
+      stateOfBoth({
+        devices: { licensed: 15, unlicensed: 2, nextUnlicensedOn: in10, expiringWithin30Days: 3 },
+        containers: { licensed: 1, unlicensed: 0, nextUnlicensedOn: in10, expiringWithin30Days: 1 },
+        licensingCounts: { Devices: 12, 'IPT users': 150 },
+        users: { users: 140, activeUsers: 80, reportRecipients: 4 },
+      }),
+    );
 
     // A newer snapshot of x replaces x's share; an older one does not count at all.
     expect((await upload(api, x, 'licensing-counts', envelope(minutesAgo(60), [{ item: 'IPT users', count: 110 }]))).status).toBe(201);

@@ -1,19 +1,14 @@
 /** The API's hints for natural upload mistakes (the staff issue, item 6), over real HTTP. */
 import { gzipSync } from 'node:zlib';
 import { queryTypes } from '../../functions/domain/queries/index.js';
-import { call, createTestInstall, sample, startTestApi, type TestApi, type TestInstall } from '../support/localApi.js';
+import { call, sample } from '../support/localApi.js';
+import { useApiWithInstall } from '../support/apiFixture.js';
 import { minutesAgo } from '../support/time.js';
 
-let api: TestApi;
-let install: TestInstall;
-beforeAll(async () => {
-  api = await startTestApi();
-  install = await createTestInstall(api);
-});
-afterAll(() => api.close());
+const t = useApiWithInstall();
 
 const post = (raw: Buffer | string, headers: Record<string, string> = {}, queryType = 'devices') =>
-  call(api, 'POST', `/v1/uploads/${queryType}`, { key: install.apiKey, raw, headers: { 'content-type': 'application/json', ...headers } });
+  call(t.api, 'POST', `/v1/uploads/${queryType}`, { key: t.install.apiKey, raw, headers: { 'content-type': 'application/json', ...headers } });
 
 const envelope = () => sample('devices', { collectedAt: minutesAgo(5) });
 

@@ -6,18 +6,12 @@ import { gzipSync } from 'node:zlib';
 import { DIRECT_BODY_MAX_BYTES } from '../../functions/domain/uploadBody.js';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { queryTypes } from '../../functions/domain/queries/index.js';
-import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { call, clients, createTestInstall, sample, staffKey, upload } from '../support/localApi.js';
+import { useApiWithInstall } from '../support/apiFixture.js';
 import { minutesAgo } from '../support/time.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
-let api: TestApi;
-let install: TestInstall;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  install = await createTestInstall(api);
-});
-afterAll(() => api.close());
+const t = useApiWithInstall();
 
 async function rawKeysOf(installId: string): Promise<string[]> {
   const c = clients();
@@ -27,16 +21,16 @@ async function rawKeysOf(installId: string): Promise<string[]> {
 
 describe('accepting uploads', () => {
   it('accepts every one of the twelve query types and shows each summary on the install', async () => {
-    const fresh = await createTestInstall(api);
+    const fresh = await createTestInstall(t.api);
     const collectedAt = minutesAgo(10);
     for (const queryType of queryTypes) {
-      const result = await upload(api, fresh, queryType, sample(queryType, { devices: 40, collectedAt }));
+      const result = await upload(t.api, fresh, queryType, sample(queryType, { devices: 40, collectedAt }));
       expect({ queryType, status: result.status }).toEqual({ queryType, status: 201 });
       expect(result.body).toMatchObject({ installId: fresh.installId, queryType, recordCount: expect.any(Number), duplicate: false });
       expect(result.body.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(result.headers.get('location')).toBe(`/v1/uploads/${result.body.uploadId}`);
     }
-    const shown = await call(api, 'GET', `/v1/installs/${fresh.installId}`, { key: staffKey() });
+    const shown = await call(t.api, 'GET', `/v1/installs/${fresh.installId}`, { key: staffKey() });
     expect(shown.status).toBe(200);
     expect(Object.keys(shown.body.queries).sort()).toEqual([...queryTypes].sort());
     expect(shown.body.queries.devices).toMatchObject({ recordCount: 40, summary: { total: 40, byIdentifier: expect.any(Object) } });
@@ -46,9 +40,9 @@ describe('accepting uploads', () => {
   });
 
   it('archives the raw payload as gzip JSON under a Hive-style key', async () => {
-    const fresh = await createTestInstall(api);
+    const fresh = await createTestInstall(t.api);
     const envelope = sample('probes', { collectedAt: minutesAgo(5) });
-    const result = await upload(api, fresh, 'probes', envelope);
+    const result = await upload(t.api, fresh, 'probes', envelope);
     expect(result.status).toBe(201);
     const [key] = await rawKeysOf(fresh.installId);
     expect(key).toMatch(new RegExp(`^raw/query=probes/install=${fresh.installId}/dt=\\d{4}-\\d{2}-\\d{2}/[0-9TZ.]+_[0-9a-f]{32}\\.json\\.gz$`));
@@ -60,10 +54,10 @@ describe('accepting uploads', () => {
   });
 
   it('accepts gzip bodies and archives the bytes as received', async () => {
-    const fresh = await createTestInstall(api);
+    const fresh = await createTestInstall(t.api);
     const envelope = sample('devices', { devices: 200, collectedAt: minutesAgo(5) });
     const gz = gzipSync(JSON.stringify(envelope));
-    const result = await call(api, 'POST', '/v1/uploads/devices', { key: fresh.apiKey, raw: gz, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const result = await call(t.api, 'POST', '/v1/uploads/devices', { key: fresh.apiKey, raw: gz, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
     expect(result.status).toBe(201);
     expect(result.body.recordCount).toBe(200);
     const c = clients();
@@ -73,16 +67,16 @@ describe('accepting uploads', () => {
   });
 
   it('answers the same snapshot again with 200 and the original receipt, a different one with 409', async () => {
-    const fresh = await createTestInstall(api);
+    const fresh = await createTestInstall(t.api);
     const envelope = sample('event-counts', { collectedAt: minutesAgo(30) });
-    const first = await upload(api, fresh, 'event-counts', envelope);
+    const first = await upload(t.api, fresh, 'event-counts', envelope);
     expect(first.status).toBe(201);
-    const again = await upload(api, fresh, 'event-counts', envelope, { gzip: true });
+    const again = await upload(t.api, fresh, 'event-counts', envelope, { gzip: true });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...first.body, duplicate: true });
     const changed = structuredClone(envelope);
     changed.records[0]!.events = 123456;
-    const conflict = await upload(api, fresh, 'event-counts', changed);
+    const conflict = await upload(t.api, fresh, 'event-counts', changed);
     expect(conflict.status).toBe(409);
     expect(conflict.body.code).toBe('conflict');
     expect(conflict.headers.get('content-type')).toBe('application/problem+json');
@@ -90,32 +84,32 @@ describe('accepting uploads', () => {
     expect(await rawKeysOf(fresh.installId)).toHaveLength(1);
     // The same instant written with another offset is the same snapshot.
     const offset = { ...envelope, collectedAt: new Date(Date.parse(envelope.collectedAt)).toISOString().replace('Z', '+00:00') };
-    expect((await upload(api, fresh, 'event-counts', offset)).status).toBe(409);
+    expect((await upload(t.api, fresh, 'event-counts', offset)).status).toBe(409);
   });
 
   it('gives exactly one 201 when eight identical uploads race', async () => {
-    const fresh = await createTestInstall(api);
+    const fresh = await createTestInstall(t.api);
     const envelope = sample('device-license-states', { devices: 300, collectedAt: minutesAgo(3) });
-    const results = await Promise.all(Array.from({ length: 8 }, () => upload(api, fresh, 'device-license-states', envelope)));
+    const results = await Promise.all(Array.from({ length: 8 }, () => upload(t.api, fresh, 'device-license-states', envelope)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.uploadId)).size).toBe(1);
-    const listed = await call(api, 'GET', `/v1/installs/${fresh.installId}/uploads`, { key: staffKey() });
+    const listed = await call(t.api, 'GET', `/v1/installs/${fresh.installId}/uploads`, { key: staffKey() });
     expect(listed.body.items).toHaveLength(1);
     expect(await rawKeysOf(fresh.installId)).toHaveLength(1);
   });
 
   it('archives an older snapshot without changing the current summary', async () => {
-    const fresh = await createTestInstall(api);
+    const fresh = await createTestInstall(t.api);
     const newer = sample('licensing-counts', { devices: 100, collectedAt: minutesAgo(60) });
     const older = sample('licensing-counts', { devices: 10, collectedAt: minutesAgo(24 * 60) });
-    expect((await upload(api, fresh, 'licensing-counts', newer)).status).toBe(201);
-    const late = await upload(api, fresh, 'licensing-counts', older);
+    expect((await upload(t.api, fresh, 'licensing-counts', newer)).status).toBe(201);
+    const late = await upload(t.api, fresh, 'licensing-counts', older);
     expect(late.status).toBe(201);
-    const shown = await call(api, 'GET', `/v1/installs/${fresh.installId}`, { key: staffKey() });
+    const shown = await call(t.api, 'GET', `/v1/installs/${fresh.installId}`, { key: staffKey() });
     expect(shown.body.queries['licensing-counts'].collectedAt).toBe(new Date(newer.collectedAt).toISOString());
     expect(shown.body.queries['licensing-counts'].summary.items['IPT users']).toBe(100);
-    const listed = await call(api, 'GET', `/v1/installs/${fresh.installId}/uploads?queryType=licensing-counts`, { key: staffKey() });
+    const listed = await call(t.api, 'GET', `/v1/installs/${fresh.installId}/uploads?queryType=licensing-counts`, { key: staffKey() });
     expect(listed.body.items.map((r: { uploadId: string }) => r.uploadId)).toEqual([late.body.uploadId, expect.any(String)]);
     expect(await rawKeysOf(fresh.installId)).toHaveLength(2);
   });
@@ -129,8 +123,8 @@ describe('refusing uploads with a problem, storing nothing', () => {
     expect(r.body).toMatchObject({ type: expect.stringContaining(code.replaceAll('_', '-')), title: expect.any(String), detail: expect.any(String) });
     return r.body;
   };
-  const post = (path: string, raw: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }, key = install.apiKey) =>
-    call(api, 'POST', path, { key, raw, headers });
+  const post = (path: string, raw: Buffer | string, headers: Record<string, string> = { 'content-type': 'application/json' }, key = t.install.apiKey) =>
+    call(t.api, 'POST', path, { key, raw, headers });
 
   it('invalid_json for malformed JSON, invalid UTF-8 and corrupt gzip', async () => {
     await problemOf(post('/v1/uploads/devices', '{"schemaVersion":1,'), 400, 'invalid_json');
@@ -143,13 +137,13 @@ describe('refusing uploads with a problem, storing nothing', () => {
     const nested = `{"schemaVersion":1,"collectedAt":"${minutesAgo(1)}","mpaVersion":"3","records":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
     const body = await problemOf(post('/v1/uploads/devices', nested), 400, 'validation_failed');
     expect(body.errors[0].path).toBe('records[0]');
-    expect((await call(api, 'GET', '/health')).status).toBe(200);
+    expect((await call(t.api, 'GET', '/health')).status).toBe(200);
   });
 
   it('validation_failed with JSON paths, at most 100 of them', async () => {
     const envelope = sample('device-license-states', { devices: 300, collectedAt: minutesAgo(1) });
     for (const record of envelope.records) record.licensed = 'yes';
-    const body = await problemOf(upload(api, install, 'device-license-states', envelope), 400, 'validation_failed');
+    const body = await problemOf(upload(t.api, t.install, 'device-license-states', envelope), 400, 'validation_failed');
     expect(body.errors).toHaveLength(100);
     expect(body.errors[41]).toEqual({ path: 'records[41].licensed', message: expect.any(String) });
   });
@@ -157,12 +151,12 @@ describe('refusing uploads with a problem, storing nothing', () => {
   it('pii_detected for an e-mail address anywhere or a non-token identifier', async () => {
     const envelope = sample('devices', { collectedAt: minutesAgo(1) });
     envelope.records[3]!.serialNumber = 'jane.doe@example.com';
-    const body = await problemOf(upload(api, install, 'devices', envelope), 400, 'pii_detected');
+    const body = await problemOf(upload(t.api, t.install, 'devices', envelope), 400, 'pii_detected');
     expect(body.errors).toEqual([{ path: 'records[3].serialNumber', message: expect.any(String) }]);
     expect(JSON.stringify(body)).not.toContain('jane.doe');
     const token = sample('user-actions', { collectedAt: minutesAgo(1) });
     token.records[0]!.userHash = 'Jane Doe';
-    await problemOf(upload(api, install, 'user-actions', token), 400, 'pii_detected');
+    await problemOf(upload(t.api, t.install, 'user-actions', token), 400, 'pii_detected');
   });
 
   it('unknown_query_type, unsupported_media_type and payload_too_large', async () => {
@@ -185,14 +179,14 @@ describe('refusing uploads with a problem, storing nothing', () => {
 
   it('unauthorized without a valid key, forbidden for the wrong role', async () => {
     const envelope = sample('probes', { collectedAt: minutesAgo(1) });
-    await problemOf(upload(api, { ...install, apiKey: 'mpai_' + 'x'.repeat(43) }, 'probes', envelope), 401, 'unauthorized');
-    await problemOf(call(api, 'POST', '/v1/uploads/probes', { body: envelope }), 401, 'unauthorized');
-    await problemOf(upload(api, { ...install, apiKey: staffKey() }, 'probes', envelope), 403, 'forbidden');
+    await problemOf(upload(t.api, { ...t.install, apiKey: 'mpai_' + 'x'.repeat(43) }, 'probes', envelope), 401, 'unauthorized');
+    await problemOf(call(t.api, 'POST', '/v1/uploads/probes', { body: envelope }), 401, 'unauthorized');
+    await problemOf(upload(t.api, { ...t.install, apiKey: staffKey() }, 'probes', envelope), 403, 'forbidden');
   });
 
   it('stored nothing for any of them', async () => {
-    expect(await rawKeysOf(install.installId)).toEqual([]);
-    const listed = await call(api, 'GET', `/v1/installs/${install.installId}/uploads`, { key: staffKey() });
+    expect(await rawKeysOf(t.install.installId)).toEqual([]);
+    const listed = await call(t.api, 'GET', `/v1/installs/${t.install.installId}/uploads`, { key: staffKey() });
     expect(listed.body.items).toEqual([]);
   });
 });
