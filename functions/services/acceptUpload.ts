@@ -21,7 +21,7 @@ import type { Clients } from '../store/clients.js';
 import { requireInstall } from '../store/installs.js';
 import { deleteRawObject, type RawObjectIds } from '../store/rawArchive.js';
 import { type ArchiveInFlight, archiveInFlight } from '../store/rawArchiveInFlight.js';
-import { commitAcceptedUpload, type SnapshotItem } from '../store/uploadLog.js';
+import { commitAcceptedUpload, type SnapshotItem, type TransactItem } from '../store/uploadLog.js';
 
 export interface UploadInput {
   installId: string;
@@ -38,6 +38,8 @@ export interface UploadInput {
    * not kept, and `body.parse()` is not called); otherwise validateUpload checks the parsed body.
    */
   validate?: () => Promise<ValidatedUpload>;
+  /** Committed in the upload's own transaction, or not at all (a staff bundle's audit entry); a duplicate commits none. */
+  extraTransactItems?: readonly TransactItem[];
 }
 
 /** An upload as received: the body's bytes, not read yet (a direct POST, an upload session's object). */
@@ -152,6 +154,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
     receivedAt: now.toISOString(),
     summary: validated.summary,
     requiresUsageCollection: spec.optional,
+    ...(input.extraTransactItems ? { extraItems: input.extraTransactItems } : {}),
   });
   switch (outcome.kind) {
     case 'committed':

@@ -93,7 +93,16 @@ export interface AcceptedUpload {
   summary: unknown;
   /** Optional query types commit only while the install's usage collection is enabled. */
   requiresUsageCollection: boolean;
+  /**
+   * Written in the same transaction as the upload, so they commit with it or not at all (a
+   * staff bundle's audit entry: store/audit.ts bundleAuditItems). A failed condition of one of
+   * them fails the commit.
+   */
+  extraItems?: readonly TransactItem[];
 }
+
+/** One item of a TransactWriteItems request. */
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export type CommitOutcome =
   | { kind: 'committed'; current: boolean }
@@ -132,7 +141,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
   let current = true;
   for (let attempt = 0; ; attempt++) {
     const snapshot: SnapshotItem = { uploadId, sha256: receipt.sha256, recordCount: receipt.recordCount, collectedAt, rawKey: upload.rawKey, receivedAt: upload.receivedAt };
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItem[] = [
       {
         Put: {
           TableName,
@@ -190,6 +199,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         },
       });
     }
+    if (upload.extraItems) items.push(...upload.extraItems);
     try {
       await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'committed', current };
