@@ -2,8 +2,8 @@
  * API Gateway caches a REQUEST authorizer's answer per Authorization header for the
  * configured TTL (authorizerCacheTtlSeconds, 60 s by default) and serves it to every route;
  * the local server does the same, for AUTHORIZER_CACHE_SECONDS (default: the deployed default,
- * 60; 0 switches the cache off, as a TTL of 0 does on AWS). So a rotated key keeps working
- * locally as long as on AWS, and a cached policy is checked against other routes' method ARNs
+ * 60; 0 switches the cache off, as a TTL of 0 does on AWS). So a key's answer is cached
+ * locally as long as on AWS (until a revocation flushes the cache, there and here), and a cached policy is checked against other routes' method ARNs
  * (functions/local/authorizerPolicy.ts) as API Gateway checks it.
  * Keyed by a hash of the header: the key itself is not kept. `clear` is what API Gateway's
  * FlushStageAuthorizersCache does; the local server answers that request (localApi.ts).

@@ -140,7 +140,8 @@ export class IngestApi extends Construct {
       handler: this.authorizerFunction.function,
       identitySources: [IdentitySource.header('Authorization')],
       // Keyed on the Authorization header; the policy covers the whole API, so one cached
-      // answer serves every route. A rotated key keeps working up to this long.
+      // answer serves every route. Writes that take access away flush it (grantAuthorizerCacheFlush);
+      // should a flush fail, the old key keeps working up to this long.
       resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
     });
 
