@@ -6,6 +6,7 @@
  * pointed at the emulators; production code knows nothing of it. Not a route of the service:
  * it is outside the route table and the OpenAPI document, as the control plane is on AWS.
  * Unsigned requests are accepted: flushing a cache only makes the next requests authorize again.
+ * Only the flush itself is answered here; any other request under /restapis is the service's (404).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizerCache } from './authorizerCache.js';
@@ -21,15 +22,18 @@ export function localControlPlaneEnvironment(url: string): Record<string, string
 
 const FLUSH_PATH = /^\/restapis\/([^/]+)\/stages\/([^/]+)\/cache\/authorizers$/;
 
-/** Whether `pathname` is a control-plane path (`/restapis/...`), which no route of the service starts with. */
-export function isControlPlanePath(pathname: string): boolean {
-  return pathname.startsWith('/restapis/');
+/**
+ * Whether the request is a FlushStageAuthorizersCache (`DELETE /restapis/{id}/stages/{stage}/cache/authorizers`),
+ * a path no route of the service has; any other request is the service's to answer (a 404 problem).
+ */
+export function isControlPlaneRequest(method: string | undefined, pathname: string): boolean {
+  return method === 'DELETE' && FLUSH_PATH.test(pathname);
 }
 
-/** Answers a control-plane request as API Gateway would: 202 for a flush of this stage, 404 otherwise. */
+/** Answers a flush as API Gateway would: 202 for this server's API and stage, 404 NotFoundException for another. */
 export function answerControlPlane(req: IncomingMessage, res: ServerResponse, pathname: string, cache: AuthorizerCache): void {
   req.resume();
-  const flush = req.method === 'DELETE' ? FLUSH_PATH.exec(pathname) : null;
+  const flush = FLUSH_PATH.exec(pathname);
   if (flush && flush[1] === LOCAL_REST_API_ID && flush[2] === LOCAL_STAGE_NAME) {
     cache.clear();
     res.writeHead(202, { 'content-length': '0' });

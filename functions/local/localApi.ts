@@ -16,7 +16,7 @@ import { type HandlerName, routes } from '../routes.js';
 import { type AuthorizerCache, authorizerCache } from './authorizerCache.js';
 import { authorizerEvent, lambdaContext, matchRoute, methodArnOf, proxyEvent } from './apiGatewayEvent.js';
 import { policyAllows } from './authorizerPolicy.js';
-import { answerControlPlane, isControlPlanePath } from './controlPlane.js';
+import { answerControlPlane, isControlPlaneRequest } from './controlPlane.js';
 import { apiHandlers, authorizer } from './handlers.js';
 import { isConsolePath, serveConsole } from './consoleAssets.js';
 import { rateLimitCaller, type RateLimiter } from './rateLimit.js';
@@ -146,7 +146,7 @@ export function requestUrl(target = '/'): URL {
 async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache, authorize: typeof authorizer): Promise<void> {
   const url = requestUrl(req.url);
   // API Gateway's control plane (the handlers' cache flush), outside the route table as on AWS.
-  if (isControlPlanePath(url.pathname)) return answerControlPlane(req, res, url.pathname, cache);
+  if (isControlPlaneRequest(req.method, url.pathname)) return answerControlPlane(req, res, url.pathname, cache);
   // The staff console's static files (DESIGN.md §10), same origin as the API.
   if (isConsolePath(url.pathname)) return serveConsole(req, res, url.pathname);
   const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);

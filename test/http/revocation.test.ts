@@ -81,6 +81,13 @@ describe("the local stand-in for API Gateway's control plane", () => {
     expect({ status: other.status, type: other.headers.get('x-amzn-errortype') }).toEqual({ status: 404, type: 'NotFoundException' });
   });
 
+  it('leaves every other request under /restapis to the service, which knows no such route', async () => {
+    for (const method of ['GET', 'POST']) {
+      const answer = await call(api, method, `/restapis/${LOCAL_REST_API_ID}/stages/${LOCAL_STAGE_NAME}/cache/authorizers`);
+      expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 404, code: 'not_found' });
+    }
+  });
+
   it('is no route of the service: not in the route table, nor in the OpenAPI document', () => {
     expect(routes.some((r) => r.path.startsWith('/restapis'))).toBe(false);
     expect(Object.keys(openApiDocument().paths ?? {}).some((p) => p.startsWith('/restapis'))).toBe(false);
