@@ -40,7 +40,7 @@ export interface StageConfig {
   uploadReservedConcurrency: number;
   /** Upper bound of concurrent processor invocations fed by the incoming queue (2..1000). */
   processorMaxConcurrency: number;
-  /** Authorizer result cache TTL in seconds (0..3600); a revoked key keeps working up to this long. */
+  /** Authorizer result cache TTL in seconds (0..3600); revocations flush it, and should a flush fail the old key keeps working up to this long. */
   authorizerCacheTtlSeconds: number;
   /** DynamoDB deletion protection plus RETAIN removal policy on stateful resources. */
   deletionProtection: boolean;

@@ -34,6 +34,20 @@ export interface HandlerProfile {
    * Only the install purge has it (DESIGN.md §11), and it keeps the audit entries anyway.
    */
   auditDelete?: boolean;
+  /**
+   * Without it, a table writer is denied updating audit items. Only the bundle upload has it:
+   * a staff bundle's one entry is created, then added to, by each accepted file's transaction
+   * (functions/store/audit.ts bundleAuditItems, whose condition confines the update to that
+   * entry: IAM cannot tell one audit item from another, they share the AUDIT partition key).
+   * Deleting audit items stays denied.
+   */
+  auditUpdate?: boolean;
+  /**
+   * Revokes access (a key revoked or rotated, an install retired or deleted), so it flushes the
+   * stage's authorizer cache after its change: REST_API_ID and API_STAGE_NAME in its environment
+   * and `apigateway:DELETE` on exactly that stage's `cache/authorizers` (lib/constructs/ingestApi.ts).
+   */
+  flushesAuthorizerCache?: boolean;
   description: string;
 }
 
@@ -78,7 +92,7 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
     description: 'PUT /v1/usage-collection',
   },
   postInstall: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/installs' },
-  postInstallKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/installs/{installId}/keys' },
+  postInstallKey: { table: 'readWrite', flushesAuthorizerCache: true, memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/installs/{installId}/keys' },
   getInstall: { ...defaultProfile, description: 'GET /v1/installs/{installId}' },
   listInstallUploads: { ...defaultProfile, description: 'GET /v1/installs/{installId}/uploads' },
   getCustomerLicenseState: {
@@ -114,6 +128,7 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
     memorySize: 1769,
     timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
     upload: true,
+    auditUpdate: true,
     description: 'POST /v1/bundles',
   },
   // License files (DESIGN.md §9): only the issuing function may use the signing key.
@@ -132,7 +147,7 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
   // Staff operations (DESIGN.md §10–11): listings read; every write also appends its audit entry.
   listCustomers: { ...defaultProfile, description: 'GET /v1/customers' },
   listInstalls: { ...defaultProfile, description: 'GET /v1/installs' },
-  patchInstall: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'PATCH /v1/installs/{installId}' },
+  patchInstall: { table: 'readWrite', flushesAuthorizerCache: true, memorySize: 512, timeoutSeconds: 10, description: 'PATCH /v1/installs/{installId}' },
   deleteInstall: {
     table: 'readWrite',
     // The purge: every raw object and version of the install, and the fleet indexes' raw reads.
@@ -140,11 +155,12 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
     memorySize: 512,
     timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
     auditDelete: true,
+    flushesAuthorizerCache: true,
     description: 'DELETE /v1/installs/{installId}',
   },
   postStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'POST /v1/staff-keys' },
   listStaffKeys: { ...defaultProfile, description: 'GET /v1/staff-keys' },
-  deleteStaffKey: { table: 'readWrite', memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/staff-keys/{keyId}' },
+  deleteStaffKey: { table: 'readWrite', flushesAuthorizerCache: true, memorySize: 512, timeoutSeconds: 10, description: 'DELETE /v1/staff-keys/{keyId}' },
   getAudit: { ...defaultProfile, description: 'GET /v1/audit' },
   // Reads the indexes of three reports and each customer's compliance.
   // The scheduled digest: reads what GET /v1/reports/digest reads; SNS is granted by its construct.

@@ -71,6 +71,11 @@ export const itemKeys = {
   staffKey: (keyId: string) => ({ PK: `STAFFKEY#${keyId}`, SK: 'STAFFKEY' }),
   /** Holds an active staff key's name, so two active keys never share one. */
   staffKeyName: (name: string) => ({ PK: `STAFFKEYNAME#${name}`, SK: 'STAFFKEYNAME' }),
+  /**
+   * Where a staff bundle's audit entry is (its `at`), per bundle and actor, in the install's
+   * partition (so the install purge takes it): a retried bundle adds to the same entry.
+   */
+  bundleAudit: (installId: string, bundleId: string, actor: string) => ({ PK: `INSTALL#${installId}`, SK: `BUNDLEAUDIT#${bundleId}#${actor}` }),
   /** An audit entry: one partition, newest first by its sort key. */
   audit: (at: string, entryId: string) => ({ PK: AUDIT_PARTITION, SK: auditOrder(at, entryId) }),
 };

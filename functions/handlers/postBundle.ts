@@ -4,10 +4,7 @@ import { zipFromBuffer } from '../bundles/zipReader.js';
 import { ProblemError } from '../domain/problems.js';
 import { DIRECT_BODY_MAX_BYTES, parseContentEncoding, tooLargeForDirectDetail } from '../domain/uploadBody.js';
 import { httpHandler } from '../http/httpHandler.js';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { installTarget } from '../domain/audit.js';
 import { actorOf, bodyBytes, header } from '../http/request.js';
-import { auditPut } from '../store/audit.js';
 import { jsonResponse } from '../http/response.js';
 import { ingestBundle } from '../services/bundles.js';
 
@@ -29,13 +26,8 @@ export const handler = httpHandler('postBundle', async ({ event, caller, now, cl
     uploaderCustomerId: caller.role === 'install' ? caller.customerId : undefined,
     now,
     limits: directBundleLimits,
+    // A staff-sent bundle's one audit entry commits with its accepted files (services/bundles.ts).
+    auditActor: caller.role === 'staff' ? actorOf(caller) : undefined,
   });
-  const accepted = outcome.results.filter((r) => r.status === 'accepted').map((r) => r.queryType);
-  if (caller.role === 'staff' && accepted.length > 0) {
-    // Each file commits in a transaction of its own (as a direct upload would), so the bundle's one
-    // entry follows them: docs/decisions.md says why it is the one staff write not in its change's transaction.
-    const entry = auditPut(clients, { at: now.toISOString(), actor: actorOf(caller), action: 'bundle.upload', target: installTarget(outcome.installId), details: { bundleId: outcome.bundleId, accepted } });
-    await clients.ddb.send(new PutCommand(entry.Put));
-  }
   return jsonResponse(201, outcome);
 });

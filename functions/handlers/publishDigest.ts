@@ -1,14 +1,27 @@
 /**
  * The daily digest on AWS (DESIGN.md §11): an EventBridge schedule invokes this function
- * asynchronously, and its answer goes to the digest SNS topic as the invocation's on-success
- * destination (lib/constructs/dailyDigest.ts), so the function itself needs no SNS client: it
- * computes the digest and answers it with a short text for the e-mail's reader.
+ * each morning (lib/constructs/dailyDigest.ts); it computes the digest of the day before now
+ * and publishes it to the digest SNS topic (TOPIC_ARN) as an e-mail a person reads: a subject
+ * with the counts and a plain-text body (domain/digestMail.ts). It answers what it published,
+ * for the function's log; a failure throws, and Lambda retries the run.
  */
-import { digestText } from '../domain/digestText.js';
-import { digest } from '../services/digest.js';
+import { digestMail } from '../domain/digestMail.js';
+import { logger } from '../observability/index.js';
+import { digest, digestInstallNames } from '../services/digest.js';
 import { clients } from '../store/clients.js';
+import { publishDigestMail } from '../store/digestTopic.js';
 
-export async function handler(): Promise<{ summary: string; digest: Awaited<ReturnType<typeof digest>> }> {
-  const result = await digest(clients(), new Date());
-  return { summary: digestText(result), digest: result };
+export interface PublishedDigest {
+  asOf: string;
+  subject: string;
+  messageId: string | undefined;
+}
+
+export async function handler(): Promise<PublishedDigest> {
+  const c = clients();
+  const result = await digest(c, new Date());
+  const mail = digestMail(result, await digestInstallNames(c, result));
+  const messageId = await publishDigestMail(c, mail);
+  logger.info('digest published', { asOf: result.asOf, subject: mail.subject, messageId });
+  return { asOf: result.asOf, subject: mail.subject, messageId };
 }

@@ -2,10 +2,11 @@
  * API Gateway caches a REQUEST authorizer's answer per Authorization header for the
  * configured TTL (authorizerCacheTtlSeconds, 60 s by default) and serves it to every route;
  * the local server does the same, for AUTHORIZER_CACHE_SECONDS (default: the deployed default,
- * 60; 0 switches the cache off, as a TTL of 0 does on AWS). So a rotated key keeps working
- * locally as long as on AWS, and a cached policy is checked against other routes' method ARNs
+ * 60; 0 switches the cache off, as a TTL of 0 does on AWS). So a key's answer is cached
+ * locally as long as on AWS (until a revocation flushes the cache, there and here), and a cached policy is checked against other routes' method ARNs
  * (functions/local/authorizerPolicy.ts) as API Gateway checks it.
- * Keyed by a hash of the header: the key itself is not kept.
+ * Keyed by a hash of the header: the key itself is not kept. `clear` is what API Gateway's
+ * FlushStageAuthorizersCache does; the local server answers that request (localApi.ts).
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
@@ -13,6 +14,8 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 export interface AuthorizerCache {
   get(authorization: string | undefined): APIGatewayAuthorizerResult | undefined;
   set(authorization: string | undefined, result: APIGatewayAuthorizerResult): void;
+  /** Forgets every cached answer. */
+  clear(): void;
 }
 
 /** lib/config.ts's default authorizerCacheTtlSeconds (a CDK test checks that the two agree). */
@@ -31,6 +34,9 @@ export function authorizerCache(seconds = Number(process.env.AUTHORIZER_CACHE_SE
       if (!(seconds > 0)) return;
       if (entries.size > 10_000) entries.clear();
       entries.set(keyOf(authorization), { result, expires: Date.now() + seconds * 1000 });
+    },
+    clear() {
+      entries.clear();
     },
   };
 }

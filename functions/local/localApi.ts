@@ -3,7 +3,8 @@
  * authorizer, its answer cached per Authorization header and its policy enforced against each
  * request's method ARN as API Gateway does, the same handlers, and problem+json answers where
  * the gateway would answer itself (unknown route, missing key, a policy that does not cover
- * the request, body over the gateway's limit).
+ * the request, body over the gateway's limit). It also answers the handlers' flush of its
+ * authorizer cache, standing in for API Gateway's control plane (controlPlane.ts).
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,6 +16,7 @@ import { type HandlerName, routes } from '../routes.js';
 import { type AuthorizerCache, authorizerCache } from './authorizerCache.js';
 import { authorizerEvent, lambdaContext, matchRoute, methodArnOf, proxyEvent } from './apiGatewayEvent.js';
 import { policyAllows } from './authorizerPolicy.js';
+import { answerControlPlane, isControlPlaneRequest } from './controlPlane.js';
 import { apiHandlers, authorizer } from './handlers.js';
 import { isConsolePath, serveConsole } from './consoleAssets.js';
 import { rateLimitCaller, type RateLimiter } from './rateLimit.js';
@@ -143,6 +145,8 @@ export function requestUrl(target = '/'): URL {
 
 async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLimiter | undefined, cache: AuthorizerCache, authorize: typeof authorizer): Promise<void> {
   const url = requestUrl(req.url);
+  // API Gateway's control plane (the handlers' cache flush), outside the route table as on AWS.
+  if (isControlPlaneRequest(req.method, url.pathname)) return answerControlPlane(req, res, url.pathname, cache);
   // The staff console's static files (DESIGN.md §10), same origin as the API.
   if (isConsolePath(url.pathname)) return serveConsole(req, res, url.pathname);
   const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);

@@ -17,6 +17,7 @@ import type { StorageConfig } from '../store/config.js';
 import { lambdaContext } from './apiGatewayEvent.js';
 import { type Emulators, emulatorEnvironment, startEmulators } from './emulators.js';
 import { resumeFleetIndexes, startFleetIndexRunner, stopFleetIndexRunner } from './fleetIndexRunner.js';
+import { localControlPlaneEnvironment } from './controlPlane.js';
 import { createLocalServer } from './localApi.js';
 import { provisionStorage } from './provision.js';
 import type { RateLimiter } from './rateLimit.js';
@@ -85,6 +86,10 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const { port } = server.address() as { port: number };
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}`;
+  // The handlers flush this server's authorizer cache, as they flush the stage's on AWS.
+  // (over loopback when the server listens on every address).
+  const wildcard = options.host === '0.0.0.0' || options.host === '::';
+  Object.assign(process.env, localControlPlaneEnvironment(wildcard ? `http://127.0.0.1:${port}` : url));
   // Where the emulators listen, for local tools that check storage directly (npm run soak).
   const endpoints: LocalEndpoints = { url, config: c.config };
   await writeFile(join(options.dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);

@@ -20,9 +20,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import { problemCodes } from '../domain/problems.js';
-import { AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
+import { AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC, AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
 
-export { AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
+export { AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC, AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
 
 const env = process.env;
 const inLambda = env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
@@ -140,5 +140,23 @@ export function recordAuthorizerFailure(error: unknown): void {
     logger.error('authorizer failed', { error: { name: (error as Error)?.name, message: (error as Error)?.message } });
   } catch {
     // Metrics never change the authorizer's answer.
+  }
+}
+
+/**
+ * One EMF document counting a failed flush of the authorizer cache
+ * (AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC), and an error log with the error's name and message
+ * only (never a key: the flush request carries none).
+ */
+export function recordAuthorizerCacheFlushFailure(error: unknown): void {
+  try {
+    const single = new Metrics({ serviceName, namespace, logger });
+    single.addMetric(AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC, MetricUnit.Count, 1);
+    single.publishStoredMetrics();
+    logger.error('authorizer cache not flushed: a revoked key may pass until the cache expires', {
+      error: { name: (error as Error)?.name, message: (error as Error)?.message },
+    });
+  } catch {
+    // Metrics never change the answer of a committed change.
   }
 }

@@ -25,4 +25,11 @@ export const uploadMetrics = {
  */
 export const AUTHORIZER_FAILURES_METRIC = 'AuthorizerFailures';
 
+/**
+ * A staff write that revokes access (key revoke or rotation, install decommission or delete)
+ * committed, but flushing the stage's authorizer cache failed after the SDK's retries, so the
+ * old key may pass for up to authorizerCacheTtlSeconds more (docs/decisions.md): dimension service.
+ */
+export const AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC = 'AuthorizerCacheFlushFailures';
+
 export type UploadOutcome = 'accepted' | 'duplicate' | 'rejected';

@@ -21,6 +21,7 @@ import type { Clients } from '../store/clients.js';
 import { requireInstall } from '../store/installs.js';
 import { deleteRawObject, type RawObjectIds } from '../store/rawArchive.js';
 import { type ArchiveInFlight, archiveInFlight } from '../store/rawArchiveInFlight.js';
+import type { TransactItem } from '../store/dynamo.js';
 import { commitAcceptedUpload, type SnapshotItem } from '../store/uploadLog.js';
 
 export interface UploadInput {
@@ -38,6 +39,8 @@ export interface UploadInput {
    * not kept, and `body.parse()` is not called); otherwise validateUpload checks the parsed body.
    */
   validate?: () => Promise<ValidatedUpload>;
+  /** Committed in the upload's own transaction, or not at all (a staff bundle's audit entry); a duplicate commits none. */
+  extraTransactItems?: readonly TransactItem[];
 }
 
 /** An upload as received: the body's bytes, not read yet (a direct POST, an upload session's object). */
@@ -152,6 +155,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
     receivedAt: now.toISOString(),
     summary: validated.summary,
     requiresUsageCollection: spec.optional,
+    ...(input.extraTransactItems ? { extraItems: input.extraTransactItems } : {}),
   });
   switch (outcome.kind) {
     case 'committed':
@@ -166,6 +170,11 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
       await deleteRawObject(c, rawKey);
       if (spec.optional) throw usageCollectionDisabled(queryType);
       throw new ProblemError('not_found', 'The install of this key no longer exists.');
+    case 'extra-refused':
+      // Only a staff bundle passes extra items: its audit entry, which a copy of the same bundle
+      // sent at the same moment by the same key has begun under another time. Sent again, the
+      // file joins that entry. The raw object stays: that copy may commit it under the same key.
+      throw new ProblemError('conflict', 'A copy of this bundle is being recorded at the same moment: send it again.');
   }
 }
 

@@ -2,7 +2,9 @@
  * Ingesting an offline bundle (DESIGN.md §5), whether it came by POST /v1/bundles or through
  * an upload session: the whole bundle is checked first (archive, manifest, uploader, limits,
  * hashes), then each file goes through `acceptUpload` exactly as a direct upload would and
- * gets its own result; a bad file does not stop the others.
+ * gets its own result; a bad file does not stop the others. A bundle staff send is recorded in
+ * ONE audit entry (DESIGN.md §11) that each accepted file's own transaction creates or adds
+ * itself to, so no file commits without the entry and the entry lists exactly the committed files.
  */
 import { Bundle, type BundleFile } from '../bundles/bundle.js';
 import type { BundleLimits } from '../bundles/limits.js';
@@ -10,6 +12,7 @@ import type { ZipOpener } from '../bundles/zipReader.js';
 import { isProblemError, type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
+import { type BundleAudit, bundleAuditAt, bundleAuditItems } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
 import { getInstall } from '../store/installs.js';
 import { acceptUpload } from './acceptUpload.js';
@@ -37,6 +40,8 @@ export interface BundleInput {
   uploaderCustomerId?: string | undefined;
   now: Date;
   limits: BundleLimits;
+  /** The staff actor who sent it (audited); undefined for an install's own bundle (not audited). */
+  auditActor?: string | undefined;
 }
 
 export async function ingestBundle(c: Clients, input: BundleInput): Promise<BundleOutcome> {
@@ -44,8 +49,9 @@ export async function ingestBundle(c: Clients, input: BundleInput): Promise<Bund
   try {
     const customerId = await checkUploader(c, bundle.installId, input);
     await bundle.verify();
+    const audit = input.auditActor === undefined ? undefined : await bundleAuditOf(c, bundle, input.auditActor, input.now);
     const results: BundleFileResult[] = [];
-    for (const file of bundle.files) results.push(await ingestFile(c, bundle, file, customerId, input.now));
+    for (const file of bundle.files) results.push(await ingestFile(c, bundle, file, customerId, input.now, audit));
     return { bundleId: bundle.id, installId: bundle.installId, results };
   } finally {
     bundle.close();
@@ -70,11 +76,25 @@ async function checkUploader(c: Clients, installId: string, input: BundleInput):
   return install.customerId;
 }
 
-async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, customerId: string | undefined, now: Date): Promise<BundleFileResult> {
+/** The bundle's audit entry: that of an earlier attempt of this bundle by this actor, else one dated now. */
+async function bundleAuditOf(c: Clients, bundle: Bundle, actor: string, now: Date): Promise<BundleAudit> {
+  const entry = { actor, installId: bundle.installId, bundleId: bundle.id };
+  return { ...entry, at: (await bundleAuditAt(c, entry)) ?? now.toISOString() };
+}
+
+async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, customerId: string | undefined, now: Date, audit: BundleAudit | undefined): Promise<BundleFileResult> {
   const { queryType } = file;
   try {
     const { body, validate } = await bundle.uploadOf(file, now);
-    const { receipt, status } = await acceptUpload(c, { installId: bundle.installId, customerId, queryType, body, now, ...(validate ? { validate } : {}) });
+    const { receipt, status } = await acceptUpload(c, {
+      installId: bundle.installId,
+      customerId,
+      queryType,
+      body,
+      now,
+      ...(validate ? { validate } : {}),
+      ...(audit ? { extraTransactItems: bundleAuditItems(c, audit, queryType) } : {}),
+    });
     return { queryType, status: status === 201 ? 'accepted' : 'duplicate', receipt };
   } catch (error) {
     if (isProblemError(error) && error.code !== 'invalid_bundle') return { queryType, status: 'rejected', problem: error.problem };

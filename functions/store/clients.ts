@@ -6,6 +6,7 @@
  * (the read-only API, the authorizer) do not bundle @aws-sdk/client-s3 at all.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type StorageConfig, storageConfig } from './config.js';
@@ -15,6 +16,8 @@ export interface Clients {
   ddb: DynamoDBDocumentClient;
   /** The S3 client once `s3Of` (store/s3Client.ts) has built it; use `s3Of(c)`, never this. */
   s3IfBuilt?: S3Client;
+  /** The API Gateway client once store/authorizerCache.ts has built it; use `flushAuthorizerCache(c)`, never this. */
+  apiGatewayIfBuilt?: APIGatewayClient;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createClients(config: StorageConfig = storageConfig()): Clients 
 /** Releases the sockets of every client of `c` (the S3 client too, if it was built). */
 export function destroyClients(c: Clients): void {
   c.s3IfBuilt?.destroy();
+  c.apiGatewayIfBuilt?.destroy();
   c.ddb.destroy();
 }
 

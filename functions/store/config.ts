@@ -22,3 +22,27 @@ export function storageConfig(env: NodeJS.ProcessEnv = process.env): StorageConf
   if (env.S3_ENDPOINT) config.s3Endpoint = env.S3_ENDPOINT;
   return config;
 }
+
+/**
+ * Where the API stage's authorizer cache is flushed (store/authorizerCache.ts): the REST API's
+ * id and stage name (set on AWS for the functions whose profile says so: lib/constructs/ingestApi.ts),
+ * and locally the endpoint that stands in for API Gateway's control plane (the local server:
+ * functions/local/localApi.ts localControlPlaneEnvironment). Undefined: there is no API stage
+ * to flush (a handler called without one, e.g. by a unit test).
+ */
+export interface AuthorizerCacheConfig {
+  restApiId: string;
+  stageName: string;
+  region: string;
+  apiGatewayEndpoint?: string;
+}
+
+export function authorizerCacheConfig(env: NodeJS.ProcessEnv = process.env): AuthorizerCacheConfig | undefined {
+  if (!env.REST_API_ID || !env.API_STAGE_NAME) return undefined;
+  return {
+    restApiId: env.REST_API_ID,
+    stageName: env.API_STAGE_NAME,
+    region: env.AWS_REGION ?? 'eu-west-1',
+    ...(env.APIGATEWAY_ENDPOINT ? { apiGatewayEndpoint: env.APIGATEWAY_ENDPOINT } : {}),
+  };
+}

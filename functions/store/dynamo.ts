@@ -19,6 +19,8 @@ export function isConditionFailure(error: unknown): boolean {
 
 /** The items of one TransactWriteItems, as the document client takes them. */
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+/** One item of a TransactWriteItems request. */
+export type TransactItem = TransactItems[number];
 
 /**
  * Commits `items` in one TransactWriteItems: true. False, with nothing written, when DynamoDB

@@ -14,7 +14,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, setClause, sleep, type TransactItems } from './dynamo.js';
+import { cancellationReasons, setClause, sleep, type TransactItem, type TransactItems } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 export type UploadStatus = 'pending' | 'accepted' | 'rejected';
@@ -93,12 +93,20 @@ export interface AcceptedUpload {
   summary: unknown;
   /** Optional query types commit only while the install's usage collection is enabled. */
   requiresUsageCollection: boolean;
+  /**
+   * Written in the same transaction as the upload, so they commit with it or not at all (a
+   * staff bundle's audit entry: store/audit.ts bundleAuditItems). A failed condition of one of
+   * them fails the commit.
+   */
+  extraItems?: readonly TransactItem[];
 }
 
 export type CommitOutcome =
   | { kind: 'committed'; current: boolean }
   | { kind: 'snapshot-exists'; snapshot: SnapshotItem }
-  | { kind: 'install-refused' };
+  | { kind: 'install-refused' }
+  /** A condition of the caller's extra items failed (e.g. a racing copy of the same staff bundle). */
+  | { kind: 'extra-refused' };
 
 /**
  * Commits an accepted upload in one transaction: the snapshot (unique per install, query
@@ -190,6 +198,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         },
       });
     }
+    if (upload.extraItems) items.push(...upload.extraItems);
     try {
       await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
       return { kind: 'committed', current };
@@ -204,6 +213,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         return { kind: 'snapshot-exists', snapshot: existing! };
       }
       if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
+      const extraFrom = items.length - (upload.extraItems?.length ?? 0);
+      if (reasons.slice(extraFrom).some((r) => r.Code === 'ConditionalCheckFailed')) return { kind: 'extra-refused' };
       if (latestReason?.Code === 'ConditionalCheckFailed') current = false;
       const retryable = latestReason?.Code === 'ConditionalCheckFailed' || reasons.some((r) => r.Code === 'TransactionConflict');
       if (!retryable || attempt >= 20) throw error;

@@ -1,8 +1,9 @@
 /**
  * The daily digest (DESIGN.md §11): an EventBridge schedule invokes the digest function
- * (functions/handlers/publishDigest.ts) asynchronously each morning; its answer goes to an
- * encrypted SNS topic as the invocation's on-success destination, and the stage's configured
- * e-mail addresses are subscribed to the topic. A failed run is retried twice by Lambda.
+ * (functions/handlers/publishDigest.ts) asynchronously each morning; the function publishes
+ * the digest as a plain-text e-mail (subject and body) to an SNS topic encrypted with its own
+ * KMS key, to which the stage's configured e-mail addresses are subscribed. The function may
+ * only publish to that topic (and use its key to do so). A failed run is retried twice by Lambda.
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -35,9 +36,11 @@ export class DailyDigest extends Construct {
     for (const email of config.digestEmails) this.topic.addSubscription(new EmailSubscription(email));
 
     this.handler = new HandlerFunction(this, 'Handler', digestHandler, props.functionContext);
-    // The topic as destination, granted here action by action (CDK's SnsDestination would grant kms:GenerateDataKey*).
+    // The function publishes itself (no invocation record as the mail); granted action by action
+    // (topic.grantPublish would grant kms:GenerateDataKey* on the key).
     const topic = this.topic;
-    this.handler.function.configureAsyncInvoke({ onSuccess: { bind: () => ({ destination: topic.topicArn }) }, retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    this.handler.function.addEnvironment('TOPIC_ARN', topic.topicArn);
+    this.handler.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     this.handler.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DigestTopic', actions: ['sns:Publish'], resources: [topic.topicArn] }));
     this.handler.role.addToPrincipalPolicy(new PolicyStatement({ sid: 'DigestTopicKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [topicKey.keyArn] }));
 

@@ -61,12 +61,13 @@ export function grantProfile(role: IRole, profile: HandlerProfile, data: DataRes
         : [tableArn, ...tableIndexes.map((index) => `${tableArn}/index/${index.indexName}`)];
     role.addToPrincipalPolicy(new PolicyStatement({ sid: 'Table', actions: tableActions[profile.table], resources }));
     if (profile.table === 'readWrite' && !profile.auditDelete) {
-      // The audit trail is append-only (DESIGN.md §11): no function may change or delete its items.
+      // The audit trail is append-only (DESIGN.md §11): no function may change or delete its items;
+      // the bundle upload may update (never delete) its bundle's own entry (handlerProfiles.ts auditUpdate).
       role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'AuditAppendOnly',
           effect: Effect.DENY,
-          actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+          actions: profile.auditUpdate ? ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] : ['dynamodb:DeleteItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
           resources: [tableArn],
           conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [AUDIT_PARTITION] } },
         }),

@@ -4,7 +4,7 @@
  * JSON access logs, RFC 9457 problem bodies for the gateway's own errors, CORS, and an
  * optional WAF web ACL.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AuthorizationType,
   type CfnMethod,
@@ -18,6 +18,7 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -139,7 +140,8 @@ export class IngestApi extends Construct {
       handler: this.authorizerFunction.function,
       identitySources: [IdentitySource.header('Authorization')],
       // Keyed on the Authorization header; the policy covers the whole API, so one cached
-      // answer serves every route. A rotated key keeps working up to this long.
+      // answer serves every route. Writes that take access away flush it (grantAuthorizerCacheFlush);
+      // should a flush fail, the old key keeps working up to this long.
       resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
     });
 
@@ -154,6 +156,7 @@ export class IngestApi extends Construct {
 
     this.requestValidator = validator;
     for (const route of routes) this.addRoute(route, functions, validator);
+    this.grantAuthorizerCacheFlush(functions, config.stage);
 
     if (cors) {
       // With binaryMediaTypes */* the preflight's mock integration would see a binary request and
@@ -231,6 +234,28 @@ export class IngestApi extends Construct {
     }
   }
 
+  /**
+   * Functions that revoke access flush the stage's authorizer cache after their change
+   * (functions/store/authorizerCache.ts): the API's id and the stage's name in their
+   * environment, and `apigateway:DELETE` on that one stage's `cache/authorizers`. Only the
+   * RestApi's id is referenced (the stage name is the configured string): a reference to the
+   * Deployment or Stage would make them depend on the functions their methods depend on, a cycle.
+   */
+  private grantAuthorizerCacheFlush(functions: ReadonlyMap<string, HandlerFunction>, stageName: string): void {
+    for (const fn of functions.values()) {
+      if (!fn.profile.flushesAuthorizerCache) continue;
+      fn.function.addEnvironment('REST_API_ID', this.api.restApiId);
+      fn.function.addEnvironment('API_STAGE_NAME', stageName);
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'FlushAuthorizerCache',
+          actions: ['apigateway:DELETE'],
+          resources: [authorizerCacheArn(this.api.restApiId, stageName)],
+        }),
+      );
+    }
+  }
+
   private addGatewayResponses(config: StageConfig): void {
     const corsHeaders: Record<string, string> =
       config.allowedOrigins.length === 1 ? { 'Access-Control-Allow-Origin': `'${config.allowedOrigins[0]}'`, Vary: "'Origin'" } : {};
@@ -263,6 +288,11 @@ export class IngestApi extends Construct {
     });
     return webAcl;
   }
+}
+
+/** The ARN API Gateway authorizes FlushStageAuthorizersCache against (a control-plane `DELETE` on it). */
+export function authorizerCacheArn(restApiId: string, stageName: string): string {
+  return `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${restApiId}/stages/${stageName}/cache/authorizers`;
 }
 
 /**

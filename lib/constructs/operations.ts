@@ -26,7 +26,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, uploadMetrics } from '../../functions/observability/metricNames.js';
+import { AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC, AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, uploadMetrics } from '../../functions/observability/metricNames.js';
 import type { StageConfig } from '../config.js';
 import { secureKeyProps } from '../defaults/kms-defaults.js';
 import type { ServiceFunction } from './serviceFunction.js';
@@ -113,6 +113,20 @@ export class Operations extends Construct {
         threshold: 1,
       });
     }
+
+    // A revocation committed but the gateway's cache was not flushed: the old key may pass until
+    // its cached answer expires (docs/decisions.md). Rare and worth a look.
+    this.alarm('AuthorizerCacheFlushFailures', {
+      description: 'A key revocation, rotation or install retirement could not flush the authorizer cache; the old key passed until the cache expired.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC,
+        dimensionsMap: { service: SERVICE_NAME },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+    });
 
     this.alarm('DeadLetterQueueNotEmpty', {
       description: 'Uploads failed processing five times and wait in the dead-letter queue.',

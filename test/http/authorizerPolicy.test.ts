@@ -95,6 +95,7 @@ describe('the local server, as API Gateway', () => {
     expect(DEPLOYED_AUTHORIZER_CACHE_SECONDS).toBe(defaultConfig.authorizerCacheTtlSeconds);
   });
 
+  // TTL 0 kept here: this test is about switching the cache off, not about revocation.
   it('without the cache (TTL 0) the authorizer is asked for every request', async () => {
     let asked = 0;
     api = await startTestApi({ authorizer: async (event) => (asked++, authorizer(event)), authorizerCacheSeconds: 0 });

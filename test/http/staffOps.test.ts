@@ -15,9 +15,9 @@ import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
 beforeAll(async () => {
-  // No authorizer cache, so a revoked or decommissioned key is refused at once here; on AWS (and
-  // by default locally) an answer cached in the last AUTHORIZER_CACHE_SECONDS still serves.
-  api = await startTestApi({ authorizerCacheSeconds: 0 });
+  // The deployed authorizer cache (60 s): a revoked or decommissioned key is refused at once
+  // all the same, since those writes flush it (test/http/revocation.test.ts).
+  api = await startTestApi();
 });
 afterAll(() => api.close());
 

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fleetIndexesIdle, startFleetIndexRunner, stopFleetIndexRunner } from '../../functions/local/fleetIndexRunner.js';
+import { localControlPlaneEnvironment } from '../../functions/local/controlPlane.js';
 import { createLocalServer, type LocalApiOptions } from '../../functions/local/localApi.js';
 
 export { fleetIndexesIdle };
@@ -30,6 +31,8 @@ export async function startTestApi(options: LocalApiOptions = {}): Promise<TestA
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
+  // The handlers flush this server's authorizer cache, as they flush the stage's on AWS.
+  Object.assign(process.env, localControlPlaneEnvironment(`http://127.0.0.1:${port}`));
   return {
     url: `http://127.0.0.1:${port}`,
     server,
