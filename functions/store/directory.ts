@@ -5,28 +5,15 @@
  * an upload writes nothing more for these listings.
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import type { InstallStatus } from '../domain/installs.js';
+import type { CustomerListItem, InstallListItem } from '../domain/directory.js';
 import { CUSTOMERS_PARTITION, customerIndexPartition, INSTALL_NAMES_PARTITION, installNamePrefix, itemKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
 import { sleep } from './dynamo.js';
 import { type Page, queryAll, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
-export interface CustomerListItem {
-  customerId: string;
-  installs: number;
-  lastSeenAt: string | null;
-}
-
-export interface InstallListItem {
-  installId: string;
-  customerId: string;
-  name: string;
-  createdAt: string;
-  lastSeenAt: string | null;
-  usageCollection: { enabled: boolean };
-  status: InstallStatus;
-}
+/** The rows' types live in the domain (the console shares them); still importable from here. */
+export type { CustomerListItem, InstallListItem } from '../domain/directory.js';
 
 /** One page of customers by id; `prefix` narrows to ids that start with it. */
 export async function listCustomers(c: Clients, prefix: string | undefined, page: { limit: number; cursor?: string }): Promise<Page<CustomerListItem>> {
