@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { addDays } from './calendarDates.js';
-import type { ComplianceRow, ComplianceStatus, Entitlement } from './licensing.js';
+import type { ComplianceRow, Entitlement } from './licensing.js';
 import { ProblemError, type ProblemIssue } from './problems.js';
 import { isOptionalQueryType, type QueryType, queryTypes } from './queries/queryTypes.js';
 
 export type { Acknowledgement, LicenseCompliance, LicenseEntitlement, LicenseFile } from './licenseFileTypes.js';
-import type { Acknowledgement, LicenseCompliance, LicenseEntitlement, LicenseFile } from './licenseFileTypes.js';
+import type { Acknowledgement, LicenseCompliance, LicenseEntitlement } from './licenseFileTypes.js';
 
 /** The public half of an Ed25519 key as a JWK (RFC 8037). */
 export interface Ed25519PublicJwk {

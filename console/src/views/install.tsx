@@ -6,7 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, type Page, query, request } from '../api.js';
 import { BarChart, DoughnutChart } from '../charts.js';
-import { Badge, DataTable, Empty, ErrorBox, format, formatDateTime, KeyValues, PagedTable, Pager, Section, Show, useAsync, usePager, href } from '../ui.js';
+import { Badge, Empty, ErrorBox, format, formatDateTime, KeyValues, PagedTable, Section, Show, useAsync, usePager, href } from '../ui.js';
 import { InstallLicenseFiles } from './licenseFiles.js';
 import type { InstallListItem } from '../../../functions/domain/directory.js';
 
