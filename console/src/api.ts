@@ -119,13 +119,16 @@ export interface Page<T> {
   nextCursor?: string | null;
 }
 
-/** Counts a list by reading its pages of 1,000 up to `maxPages`; `more` when it stopped early. */
-export async function countAll(path: string, params: Record<string, string | number | undefined> = {}, maxPages = 10): Promise<{ count: number; more: boolean; items: unknown[] }> {
+/**
+ * Counts a list by reading its pages of 1,000 up to `maxPages`; `more` when it stopped early.
+ * `key`: a key not kept yet (the overview's reads started while sign-in checks that key).
+ */
+export async function countAll(path: string, params: Record<string, string | number | undefined> = {}, maxPages = 10, key?: string): Promise<{ count: number; more: boolean; items: unknown[] }> {
   let cursor: string | undefined;
   let count = 0;
   const items: unknown[] = [];
   for (let page = 0; page < maxPages; page++) {
-    const answer = await request<Page<unknown>>(path + query({ ...params, limit: 1000, cursor }));
+    const answer = await request<Page<unknown>>(path + query({ ...params, limit: 1000, cursor }), { key });
     count += answer.items.length;
     items.push(...answer.items);
     if (!answer.nextCursor) return { count, more: false, items };

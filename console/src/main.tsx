@@ -11,7 +11,7 @@ import { CustomerView } from './views/customer.js';
 import { CustomersView } from './views/customers.js';
 import { InstallView } from './views/install.js';
 import { InstallsView } from './views/installs.js';
-import { OverviewView } from './views/overview.js';
+import { OverviewView, overviewCounts } from './views/overview.js';
 import { ReportsView } from './views/reports.js';
 
 interface Route {
@@ -86,13 +86,18 @@ function SignIn({ message, onSignedIn }: { message: string; onSignedIn: () => vo
     if (!candidate) return setError('Paste a staff API key.');
     setBusy(true);
     setError('');
+    // Landing on the overview: its slowest read (the customer listing) starts with the key check.
+    const toOverview = !location.hash || location.hash === '#/' || location.hash.startsWith('#/overview');
+    if (toOverview) overviewCounts.start(candidate, ['customers']);
     try {
       // A staff-only call that answers quickly: the key is kept only once the service accepts it.
       await request('/v1/reports/stale?limit=1', { key: candidate });
+      if (toOverview) overviewCounts.start(candidate, ['stale', 'over', 'duplicates', 'expiring', 'versions']);
       session.signIn(candidate);
       setKey('');
       onSignedIn();
     } catch (e) {
+      overviewCounts.discard();
       const status = (e as { status?: number }).status;
       setError(status === 403 ? 'This key is not a staff key (403).' : e instanceof SignedOut ? 'The service refused this key (401). Check that you pasted the whole staff key.' : (e as Error).message);
     } finally {

@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, NotAvailable, SignedOut } from './api.js';
+import { ApiError, NotAvailable, type Page, SignedOut } from './api.js';
 
 export type Async<T> =
   | { state: 'loading' }
@@ -209,6 +209,21 @@ export function Pager({ pager, nextCursor, label }: { pager: ReturnType<typeof u
         Next →
       </button>
     </nav>
+  );
+}
+
+/** One page of a paged list: its loading, error and empty states, its rows as a sortable table, and the pager. */
+export function PagedTable<T>(props: { result: Async<Page<T>>; retry: () => void; what: string; label: string; caption: string; empty: ComponentChildren; columns: Column<T>[]; pager: ReturnType<typeof usePager> }) {
+  const { result, retry, what, label, caption, empty, columns, pager } = props;
+  return (
+    <Show result={result} what={what} retry={retry}>
+      {(page) => (
+        <>
+          <DataTable<T> caption={caption} rows={page.items} empty={empty} columns={columns} />
+          <Pager pager={pager} nextCursor={page.nextCursor} label={label} />
+        </>
+      )}
+    </Show>
   );
 }
 

@@ -14,7 +14,7 @@ import type { UploadSessionRequest } from '../sessions/request.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { StaffKey } from '../domain/staffKeys.js';
 import type { Digest } from '../services/digest.js';
-import type { InstallListItem } from '../store/directory.js';
+import type { InstallListItem } from '../domain/directory.js';
 import { type HttpAnswer, send } from './http.js';
 
 export class ApiError extends Error {

@@ -6,48 +6,12 @@
  */
 import { createHash } from 'node:crypto';
 import { addDays } from './calendarDates.js';
-import type { ComplianceRow, ComplianceStatus, Entitlement } from './licensing.js';
+import type { ComplianceRow, Entitlement } from './licensing.js';
 import { ProblemError, type ProblemIssue } from './problems.js';
 import { isOptionalQueryType, type QueryType, queryTypes } from './queries/queryTypes.js';
 
-/** A snapshot the file acknowledges as received. */
-export interface Acknowledgement {
-  queryType: QueryType;
-  uploadId: string;
-  collectedAt: string;
-  sha256: string;
-}
-
-/** An entitlement as a license file grants it. */
-export interface LicenseEntitlement {
-  entitlementId: string;
-  item: string;
-  quantity: number;
-  termEnd: string | null;
-}
-
-/** A compliance row as a license file shows it. */
-export interface LicenseCompliance {
-  item: string;
-  entitled: number;
-  used: number;
-  status: ComplianceStatus;
-}
-
-/** A license file as the API answers it. */
-export interface LicenseFile {
-  licenseFileId: string;
-  installId: string;
-  customerId: string;
-  issuedAt: string;
-  expiresAt: string;
-  kid: string;
-  entitlements: LicenseEntitlement[];
-  compliance: LicenseCompliance[];
-  acknowledges: Acknowledgement[];
-  /** The armored JWS the customer loads into MPA. */
-  file: string;
-}
+export type { Acknowledgement, LicenseCompliance, LicenseEntitlement, LicenseFile } from './licenseFileTypes.js';
+import type { Acknowledgement, LicenseCompliance, LicenseEntitlement } from './licenseFileTypes.js';
 
 /** The public half of an Ed25519 key as a JWK (RFC 8037). */
 export interface Ed25519PublicJwk {

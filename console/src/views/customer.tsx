@@ -10,6 +10,7 @@ import { BarChart } from '../charts.js';
 import { type Async, Badge, DataTable, Empty, ErrorBox, format, formatDateTime, href, KeyValues, Section, Show, Stat, useAsync } from '../ui.js';
 import { type InstallRow, InstallList } from './installs.js';
 import { type LicenseFile, LicenseFileTable } from './licenseFiles.js';
+import type { ComplianceRow, Entitlement } from '../../../functions/domain/licensing.js';
 
 interface LicenseStateSummary {
   licensed: number;
@@ -27,31 +28,9 @@ interface CustomerLicenseState {
   users: { users: number; activeUsers: number; reportRecipients: number };
 }
 
-interface ComplianceRow {
-  item: string;
-  installId: string | null;
-  entitled: number;
-  used: number;
-  peak: number;
-  overage: number;
-  status: string;
-  overSince: string | null;
-}
-
 interface Compliance {
   asOf: string;
   items: ComplianceRow[];
-}
-
-interface Entitlement {
-  entitlementId: string;
-  item: string;
-  quantity: number;
-  termStart: string;
-  termEnd: string | null;
-  graceDays?: number;
-  installId?: string | null;
-  contractRef?: string;
 }
 
 export function CustomerView({ customerId }: { customerId: string }) {

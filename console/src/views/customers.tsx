@@ -1,14 +1,11 @@
 /** Customers: a searchable (by id prefix), paged list, and opening a customer by id. */
 import { useState } from 'preact/hooks';
 import { type Page, query, request } from '../api.js';
-import { DataTable, formatDateTime, href, Pager, Section, Show, useAsync, usePager } from '../ui.js';
+import { formatDateTime, href, PagedTable, Section, useAsync, usePager } from '../ui.js';
 import { OpenById } from './lookup.js';
+import type { CustomerListItem } from '../../../functions/domain/directory.js';
 
-interface CustomerRow {
-  customerId: string;
-  installs: number;
-  lastSeenAt: string | null;
-}
+type CustomerRow = CustomerListItem;
 
 export function CustomersView({ params }: { params: URLSearchParams }) {
   const prefix = params.get('prefix') ?? '';
@@ -45,23 +42,13 @@ export function CustomersView({ params }: { params: URLSearchParams }) {
           </form>
         }
       >
-        <Show result={result} what="customers" retry={retry}>
-          {(page) => (
-            <>
-              <DataTable<CustomerRow>
-                caption="Customers"
-                rows={page.items}
-                empty={prefix ? `No customer id starts with “${prefix}”.` : 'No customers yet: register an install to add one.'}
-                columns={[
-                  { key: 'customerId', label: 'Customer', value: (r) => r.customerId, render: (r) => <a href={href.customer(r.customerId)}>{r.customerId}</a> },
-                  { key: 'installs', label: 'Installs', numeric: true, value: (r) => r.installs },
-                  { key: 'lastSeenAt', label: 'Last upload', value: (r) => r.lastSeenAt, render: (r) => formatDateTime(r.lastSeenAt) },
-                ]}
-              />
-              <Pager pager={pager} nextCursor={page.nextCursor} label="Customers" />
-            </>
-          )}
-        </Show>
+        <PagedTable<CustomerRow> result={result} retry={retry} what="customers" label="Customers" caption="Customers" pager={pager} empty={prefix ? `No customer id starts with “${prefix}”.` : 'No customers yet: register an install to add one.'}
+          columns={[
+            { key: 'customerId', label: 'Customer', value: (r) => r.customerId, render: (r) => <a href={href.customer(r.customerId)}>{r.customerId}</a> },
+            { key: 'installs', label: 'Installs', numeric: true, value: (r) => r.installs },
+            { key: 'lastSeenAt', label: 'Last upload', value: (r) => r.lastSeenAt, render: (r) => formatDateTime(r.lastSeenAt) },
+          ]}
+        />
       </Section>
     </>
   );

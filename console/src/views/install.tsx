@@ -6,8 +6,9 @@
 import { useRef, useState } from 'preact/hooks';
 import { ApiError, type Page, query, request } from '../api.js';
 import { BarChart, DoughnutChart } from '../charts.js';
-import { Badge, DataTable, Empty, ErrorBox, format, formatDateTime, KeyValues, Pager, Section, Show, useAsync, usePager, href } from '../ui.js';
+import { Badge, Empty, ErrorBox, format, formatDateTime, KeyValues, PagedTable, Section, Show, useAsync, usePager, href } from '../ui.js';
 import { InstallLicenseFiles } from './licenseFiles.js';
+import type { InstallListItem } from '../../../functions/domain/directory.js';
 
 /** The twelve query types (DESIGN.md §1), required ones first; `optional` needs usage collection. */
 const QUERY_TYPES: { type: string; title: string; optional?: boolean }[] = [
@@ -32,13 +33,8 @@ interface Latest {
   summary: any;
 }
 
-interface Install {
-  installId: string;
-  customerId: string;
-  name: string;
-  createdAt: string;
-  lastSeenAt: string | null;
-  usageCollection: { enabled: boolean };
+/** GET /v1/installs/{installId}: the listing's row and the latest summaries. */
+interface Install extends InstallListItem {
   queries: Record<string, Latest | undefined>;
 }
 
@@ -216,25 +212,15 @@ function UploadHistory({ installId }: { installId: string }) {
           ))}
         </select>
       </div>
-      <Show result={result} what="upload history" retry={retry}>
-        {(page) => (
-          <>
-            <DataTable<Receipt>
-              caption="Accepted uploads, newest first"
-              rows={page.items}
-              empty="No accepted uploads yet."
-              columns={[
-                { key: 'collectedAt', label: 'Collected', value: (r) => r.collectedAt, render: (r) => formatDateTime(r.collectedAt) },
-                { key: 'queryType', label: 'Query type', value: (r) => r.queryType },
-                { key: 'recordCount', label: 'Records', numeric: true, value: (r) => r.recordCount },
-                { key: 'uploadId', label: 'Receipt (upload id)', value: (r) => r.uploadId, render: (r) => <code>{r.uploadId}</code> },
-                { key: 'sha256', label: 'SHA-256', value: (r) => r.sha256, render: (r) => <code title={r.sha256}>{r.sha256.slice(0, 12)}…</code> },
-              ]}
-            />
-            <Pager pager={pager} nextCursor={page.nextCursor} label="Uploads" />
-          </>
-        )}
-      </Show>
+      <PagedTable<Receipt> result={result} retry={retry} what="upload history" label="Uploads" caption="Accepted uploads, newest first" pager={pager} empty="No accepted uploads yet."
+        columns={[
+          { key: 'collectedAt', label: 'Collected', value: (r) => r.collectedAt, render: (r) => formatDateTime(r.collectedAt) },
+          { key: 'queryType', label: 'Query type', value: (r) => r.queryType },
+          { key: 'recordCount', label: 'Records', numeric: true, value: (r) => r.recordCount },
+          { key: 'uploadId', label: 'Receipt (upload id)', value: (r) => r.uploadId, render: (r) => <code>{r.uploadId}</code> },
+          { key: 'sha256', label: 'SHA-256', value: (r) => r.sha256, render: (r) => <code title={r.sha256}>{r.sha256.slice(0, 12)}…</code> },
+        ]}
+      />
     </>
   );
 }

@@ -1,16 +1,11 @@
 /** Installs: the paged list (optionally one customer's), and opening an install by id. */
 import { type Page, query, request } from '../api.js';
-import { Badge, DataTable, formatDateTime, href, Pager, Section, Show, useAsync, usePager } from '../ui.js';
+import { Badge, formatDateTime, href, PagedTable, Section, useAsync, usePager } from '../ui.js';
 import { OpenById } from './lookup.js';
+import type { InstallListItem } from '../../../functions/domain/directory.js';
 
-export interface InstallRow {
-  installId: string;
-  customerId: string;
-  name: string;
-  createdAt: string;
-  lastSeenAt: string | null;
-  usageCollection: { enabled: boolean };
-}
+/** A row of GET /v1/installs: the service's own type (types only: nothing of functions/ is bundled). */
+export type InstallRow = InstallListItem;
 
 export function InstallsView({ params }: { params: URLSearchParams }) {
   const customerId = params.get('customerId') ?? undefined;
@@ -40,24 +35,14 @@ export function InstallList({ customerId, onLoaded }: { customerId?: string; onL
     return page;
   }, [customerId, pager.cursor]);
   return (
-    <Show result={result} what="installs" retry={retry}>
-      {(page) => (
-        <>
-          <DataTable<InstallRow>
-            caption="Installs"
-            rows={page.items}
-            empty="No installs registered yet."
-            columns={[
-              { key: 'name', label: 'Install', value: (r) => r.name, render: (r) => <a href={href.install(r.installId)}>{r.name}</a> },
-              { key: 'installId', label: 'Id', value: (r) => r.installId, render: (r) => <code>{r.installId}</code> },
-              ...(customerId ? [] : [{ key: 'customerId', label: 'Customer', value: (r: InstallRow) => r.customerId, render: (r: InstallRow) => <a href={href.customer(r.customerId)}>{r.customerId}</a> }]),
-              { key: 'lastSeenAt', label: 'Last upload', value: (r) => r.lastSeenAt, render: (r) => formatDateTime(r.lastSeenAt) },
-              { key: 'usage', label: 'Usage data', value: (r) => (r.usageCollection.enabled ? 'on' : 'off'), render: (r) => <Badge status={r.usageCollection.enabled ? 'collecting' : 'opted out'} /> },
-            ]}
-          />
-          <Pager pager={pager} nextCursor={page.nextCursor} label="Installs" />
-        </>
-      )}
-    </Show>
+    <PagedTable<InstallRow> result={result} retry={retry} what="installs" label="Installs" caption="Installs" pager={pager} empty="No installs registered yet."
+      columns={[
+        { key: 'name', label: 'Install', value: (r) => r.name, render: (r) => <a href={href.install(r.installId)}>{r.name}</a> },
+        { key: 'installId', label: 'Id', value: (r) => r.installId, render: (r) => <code>{r.installId}</code> },
+        ...(customerId ? [] : [{ key: 'customerId', label: 'Customer', value: (r: InstallRow) => r.customerId, render: (r: InstallRow) => <a href={href.customer(r.customerId)}>{r.customerId}</a> }]),
+        { key: 'lastSeenAt', label: 'Last upload', value: (r) => r.lastSeenAt, render: (r) => formatDateTime(r.lastSeenAt) },
+        { key: 'usage', label: 'Usage data', value: (r) => (r.usageCollection.enabled ? 'on' : 'off'), render: (r) => <Badge status={r.usageCollection.enabled ? 'collecting' : 'opted out'} /> },
+      ]}
+    />
   );
 }

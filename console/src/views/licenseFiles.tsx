@@ -6,19 +6,10 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Page, query, request } from '../api.js';
 import { download } from '../download.js';
 import { DataTable, ErrorBox, formatDateTime, Pager, Show, useAsync, usePager } from '../ui.js';
+import type { LicenseFile } from '../../../functions/domain/licenseFileTypes.js';
 
-export interface LicenseFile {
-  licenseFileId: string;
-  installId: string;
-  customerId: string;
-  issuedAt: string;
-  expiresAt: string;
-  kid: string;
-  entitlements: { entitlementId: string; item: string; quantity: number; termEnd: string | null }[];
-  compliance: { item: string; entitled: number; used: number; status: string }[];
-  acknowledges: { queryType: string; uploadId: string; collectedAt: string; sha256: string }[];
-  file: string;
-}
+/** The service's own type (types only: nothing of functions/ is bundled). */
+export type { LicenseFile } from '../../../functions/domain/licenseFileTypes.js';
 
 export function downloadLicenseFile(file: LicenseFile): void {
   download(`mpa-license-${file.installId}-${file.issuedAt.slice(0, 10)}.lic`, file.file.endsWith('\n') ? file.file : `${file.file}\n`, 'application/octet-stream');

@@ -1,16 +1,67 @@
 /**
  * Fleet overview: headline numbers, each linking to the list or report it counts, and charts of
  * licenses ending within 30/60/90 days and the fleet's software version spread. Each number
- * loads on its own, so a slow or missing report does not hold up the others.
+ * loads on its own (all requests at once), so a slow or missing report does not hold up the
+ * others. The install count is the sum of the customer listing's per-customer `installs`, so
+ * the whole install listing (a page of 1,000 costs the server a read of each install) is never
+ * read just to be counted.
  */
 import { type Async, href, Section, Show, Stat, useAsync, today, daysBetween, format } from '../ui.js';
-import { countAll } from '../api.js';
+import { countAll, session } from '../api.js';
 import { BarChart } from '../charts.js';
 
 const WINDOWS = [30, 60, 90] as const;
 
-function useCount(path: string, params: Record<string, string | number> = {}) {
-  return useAsync(() => countAll(path, params), [])[0];
+type Counted = { count: number; more: boolean; items: unknown[] };
+
+/** What the overview counts: the API list or report and its parameters. */
+const COUNTS = {
+  customers: ['/v1/customers', {}],
+  stale: ['/v1/reports/stale', { days: 2 }],
+  over: ['/v1/reports/over-deployment', {}],
+  duplicates: ['/v1/reports/duplicate-identifiers', {}],
+  expiring: ['/v1/reports/expiring', { withinDays: 90 }],
+  versions: ['/v1/reports/versions', {}],
+} satisfies Record<string, [string, Record<string, string | number>]>;
+type CountName = keyof typeof COUNTS;
+
+/** Counts started before the overview is shown (sign-in), each taken once by the view, with the key they were read with. */
+const started = new Map<CountName, { key: string; counted: Promise<Counted> }>();
+
+/**
+ * Starts the overview's counts with `key` ahead of the view (sign-in starts the slowest, the
+ * customer listing, while it checks the key, and the rest once the key is accepted), so they
+ * do not wait for the key check and the first render. `discard` drops what a refused key read.
+ */
+export const overviewCounts = {
+  start(key: string, names: readonly CountName[]): void {
+    for (const name of names) {
+      const [path, params] = COUNTS[name];
+      const counted = countAll(path, params, 10, key);
+      counted.catch(() => undefined); // seen by the view, or dropped with a refused key
+      started.set(name, { key, counted });
+    }
+  },
+  discard(): void {
+    started.clear();
+  },
+};
+
+function useCount(name: CountName) {
+  return useAsync(() => {
+    const early = started.get(name);
+    started.delete(name);
+    if (early && early.key === session.key()) return early.counted;
+    const [path, params] = COUNTS[name];
+    return countAll(path, params);
+  }, [])[0];
+}
+
+/** The installs of the customers counted: each customer's `installs`, summed. */
+function installsOf(customers: Async<Counted>): Async<{ count: number; more: boolean }> {
+  if (customers.state !== 'ok') return customers;
+  const count = (customers.value.items as { installs: number }[]).reduce((sum, customer) => sum + customer.installs, 0);
+  return { state: 'ok', value: { count, more: customers.value.more } };
 }
 
 function countText(result: Async<{ count: number; more: boolean }>): string | preact.JSX.Element {
@@ -21,13 +72,13 @@ function countText(result: Async<{ count: number; more: boolean }>): string | pr
 }
 
 export function OverviewView() {
-  const installs = useCount('/v1/installs');
-  const customers = useCount('/v1/customers');
-  const stale = useCount('/v1/reports/stale', { days: 2 });
-  const over = useCount('/v1/reports/over-deployment');
-  const duplicates = useCount('/v1/reports/duplicate-identifiers');
-  const expiring = useCount('/v1/reports/expiring', { withinDays: 90 });
-  const versions = useCount('/v1/reports/versions');
+  const customers = useCount('customers');
+  const installs = installsOf(customers);
+  const stale = useCount('stale');
+  const over = useCount('over');
+  const duplicates = useCount('duplicates');
+  const expiring = useCount('expiring');
+  const versions = useCount('versions');
   const asOf = today();
   const within = (days: number) =>
     expiring.state === 'ok' ? (expiring.value.items as { firstUnlicensedOn: string; devices: number; containers: number }[]).filter((i) => daysBetween(asOf, i.firstUnlicensedOn) <= days) : [];

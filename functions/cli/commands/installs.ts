@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Receipt } from '../../domain/receipts.js';
-import type { InstallListItem } from '../../store/directory.js';
+import type { InstallListItem } from '../../domain/directory.js';
 import { type Cli, UsageError } from '../context.js';
 import { formatProblem, formatReceipt } from '../output.js';
 import { field, renderTable } from '../tables.js';
