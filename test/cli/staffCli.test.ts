@@ -147,7 +147,10 @@ describe('staff commands', () => {
     const digest = await cli(['reports', 'digest']);
     expect(digest.code).toBe(0);
     expect(digest.stdout).toMatch(/^Digest for the day before /);
-    expect((await cli(['--json', 'reports', 'digest'])).json).toMatchObject({ overDeployment: [], expiringWithin30Days: expect.any(Array), newlyStale: expect.any(Array) });
+    // Other test files share the tables and may put a customer over its entitlement in the day
+    // before now; a day before any test data is empty for sure.
+    expect((await cli(['--json', 'reports', 'digest', '--as-of', '2001-01-02'])).json).toEqual({ asOf: '2001-01-02T00:00:00.000Z', overDeployment: [], expiringWithin30Days: [], newlyStale: [] });
+    expect((await cli(['--json', 'reports', 'digest'])).json).toMatchObject({ overDeployment: expect.any(Array), expiringWithin30Days: expect.any(Array), newlyStale: expect.any(Array) });
   });
 });
 
