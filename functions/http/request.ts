@@ -7,6 +7,8 @@ import { ProblemError } from '../domain/problems.js';
 import { LOCAL_ADMIN } from '../domain/staffKeys.js';
 import type { Role } from '../routes.js';
 
+export { header } from './headers.js';
+
 export interface Caller {
   role: Role;
   /** Set for role `install`: the install the key belongs to. */
@@ -17,14 +19,6 @@ export interface Caller {
   name?: string;
   /** Set for a named staff key: its id (a key may not revoke itself). */
   keyId?: string;
-}
-
-export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
 }
 
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
