@@ -90,16 +90,18 @@ export class Bundle {
    */
   async uploadOf(file: BundleFile, now: Date): Promise<{ body: UploadJson; validate?: () => Promise<ValidatedUpload> }> {
     const max = this.limits.maxFileInflatedBytes;
-    const chunks = readEntry(this.archive, this.entryOf(file), this.limits, {
-      maxBytes: max,
-      tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
-    });
+    const read = () =>
+      readEntry(this.archive, this.entryOf(file), this.limits, {
+        maxBytes: max,
+        tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
+      });
+    const chunks = read();
     if (file.format === 'csv') {
       const validation = validationInBatches(file.queryType, this.manifest, now);
       const body = await builtUploadJson(checkedPieces(this.manifest, csvRecordBatches(chunks, file.queryType), validation), NOT_KEPT);
       return { body, validate: () => validation.finish() };
     }
-    const records = await recordsOf(file.format, chunks, file.queryType);
+    const records = await recordsOf(file.format, chunks, file.queryType, read);
     const { collectedAt, mpaVersion } = this.manifest;
     return { body: await builtUploadJson(envelopePieces(this.manifest, records), { schemaVersion: 1, collectedAt, mpaVersion, records }) };
   }
