@@ -21,7 +21,6 @@ import type { JsonType } from '../domain/schemas/recordJsonSchemas.js';
 import { jsonText } from '../domain/uploadBody.js';
 import { parseJson } from '../domain/parseJson.js';
 import { StreamedJsonParser } from '../domain/streamedJson.js';
-import { INFLATE_CHUNK } from '../domain/uploadJson.js';
 import { MAX_RECORDS } from '../domain/validateUpload.js';
 import type { FileFormat } from './manifest.js';
 
@@ -128,53 +127,67 @@ function checkedHeader(row: string[]): string[] {
   return row;
 }
 
-/**
- * A `.json` file: the JSON value (an array of records, which validation checks).
- *
- * With `again` (the file's bytes read anew), the array is parsed as it is inflated, a batch of
- * whole records at a time (domain/streamedJson.ts, as a gzip upload's records), so the file is
- * never held as one buffer and one string besides its records (bench/README.md,
- * `rssPerBodyByte`). What that parse does not take (another shape, bad syntax or UTF-8) is read
- * again and parsed whole, which gives the same value or the exact error.
- */
-export async function jsonRecords(chunks: AsyncIterable<Buffer>, again?: () => AsyncIterable<Buffer>): Promise<unknown> {
-  let whole = chunks;
-  if (again) {
-    const streamed = await streamedArray(chunks);
-    if (streamed) return streamed.value;
-    whole = again();
-  }
+/** A `.json` file: the JSON value (an array of records, which validation checks). */
+export async function jsonRecords(chunks: AsyncIterable<Buffer>): Promise<unknown> {
   const parts: Buffer[] = [];
-  for await (const chunk of whole) parts.push(chunk);
+  for await (const chunk of chunks) parts.push(chunk);
   return parseJson(jsonText(Buffer.concat(parts)));
 }
 
-/** The envelope the streamed parser takes, around the file's array: `{"records":` + the file + `}`. */
+/** Thrown by jsonRecordBatches where the streamed parse gives up: the file is to be read again and parsed whole. */
+export class NotStreamable extends Error {}
+
+/** The envelope the streamed parser takes, around a `.json` file's array: `{"records":` + the file + `}`. */
 const ARRAY_AS_RECORDS = Buffer.from('{"records":');
 const ARRAY_END = Buffer.from('}');
 
-/** The JSON array of `chunks` parsed in batches of about an inflate chunk, or undefined where it must be parsed whole. */
-async function streamedArray(chunks: AsyncIterable<Buffer>): Promise<{ value: unknown } | undefined> {
+/**
+ * Bytes parsed at a time: small enough that each batch's text is an ordinary string of V8's young
+ * generation, collected with the batch's garbage (1 MiB pieces, as a gzip upload's, would be
+ * external strings that outlive it until an old-space collection).
+ */
+const ARRAY_BATCH_BYTES = 64 * 1024;
+
+/**
+ * The records of a `.json` file in batches as they are inflated: its array parsed a batch of
+ * whole records at a time by the streamed parser of gzip uploads (domain/streamedJson.ts), so
+ * neither the file nor its records are ever held whole. The batches joined are exactly what one
+ * JSON.parse of the file gives; where that parse gives up (another shape, bad syntax or UTF-8,
+ * more than MAX_RECORDS records) it throws NotStreamable, possibly after some batches: the
+ * caller then drops what it made of them and reads the file whole (`recordsOf`), which gives
+ * the value or the exact problem.
+ */
+export async function* jsonRecordBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown[]> {
   const parser = new StreamedJsonParser();
   parser.push(ARRAY_AS_RECORDS);
+  let count = 0;
+  const counted = (batch: unknown[]): unknown[] => {
+    count += batch.length;
+    if (count > MAX_RECORDS) throw new NotStreamable();
+    return batch;
+  };
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   for await (const chunk of chunks) {
     pending.push(chunk);
     pendingBytes += chunk.length;
-    if (pendingBytes < INFLATE_CHUNK) continue;
+    if (pendingBytes < ARRAY_BATCH_BYTES) continue;
     parser.push(Buffer.concat(pending));
     pending = [];
     pendingBytes = 0;
+    for (const batch of parser.takeRecords()) yield counted(batch);
   }
   parser.push(Buffer.concat([...pending, ARRAY_END]));
+  const before = parser.takeRecords();
   const parsed = parser.finish();
-  return parsed && { value: (parsed.value as { records: unknown }).records };
+  if (!parsed) throw new NotStreamable();
+  for (const batch of before) yield counted(batch);
+  const last = (parsed.value as { records: unknown[] }).records;
+  if (last.length > 0) yield counted(last);
 }
 
-/** Records of a file: `again` reads its bytes anew (see jsonRecords). */
-export function recordsOf(format: FileFormat, chunks: AsyncIterable<Buffer>, queryType: QueryType, again?: () => AsyncIterable<Buffer>): Promise<unknown> {
-  return format === 'csv' ? csvRecords(chunks, queryType) : jsonRecords(chunks, again);
+export function recordsOf(format: FileFormat, chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<unknown> {
+  return format === 'csv' ? csvRecords(chunks, queryType) : jsonRecords(chunks);
 }
 
 export interface EnvelopeHeader {
