@@ -3,9 +3,9 @@
  * snapshot the benchmark has just stored, and prints its time, its requests by command and this
  * process's peak resident set as JSON. Args: <installId>. Storage endpoints from the environment.
  */
-import { readFileSync } from 'node:fs';
 import { syncFleetIndexes } from '../functions/services/syncFleetIndexes.js';
 import { clients } from '../functions/store/clients.js';
+import { peakRss } from './probe.js';
 
 const [installId] = process.argv.slice(2) as [string];
 const c = clients();
@@ -33,13 +33,3 @@ const seconds = (performance.now() - started) / 1000;
 const phasesS = Object.fromEntries(Object.entries(spans).map(([name, [from, to]]) => [name, [Math.round(from / 100) / 10, Math.round(to / 100) / 10]]));
 console.log(JSON.stringify({ seconds, requests, phasesS, identifiersAdded: result.identifiersAdded, peakRss: peakRss() }));
 
-/** This process's own peak resident set (VmHWM on Linux; see bench/memoryProbe.ts). */
-function peakRss(): number {
-  try {
-    const kB = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kB) return Number(kB) * 1024;
-  } catch {
-    // Not Linux.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}

@@ -4,7 +4,6 @@
  * Args: upload|bundle|bundle-session <file> <installId> (bundle-session: an upload session's
  * bundle limits). Storage endpoints come from the environment.
  */
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { directBundleLimits, sessionBundleLimits } from '../functions/bundles/limits.js';
 import { zipFromBuffer } from '../functions/bundles/zipReader.js';
@@ -12,6 +11,7 @@ import { directUploadLimits, MiB } from '../functions/domain/uploadBody.js';
 import { acceptReceivedUpload } from '../functions/services/acceptUpload.js';
 import { ingestBundle } from '../functions/services/bundles.js';
 import { clients } from '../functions/store/clients.js';
+import { peakRss } from './probe.js';
 
 const [mode, file, installId] = process.argv.slice(2) as ['upload' | 'bundle' | 'bundle-session', string, string];
 const body = await readFile(file);
@@ -33,18 +33,3 @@ if (mode === 'upload') {
 const peak = peakRss();
 console.log(JSON.stringify({ baseline, peak, growth: peak - baseline, inflatedBytes }));
 
-/**
- * This process's peak resident set. On Linux the high-water mark of its own memory (`VmHWM`):
- * `getrusage`'s maxRSS keeps the parent's at the fork that started this process, so when the
- * benchmark process was larger than this one will ever be (it holds the pipeline figure's bodies),
- * the growth came out as the parent's size, the same for upload and bundle.
- */
-function peakRss(): number {
-  try {
-    const kB = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kB) return Number(kB) * 1024;
-  } catch {
-    // Not Linux.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}

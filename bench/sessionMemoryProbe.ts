@@ -4,11 +4,11 @@
  * object bench/sessionMemory.ts put in the incoming bucket, and prints the peak resident set as
  * JSON. Args: <uploadId>. Storage endpoints come from the environment.
  */
-import { readFileSync } from 'node:fs';
 import { processIncomingObject } from '../functions/services/processIncoming.js';
 import { incomingKey } from '../functions/sessions/incomingKeys.js';
 import { clients } from '../functions/store/clients.js';
 import { getUpload } from '../functions/store/uploadLog.js';
+import { peakRss } from './probe.js';
 
 const [uploadId] = process.argv.slice(2) as [string];
 const c = clients();
@@ -21,13 +21,3 @@ const upload = await getUpload(c, uploadId);
 if (upload?.status !== 'accepted') throw new Error(`the session ended ${upload?.status}: ${JSON.stringify(result).slice(0, 500)}`);
 console.log(JSON.stringify({ baseline, peak: peakRss(), seconds }));
 
-/** This process's peak resident set (VmHWM on Linux; see memoryProbe.ts). */
-function peakRss(): number {
-  try {
-    const kB = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kB) return Number(kB) * 1024;
-  } catch {
-    // Not Linux.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}

@@ -20,7 +20,7 @@ import { type BundleManifest, bundleIdOf, type FileFormat, fileFormatOf, MANIFES
 import { type BatchedValidation, validationInBatches } from '../domain/validateRecordBatches.js';
 import type { ValidatedUpload } from '../domain/validateUpload.js';
 import { builtUploadJson, NOT_KEPT, type UploadJson } from '../domain/uploadJson.js';
-import { csvRecordBatches, ENVELOPE_TAIL, envelopeHead, envelopePieces, recordJson, recordsOf } from './queryFile.js';
+import { csvRecordBatches, ENVELOPE_TAIL, envelopeHead, envelopePieces, jsonRecordBatches, NotStreamable, recordJson, recordsOf } from './queryFile.js';
 import { InflationBudget, invalidBundle, openArchive, readEntry, readEntryBytes, shown, type ZipArchive, type ZipOpener } from './zipReader.js';
 
 export interface BundleFile {
@@ -82,24 +82,33 @@ export class Bundle {
 
   /**
    * One file as an upload: its JSON bytes (UploadJson, built piece by piece, never held whole)
-   * and, for a CSV file, `validate`, which answers what validateUpload would say of them. A CSV
-   * file's records go through validation, the summary and the archive a batch at a time, with
-   * a turn of the event loop between batches (validateRecordBatches.ts); a JSON file's are
-   * parsed whole and validated as a direct upload's (no `validate`). A file that cannot be read
-   * as records throws its ProblemError here.
+   * and `validate`, which answers what validateUpload would say of them. A file's records go
+   * through validation, the summary and the archive a batch at a time, with a turn of the event
+   * loop between batches (validateRecordBatches.ts): a CSV file's as its rows are read, a JSON
+   * file's as its array is parsed (jsonRecordBatches). A JSON file the streamed parse does not
+   * take is read again, parsed whole and validated as a direct upload's (no `validate`). A file
+   * that cannot be read as records throws its ProblemError here.
    */
   async uploadOf(file: BundleFile, now: Date): Promise<{ body: UploadJson; validate?: () => Promise<ValidatedUpload> }> {
     const max = this.limits.maxFileInflatedBytes;
-    const chunks = readEntry(this.archive, this.entryOf(file), this.limits, {
-      maxBytes: max,
-      tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
-    });
-    if (file.format === 'csv') {
+    const read = () =>
+      readEntry(this.archive, this.entryOf(file), this.limits, {
+        maxBytes: max,
+        tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
+      });
+    const inBatches = async (batches: AsyncIterable<unknown[]>) => {
       const validation = validationInBatches(file.queryType, this.manifest, now);
-      const body = await builtUploadJson(checkedPieces(this.manifest, csvRecordBatches(chunks, file.queryType), validation), NOT_KEPT);
+      const body = await builtUploadJson(checkedPieces(this.manifest, batches, validation), NOT_KEPT);
       return { body, validate: () => validation.finish() };
+    };
+    if (file.format === 'csv') return inBatches(csvRecordBatches(read(), file.queryType));
+    try {
+      return await inBatches(jsonRecordBatches(read()));
+    } catch (error) {
+      // The streamed parse gave up: the file is read again and parsed whole, for its value or its exact problem.
+      if (!(error instanceof NotStreamable)) throw error;
     }
-    const records = await recordsOf(file.format, chunks, file.queryType);
+    const records = await recordsOf(file.format, read(), file.queryType);
     const { collectedAt, mpaVersion } = this.manifest;
     return { body: await builtUploadJson(envelopePieces(this.manifest, records), { schemaVersion: 1, collectedAt, mpaVersion, records }) };
   }
@@ -120,10 +129,10 @@ const RECORDS_PER_TURN = 2048;
  * The envelope's bytes (the same as envelopePieces makes of the same records) from records
  * read in batches, each record handed to `validation` with its JSON as it goes.
  */
-async function* checkedPieces(header: BundleManifest, batches: AsyncIterable<Record<string, unknown>[]>, validation: BatchedValidation): AsyncGenerator<Buffer> {
+async function* checkedPieces(header: BundleManifest, batches: AsyncIterable<unknown[]>, validation: BatchedValidation): AsyncGenerator<Buffer> {
   yield envelopeHead(header);
   let first = true;
-  let pending: Record<string, unknown>[] = [];
+  let pending: unknown[] = [];
   const flush = (): Buffer => {
     const json = pending.map(recordJson);
     validation.add(pending, json);

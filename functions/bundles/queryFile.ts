@@ -20,6 +20,7 @@ import { recordSchemas } from '../domain/queries/recordSchemas.generated.js';
 import type { JsonType } from '../domain/schemas/recordJsonSchemas.js';
 import { jsonText } from '../domain/uploadBody.js';
 import { parseJson } from '../domain/parseJson.js';
+import { StreamedJsonParser } from '../domain/streamedJson.js';
 import { MAX_RECORDS } from '../domain/validateUpload.js';
 import type { FileFormat } from './manifest.js';
 
@@ -131,6 +132,58 @@ export async function jsonRecords(chunks: AsyncIterable<Buffer>): Promise<unknow
   const parts: Buffer[] = [];
   for await (const chunk of chunks) parts.push(chunk);
   return parseJson(jsonText(Buffer.concat(parts)));
+}
+
+/** Thrown by jsonRecordBatches where the streamed parse gives up: the file is to be read again and parsed whole. */
+export class NotStreamable extends Error {}
+
+/** The envelope the streamed parser takes, around a `.json` file's array: `{"records":` + the file + `}`. */
+const ARRAY_AS_RECORDS = Buffer.from('{"records":');
+const ARRAY_END = Buffer.from('}');
+
+/**
+ * Bytes parsed at a time: small enough that each batch's text is an ordinary string of V8's young
+ * generation, collected with the batch's garbage (1 MiB pieces, as a gzip upload's, would be
+ * external strings that outlive it until an old-space collection).
+ */
+const ARRAY_BATCH_BYTES = 64 * 1024;
+
+/**
+ * The records of a `.json` file in batches as they are inflated: its array parsed a batch of
+ * whole records at a time by the streamed parser of gzip uploads (domain/streamedJson.ts), so
+ * neither the file nor its records are ever held whole. The batches joined are exactly what one
+ * JSON.parse of the file gives; where that parse gives up (another shape, bad syntax or UTF-8,
+ * more than MAX_RECORDS records) it throws NotStreamable, possibly after some batches: the
+ * caller then drops what it made of them and reads the file whole (`recordsOf`), which gives
+ * the value or the exact problem.
+ */
+export async function* jsonRecordBatches(chunks: AsyncIterable<Buffer>): AsyncGenerator<unknown[]> {
+  const parser = new StreamedJsonParser();
+  parser.push(ARRAY_AS_RECORDS);
+  let count = 0;
+  const counted = (batch: unknown[]): unknown[] => {
+    count += batch.length;
+    if (count > MAX_RECORDS) throw new NotStreamable();
+    return batch;
+  };
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of chunks) {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes < ARRAY_BATCH_BYTES) continue;
+    parser.push(Buffer.concat(pending));
+    pending = [];
+    pendingBytes = 0;
+    for (const batch of parser.takeRecords()) yield counted(batch);
+  }
+  parser.push(Buffer.concat([...pending, ARRAY_END]));
+  const before = parser.takeRecords();
+  const parsed = parser.finish();
+  if (!parsed) throw new NotStreamable();
+  for (const batch of before) yield counted(batch);
+  const last = (parsed.value as { records: unknown[] }).records;
+  if (last.length > 0) yield counted(last);
 }
 
 export function recordsOf(format: FileFormat, chunks: AsyncIterable<Buffer>, queryType: QueryType): Promise<unknown> {

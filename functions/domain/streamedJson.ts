@@ -69,6 +69,17 @@ export class StreamedJsonParser {
     this.carry = Buffer.concat([this.carry, chunk]);
   }
 
+  /**
+   * The records parsed so far, in batches, handed over: `finish()` then answers the envelope with
+   * only the records parsed after them. For a caller that handles records as they come; should
+   * `finish()` answer undefined, what was taken is not the text's value either.
+   */
+  takeRecords(): unknown[][] {
+    const taken = this.batches;
+    this.batches = [];
+    return taken;
+  }
+
   /** The parsed value once all bytes were pushed, or undefined when the caller must parse the whole text. */
   finish(): { value: unknown } | undefined {
     const value = this.state === 'records' ? this.parseEnd() : undefined;

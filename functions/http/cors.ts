@@ -5,7 +5,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { header } from './request.js';
+import { header } from './headers.js';
 
 export function allowedOrigins(env: NodeJS.ProcessEnv = process.env): Set<string> {
   return new Set((env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '' && o !== '*'));

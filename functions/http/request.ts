@@ -9,6 +9,8 @@ import { parseQueryType } from '../domain/queries/queryTypes.js';
 import { LOCAL_ADMIN } from '../domain/staffKeys.js';
 import { uploadPathVariable } from '../routes.js';
 
+export { header } from './headers.js';
+
 /** An install's key: the install it belongs to and that install's customer. */
 export interface InstallCaller {
   role: 'install';
@@ -27,14 +29,6 @@ export interface StaffCaller {
 
 /** Who called, as the authorizer established it: narrowing on `role` gives each role's fields. */
 export type Caller = InstallCaller | StaffCaller;
-
-export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
-}
 
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];

@@ -170,6 +170,16 @@ describe('Lambda functions', () => {
       expect({ handler, minified: lines <= 5 || code.length / lines > 1000 }).toEqual({ handler, minified: true });
     }
   });
+
+  test('the static answers (health, OpenAPI document) bundle no zod: their cold start loads nothing', () => {
+    const bundles = fnsByHandler();
+    for (const handler of ['health', 'getOpenApi']) {
+      const [, f] = bundles.get(handler)!;
+      const code = readFileSync(path.join(outdir, `asset.${String(f.Properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8');
+      // zod's schemas carry their internals under `_zod`, a name minification keeps.
+      expect({ handler, zod: code.includes('_zod') }).toEqual({ handler, zod: false });
+    }
+  });
 });
 
 describe('DynamoDB', () => {
