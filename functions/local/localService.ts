@@ -30,6 +30,8 @@ export interface LocalServiceOptions {
   rateLimiter?: RateLimiter | undefined;
   /** s3rver in the server's process (bench/http.ts compares it with the child process `npm start` runs). */
   s3InProcess?: boolean;
+  /** The fleet sync process's niceness (default: fleetIndexRunner.ts's); the benchmark compares others. */
+  fleetSyncPriority?: number;
 }
 
 export interface LocalService {
@@ -75,7 +77,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // License files are signed with an Ed25519 key kept in the data directory (made on first issue, mode 0600).
   process.env.LICENSE_SIGNING_KEY_FILE = join(options.dataDir, LICENSE_SIGNING_KEY_FILE);
   resetLicenseSigner();
-  startFleetIndexRunner();
+  startFleetIndexRunner(undefined, options.fleetSyncPriority);
   // Catch up on syncs that a previous run was stopped in the middle of.
   void resumeFleetIndexes().catch((error: unknown) => console.error(`fleet index catch-up failed: ${(error as Error).message}`));
 
