@@ -75,9 +75,9 @@ export async function withRemoteS3(env: BenchEnvironment): Promise<{ clients: Cl
  * service's own commits. (DynamoDB itself has no such warm-up; a deployed stack's Lambda meets a
  * warm service.)
  */
-export async function warmUp(c: Clients, commits = WARM_UP_COMMITS): Promise<void> {
+export async function warmUp(c: Clients, commits = WARM_UP_COMMITS, floorOperations = WARM_UP_FLOOR_OPERATIONS): Promise<void> {
   const TableName = c.config.tableName;
-  await inParallel(range(WARM_UP_FLOOR_OPERATIONS), WARM_UP_CONCURRENCY, async (n) => {
+  await inParallel(range(floorOperations), WARM_UP_CONCURRENCY, async (n) => {
     const item = (i: number) => ({ Put: { TableName, Item: { PK: `WARM#${n}#${i}`, SK: 'WARM', n } } });
     await c.ddb.send(new TransactWriteCommand({ TransactItems: [item(0), item(1), item(2), item(3)] }));
     await c.ddb.send(new PutCommand({ TableName, Item: { PK: `WARM#${n}`, SK: 'PUT', n } }));
