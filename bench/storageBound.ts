@@ -57,9 +57,10 @@ export interface StorageBoundFigures {
   cpuMsPerOperation: { floor: PhaseCpu; uploads: PhaseCpu; transactionFloor: PhaseCpu };
 }
 
-/** CPU ms per operation: this process (the server, s3rver, the floor's workers), DynamoDB Local's JVM, the load client. */
+/** CPU ms per operation: this process (the server, the floor's workers), s3rver's (since 2026-12-07 a process of its own), DynamoDB Local's JVM, the load client. */
 interface PhaseCpu {
   benchProcess: number;
+  s3rver?: number;
   dynamoDbLocal?: number;
   loadClient?: number;
 }
@@ -75,14 +76,18 @@ async function withCpu<T>(env: BenchEnvironment, operations: number, phase: () =
   const pid = env.emulators.dynamoDbPid;
   const own = process.cpuUsage();
   const jvm = processCpuMs(pid);
+  const s3Pid = env.emulators.s3Pid();
+  const s3 = s3Pid === process.pid ? undefined : processCpuMs(s3Pid);
   const result = await phase();
   const spent = process.cpuUsage(own);
   const jvmAfter = processCpuMs(pid);
+  const s3After = s3 === undefined ? undefined : processCpuMs(s3Pid);
   const perOperation = (ms: number) => round(ms / operations);
   return {
     result,
     cpu: {
       benchProcess: perOperation((spent.user + spent.system) / 1000),
+      ...(s3 !== undefined && s3After !== undefined ? { s3rver: perOperation(s3After - s3) } : {}),
       ...(jvm !== undefined && jvmAfter !== undefined ? { dynamoDbLocal: perOperation(jvmAfter - jvm) } : {}),
       ...(clientCpuMs ? { loadClient: perOperation(clientCpuMs(result)) } : {}),
     },

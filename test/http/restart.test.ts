@@ -1,10 +1,13 @@
 /**
  * `npm start` as a user runs it: a separate process with its data on disk. Data survives a
- * restart, and SIGTERM stops everything, the DynamoDB Local JVM included.
+ * restart, and SIGTERM stops everything, the DynamoDB Local JVM, the s3rver process and the
+ * fleet sync process included. Upload sessions' S3 events reach the server from its s3rver
+ * process, also after that process died and was started again.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requiredQueryTypes } from '../../functions/domain/licenseFiles.js';
@@ -62,6 +65,29 @@ function javaProcessesUsing(dir: string): string[] {
   return ps.split('\n').filter((line) => line.includes('DynamoDBLocal') && line.includes(dir));
 }
 
+/** The s3rver processes keeping their objects under `dir` (their pids). */
+function s3ProcessesUsing(dir: string): number[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .filter((line) => line.includes('s3rverProcess') && line.includes(dir))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** The fleet sync processes whose parent is `pid`. */
+function fleetProcessesOf(pid: number): string[] {
+  const ps = execFileSync('ps', ['-eo', 'ppid,args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes('fleetSyncProcess') && Number(line.trim().split(/\s+/)[0]) === pid);
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 it('keeps its data (and its license signing key) across a restart and shuts down cleanly on SIGTERM', async () => {
   const first = await startServer();
   expect(first.output()).toContain('staff API key in the file');
@@ -104,15 +130,58 @@ it('keeps its data (and its license signing key) across a restart and shuts down
   expect(javaProcessesUsing(dataDir)).toEqual([]);
 }, 300_000);
 
-it('kill -TERM <pid of npm start> stops the server and both emulators', async () => {
+it('kill -TERM <pid of npm start> stops the server and both emulators (s3rver in its process)', async () => {
   const started = await startServer(true);
   // The README's ready message is what is printed.
   expect(started.output()).toMatch(/^MPA licensing service ready at http:\/\/127\.0\.0\.1:\d+ \(data in .+; staff API key in the file .+staff-api-key\)$/m);
   expect((await fetch(`${started.url}/health`)).status).toBe(200);
   expect(javaProcessesUsing(dataDir)).toHaveLength(1);
+  expect(s3ProcessesUsing(dataDir)).toHaveLength(1);
   await stopServer(started);
   // npm exits once its child did; give the JVM's exit a moment to show in ps.
   for (let i = 0; i < 50 && javaProcessesUsing(dataDir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(javaProcessesUsing(dataDir)).toEqual([]);
+  for (let i = 0; i < 50 && s3ProcessesUsing(dataDir).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(s3ProcessesUsing(dataDir)).toEqual([]);
   await expect(fetch(`${started.url}/health`)).rejects.toThrow();
 }, 120_000);
+
+it('delivers upload sessions from its s3rver process, starts that process again should it die, and stops it on SIGTERM', async () => {
+  const started = await startServer();
+  try {
+    const staffKey = (await readFile(join(dataDir, 'staff-api-key'), 'utf8')).trim();
+    const auth = (key: string) => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+    const created: any = await (await fetch(`${started.url}/v1/installs`, { method: 'POST', headers: auth(staffKey), body: JSON.stringify({ customerId: 'restart', name: 'Sessions' }) })).json();
+    /** An upload session of a devices snapshot, PUT to S3; resolves once the server has accepted it from S3's event. */
+    const uploadThroughSession = async (minutes: number) => {
+      const body = gzipSync(JSON.stringify(sample('devices', { devices: 10, collectedAt: minutesAgo(minutes) })));
+      const opened = await fetch(`${started.url}/v1/upload-sessions`, {
+        method: 'POST',
+        headers: auth(created.apiKey),
+        body: JSON.stringify({ kind: 'query', queryType: 'devices', contentLength: body.length, contentEncoding: 'gzip' }),
+      });
+      expect(opened.status).toBe(201);
+      const session: any = await opened.json();
+      // After a restart the new s3rver may take a moment to listen on its port again.
+      await waitFor(() => fetch(new URL(session.url).origin).then(() => true, () => false), 's3rver to answer');
+      expect((await fetch(session.url, { method: 'PUT', headers: session.headers, body })).status).toBe(200);
+      await waitFor(async () => {
+        const upload: any = await (await fetch(`${started.url}/v1/uploads/${session.uploadId}`, { headers: auth(created.apiKey) })).json();
+        return upload.status === 'accepted';
+      }, 'the session to be accepted');
+    };
+    const [s3Pid] = s3ProcessesUsing(dataDir);
+    expect(s3ProcessesUsing(dataDir)).toHaveLength(1);
+    expect(fleetProcessesOf(started.child.pid!)).toHaveLength(1);
+    await uploadThroughSession(3);
+
+    process.kill(s3Pid!, 'SIGKILL');
+    await waitFor(() => s3ProcessesUsing(dataDir).some((pid) => pid !== s3Pid), 'the s3rver process to be started again');
+    await uploadThroughSession(2);
+  } finally {
+    expect(await stopServer(started)).toBe(0);
+  }
+  expect(s3ProcessesUsing(dataDir)).toEqual([]);
+  expect(fleetProcessesOf(started.child.pid!)).toEqual([]);
+  expect(javaProcessesUsing(dataDir)).toEqual([]);
+}, 300_000);
