@@ -1,12 +1,9 @@
 /** Shared pieces of the benchmarks: emulators, timing, sample bodies. */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { startS3Emulator } from '../functions/local/s3Emulator.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Emulators } from '../functions/local/emulators.js';
@@ -44,23 +41,20 @@ export async function startBenchEmulators(): Promise<BenchEnvironment> {
 }
 
 /**
- * Clients whose S3 is an s3rver in a child process (bench/s3Process.ts), with the same table and
- * a raw bucket of its own: for measuring the upload path without S3's work on its thread.
+ * Clients whose S3 is an s3rver in a child process (functions/local/s3Emulator.ts, as `npm start`
+ * runs it), with the same table and a raw bucket of its own: for measuring the upload path
+ * without S3's work on its thread.
  */
 export async function withRemoteS3(env: BenchEnvironment): Promise<{ clients: Clients; stop(): Promise<void> }> {
   const directory = await mkdtemp(join(tmpdir(), 'mpa-bench-remote-s3-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./s3Process.ts', import.meta.url)), directory], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  const { port } = JSON.parse(line) as { port: number };
-  const c = createClients({ ...env.clients.config, s3Endpoint: `http://127.0.0.1:${port}` });
+  const s3 = await startS3Emulator(directory);
+  const c = createClients({ ...env.clients.config, s3Endpoint: s3.endpoint });
   await s3Of(c).send(new CreateBucketCommand({ Bucket: c.config.rawBucket }));
   return {
     clients: c,
     stop: async () => {
       destroyClients(c);
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      await s3.stop();
       await rm(directory, { recursive: true, force: true });
     },
   };
