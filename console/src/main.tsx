@@ -157,7 +157,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   }, [route.path.join('/')]);
   return (
     <div class="layout">
-      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.querySelector<HTMLElement>('h1')?.focus())}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.querySelector<HTMLElement>('h1')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <aside class="sidebar">

@@ -53,5 +53,5 @@ export function csvCell(value: unknown): string {
 /** Rows as CSV (CRLF line ends, RFC 4180) with the human headers as its first row. */
 export function renderCsv<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const lines = [columns.map((c) => csvCell(c.header)), ...rows.map((row) => columns.map((c) => csvCell(c.value(row))))];
-  return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+  return `${lines.map((cells) => cells.join(',')).join('\r\n')}\r\n`;
 }

@@ -70,7 +70,7 @@ function looksLikeCsv(text: string): boolean {
 export function contentTypeHint(mediaType: string | undefined): string {
   switch (mediaType) {
     case 'text/csv':
-      return ' CSV exports belong in an offline bundle (POST /v1/bundles); an upload is the JSON envelope ' + ENVELOPE + '.';
+      return ` CSV exports belong in an offline bundle (POST /v1/bundles); an upload is the JSON envelope ${ENVELOPE}.`;
     case 'application/zip':
       return ' Offline bundles go to POST /v1/bundles.';
     case 'application/gzip':

@@ -55,7 +55,7 @@ function addDays(date: string, days: number): string {
 export function sampleRecords(queryType: QueryType, options: SampleOptions = {}): Record<string, unknown>[] {
   const devices = options.devices ?? 50;
   const seed = options.seed ?? 'sample';
-  const collectedAt = options.collectedAt ?? new Date().toISOString().slice(0, 19) + 'Z';
+  const collectedAt = options.collectedAt ?? `${new Date().toISOString().slice(0, 19)}Z`;
   const today = collectedAt.slice(0, 10);
   const rand = random(`${seed}:${queryType}`);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
@@ -125,7 +125,7 @@ export function sampleRecords(queryType: QueryType, options: SampleOptions = {})
 }
 
 export function sampleUpload(queryType: QueryType, options: SampleOptions = {}): SampleEnvelope {
-  const collectedAt = options.collectedAt ?? new Date().toISOString().slice(0, 19) + 'Z';
+  const collectedAt = options.collectedAt ?? `${new Date().toISOString().slice(0, 19)}Z`;
   return {
     schemaVersion: 1,
     collectedAt,

@@ -55,7 +55,7 @@ export async function processIncomingObject(c: Clients, event: ObjectCreated, no
   if (!uploadId) return { outcome: 'ignored' };
   const session = await getUploadSession(c, uploadId);
   // An accepted query session's item is the upload's own log entry by now (no `kind`).
-  if (!session || session.status !== 'pending' || !session.kind) {
+  if (session?.status !== 'pending' || !session.kind) {
     await deleteIncoming(c, event.key);
     return { outcome: session && session.status !== 'pending' ? 'already-settled' : 'no-session', uploadId };
   }

@@ -73,7 +73,7 @@ interface Upload {
 
 export type Step = { kind: 'one'; upload: Upload } | { kind: 'together'; uploads: [Upload, Upload] };
 
-const collectedAtMinutesAgo = (start: number, minutes: number) => new Date(start - minutes * 60_000).toISOString().slice(0, 19) + 'Z';
+const collectedAtMinutesAgo = (start: number, minutes: number) => `${new Date(start - minutes * 60_000).toISOString().slice(0, 19)}Z`;
 
 function envelope(queryType: QueryType, collectedAt: string, seed: string, devices: number): Buffer {
   return Buffer.from(JSON.stringify(sampleUpload(queryType, { devices, collectedAt, seed })));

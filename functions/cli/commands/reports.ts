@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
-import { formatTable } from '../output.js';
 import { shown } from '../terminalText.js';
 import { installNames } from '../names.js';
 import { dateOption, dateTimeOption, wholeNumberOption } from '../options.js';

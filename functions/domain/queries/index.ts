@@ -9,7 +9,7 @@ import { deviceVersions } from './deviceVersions.js';
 import { eventCounts } from './eventCounts.js';
 import { licensingCounts } from './licensingCounts.js';
 import { probes } from './probes.js';
-import { type OptionalQueryType, type QueryType } from './queryTypes.js';
+import type { OptionalQueryType, QueryType } from './queryTypes.js';
 import type { QuerySpec } from './types.js';
 import { userActions } from './userActions.js';
 import { userCounts } from './userCounts.js';
