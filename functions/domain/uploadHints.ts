@@ -62,7 +62,7 @@ export function uploadBodyHint(sent: Buffer, encoding: 'identity' | 'gzip'): Pro
 /** A first line of comma-separated field names, not JSON. */
 function looksLikeCsv(text: string): boolean {
   if (text.startsWith('{') || text === '') return false;
-  const firstLine = text.split(/\r?\n/, 1)[0]!;
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   return /^"?[A-Za-z_][A-Za-z0-9_ ]*"?(,"?[A-Za-z_][A-Za-z0-9_ ]*"?)+$/.test(firstLine) || (firstLine.includes(',') && !/^[\d"tfn-]/.test(firstLine));
 }
 
