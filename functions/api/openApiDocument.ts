@@ -3,6 +3,7 @@
  * the route docs and the zod schemas; never written by hand. `npm run generate` writes it to
  * docs/openapi.json, and GET /v1/openapi.json serves it.
  */
+import { defined } from '../domain/defined.js';
 import { safeParse } from 'zod';
 import { type ProblemCode, problemCodes, problemStatus } from '../domain/problems.js';
 import { type Role, type Route, routes } from '../routes.js';
@@ -139,7 +140,7 @@ function requestBody(route: Route, body: NonNullable<RouteDoc['body']>): Json {
 }
 
 function operationOf(route: Route): Json {
-  const doc = routeDocs[route.handler as keyof typeof routeDocs]!;
+  const doc = defined(routeDocs[route.handler as keyof typeof routeDocs], `the docs of handler ${route.handler} (functions/api/routeDocs.ts)`);
   checkPathParameters(route, doc);
   const allParameters = [...parameters('path', doc.path), ...parameters('query', doc.query), ...parameters('header', doc.headers)];
   const roles = route.roles.length > 0 ? `Roles: ${route.roles.join(', ')}.` : 'No authentication.';

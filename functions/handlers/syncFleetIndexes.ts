@@ -3,6 +3,7 @@
  * changes, sync its fleet indexes. Partial batch failures let Lambda retry from the first
  * install that failed; records of one install arrive in order (same partition key).
  */
+import { defined } from '../domain/defined.js';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { installToSync } from '../domain/fleetSyncTrigger.js';
@@ -22,7 +23,7 @@ export async function syncChangedInstalls(event: DynamoDBStreamEvent): Promise<D
       done.add(installId);
     } catch (error) {
       logger.error('fleet index sync failed', { installId, error: (error as Error).message });
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
+      return { batchItemFailures: [{ itemIdentifier: defined(record.dynamodb?.SequenceNumber, 'the SequenceNumber of a stream record') }] };
     }
   }
   return { batchItemFailures: [] };

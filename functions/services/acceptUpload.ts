@@ -9,6 +9,7 @@
  * more: a multipart upload sent while the body is read and validated, completed after it)
  * and one DynamoDB request.
  */
+import { defined } from '../domain/defined.js';
 import { randomUUID } from 'node:crypto';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
@@ -149,7 +150,8 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,
-    customerId: install?.customerId ?? input.customerId!,
+    // Without the caller's customerId the install was read (or the upload refused above).
+    customerId: defined(install?.customerId ?? input.customerId, 'the customer of the install'),
     ...(validated.expiries ? { expiries: validated.expiries } : {}),
     rawKey,
     receivedAt: now.toISOString(),

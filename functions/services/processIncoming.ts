@@ -13,6 +13,7 @@
  * (acceptUpload returned) or the recorded rejection. Failures that are not the upload's
  * fault (S3, DynamoDB) are thrown, so the message is retried and, in the end, dead-lettered.
  */
+import { defined } from '../domain/defined.js';
 import { sessionBundleLimits } from '../bundles/limits.js';
 import { zipFromRanges } from '../bundles/zipReader.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
@@ -96,7 +97,8 @@ async function settle(c: Clients, session: UploadSessionItem, object: IncomingOb
   const encoding = session.contentEncoding ?? 'identity';
   const { receipt, status } = await acceptReceivedUpload(c, {
     installId,
-    queryType: session.queryType!,
+    // A session not for a bundle is for one query type's upload.
+    queryType: defined(session.queryType, 'the query type of an upload session'),
     sent: await readIncoming(c, object),
     encoding,
     limits: sessionQueryLimits,

@@ -3,6 +3,7 @@
  * LATEST; docs/storage.md). Every accepted upload is committed by one transaction of a
  * constant number of writes, whatever its record count.
  */
+import { defined } from '../domain/defined.js';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -210,7 +211,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       if (snapshotReason?.Code === 'ConditionalCheckFailed') {
         // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
         const existing = snapshotReason.Item ? (unmarshall(snapshotReason.Item as Record<string, AttributeValue>) as SnapshotItem) : await getSnapshot(c, installId, queryType, collectedAt);
-        return { kind: 'snapshot-exists', snapshot: existing! };
+        // The condition failed on a snapshot item, read consistently: it is there.
+        return { kind: 'snapshot-exists', snapshot: defined(existing, `the snapshot ${queryType} ${collectedAt} of install ${installId}`) };
       }
       if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
       const extraFrom = items.length - (upload.extraItems?.length ?? 0);
