@@ -215,7 +215,8 @@ function View({ route }: { route: Route }) {
   }
 }
 
-const root = document.getElementById('app')!;
+const root = document.getElementById('app');
+if (!root) throw new Error('index.html has no #app element to render the console into');
 // The "Loading the console…" placeholder goes; preact renders into an empty element.
 root.replaceChildren();
 render(<App />, root);
