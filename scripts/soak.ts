@@ -15,10 +15,10 @@
  *   SOAK_MINUTES      stop sending after this long, default 10
  *   SOAK_SEED         default "soak"
  */
-import { defined } from '../functions/domain/defined.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defined } from '../functions/domain/defined.js';
 import { type LocalService, readLocalEndpoints, startLocalService } from '../functions/local/localService.js';
 import { rateLimiterFromEnv } from '../functions/local/rateLimit.js';
 import { type Clients, createClients, destroyClients } from '../functions/store/clients.js';

@@ -3,8 +3,8 @@
  * the route docs and the zod schemas; never written by hand. `npm run generate` writes it to
  * docs/openapi.json, and GET /v1/openapi.json serves it.
  */
-import { defined } from '../domain/defined.js';
 import { safeParse } from 'zod';
+import { defined } from '../domain/defined.js';
 import { type ProblemCode, problemCodes, problemStatus } from '../domain/problems.js';
 import { type Role, type Route, routes } from '../routes.js';
 import { componentSchemas, type JsonSchema, refOf, schemaOf } from './components.js';

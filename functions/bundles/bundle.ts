@@ -12,8 +12,8 @@
  * Anything wrong in steps 1–2 rejects the whole bundle (`invalid_bundle`) before any file is
  * accepted; a problem in step 3 belongs to that file alone.
  */
-import { defined } from '../domain/defined.js';
 import { createHash } from 'node:crypto';
+import { defined } from '../domain/defined.js';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { BundleLimits } from './limits.js';

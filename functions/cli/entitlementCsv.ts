@@ -4,8 +4,8 @@
  * Each row is checked on its own, with the service's own schemas, and reported with the line it
  * starts on, so one bad row never stops (nor partly writes) the good ones.
  */
-import { defined } from '../domain/defined.js';
 import { safeParse } from 'zod/mini';
+import { defined } from '../domain/defined.js';
 import { entitlementId, entitlementRequest, type EntitlementRequest } from '../domain/entitlements.js';
 import { customerId } from '../domain/installs.js';
 import { problemIssuesOf } from '../domain/zodIssues.js';

@@ -10,8 +10,8 @@
  * once (a `checkAll` rule, `exactlyOne`, no `summaryFold`) keep their records, and are
  * validated by validateUpload itself when the last batch is in.
  */
-import { defined } from './defined.js';
 import * as z from 'zod/mini';
+import { defined } from './defined.js';
 import { findEmails, joinPath } from './pii.js';
 import { MAX_PROBLEM_ISSUES } from './problems.js';
 import { querySpec, type QueryType } from './queries/index.js';

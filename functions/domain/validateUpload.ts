@@ -2,8 +2,8 @@
  * Validation of one upload (DESIGN.md §1–2): the envelope, every record of its query type,
  * the rules across records, and the e-mail guard. Pure: no I/O, no clock (the caller passes now).
  */
-import { defined } from './defined.js';
 import * as z from 'zod/mini';
+import { defined } from './defined.js';
 import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
 import { querySpec, type QueryType } from './queries/index.js';

@@ -3,9 +3,9 @@
  * changes, sync its fleet indexes. Partial batch failures let Lambda retry from the first
  * install that failed; records of one install arrive in order (same partition key).
  */
-import { defined } from '../domain/defined.js';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { defined } from '../domain/defined.js';
 import { installToSync } from '../domain/fleetSyncTrigger.js';
 import { logger, observability } from '../observability/index.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';

@@ -1,8 +1,8 @@
 /** `limit` (1–1000, default 100) and `cursor` of list routes. */
-import { defined } from '../domain/defined.js';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../domain/schemas/requestLocale.js';
+import { defined } from '../domain/defined.js';
 import { decodeCursor, encodeCursor } from '../domain/listCursors.js';
 import { parseRequest } from './parseRequest.js';
 

@@ -2,8 +2,8 @@
  * Realistic, valid sample data for all twelve query types of one install, of any size:
  * for trying the service, for tests and for benchmarks. Deterministic for a given seed.
  */
-import { defined } from '../domain/defined.js';
 import { createHash } from 'node:crypto';
+import { defined } from '../domain/defined.js';
 import type { QueryType } from '../domain/queries/index.js';
 
 export interface SampleOptions {

@@ -9,8 +9,8 @@
  * more: a multipart upload sent while the body is read and validated, completed after it)
  * and one DynamoDB request.
  */
-import { defined } from '../domain/defined.js';
 import { randomUUID } from 'node:crypto';
+import { defined } from '../domain/defined.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';

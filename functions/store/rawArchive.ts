@@ -1,5 +1,4 @@
 /** The raw archive in S3: gzip JSON, immutable, one object per archived bytes. */
-import { defined } from '../domain/defined.js';
 import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -10,6 +9,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
+import { defined } from '../domain/defined.js';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { rawObjectKey } from '../domain/storageKeys.js';

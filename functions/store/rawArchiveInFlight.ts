@@ -14,13 +14,13 @@
  * Small archives are simply PUT at completion: three requests would cost them more than the
  * overlap saves.
  */
-import { defined } from '../domain/defined.js';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { defined } from '../domain/defined.js';
 import type { ArchiveBytes } from '../domain/uploadJson.js';
 import type { Clients } from './clients.js';
 import { createOnly, putRawObject, type RawObject, rawObject, type RawObjectIds } from './rawArchive.js';

@@ -3,10 +3,10 @@
  * LATEST; docs/storage.md). Every accepted upload is committed by one transaction of a
  * constant number of writes, whatever its record count.
  */
-import { defined } from '../domain/defined.js';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { defined } from '../domain/defined.js';
 import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';

@@ -9,9 +9,9 @@
  * two copies of a new snapshot sent at once (identical, or conflicting). The client retries
  * network errors, 5xx and 429 (honouring Retry-After), as a real one would.
  */
-import { defined } from '../../functions/domain/defined.js';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { defined } from '../../functions/domain/defined.js';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
 import { validateUpload } from '../../functions/domain/validateUpload.js';

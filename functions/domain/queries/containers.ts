@@ -1,5 +1,5 @@
-import { defined } from '../defined.js';
 import * as z from 'zod/mini';
+import { defined } from '../defined.js';
 import { opaqueToken } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
@@ -31,7 +31,7 @@ function depthsOf(records: readonly ContainerRecord[]): { depths: Int32Array; is
       }
       depths[at] = -1;
       path.push(at);
-      const { parentId } = defined(records[at], `container record ${at}`);
+      const { parentId } = defined(records[at], 'a container record');
       if (parentId === null) { base = 0; break; }
       const parent = indexById.get(parentId);
       if (parent === undefined) {

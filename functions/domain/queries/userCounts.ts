@@ -1,5 +1,5 @@
-import { defined } from '../defined.js';
 import * as z from 'zod/mini';
+import { defined } from '../defined.js';
 import { count } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
