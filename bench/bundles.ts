@@ -45,7 +45,12 @@ async function devicesBundle(installId: string, records: number): Promise<{ zip:
   const collectedAt = freshCollectedAt();
   const content = serializeRecords('devices', sampleRecords('devices', { devices: records, collectedAt, seed: `bench-bundle-${records}` }), 'csv');
   const chunks: Buffer[] = [];
-  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      chunks.push(chunk);
+      done();
+    },
+  });
   await writeBundle({ installId, mpaVersion: '3.4.1.12', collectedAt }, [{ queryType: 'devices', path: exportFileName('devices', 'csv'), content }], sink);
   return { zip: Buffer.concat(chunks), inflatedBytes: content.length };
 }

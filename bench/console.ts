@@ -41,7 +41,7 @@ export async function measureConsole(): Promise<ConsoleFigures> {
   const staffKey = process.env.STAFF_API_KEY!;
   const browser = await launchChromium();
   try {
-    const collectedAt = new Date().toISOString().slice(0, 19) + 'Z';
+    const collectedAt = `${new Date().toISOString().slice(0, 19)}Z`;
     await inParallel(range(FLEET_INSTALLS), 8, async (i) => {
       const install = await post(`${base}/v1/installs`, staffKey, { customerId: `fleet-${String(i % 250).padStart(3, '0')}`, name: `Site ${i}` });
       for (const queryType of ['device-license-states', 'device-versions'] as const) {

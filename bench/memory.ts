@@ -39,7 +39,12 @@ async function bundleOf(installId: string, devices: number): Promise<{ zip: Buff
     content: serializeRecords(queryType, sampleRecords(queryType, { devices, collectedAt, seed: 'bench-bundle' }), 'json'),
   }));
   const chunks: Buffer[] = [];
-  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      chunks.push(chunk);
+      done();
+    },
+  });
   await writeBundle({ installId, mpaVersion: '3.4.1.12', collectedAt }, files, sink);
   return { zip: Buffer.concat(chunks), inflatedBytes: files.reduce((n, f) => n + f.content.length, 0) };
 }

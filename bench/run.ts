@@ -120,7 +120,7 @@ if (wanted('init')) {
 results.durationSeconds = Math.round((Date.now() - started) / 1000);
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const resultFile = only.length === 0 ? 'latest.json' : `${only.join('-')}.json`;
-await writeFile(new URL(`./results/${resultFile}`, import.meta.url), JSON.stringify(results, null, 2) + '\n');
+await writeFile(new URL(`./results/${resultFile}`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 printTable(results);
 
 function printTable(r: Record<string, any>): void {

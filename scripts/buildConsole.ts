@@ -55,6 +55,7 @@ export async function buildConsole(outDir = consoleDistDir): Promise<ConsoleBuil
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // `--out <dir>`: another output folder (the CDK bundling builds into the Lambda's asset).
   const at = process.argv.indexOf('--out');
-  const result = await buildConsole(at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]!) : consoleDistDir);
+  const out = at > 0 ? process.argv[at + 1] : undefined;
+  const result = await buildConsole(out ? resolve(out) : consoleDistDir);
   console.log(`console built into ${result.outDir} (JavaScript ${(result.jsGzipBytes / 1024).toFixed(1)} KB gzip)`);
 }

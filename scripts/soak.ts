@@ -18,6 +18,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defined } from '../functions/domain/defined.js';
 import { type LocalService, readLocalEndpoints, startLocalService } from '../functions/local/localService.js';
 import { rateLimiterFromEnv } from '../functions/local/rateLimit.js';
 import { type Clients, createClients, destroyClients } from '../functions/store/clients.js';
@@ -65,7 +66,8 @@ async function ownService(): Promise<Target> {
   const service: LocalService = await startLocalService({ host: '127.0.0.1', port: 0, dataDir: folder, rateLimiter: rateLimiterFromEnv() });
   return {
     url: service.url,
-    staffKey: process.env.STAFF_API_KEY!,
+    // Set by startLocalService (from the environment, or the key it keeps under dataDir).
+    staffKey: defined(process.env.STAFF_API_KEY, 'STAFF_API_KEY'),
     clients: service.clients,
     stop: async () => {
       await service.stop();

@@ -18,5 +18,5 @@ export function csvCell(value: Cell): string {
 
 /** The whole file: a header row, then one row per record, CRLF line ends. */
 export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

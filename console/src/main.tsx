@@ -157,7 +157,14 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   }, [route.path.join('/')]);
   return (
     <div class="layout">
-      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.querySelector<HTMLElement>('h1')?.focus())}>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          main.current?.querySelector<HTMLElement>('h1')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <aside class="sidebar">
@@ -208,7 +215,8 @@ function View({ route }: { route: Route }) {
   }
 }
 
-const root = document.getElementById('app')!;
+const root = document.getElementById('app');
+if (!root) throw new Error('index.html has no #app element to render the console into');
 // The "Loading the console…" placeholder goes; preact renders into an empty element.
 root.replaceChildren();
 render(<App />, root);

@@ -2,7 +2,16 @@
  * The staff reports the console shows and exports: their API path, parameters (the API's own
  * names), table columns and CSV columns. A report added to the API is one more entry here.
  */
+import type { DuplicateIdentifiersReportPage, ExpiringReportPage, StaleReportPage, VersionsReportPage } from '../../functions/api/responseSchemas.js';
+import type { ComplianceRow } from '../../functions/domain/licensing.js';
 import type { Cell } from './csv.js';
+
+type RowOf<Page extends { items: readonly unknown[] }> = Page['items'][number];
+type ExpiringRow = RowOf<ExpiringReportPage>;
+type StaleRow = RowOf<StaleReportPage>;
+type OverDeploymentRow = ComplianceRow & { customerId: string };
+type DuplicateIdentifierRow = RowOf<DuplicateIdentifiersReportPage>;
+type VersionRow = RowOf<VersionsReportPage>;
 
 export interface ReportParam {
   name: string;
@@ -14,7 +23,8 @@ export interface ReportParam {
   help: string;
 }
 
-export interface ReportColumn {
+/** A column of a report whose rows are `Row`s (`unknown`: any report's, as the views handle them). */
+export interface ReportColumn<Row = unknown> {
   key: string;
   label: string;
   numeric?: boolean;
@@ -22,26 +32,34 @@ export interface ReportColumn {
   link?: 'customer' | 'install';
   /** How the table shows the value (the CSV keeps it as the API gave it): a status badge, a timestamp. */
   show?: 'status' | 'datetime';
-  value: (row: any) => Cell;
+  value: (row: Row) => Cell;
 }
 
-export interface ReportDef {
+export interface ReportDef<Row = unknown> {
   name: string;
   title: string;
   path: string;
   description: string;
   params: ReportParam[];
-  columns: ReportColumn[];
+  columns: ReportColumn<Row>[];
   empty: string;
 }
 
-const installColumns: ReportColumn[] = [
+/**
+ * A report whose columns read its own rows' fields. The views handle every report alike and
+ * give a report's columns only the rows of its own path, so its row type stays here.
+ */
+function report<Row>(def: ReportDef<Row>): ReportDef {
+  return def as unknown as ReportDef;
+}
+
+const installColumns: ReportColumn<{ installId: string; customerId: string }>[] = [
   { key: 'installId', label: 'Install', link: 'install', value: (r) => r.installId },
   { key: 'customerId', label: 'Customer', link: 'customer', value: (r) => r.customerId },
 ];
 
 export const REPORTS: ReportDef[] = [
-  {
+  report<ExpiringRow>({
     name: 'expiring',
     title: 'Expiring licenses',
     path: '/v1/reports/expiring',
@@ -57,8 +75,8 @@ export const REPORTS: ReportDef[] = [
       { key: 'firstUnlicensedOn', label: 'First end date', value: (r) => r.firstUnlicensedOn },
     ],
     empty: 'No licenses end within this window.',
-  },
-  {
+  }),
+  report<StaleRow>({
     name: 'stale',
     title: 'Stale installs',
     path: '/v1/reports/stale',
@@ -73,8 +91,8 @@ export const REPORTS: ReportDef[] = [
       { key: 'lastSeenAt', label: 'Last seen', value: (r) => r.lastSeenAt ?? 'never' },
     ],
     empty: 'Every install has reported recently.',
-  },
-  {
+  }),
+  report<OverDeploymentRow>({
     name: 'over-deployment',
     title: 'Over-deployment',
     path: '/v1/reports/over-deployment',
@@ -92,8 +110,8 @@ export const REPORTS: ReportDef[] = [
       { key: 'overSince', label: 'Over since', show: 'datetime', value: (r) => r.overSince },
     ],
     empty: 'No customer uses more than it is entitled to.',
-  },
-  {
+  }),
+  report<DuplicateIdentifierRow>({
     name: 'duplicate-identifiers',
     title: 'Duplicate identifiers',
     path: '/v1/reports/duplicate-identifiers',
@@ -103,11 +121,11 @@ export const REPORTS: ReportDef[] = [
       { key: 'kind', label: 'Kind', value: (r) => r.kind },
       { key: 'value', label: 'Identifier', value: (r) => r.value },
       { key: 'count', label: 'Installs', numeric: true, value: (r) => r.installs.length },
-      { key: 'installs', label: 'Held by', value: (r) => r.installs.map((i: any) => `${i.installId} (${i.customerId ?? 'unregistered'})`).join('; ') },
+      { key: 'installs', label: 'Held by', value: (r) => r.installs.map((i) => `${i.installId} (${i.customerId ?? 'unregistered'})`).join('; ') },
     ],
     empty: 'No identifier is reported by more than one install.',
-  },
-  {
+  }),
+  report<VersionRow>({
     name: 'versions',
     title: 'Versions',
     path: '/v1/reports/versions',
@@ -120,9 +138,9 @@ export const REPORTS: ReportDef[] = [
       { key: 'installs', label: 'Installs', numeric: true, value: (r) => r.installs },
     ],
     empty: 'No install has reported devices and their versions yet.',
-  },
+  }),
 ];
 
 export function reportNamed(name: string | undefined): ReportDef {
-  return REPORTS.find((r) => r.name === name) ?? REPORTS[0]!;
+  return REPORTS.find((r) => r.name === name) ?? REPORTS[0];
 }

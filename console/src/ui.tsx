@@ -129,7 +129,7 @@ export function DataTable<T>({ columns, rows, caption, empty, initialSort }: { c
         <thead>
           <tr>
             {columns.map((c) => {
-              const active = sort?.key === c.key;
+              const active = sort?.key === c.key ? sort : undefined;
               if (c.sortable === false)
                 return (
                   <th key={c.key} scope="col" class={c.numeric ? 'num' : ''}>
@@ -137,11 +137,11 @@ export function DataTable<T>({ columns, rows, caption, empty, initialSort }: { c
                   </th>
                 );
               return (
-                <th key={c.key} scope="col" class={c.numeric ? 'num' : ''} aria-sort={active ? (sort!.dir === 1 ? 'ascending' : 'descending') : 'none'}>
-                  <button type="button" class="sort" onClick={() => setSort(active ? { key: c.key, dir: sort!.dir === 1 ? -1 : 1 } : { key: c.key, dir: 1 })}>
+                <th key={c.key} scope="col" class={c.numeric ? 'num' : ''} aria-sort={active ? (active.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+                  <button type="button" class="sort" onClick={() => setSort(active ? { key: c.key, dir: active.dir === 1 ? -1 : 1 } : { key: c.key, dir: 1 })}>
                     {c.label}
                     <span class="sort-mark" aria-hidden="true">
-                      {active ? (sort!.dir === 1 ? '▲' : '▼') : '↕'}
+                      {active ? (active.dir === 1 ? '▲' : '▼') : '↕'}
                     </span>
                   </button>
                 </th>

@@ -4,6 +4,7 @@
  * docs/openapi.json, and GET /v1/openapi.json serves it.
  */
 import { safeParse } from 'zod';
+import { defined } from '../domain/defined.js';
 import { type ProblemCode, problemCodes, problemStatus } from '../domain/problems.js';
 import { type Role, type Route, routes } from '../routes.js';
 import { componentSchemas, type JsonSchema, refOf, schemaOf } from './components.js';
@@ -139,7 +140,7 @@ function requestBody(route: Route, body: NonNullable<RouteDoc['body']>): Json {
 }
 
 function operationOf(route: Route): Json {
-  const doc = routeDocs[route.handler as keyof typeof routeDocs]!;
+  const doc = defined(routeDocs[route.handler as keyof typeof routeDocs], `the docs of handler ${route.handler} (functions/api/routeDocs.ts)`);
   checkPathParameters(route, doc);
   const allParameters = [...parameters('path', doc.path), ...parameters('query', doc.query), ...parameters('header', doc.headers)];
   const roles = route.roles.length > 0 ? `Roles: ${route.roles.join(', ')}.` : 'No authentication.';

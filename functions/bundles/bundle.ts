@@ -13,6 +13,7 @@
  * accepted; a problem in step 3 belongs to that file alone.
  */
 import { createHash } from 'node:crypto';
+import { defined } from '../domain/defined.js';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { BundleLimits } from './limits.js';
@@ -52,7 +53,7 @@ export class Bundle {
       );
       const files = manifest.files.map((file): BundleFile => {
         if (!archive.entries.has(file.path)) throw invalidBundle(`The manifest lists ${shown(file.path)}, which is not in the archive.`);
-        return { queryType: file.queryType, path: file.path, format: fileFormatOf(file.path)!, sha256: file.sha256.toLowerCase() };
+        return { queryType: file.queryType, path: file.path, format: defined(fileFormatOf(file.path), `the format of ${file.path} (the manifest checks it)`), sha256: file.sha256.toLowerCase() };
       });
       return new Bundle(archive, limits, manifest, files);
     } catch (error) {
@@ -118,7 +119,8 @@ export class Bundle {
   }
 
   private entryOf(file: BundleFile) {
-    return this.archive.entries.get(file.path)!;
+    // Checked when the bundle was opened: every listed file is in the archive.
+    return defined(this.archive.entries.get(file.path), `the archive entry of ${file.path}`);
   }
 }
 

@@ -19,8 +19,8 @@ export type FileFormat = 'csv' | 'json';
 
 /** `.csv` or `.json` (any letter case); anything else is not a query file. */
 export function fileFormatOf(path: string): FileFormat | undefined {
-  const match = /\.(csv|json)$/i.exec(path);
-  return match ? (match[1]!.toLowerCase() as FileFormat) : undefined;
+  const extension = /\.(csv|json)$/i.exec(path)?.[1];
+  return extension === undefined ? undefined : (extension.toLowerCase() as FileFormat);
 }
 
 const filePath = z.string().check(
@@ -86,8 +86,8 @@ export function parseManifest(bytes: Buffer): BundleManifest {
  */
 export function bundleIdOf(manifest: BundleManifest): string {
   const files = manifest.files
-    .map((f) => [f.queryType, f.path, f.sha256.toLowerCase()])
-    .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
+    .map((f) => [f.queryType, f.path, f.sha256.toLowerCase()] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const identity = [manifest.format, manifest.version, manifest.installId, manifest.mpaVersion, manifest.collectedAt, files];
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }

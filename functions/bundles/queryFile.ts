@@ -13,6 +13,7 @@
  * The field types come from the zod schema itself (through its JSON Schema, derived at build
  * time: domain/schemas/recordJsonSchemas.ts), so a new query type needs no column list here.
  */
+import { defined } from '../domain/defined.js';
 import { type CsvErrorKind, csvRows, CsvSyntaxError } from './csv.js';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
@@ -89,12 +90,14 @@ export async function* csvRecordBatches(chunks: AsyncIterable<Buffer>, queryType
         count++;
         const record: Record<string, unknown> = {};
         header.forEach((column, i) => {
+          // Rows have the header's number of fields (csvRows refuses others).
+          const cell = defined(row[i], 'a CSV field');
           // Own properties as JSON.parse makes them: a `__proto__` column is an unknown field,
           // refused as in a JSON file, not an assignment to the record's prototype (the one
           // accessor of Object.prototype; `constructor`, `toString` … are writable data
           // properties, so assigning them makes own properties).
-          if (column.name === '__proto__') Object.defineProperty(record, column.name, { value: typedCell(row[i]!, column.accepts), enumerable: true, writable: true, configurable: true });
-          else record[column.name] = typedCell(row[i]!, column.accepts);
+          if (column.name === '__proto__') Object.defineProperty(record, column.name, { value: typedCell(cell, column.accepts), enumerable: true, writable: true, configurable: true });
+          else record[column.name] = typedCell(cell, column.accepts);
         });
         records.push(record);
       }

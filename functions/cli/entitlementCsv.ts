@@ -5,6 +5,7 @@
  * starts on, so one bad row never stops (nor partly writes) the good ones.
  */
 import { safeParse } from 'zod/mini';
+import { defined } from '../domain/defined.js';
 import { entitlementId, entitlementRequest, type EntitlementRequest } from '../domain/entitlements.js';
 import { customerId } from '../domain/installs.js';
 import { problemIssuesOf } from '../domain/zodIssues.js';
@@ -42,7 +43,7 @@ export function csvRecords(text: string): CsvRecord[] {
   };
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
+    const c = source.charAt(i);
     if (quoted) {
       if (c === '"' && source[i + 1] === '"') {
         field += '"';
@@ -100,12 +101,12 @@ export function readImport(text: string): ImportRow[] {
     if (fields.length !== IMPORT_HEADER.length) {
       return { line, ok: false, errors: [{ path: '', message: `has ${fields.length} fields; the header has ${IMPORT_HEADER.length}` }] };
     }
-    const cells = new Map(IMPORT_HEADER.map((name, i) => [name, fields[i]!] as const));
+    const cells = new Map(IMPORT_HEADER.map((name, i) => [name, defined(fields[i], `field ${name}`)] as const));
     const errors: { path: string; message: string }[] = [];
     const customer = safeParse(customerId, cells.get('customerId'));
-    if (!customer.success) errors.push({ path: 'customerId', message: customer.error.issues[0]!.message });
+    if (!customer.success) errors.push({ path: 'customerId', message: customer.error.issues[0]?.message ?? 'is not valid' });
     const id = safeParse(entitlementId, cells.get('entitlementId'));
-    if (!id.success) errors.push({ path: 'entitlementId', message: id.error.issues[0]!.message });
+    if (!id.success) errors.push({ path: 'entitlementId', message: id.error.issues[0]?.message ?? 'is not valid' });
     const body = safeParse(entitlementRequest, bodyOf(cells));
     if (!body.success) errors.push(...[...problemIssuesOf(body.error, '')].map(({ path, message }) => ({ path, message })));
     const names = { ...(customer.success ? { customerId: customer.data } : {}), ...(id.success ? { entitlementId: id.data } : {}) };

@@ -54,9 +54,9 @@ export function formatTable(rows: readonly Record<string, unknown>[], columns: r
   if (rows.length === 0) return '(none)';
   const cell = (value: unknown) => (value === null || value === undefined ? '-' : shown(typeof value === 'object' ? JSON.stringify(value) : String(value)));
   const cells = rows.map((row) => columns.map((column) => cell(row[column])));
-  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((r) => r[i]!.length)));
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((r) => r[i]?.length ?? 0)));
   const numeric = columns.map((column) => rows.every((row) => typeof row[column] === 'number' || row[column] === null));
   const line = (values: readonly string[]) =>
-    values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+    values.map((value, i) => (numeric[i] ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

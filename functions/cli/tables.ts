@@ -36,8 +36,8 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     const values = rows.map((row) => column.value(row));
     return values.some((value) => typeof value === 'number') && values.every((value) => typeof value === 'number' || value === null || value === undefined);
   });
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: readonly string[]) => values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((r) => r[i]?.length ?? 0)));
+  const line = (values: readonly string[]) => values.map((value, i) => (numeric[i] ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -53,5 +53,5 @@ export function csvCell(value: unknown): string {
 /** Rows as CSV (CRLF line ends, RFC 4180) with the human headers as its first row. */
 export function renderCsv<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const lines = [columns.map((c) => csvCell(c.header)), ...rows.map((row) => columns.map((c) => csvCell(c.value(row))))];
-  return lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+  return `${lines.map((cells) => cells.join(',')).join('\r\n')}\r\n`;
 }

@@ -94,12 +94,11 @@ export function complianceRows(input: ComplianceInput): ComplianceRow[] {
   }
 
   const rows: ComplianceRow[] = [];
-  for (const item of [...scopes.keys()].sort(compareText)) {
-    const ofItem = scopes.get(item)!;
+  for (const [item, ofItem] of [...scopes].sort(([a], [b]) => compareText(a, b))) {
     const inOwnScope = (installId: string) => installId !== POOL && ofItem.has(installId);
-    for (const scope of [...ofItem.keys()].sort(compareText)) {
+    for (const [scope, entitlements] of [...ofItem].sort(([a], [b]) => compareText(a, b))) {
       const member = scope === POOL ? (installId: string) => !inOwnScope(installId) : (installId: string) => installId === scope;
-      rows.push(rowOf(item, scope, ofItem.get(scope)!, history.filter((s) => member(s.installId)), asOf));
+      rows.push(rowOf(item, scope, entitlements, history.filter((s) => member(s.installId)), asOf));
     }
   }
   return rows;
@@ -118,14 +117,13 @@ function rowOf(item: string, scope: string, entitlements: readonly Entitlement[]
   let used = 0;
   let windowPeak = 0;
   let overSince: string | null = null;
-  for (let i = 0; i < history.length; ) {
-    const at = history[i]!.collectedAt;
-    for (; i < history.length && history[i]!.collectedAt === at; i++) {
-      const snapshot = history[i]!;
-      const count = snapshot.counts.get(item) ?? 0;
-      used += count - (counts.get(snapshot.installId) ?? 0);
-      counts.set(snapshot.installId, count);
-    }
+  for (const [i, snapshot] of history.entries()) {
+    const count = snapshot.counts.get(item) ?? 0;
+    used += count - (counts.get(snapshot.installId) ?? 0);
+    counts.set(snapshot.installId, count);
+    // A point once the last snapshot collected at this instant is in.
+    const at = snapshot.collectedAt;
+    if (history[i + 1]?.collectedAt === at) continue;
     if (windowStart !== null && at >= windowStart) windowPeak = Math.max(windowPeak, used);
     if (used > entitled) overSince ??= at;
     else overSince = null;

@@ -106,7 +106,8 @@ export function versionHistogram(devices: readonly DeviceRecord[], versions: rea
   for (const device of devices) {
     let type = device.deviceType;
     if (!byType.has(type) && byType.size >= MAX_HISTOGRAM_KEYS - 1) type = OTHER_KEY;
-    const versionsOfType = byType.get(type) ?? byType.set(type, new Map()).get(type)!;
+    let versionsOfType = byType.get(type);
+    if (!versionsOfType) byType.set(type, (versionsOfType = new Map()));
     let version = versionOf.get(device.deviceId) ?? UNKNOWN_VERSION;
     if (!versionsOfType.has(version) && versionsOfType.size >= MAX_HISTOGRAM_KEYS - 1) version = OTHER_KEY;
     versionsOfType.set(version, (versionsOfType.get(version) ?? 0) + 1);
@@ -128,7 +129,8 @@ export function fleetVersions(histograms: readonly VersionHistogram[]): FleetVer
     for (const [deviceType, versions] of Object.entries(histogram)) {
       for (const [softwareVersion, devices] of Object.entries(versions)) {
         const key = `${deviceType}\u0000${softwareVersion}`;
-        const row = rows.get(key) ?? rows.set(key, { deviceType, softwareVersion, devices: 0, installs: 0 }).get(key)!;
+        let row = rows.get(key);
+        if (!row) rows.set(key, (row = { deviceType, softwareVersion, devices: 0, installs: 0 }));
         row.devices += devices;
         row.installs += 1;
       }

@@ -5,6 +5,7 @@
  * store/licenseFiles.ts's. Nothing here reads a clock, a key or the table.
  */
 import { createHash } from 'node:crypto';
+import { defined } from './defined.js';
 import { addDays } from './calendarDates.js';
 import type { ComplianceRow, Entitlement } from './licensing.js';
 import { ProblemError, type ProblemIssue } from './problems.js';
@@ -70,7 +71,8 @@ export function missingReports(latest: ReadonlyMap<QueryType, { collectedAt: str
 /** The acknowledged snapshots in query-type order: every required type and the optional ones present. */
 export function orderAcknowledgements(acks: readonly Acknowledgement[]): Acknowledgement[] {
   const order = new Map(queryTypes.map((t, i) => [t, i]));
-  return [...acks].sort((a, b) => order.get(a.queryType)! - order.get(b.queryType)!);
+  const rank = (ack: Acknowledgement) => defined(order.get(ack.queryType), `the order of query type ${ack.queryType}`);
+  return [...acks].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The install's own and its customer's pooled entitlements whose term covers `today`, by entitlementId. */

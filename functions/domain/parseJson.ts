@@ -23,8 +23,8 @@ export function parseJson(text: string): unknown {
 
 /** What went wrong at which character offset, in words that never quote the text. */
 export function syntaxErrorDetail(text: string, v8Message: string): string {
-  const positioned = POSITIONED.exec(v8Message);
-  if (positioned && PHRASE_WITHOUT_QUOTE.test(positioned[1]!)) return `${positioned[1]} at position ${positioned[2]}`;
+  const [, phrase, position] = POSITIONED.exec(v8Message) ?? [];
+  if (phrase !== undefined && PHRASE_WITHOUT_QUOTE.test(phrase)) return `${phrase} at position ${position}`;
   const at = syntaxErrorOffset(text);
   return at >= text.length ? `it ends early, at position ${text.length}` : `unexpected character at position ${at}`;
 }
@@ -48,7 +48,7 @@ export function syntaxErrorOffset(text: string): number {
   for (;;) {
     skip();
     if (i >= text.length) return text.length;
-    const c = text[i]!;
+    const c = text.charAt(i);
     if (expect === 'afterValue') {
       const top = open.at(-1);
       if (top === undefined) return i;

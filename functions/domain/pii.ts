@@ -5,6 +5,7 @@
  * Linear time: each '@' is checked against a bounded window around it, so no input can make
  * the check backtrack (no ReDoS), and the walk over the parsed value is iterative.
  */
+import { defined } from './defined.js';
 
 /**
  * The character just before the '@': a local part's last, ASCII (RFC 5322's atext and '.'),
@@ -30,7 +31,8 @@ export function containsEmail(text: string): boolean {
   let at = text.indexOf('@');
   while (at !== -1) {
     // The whole code point before the '@' (a local part may end in a letter outside the BMP).
-    const before = at > 0 ? String.fromCodePoint(text.codePointAt(at >= 2 && /[\uDC00-\uDFFF]/.test(text[at - 1]!) ? at - 2 : at - 1)!) : '';
+    const start = at >= 2 && /[\uDC00-\uDFFF]/.test(text.charAt(at - 1)) ? at - 2 : at - 1;
+    const before = at > 0 ? String.fromCodePoint(defined(text.codePointAt(start), 'the code point before an @')) : '';
     if (before !== '' && LOCAL_PART_CHAR.test(before) && DOMAIN_AFTER_AT.test(text.slice(at + 1, at + 1 + DOMAIN_WINDOW))) {
       return true;
     }
@@ -51,16 +53,16 @@ export function jsonMayContainAt(raw: Buffer): boolean {
 export function findEmails(value: unknown, limit = 100): string[] {
   const found: string[] = [];
   const stack: [unknown, string][] = [[value, '']];
-  while (stack.length > 0 && found.length < limit) {
-    const [node, path] = stack.pop()!;
+  while (found.length < limit) {
+    const next = stack.pop();
+    if (!next) break;
+    const [node, path] = next;
     if (typeof node === 'string') {
       if (containsEmail(node)) found.push(path);
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${path}[${i}]`]);
     } else if (node !== null && typeof node === 'object') {
-      const keys = Object.keys(node);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i]!;
+      for (const key of Object.keys(node).reverse()) {
         // A key holding an e-mail address is not echoed back: its path names it as redacted.
         const keyIsEmail = containsEmail(key);
         const child = joinPath(path, keyIsEmail ? REDACTED_KEY : key);

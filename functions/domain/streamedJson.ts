@@ -159,7 +159,8 @@ export class StreamedJsonParser {
     let attempts = 0;
     for (let close = bytes.lastIndexOf(CLOSE_BRACKET); close >= 0 && attempts++ < MAX_END_ATTEMPTS; close = close === 0 ? -1 : bytes.lastIndexOf(CLOSE_BRACKET, close - 1)) {
       const last = this.parseArray(bytes.subarray(0, close), Buffer.alloc(0));
-      const tail = last && decode(bytes.subarray(close + 1));
+      if (!last) continue;
+      const tail = decode(bytes.subarray(close + 1));
       if (tail === undefined) continue;
       let envelope: unknown;
       try {
@@ -170,7 +171,7 @@ export class StreamedJsonParser {
       if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope) || !Object.hasOwn(envelope, 'records')) return undefined;
       const records = (envelope as { records: unknown }).records;
       if (!Array.isArray(records) || records.length !== 1 || records[0] !== sentinel) return undefined;
-      this.batches.push(last!);
+      this.batches.push(last);
       (envelope as { records: unknown[] }).records = ([] as unknown[]).concat(...this.batches);
       return { value: envelope };
     }

@@ -62,7 +62,7 @@ export function uploadBodyHint(sent: Buffer, encoding: 'identity' | 'gzip'): Pro
 /** A first line of comma-separated field names, not JSON. */
 function looksLikeCsv(text: string): boolean {
   if (text.startsWith('{') || text === '') return false;
-  const firstLine = text.split(/\r?\n/, 1)[0]!;
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   return /^"?[A-Za-z_][A-Za-z0-9_ ]*"?(,"?[A-Za-z_][A-Za-z0-9_ ]*"?)+$/.test(firstLine) || (firstLine.includes(',') && !/^[\d"tfn-]/.test(firstLine));
 }
 
@@ -70,7 +70,7 @@ function looksLikeCsv(text: string): boolean {
 export function contentTypeHint(mediaType: string | undefined): string {
   switch (mediaType) {
     case 'text/csv':
-      return ' CSV exports belong in an offline bundle (POST /v1/bundles); an upload is the JSON envelope ' + ENVELOPE + '.';
+      return ` CSV exports belong in an offline bundle (POST /v1/bundles); an upload is the JSON envelope ${ENVELOPE}.`;
     case 'application/zip':
       return ' Offline bundles go to POST /v1/bundles.';
     case 'application/gzip':

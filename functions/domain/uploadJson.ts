@@ -242,8 +242,7 @@ function hashOf(chunks: Buffer[]): Hash {
  */
 async function sha256InTurns(chunks: Buffer[]): Promise<string> {
   const hash = createHash('sha256');
-  for (let i = 0; i < chunks.length; i++) {
-    const chunk = chunks[i]!;
+  for (const [i, chunk] of chunks.entries()) {
     chunks[i] = EMPTY;
     for (let at = 0; at < chunk.length || at === 0; at += INFLATE_CHUNK) {
       await new Promise((resolve) => setImmediate(resolve));

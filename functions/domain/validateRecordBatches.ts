@@ -11,6 +11,7 @@
  * validated by validateUpload itself when the last batch is in.
  */
 import * as z from 'zod/mini';
+import { defined } from './defined.js';
 import { findEmails, joinPath } from './pii.js';
 import { MAX_PROBLEM_ISSUES } from './problems.js';
 import { querySpec, type QueryType } from './queries/index.js';
@@ -94,11 +95,13 @@ export class BatchedValidation {
     }
     this.fast = fastCheckOf(queryType);
     // Without a context (a bad envelope) no record is checked, and nothing summarized.
-    this.summary = this.context && (this.spec.summaryFold!(this.context) as RecordFold<unknown, unknown>);
+    // validatesInBatches: a query type read in batches has a summary fold.
+    this.summary = this.context && (defined(this.spec.summaryFold, `the summary fold of ${queryType}`)(this.context) as RecordFold<unknown, unknown>);
     this.expiries = this.context && (this.spec.expiriesFold?.() as RecordFold<unknown, ExpiryHistogram> | undefined);
     const fields = this.spec.uniqueBy as readonly string[];
     // JSON of the values, so that no two different pairs share a key (as validateUpload).
-    if (fields.length === 1) this.keyOf = (r) => r[fields[0]!];
+    const [field] = fields;
+    if (fields.length === 1 && field !== undefined) this.keyOf = (r) => r[field];
     else if (fields.length > 1) this.keyOf = (r) => JSON.stringify(fields.map((f) => r[f]));
     if (fields.length !== 1) this.increasingKeys = undefined;
   }
@@ -108,16 +111,19 @@ export class BatchedValidation {
    * whether it may hold an e-mail address).
    */
   add(records: readonly unknown[], json: readonly string[]): void {
+    const { context, summary } = this;
     for (let i = 0; i < records.length; i++) {
       const index = this.count++;
       const record = records[i];
-      if (!this.mayContainEmail && json[i]!.includes('@')) this.mayContainEmail = true;
+      const text = defined(json[i], "a record's JSON text");
+      if (!this.mayContainEmail && text.includes('@')) this.mayContainEmail = true;
       if (this.kept) {
         this.kept.push(record);
         continue;
       }
-      if (this.emails.length < MAX_PROBLEM_ISSUES && json[i]!.includes('@')) this.addEmails(index, record);
-      if (this.context && !this.stopped && this.emails.length === 0) this.check(index, record);
+      if (this.emails.length < MAX_PROBLEM_ISSUES && text.includes('@')) this.addEmails(index, record);
+      // The summary is made with the context: both or neither.
+      if (context && summary && !this.stopped && this.emails.length === 0) this.check(index, record, context, summary);
     }
   }
 
@@ -138,10 +144,11 @@ export class BatchedValidation {
     return {
       queryType: this.queryType,
       collectedAtAsSent: collectedAt,
-      collectedAt: collectedAtInstant(collectedAt)!,
+      // No head issues: collectedAt is valid, and the summary was made with its context.
+      collectedAt: defined(collectedAtInstant(collectedAt), 'the instant of a valid collectedAt'),
       mpaVersion,
       recordCount: this.count,
-      summary: this.summary!.result(),
+      summary: defined(this.summary, 'the summary of a valid envelope').result(),
       ...(this.expiries ? { expiries: this.expiries.result() } : {}),
     };
   }
@@ -154,11 +161,11 @@ export class BatchedValidation {
   }
 
   /** One record as validateUpload checks it; the summary and the keys only while all is well. */
-  private check(index: number, record: unknown): void {
+  private check(index: number, record: unknown, context: RecordContext, summary: RecordFold<unknown, unknown>): void {
     const { spec, issues } = this;
     const valid = this.fast?.(record) === true || z.safeParse(spec.record, record);
     if (valid === true || valid.success) {
-      const issue = issues.full ? undefined : spec.checkRecord?.(record, this.context!);
+      const issue = issues.full ? undefined : spec.checkRecord?.(record, context);
       if (issue) addRecordIssue(issues, index, issue);
     } else if (!issues.full) {
       issues.addZod(`records[${index}]`, valid.error);
@@ -168,7 +175,7 @@ export class BatchedValidation {
       this.stopped = true;
     }
     if (issues.issues.length > 0) return;
-    this.summary!.add(record);
+    summary.add(record);
     this.expiries?.add(record);
     if (this.keyOf && !this.duplicates.full) this.addKey(index, this.keyOf(record as AnyRecord));
   }
@@ -188,6 +195,6 @@ export class BatchedValidation {
     const first = (this.firstOf ??= new Map());
     const at = first.get(key);
     if (at === undefined) first.set(key, index);
-    else this.duplicates.add(joinPath(`records[${index}]`, this.spec.uniqueBy[0]!), `repeats ${this.spec.uniqueBy.join(' and ')} of records[${at}]`);
+    else this.duplicates.add(joinPath(`records[${index}]`, defined(this.spec.uniqueBy[0], 'a uniqueBy field')), `repeats ${this.spec.uniqueBy.join(' and ')} of records[${at}]`);
   }
 }

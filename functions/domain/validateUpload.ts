@@ -3,6 +3,7 @@
  * the rules across records, and the e-mail guard. Pure: no I/O, no clock (the caller passes now).
  */
 import * as z from 'zod/mini';
+import { defined } from './defined.js';
 import { findEmails, joinPath } from './pii.js';
 import { type ProblemIssue, MAX_PROBLEM_ISSUES, ProblemError } from './problems.js';
 import { querySpec, type QueryType } from './queries/index.js';
@@ -115,7 +116,8 @@ function* validationSteps(queryType: QueryType, body: unknown, options: Validate
   return {
     queryType,
     collectedAtAsSent,
-    collectedAt: collectedAtInstant(collectedAtAsSent)!,
+    // Valid (the envelope passed): an instant.
+    collectedAt: defined(collectedAtInstant(collectedAtAsSent), 'the instant of a valid collectedAt'),
     mpaVersion,
     recordCount: records.length,
     summary: spec.summarize(records, context),
@@ -187,20 +189,21 @@ export function addRecordIssue(issues: IssueList, index: number, issue: RecordIs
 }
 
 function checkUnique(fields: readonly string[], records: Record<string, unknown>[], issues: IssueList): void {
-  if (fields.length === 0) return;
+  const [field] = fields;
+  if (field === undefined) return;
   // JSON of the values, so that no two different pairs share a key.
-  const keyOf = fields.length === 1 ? (r: Record<string, unknown>) => r[fields[0]!] : (r: Record<string, unknown>) => JSON.stringify(fields.map((f) => r[f]));
+  const keyOf = fields.length === 1 ? (r: Record<string, unknown>) => r[field] : (r: Record<string, unknown>) => JSON.stringify(fields.map((f) => r[f]));
   if (strictlyIncreasing(records, fields)) return;
   const seen = new Set<unknown>();
   for (const record of records) seen.add(keyOf(record));
   if (seen.size === records.length) return;
   // Some key repeats: a second pass names each repetition and its first occurrence.
   const first = new Map<unknown, number>();
-  for (let i = 0; i < records.length; i++) {
-    const key = keyOf(records[i]!);
+  for (const [i, record] of records.entries()) {
+    const key = keyOf(record);
     const at = first.get(key);
     if (at === undefined) first.set(key, i);
-    else if (!issues.add(joinPath(`records[${i}]`, fields[0]!), `repeats ${fields.join(' and ')} of records[${at}]`)) return;
+    else if (!issues.add(joinPath(`records[${i}]`, field), `repeats ${fields.join(' and ')} of records[${at}]`)) return;
   }
 }
 
@@ -209,13 +212,13 @@ function checkUnique(fields: readonly string[], records: Record<string, unknown>
  * repeat: exports sorted by their key (as database queries usually give them) need no set.
  */
 function strictlyIncreasing(records: Record<string, unknown>[], fields: readonly string[]): boolean {
-  if (fields.length !== 1) return false;
-  const field = fields[0]!;
+  const [field] = fields;
+  if (fields.length !== 1 || field === undefined) return false;
   const first = records[0]?.[field];
   if (typeof first !== 'string') return false;
   let previous = first;
   for (let i = 1; i < records.length; i++) {
-    const value = records[i]![field];
+    const value = records[i]?.[field];
     if (typeof value !== 'string' || !(previous < value)) return false;
     previous = value;
   }

@@ -5,6 +5,7 @@
  */
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { defined } from '../domain/defined.js';
 import { installToSync } from '../domain/fleetSyncTrigger.js';
 import { logger, observability } from '../observability/index.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
@@ -22,7 +23,7 @@ export async function syncChangedInstalls(event: DynamoDBStreamEvent): Promise<D
       done.add(installId);
     } catch (error) {
       logger.error('fleet index sync failed', { installId, error: (error as Error).message });
-      return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };
+      return { batchItemFailures: [{ itemIdentifier: defined(record.dynamodb?.SequenceNumber, 'the SequenceNumber of a stream record') }] };
     }
   }
   return { batchItemFailures: [] };

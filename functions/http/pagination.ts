@@ -2,6 +2,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../domain/schemas/requestLocale.js';
+import { defined } from '../domain/defined.js';
 import { decodeCursor, encodeCursor } from '../domain/listCursors.js';
 import { parseRequest } from './parseRequest.js';
 
@@ -20,11 +21,13 @@ export function pageOf(event: APIGatewayProxyEvent): { limit: number; cursor?: s
 export function pageOfSorted<T>(items: readonly T[], page: { limit: number; cursor?: string }, keyOf: (item: T) => string): { items: T[]; nextCursor: string | null } {
   let start = 0;
   if (page.cursor !== undefined) {
-    const after = decodeCursor(page.cursor, ['after'])!.after!;
+    // A decoded cursor holds every allowed key (decodeCursor refuses others with a problem).
+    const after = defined(decodeCursor(page.cursor, ['after'])?.after, "the cursor's after key");
     start = items.findIndex((item) => keyOf(item) > after);
     if (start === -1) start = items.length;
   }
   const slice = items.slice(start, start + page.limit);
   const more = start + page.limit < items.length;
-  return { items: slice, nextCursor: more ? encodeCursor({ after: keyOf(slice[slice.length - 1]!) }) : null };
+  const last = slice.at(-1);
+  return { items: slice, nextCursor: more && last !== undefined ? encodeCursor({ after: keyOf(last) }) : null };
 }

@@ -43,7 +43,7 @@ export function pathParameterRule(name: string): PathParameterRule {
 
 /** The names of a route path's parameters: `/v1/installs/{installId}` -> ['installId']. */
 export function pathParameterNames(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  return [...path.matchAll(/\{([^}]+)\}/g)].flatMap(([, name]) => (name === undefined ? [] : [name]));
 }
 
 /** Throws the problem of the first parameter of the event outside its bounds. */

@@ -51,6 +51,9 @@ export async function verifyLicenseFile(text: string, jwks: JSONWebKeySet, optio
       currentDate: now,
       requiredClaims: ['sub', 'jti', 'iat', 'nbf', 'exp'],
     });
+    // requiredClaims: jwtVerify refuses a payload without these.
+    const { sub: installId, jti: licenseFileId } = payload;
+    if (installId === undefined || licenseFileId === undefined) return refused('the claims sub and jti are required');
     if (options.installId !== undefined && payload.sub !== options.installId) {
       return refused(`issued for another install: ${payload.sub}, not ${options.installId}`);
     }
@@ -58,9 +61,9 @@ export async function verifyLicenseFile(text: string, jwks: JSONWebKeySet, optio
       valid: true,
       license: {
         kid: header.kid,
-        installId: payload.sub!,
+        installId,
         customerId: String(payload.customerId),
-        licenseFileId: payload.jti!,
+        licenseFileId,
         issuedAt: iso(payload.iat),
         notBefore: iso(payload.nbf),
         expiresAt: iso(payload.exp),

@@ -66,8 +66,9 @@ export interface ObservabilityOptions {
   correlationIdPath?: string | false;
 }
 
-// Powertools returns middy-compatible objects typed by its own commons package.
-type AnyMiddleware = MiddlewareObj<any, any, Error, any>;
+// Powertools returns middy-compatible objects typed by its own commons package; these work on
+// any handler's event and result, so they are typed for none in particular.
+type AnyMiddleware = MiddlewareObj<unknown, unknown, Error, unknown>;
 
 /**
  * The middlewares for a handler, in order: logger context (+ correlation id, keys reset per

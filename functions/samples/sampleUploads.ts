@@ -3,6 +3,7 @@
  * for trying the service, for tests and for benchmarks. Deterministic for a given seed.
  */
 import { createHash } from 'node:crypto';
+import { defined } from '../domain/defined.js';
 import type { QueryType } from '../domain/queries/index.js';
 
 export interface SampleOptions {
@@ -55,15 +56,15 @@ function addDays(date: string, days: number): string {
 export function sampleRecords(queryType: QueryType, options: SampleOptions = {}): Record<string, unknown>[] {
   const devices = options.devices ?? 50;
   const seed = options.seed ?? 'sample';
-  const collectedAt = options.collectedAt ?? new Date().toISOString().slice(0, 19) + 'Z';
+  const collectedAt = options.collectedAt ?? `${new Date().toISOString().slice(0, 19)}Z`;
   const today = collectedAt.slice(0, 10);
   const rand = random(`${seed}:${queryType}`);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => defined(list[Math.floor(rand() * list.length)], 'an item of a sample list');
   const containers = Math.max(1, Math.ceil(devices / 25));
   const probes = Math.max(1, Math.ceil(devices / 500));
   const containerId = (i: number) => token(seed, 'container', i);
   const deviceId = (i: number) => `dev-${String(i).padStart(7, '0')}`;
-  const deviceTypeOf = (i: number) => DEVICE_TYPES[i % DEVICE_TYPES.length]!;
+  const deviceTypeOf = (i: number) => defined(DEVICE_TYPES[i % DEVICE_TYPES.length], 'a sample device type');
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
   switch (queryType) {
@@ -125,7 +126,7 @@ export function sampleRecords(queryType: QueryType, options: SampleOptions = {})
 }
 
 export function sampleUpload(queryType: QueryType, options: SampleOptions = {}): SampleEnvelope {
-  const collectedAt = options.collectedAt ?? new Date().toISOString().slice(0, 19) + 'Z';
+  const collectedAt = options.collectedAt ?? `${new Date().toISOString().slice(0, 19)}Z`;
   return {
     schemaVersion: 1,
     collectedAt,

@@ -10,6 +10,7 @@
  * and one DynamoDB request.
  */
 import { randomUUID } from 'node:crypto';
+import { defined } from '../domain/defined.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
 import { recordUploadMetric } from '../observability/index.js';
 import { querySpec, type QueryType } from '../domain/queries/index.js';
@@ -149,7 +150,8 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
 
   const outcome = await commitAcceptedUpload(c, {
     receipt,
-    customerId: install?.customerId ?? input.customerId!,
+    // Without the caller's customerId the install was read (or the upload refused above).
+    customerId: defined(install?.customerId ?? input.customerId, 'the customer of the install'),
     ...(validated.expiries ? { expiries: validated.expiries } : {}),
     rawKey,
     receivedAt: now.toISOString(),

@@ -9,13 +9,15 @@
  * Rejects with the first error once the items already started have settled; none starts after it.
  */
 export async function inParallel<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
   let failed = false;
   let firstError: unknown;
+  // One iterator shared by the workers: each takes the next item.
+  const queue = items.entries();
   const worker = async () => {
-    for (let i = next++; !failed && i < items.length; i = next++) {
+    for (const [i, item] of queue) {
+      if (failed) return;
       try {
-        await work(items[i]!, i);
+        await work(item, i);
       } catch (error) {
         if (!failed) firstError = error;
         failed = true;

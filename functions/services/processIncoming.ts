@@ -13,6 +13,7 @@
  * (acceptUpload returned) or the recorded rejection. Failures that are not the upload's
  * fault (S3, DynamoDB) are thrown, so the message is retried and, in the end, dead-lettered.
  */
+import { defined } from '../domain/defined.js';
 import { sessionBundleLimits } from '../bundles/limits.js';
 import { zipFromRanges } from '../bundles/zipReader.js';
 import { isProblemError, ProblemError } from '../domain/problems.js';
@@ -55,7 +56,7 @@ export async function processIncomingObject(c: Clients, event: ObjectCreated, no
   if (!uploadId) return { outcome: 'ignored' };
   const session = await getUploadSession(c, uploadId);
   // An accepted query session's item is the upload's own log entry by now (no `kind`).
-  if (!session || session.status !== 'pending' || !session.kind) {
+  if (session?.status !== 'pending' || !session.kind) {
     await deleteIncoming(c, event.key);
     return { outcome: session && session.status !== 'pending' ? 'already-settled' : 'no-session', uploadId };
   }
@@ -96,7 +97,8 @@ async function settle(c: Clients, session: UploadSessionItem, object: IncomingOb
   const encoding = session.contentEncoding ?? 'identity';
   const { receipt, status } = await acceptReceivedUpload(c, {
     installId,
-    queryType: session.queryType!,
+    // A session not for a bundle is for one query type's upload.
+    queryType: defined(session.queryType, 'the query type of an upload session'),
     sent: await readIncoming(c, object),
     encoding,
     limits: sessionQueryLimits,

@@ -24,9 +24,10 @@ const GSI2 = table.indexes.installsByLastSeen;
 export async function patchInstall(c: Clients, installId: string, request: PatchInstallRequest, actor: string, now: Date): Promise<Install> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const install = await requireInstall(c, installId, true);
-    const renamed = request.name !== undefined && request.name !== install.name;
+    const newName = request.name !== undefined && request.name !== install.name ? request.name : undefined;
+    const renamed = newName !== undefined;
     const newStatus = request.status !== undefined && request.status !== install.status ? request.status : undefined;
-    const next: Install = { ...install, ...(renamed ? { name: request.name! } : {}), ...(newStatus ? { status: newStatus } : {}) };
+    const next: Install = { ...install, ...(renamed ? { name: newName } : {}), ...(newStatus ? { status: newStatus } : {}) };
     const { keyHash: _hidden, deleting: _deleting, ...visible } = { ...install, ...next };
     if (!renamed && !newStatus) return visible;
 

@@ -61,13 +61,12 @@ export async function listLicenseFiles(c: Clients, installId: string, page: { li
   );
   const items: LicenseFile[] = [];
   let bytes = 0;
-  for (const [i, item] of result.items.entries()) {
+  let last: (typeof result.items)[number] | undefined;
+  for (const item of result.items) {
     bytes += (item.fileJson as string).length;
-    if (bytes > MAX_PAGE_JSON_BYTES && i > 0) {
-      const last = result.items[i - 1]!;
-      return { items, nextCursor: encodeCursor({ PK: last.PK, SK: last.SK }) };
-    }
+    if (bytes > MAX_PAGE_JSON_BYTES && last) return { items, nextCursor: encodeCursor({ PK: last.PK, SK: last.SK }) };
     items.push(toLicenseFile(item));
+    last = item;
   }
   return { items, nextCursor: result.nextCursor };
 }

@@ -9,6 +9,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
+import { defined } from '../domain/defined.js';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { rawObjectKey } from '../domain/storageKeys.js';
@@ -165,7 +166,7 @@ export async function listRawKeys(c: Clients, prefix: string): Promise<string[]>
 /** The JSON an archived object holds (the upload's envelope), inflated. */
 export async function readRawJson(c: Clients, key: string): Promise<Buffer> {
   const object = await s3Of(c).send(new GetObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
-  return gunzipSync(Buffer.from(await object.Body!.transformToByteArray()));
+  return gunzipSync(Buffer.from(await defined(object.Body, `the body of raw object ${key}`).transformToByteArray()));
 }
 
 /** The records of an archived snapshot. */

@@ -20,6 +20,7 @@ import {
   CreateMultipartUploadCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { defined } from '../domain/defined.js';
 import type { ArchiveBytes } from '../domain/uploadJson.js';
 import type { Clients } from './clients.js';
 import { createOnly, putRawObject, type RawObject, rawObject, type RawObjectIds } from './rawArchive.js';
@@ -98,11 +99,12 @@ function startObjectWrite(c: Clients, object: RawObject): ObjectWrite {
   const { gzipBody } = object;
   const sending = (async (): Promise<'small' | { UploadId: string; ETag: string }> => {
     if (gzipBody.length < IN_FLIGHT_MIN_BYTES) return 'small';
-    const { UploadId } = await s3.send(
+    const created = await s3.send(
       new CreateMultipartUploadCommand({ ...where, ContentType: 'application/json', ContentEncoding: 'gzip', Metadata: object.metadata }),
     );
-    const { ETag } = await s3.send(withPayloadSha256(new UploadPartCommand({ ...where, UploadId, PartNumber: 1, Body: gzipBody }), object.gzipSha256));
-    return { UploadId: UploadId!, ETag: ETag! };
+    const UploadId = defined(created.UploadId, 'the UploadId of a multipart upload');
+    const part = await s3.send(withPayloadSha256(new UploadPartCommand({ ...where, UploadId, PartNumber: 1, Body: gzipBody }), object.gzipSha256));
+    return { UploadId, ETag: defined(part.ETag, 'the ETag of an uploaded part') };
   })();
   sending.catch(() => undefined);
   const abort = async () => {

@@ -6,6 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { defined } from '../domain/defined.js';
 import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { type Receipt, receiptOf } from '../domain/receipts.js';
@@ -210,7 +211,8 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       if (snapshotReason?.Code === 'ConditionalCheckFailed') {
         // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
         const existing = snapshotReason.Item ? (unmarshall(snapshotReason.Item as Record<string, AttributeValue>) as SnapshotItem) : await getSnapshot(c, installId, queryType, collectedAt);
-        return { kind: 'snapshot-exists', snapshot: existing! };
+        // The condition failed on a snapshot item, read consistently: it is there.
+        return { kind: 'snapshot-exists', snapshot: defined(existing, `the snapshot ${queryType} ${collectedAt} of install ${installId}`) };
       }
       if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
       const extraFrom = items.length - (upload.extraItems?.length ?? 0);

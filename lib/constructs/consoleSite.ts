@@ -6,7 +6,7 @@
  * function's asset while it is bundled, so the deployed console is the tested one.
  */
 import path from 'node:path';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AuthorizationType, type CfnMethod, LambdaIntegration, type Method } from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { projectRoot } from '../paths.js';

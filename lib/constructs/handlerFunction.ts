@@ -3,7 +3,7 @@
  * handler's profile (lib/handlerProfiles.ts), with the environment all handlers read.
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.js';
 import { profileFor, type HandlerProfile } from '../handlerProfiles.js';
 import { defaultEntryFor } from '../paths.js';

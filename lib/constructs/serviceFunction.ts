@@ -4,9 +4,9 @@
  * log group (no AWS managed policies). Data access is added by the caller (lib/constructs/grants.ts).
  */
 import path from 'node:path';
-import { Duration, type RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { type Duration, type RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { type ApplicationLogLevel, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';

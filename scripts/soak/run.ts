@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { defined } from '../../functions/domain/defined.js';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
 import { validateUpload } from '../../functions/domain/validateUpload.js';
@@ -73,7 +74,7 @@ interface Upload {
 
 export type Step = { kind: 'one'; upload: Upload } | { kind: 'together'; uploads: [Upload, Upload] };
 
-const collectedAtMinutesAgo = (start: number, minutes: number) => new Date(start - minutes * 60_000).toISOString().slice(0, 19) + 'Z';
+const collectedAtMinutesAgo = (start: number, minutes: number) => `${new Date(start - minutes * 60_000).toISOString().slice(0, 19)}Z`;
 
 function envelope(queryType: QueryType, collectedAt: string, seed: string, devices: number): Buffer {
   return Buffer.from(JSON.stringify(sampleUpload(queryType, { devices, collectedAt, seed })));
@@ -92,7 +93,7 @@ export function planInstall(index: number, count: number, start: number, seed: s
   let sends = 0;
   for (let i = 0; sends < count; i++) {
     const roll = rand();
-    const earlier = sent.length > 0 ? sent[Math.floor(rand() * sent.length)]! : undefined;
+    const earlier = sent.length > 0 ? sent[Math.floor(rand() * sent.length)] : undefined;
     const gzip = rand() < 0.5;
     if (earlier && roll < 0.15) {
       steps.push({ kind: 'one', upload: { queryType: earlier.queryType, json: earlier.json, gzip } });
@@ -102,7 +103,7 @@ export function planInstall(index: number, count: number, start: number, seed: s
       steps.push({ kind: 'one', upload: { queryType: earlier.queryType, json: other, gzip } });
       sends += 1;
     } else {
-      const queryType = queryTypes[(i + index) % queryTypes.length]!;
+      const queryType = defined(queryTypes[(i + index) % queryTypes.length], 'a query type');
       // Mostly newer than what came before; now and then an older snapshot arriving late.
       const minutes = rand() < 0.2 ? 600 + Math.floor(rand() * 6000) : Math.max(1, 600 - i * 7) + Math.floor(rand() * 5);
       const collectedAt = collectedAtMinutesAgo(start, minutes);
@@ -130,7 +131,8 @@ export function planInstall(index: number, count: number, start: number, seed: s
 
 interface Answer {
   status: number;
-  body: any;
+  /** The parsed JSON: its shape is the one its status promises (the caller checks the status). */
+  body: unknown;
 }
 
 /** A client that retries what a real one retries: network errors, 5xx and 429. */
@@ -195,7 +197,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       headers: { 'content-type': 'application/json' },
     });
     if (created.status !== 201) throw new Error(`registering install ${i}: ${created.status} ${JSON.stringify(created.body)}`);
-    runs[i] = { installId: created.body.installId, apiKey: created.body.apiKey, receipts: [], bodies: new Map() };
+    const { installId, apiKey } = created.body as { installId: string; apiKey: string };
+    runs[i] = { installId, apiKey, receipts: [], bodies: new Map() };
   });
 
   const plans = runs.map((_, i) => planInstall(i, options.uploadsPerInstall, start, seed));
@@ -233,7 +236,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   try {
     await inParallel(runs, options.concurrency, async (run, i) => {
-      for (const step of plans[i]!) {
+      for (const step of defined(plans[i], `the plan of install ${i}`)) {
         if (Date.now() >= options.deadline) {
           timedOut = true;
           return;
@@ -295,15 +298,16 @@ async function reconcile(options: SoakOptions, client: Client, runs: InstallRun[
     // What staff see must be what is stored.
     const shown = await client.request('GET', `/v1/installs/${run.installId}`, options.staffKey);
     const latest = new Map(state.latest.map((l) => [l.queryType, l]));
-    for (const [queryType, query] of Object.entries((shown.body?.queries ?? {}) as Record<string, { uploadId: string; summary: unknown }>)) {
+    const shownQueries = (shown.body as { queries?: Record<string, { uploadId: string; summary: unknown }> } | undefined)?.queries ?? {};
+    for (const [queryType, query] of Object.entries(shownQueries)) {
       const stored = latest.get(queryType as QueryType);
       if (!stored || stored.uploadId !== query.uploadId || JSON.stringify(stored.summary) !== JSON.stringify(query.summary)) {
         result.lost.push(`install ${run.installId}: GET /v1/installs shows ${queryType} upload ${query.uploadId}, storage has ${stored?.uploadId ?? 'none'}`);
       }
     }
-    if (Object.keys(shown.body?.queries ?? {}).length !== state.latest.length) result.lost.push(`install ${run.installId}: GET /v1/installs shows another number of query types than are stored`);
+    if (Object.keys(shownQueries).length !== state.latest.length) result.lost.push(`install ${run.installId}: GET /v1/installs shows another number of query types than are stored`);
     const listed = await client.request('GET', `/v1/installs/${run.installId}/uploads?limit=1000`, options.staffKey);
-    const listedIds = new Set(((listed.body?.items ?? []) as Receipt[]).map((r) => r.uploadId));
+    const listedIds = new Set(((listed.body as { items?: Receipt[] } | undefined)?.items ?? []).map((r) => r.uploadId));
     const acknowledgedIds = new Set(run.receipts.map((r) => r.uploadId));
     for (const id of acknowledgedIds) if (!listedIds.has(id)) result.lost.push(`install ${run.installId}: upload ${id} is not in its listing`);
     for (const id of listedIds) if (!acknowledgedIds.has(id)) result.doubleCounted.push(`install ${run.installId}: the listing shows upload ${id}, which no client was given`);

@@ -19,7 +19,7 @@ import { validateUpload } from '../../functions/domain/validateUpload.js';
 import { sampleRecords } from '../../functions/samples/sampleUploads.js';
 
 const now = new Date();
-const collectedAt = new Date(now.getTime() - 3_600_000).toISOString().slice(0, 19) + 'Z';
+const collectedAt = `${new Date(now.getTime() - 3_600_000).toISOString().slice(0, 19)}Z`;
 const head: EnvelopeHead = { collectedAt, mpaVersion: '3.4.1.12' };
 
 type Answer = { ok: unknown } | { problem: unknown };
@@ -137,7 +137,12 @@ describe('validated in batches, answered as validateUpload answers the whole env
 
 async function bundleOf(queryType: QueryType, records: Record<string, unknown>[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
+  const sink = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      chunks.push(chunk);
+      done();
+    },
+  });
   const content = serializeRecords(queryType, records, 'csv');
   await writeBundle({ installId: 'inst-batched', mpaVersion: head.mpaVersion, collectedAt }, [{ queryType, path: exportFileName(queryType, 'csv'), content }], sink);
   return Buffer.concat(chunks);

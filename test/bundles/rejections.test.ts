@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { directBundleLimits, sessionBundleLimits } from '../../functions/bundles/limits.js';
-import { openArchive, zipFromBuffer } from '../../functions/bundles/zipReader.js';
+import { zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import { type BundleInputFile, bundleManifestOf } from '../../functions/bundles/writeBundle.js';
 import { directUploadLimits } from '../../functions/domain/uploadBody.js';
 import {
@@ -12,7 +12,6 @@ import {
   MPA_VERSION,
   postBundle,
   renameInZip,
-  sampleBundle,
   sampleFiles,
   zeros,
   type ZipEntrySpec,

@@ -191,7 +191,7 @@ describe('envelope, upload mistakes, --version', () => {
 describe('retries', () => {
   it('tries 429 and 503 again, honouring Retry-After, and gives up after the attempts', async () => {
     let calls = 0;
-    const server = createServer((req, res) => {
+    const server = createServer((_req, res) => {
       calls += 1;
       if (calls <= 0) res.writeHead(503).end();
       else if (calls === 1) res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end('{"status":429,"code":"throttled","detail":"slow down","type":"about:blank","title":"Too Many Requests"}');

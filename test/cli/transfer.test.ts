@@ -37,10 +37,22 @@ const receipt = { uploadId: 'u', installId: 'i', queryType: 'devices', collected
 function recordingClient(direct: () => Promise<unknown>): { client: ApiClient; calls: string[] } {
   const calls: string[] = [];
   const client = {
-    uploadQuery: async () => (calls.push('POST'), direct()),
-    postBundle: async () => (calls.push('POST'), direct()),
-    createUploadSession: async () => (calls.push('session'), { uploadId: 'u', url: putUrl, method: 'PUT', headers: {}, expiresAt: '2026-01-01T00:00:00.000Z' }),
-    waitForUpload: async () => (calls.push('wait'), { uploadId: 'u', status: 'accepted', receipt }),
+    uploadQuery: async () => {
+      calls.push('POST');
+      return direct();
+    },
+    postBundle: async () => {
+      calls.push('POST');
+      return direct();
+    },
+    createUploadSession: async () => {
+      calls.push('session');
+      return { uploadId: 'u', url: putUrl, method: 'PUT', headers: {}, expiresAt: '2026-01-01T00:00:00.000Z' };
+    },
+    waitForUpload: async () => {
+      calls.push('wait');
+      return { uploadId: 'u', status: 'accepted', receipt };
+    },
   } as unknown as ApiClient;
   return { client, calls };
 }

@@ -19,7 +19,7 @@ import { routes } from '../../functions/routes.js';
 import { buildConsole } from '../../scripts/buildConsole.js';
 import { guardPage, launchChromium, type PageGuards, screenshot, seriousViolations } from '../support/consoleBrowser.js';
 import { postBundle, sampleBundle } from '../support/bundles.js';
-import { call, createTestInstall, fleetIndexesIdle, sample, staffKey, startTestApi, type TestApi, type TestInstall, upload } from '../support/localApi.js';
+import { call, fleetIndexesIdle, sample, staffKey, startTestApi, type TestApi, type TestInstall, upload } from '../support/localApi.js';
 import { queryTypes, type QueryType } from '../../functions/domain/queries/index.js';
 
 // Evaluated in the page, where the DOM exists (this program's lib has no DOM types).
@@ -52,7 +52,7 @@ let unnamed: TestInstall;
 
 /** The start of Acme's entitlement: 30 days ago. */
 const termStart = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 19) + 'Z';
+const daysAgo = (days: number) => `${new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 19)}Z`;
 
 async function named(customerId: string, name: string): Promise<TestInstall> {
   const result = await call(api, 'POST', '/v1/installs', { key: staffKey(), body: { customerId, name } });

@@ -5,7 +5,7 @@
  * snapshots, summaries), its other data is untouched and stored exactly once; and between
  * the fault and the retry the flag as stored decides whether optional uploads are taken.
  */
-import { ProblemError } from '../../functions/domain/problems.js';
+import type { ProblemError } from '../../functions/domain/problems.js';
 import { optionalQueryTypes, type QueryType } from '../../functions/domain/queries/index.js';
 import type { Receipt } from '../../functions/domain/receipts.js';
 import { acceptUpload } from '../../functions/services/acceptUpload.js';

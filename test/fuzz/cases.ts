@@ -123,7 +123,7 @@ function sampleOf(r: Random, ctx: FuzzContext): { queryType: string; json: Buffe
 
 /** Nested arrays or objects `depth` deep, as text. */
 function nested(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 /** Replaces the value of the first record's first field (or adds a member) with some JSON text. */
@@ -331,7 +331,7 @@ const builders: [number, string, Builder][] = [
       const cursor = r.chance(0.9) ? Buffer.from(JSON.stringify(r.chance(0.05) ? r.pick([[], 'string', null, 42]) : forged)).toString('base64url') : r.pick(['!!!', '', 'a'.repeat(5000), '%00']);
       const params = [`cursor=${encodeURIComponent(cursor)}`];
       if (r.chance(0.3)) params.push(`limit=${r.pick(['0', '-1', '1001', 'abc', '1e3', '1.5', '', '99999999999999999999', '10'])}`);
-      if (r.chance(0.2)) params.push(r.pick(['asOf=2026-02-30', 'asOf=yesterday', 'asOf=2026-01-01T00:00:00Z', 'withinDays=-1', 'withinDays=1e9', 'days=abc', 'queryType=nope', 'queryType=', 'deviceType=' + 'x'.repeat(500)]));
+      if (r.chance(0.2)) params.push(r.pick(['asOf=2026-02-30', 'asOf=yesterday', 'asOf=2026-01-01T00:00:00Z', 'withinDays=-1', 'withinDays=1e9', 'days=abc', 'queryType=nope', 'queryType=', `deviceType=${'x'.repeat(500)}`]));
       const separator = path.includes('?') ? '&' : '?';
       return { request: { method: 'GET', path: `${path}${separator}${params.join('&')}`, headers: authHeaders(ctx.staffKey) } };
     },
@@ -359,9 +359,9 @@ const builders: [number, string, Builder][] = [
     (r, ctx) => {
       const segments = ['v1', 'v2', 'uploads', 'installs', 'keys', '..', '.', '', 'health', 'openapi.json', 'reports', '%2F', 'x'.repeat(r.int(50)), '*', '~', ctx.installId];
       const path = r.chance(0.5)
-        ? '/' + Array.from({ length: r.between(0, 6) }, () => r.pick(segments)).join('/')
+        ? `/${Array.from({ length: r.between(0, 6) }, () => r.pick(segments)).join('/')}`
         : routePath(r, ctx).path + r.pick(['', '/', '//', '/extra', '?', '#frag', '/..', '?a=%']);
-      const long = r.chance(0.05) ? '/' + 'a'.repeat(r.pick([5000, 70_000])) : path;
+      const long = r.chance(0.05) ? `/${'a'.repeat(r.pick([5000, 70_000]))}` : path;
       return { request: { method: r.pick(METHODS), path: long, headers: r.chance(0.5) ? authHeaders(r.pick([ctx.installKey, ctx.staffKey])) : [] } };
     },
   ],
@@ -373,19 +373,19 @@ const builders: [number, string, Builder][] = [
       const values = [
         'Bearer',
         'Bearer ',
-        'bearer ' + ctx.installKey,
-        'Bearer  ' + ctx.installKey,
-        'Bearer\t' + ctx.installKey,
-        'Bearer ' + ctx.installKey + ' extra',
-        'Bearer ' + ctx.installKey.slice(0, -1),
-        'Bearer ' + ctx.installKey.toUpperCase(),
-        'Basic ' + Buffer.from('a:b').toString('base64'),
-        'Bearer ' + 'x'.repeat(600),
-        'Bearer mpai_' + 'A'.repeat(43),
-        'Bearer mpas_' + '-'.repeat(43),
-        'Bearer ' + ctx.staffKey,
-        ', Bearer ' + ctx.installKey,
-        'Bearer ' + encodeURIComponent('ключ'),
+        `bearer ${ctx.installKey}`,
+        `Bearer  ${ctx.installKey}`,
+        `Bearer\t${ctx.installKey}`,
+        `Bearer ${ctx.installKey} extra`,
+        `Bearer ${ctx.installKey.slice(0, -1)}`,
+        `Bearer ${ctx.installKey.toUpperCase()}`,
+        `Basic ${Buffer.from('a:b').toString('base64')}`,
+        `Bearer ${'x'.repeat(600)}`,
+        `Bearer mpai_${'A'.repeat(43)}`,
+        `Bearer mpas_${'-'.repeat(43)}`,
+        `Bearer ${ctx.staffKey}`,
+        `, Bearer ${ctx.installKey}`,
+        `Bearer ${encodeURIComponent('ключ')}`,
       ];
       const body: Partial<RawRequest> = method === 'GET' ? {} : { body: '{}' };
       const contentType: [string, string][] = method === 'GET' ? [] : [['content-type', 'application/json']];

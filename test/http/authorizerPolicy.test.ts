@@ -98,7 +98,10 @@ describe('the local server, as API Gateway', () => {
   // TTL 0 kept here: this test is about switching the cache off, not about revocation.
   it('without the cache (TTL 0) the authorizer is asked for every request', async () => {
     let asked = 0;
-    api = await startTestApi({ authorizer: async (event) => (asked++, authorizer(event)), authorizerCacheSeconds: 0 });
+    api = await startTestApi({ authorizer: async (event) => {
+        asked++;
+        return authorizer(event);
+      }, authorizerCacheSeconds: 0 });
     await createTestInstall(api);
     await createTestInstall(api);
     expect(asked).toBe(2);

@@ -28,7 +28,7 @@ const asOf = new Date(Math.floor(Date.now() / DAY) * DAY + 40 * DAY + 6 * 3_600_
 
 async function lastSeenAt(name: string, at: Date): Promise<string> {
   const { install } = await createInstall(c, { customerId: `digest-${process.pid}`, name }, new Date(), 'tester');
-  const collectedAt = new Date(at.getTime() - 60_000).toISOString().slice(0, 19) + 'Z';
+  const collectedAt = `${new Date(at.getTime() - 60_000).toISOString().slice(0, 19)}Z`;
   await acceptUpload(c, { installId: install.installId, queryType: 'user-counts', body: plainUploadJson(Buffer.from(JSON.stringify(sampleUpload('user-counts', { collectedAt })))), now: at });
   return install.installId;
 }

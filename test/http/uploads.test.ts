@@ -179,7 +179,7 @@ describe('refusing uploads with a problem, storing nothing', () => {
 
   it('unauthorized without a valid key, forbidden for the wrong role', async () => {
     const envelope = sample('probes', { collectedAt: minutesAgo(1) });
-    await problemOf(upload(t.api, { ...t.install, apiKey: 'mpai_' + 'x'.repeat(43) }, 'probes', envelope), 401, 'unauthorized');
+    await problemOf(upload(t.api, { ...t.install, apiKey: `mpai_${'x'.repeat(43)}` }, 'probes', envelope), 401, 'unauthorized');
     await problemOf(call(t.api, 'POST', '/v1/uploads/probes', { body: envelope }), 401, 'unauthorized');
     await problemOf(upload(t.api, { ...t.install, apiKey: staffKey() }, 'probes', envelope), 403, 'forbidden');
   });

@@ -25,7 +25,12 @@ async function everyStoredString(): Promise<string[]> {
     else if (value instanceof Uint8Array) strings.push(Buffer.from(value).toString('latin1'));
     else if (value instanceof Set) for (const v of value) walk(v);
     else if (Array.isArray(value)) value.forEach(walk);
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (strings.push(k), walk(v));
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        strings.push(k);
+        walk(v);
+      }
+    }
   };
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {

@@ -74,7 +74,7 @@ function snapshotsOf(draws: readonly DeviceDraw[]): Snapshots {
 
 async function send(installId: string, snapshots: Snapshots): Promise<void> {
   // One collectedAt per upload, each later than the last: every upload becomes the latest.
-  const collectedAt = new Date(Date.now() - 86_400_000 + ++clock * 1000).toISOString().slice(0, 19) + 'Z';
+  const collectedAt = `${new Date(Date.now() - 86_400_000 + ++clock * 1000).toISOString().slice(0, 19)}Z`;
   for (const [queryType, records] of [['devices', snapshots.devices], ['device-versions', snapshots.versions]] as const) {
     const body = Buffer.from(JSON.stringify({ schemaVersion: 1, collectedAt, mpaVersion: '3.4.1.12', records }));
     const outcome = await acceptUpload(c, { installId, queryType, body: plainUploadJson(body), now: new Date() });

@@ -19,8 +19,14 @@ export function captureOutput(): Capture {
   const chunks: string[] = [];
   const record = (value: unknown) => chunks.push(typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value));
   const writes = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: unknown) => (record(chunk), true)) as Write;
-  process.stderr.write = ((chunk: unknown) => (record(chunk), true)) as Write;
+  process.stdout.write = ((chunk: unknown) => {
+    record(chunk);
+    return true;
+  }) as Write;
+  process.stderr.write = ((chunk: unknown) => {
+    record(chunk);
+    return true;
+  }) as Write;
   const saved = consoleMethods.map((m) => [m, console[m]] as const);
   for (const m of consoleMethods) console[m] = (...args: unknown[]) => void record(`${format(...args)}\n`);
   return {

@@ -71,7 +71,7 @@ export async function call<T = any>(api: TestApi, method: string, path: string, 
   }
   const response = await fetch(api.url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {

@@ -39,3 +39,17 @@ it('starts no item after the first failure, and rejects with it once the started
 it('does nothing for no items', async () => {
   await inParallel([], 4, () => Promise.reject(new Error('never called')));
 });
+
+it('hands every item to exactly one worker, undefined items included', async () => {
+  const seen: [unknown, number][] = [];
+  await inParallel([undefined, 'a', undefined, 'b'], 2, async (item, index) => {
+    await tick();
+    seen.push([item, index]);
+  });
+  expect(seen.sort((x, y) => x[1] - y[1])).toEqual([
+    [undefined, 0],
+    ['a', 1],
+    [undefined, 2],
+    ['b', 3],
+  ]);
+});

@@ -87,11 +87,11 @@ export function BundleView() {
       ) : state instanceof Error ? (
         <ErrorBox error={state} />
       ) : null}
-      {typeof state === 'object' && !(state instanceof Error) ? (
+      {counts && typeof state === 'object' && !(state instanceof Error) ? (
         <Section title="Result per file" id="bundle-result">
           <p role="status" data-testid="bundle-summary">
-            Bundle <code>{state.bundleId}</code> for install <a href={href.install(state.installId)}>{state.installId}</a>: {counts!.get('accepted') ?? 0} accepted, {counts!.get('duplicate') ?? 0} duplicate,{' '}
-            {counts!.get('rejected') ?? 0} rejected.
+            Bundle <code>{state.bundleId}</code> for install <a href={href.install(state.installId)}>{state.installId}</a>: {counts.get('accepted') ?? 0} accepted, {counts.get('duplicate') ?? 0} duplicate,{' '}
+            {counts.get('rejected') ?? 0} rejected.
           </p>
           <DataTable<BundleResult['results'][number]>
             caption="Result per query file"

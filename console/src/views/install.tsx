@@ -9,6 +9,7 @@ import { BarChart, DoughnutChart } from '../charts.js';
 import { Badge, Empty, ErrorBox, format, formatDateTime, KeyValues, PagedTable, Section, Show, useAsync, usePager, href } from '../ui.js';
 import { InstallLicenseFiles } from './licenseFiles.js';
 import type { InstallListItem } from '../../../functions/domain/directory.js';
+import type { querySpecs } from '../../../functions/domain/queries/index.js';
 
 /** The twelve query types (DESIGN.md §1), required ones first; `optional` needs usage collection. */
 const QUERY_TYPES: { type: string; title: string; optional?: boolean }[] = [
@@ -30,7 +31,7 @@ interface Latest {
   collectedAt: string;
   uploadId: string;
   recordCount: number;
-  summary: any;
+  summary: unknown;
 }
 
 /** GET /v1/installs/{installId}: the listing's row and the latest summaries. */
@@ -142,53 +143,80 @@ function histogramChart(title: string, histogram: Record<string, number>, color?
   return <BarChart title={title} labels={entries.map(([k]) => (k.length > 18 ? `${k.slice(0, 17)}…` : k))} series={[{ label: title, values: entries.map(([, v]) => v), color }]} horizontal height={140} />;
 }
 
-function Summary({ type, summary: s }: { type: string; summary: any }) {
+/** A query type's summary as its spec makes it (the API answers it as JSON, unchanged). */
+type SummaryOf<Q extends Spec['queryType']> = ReturnType<Extract<Spec, { queryType: Q }>['summarize']>;
+type Spec = (typeof querySpecs)[number];
+
+function Summary({ type, summary }: { type: string; summary: unknown }) {
   switch (type) {
-    case 'devices':
+    case 'devices': {
+      const s = summary as SummaryOf<'devices'>;
       return (
         <>
           <KeyValues rows={[['Devices', format(s.total)], ['With ARID', format(s.byIdentifier.arid)], ['With hardware id', format(s.byIdentifier.hardwareId)], ['With serial number', format(s.byIdentifier.serialNumber)]]} />
           {histogramChart('Devices by type', s.byType)}
         </>
       );
+    }
     case 'device-license-states':
-    case 'container-license-states':
+    case 'container-license-states': {
+      const s = summary as SummaryOf<'container-license-states'>;
       return (
         <>
           <DoughnutChart title={type === 'device-license-states' ? 'Device license state' : 'Container license state'} labels={['Licensed', 'Unlicensed']} values={[s.licensed, s.unlicensed]} colors={['#16a34a', '#f59e0b']} height={120} />
           <KeyValues rows={[['Next end date', s.nextUnlicensedOn ?? 'none'], ['Ending within 30 days', format(s.expiringWithin30Days)]]} />
         </>
       );
-    case 'containers':
+    }
+    case 'containers': {
+      const s = summary as SummaryOf<'containers'>;
       return <KeyValues rows={[['Containers', format(s.total)], ['Roots', format(s.roots)], ['Deepest level', format(s.maxDepth)]]} />;
-    case 'device-versions':
+    }
+    case 'device-versions': {
+      const s = summary as SummaryOf<'device-versions'>;
       return (
         <>
           <KeyValues rows={[['Devices', format(s.total)]]} />
           {histogramChart('Devices by software version', s.bySoftwareVersion, '#7c3aed')}
         </>
       );
-    case 'licensing-counts':
+    }
+    case 'licensing-counts': {
+      const s = summary as SummaryOf<'licensing-counts'>;
       return histogramChart('Count by item', s.items, '#0d9488') ?? <p class="muted">No items.</p>;
-    case 'user-counts':
+    }
+    case 'user-counts': {
+      const s = summary as SummaryOf<'user-counts'>;
       return <KeyValues rows={[['Users', format(s.users)], ['Active users', format(s.activeUsers)], ['Report recipients', format(s.reportRecipients)]]} />;
-    case 'probes':
+    }
+    case 'probes': {
+      const s = summary as SummaryOf<'probes'>;
       return <KeyValues rows={[['Probes', format(s.total)], ['Restarts today', format(s.restartsToday)], ['No check-in in 24 h', format(s.staleProbes)]]} />;
-    case 'event-counts':
+    }
+    case 'event-counts': {
+      const s = summary as SummaryOf<'event-counts'>;
       return <KeyValues rows={[['Devices', format(s.devices)], ['Events (24 h)', format(s.totalEvents)], ['Most on one device', format(s.maxEvents)]]} />;
-    case 'call-quality':
+    }
+    case 'call-quality': {
+      const s = summary as SummaryOf<'call-quality'>;
       return <KeyValues rows={[['Streams', format(s.streams)], ['Poor streams', format(s.poorStreams)], ['Average MOS', s.avgMos === null ? '—' : s.avgMos.toFixed(2)]]} />;
-    case 'completed-schedules':
+    }
+    case 'completed-schedules': {
+      const s = summary as SummaryOf<'completed-schedules'>;
       return (
         <>
           <KeyValues rows={[['Completed', format(s.completed)]]} />
           {histogramChart('Completed by schedule type', s.byScheduleType, '#ea580c')}
         </>
       );
-    case 'user-actions':
+    }
+    case 'user-actions': {
+      const s = summary as SummaryOf<'user-actions'>;
       return <KeyValues rows={[['Users', format(s.users)], ['Actions', format(s.actions)]]} />;
+    }
     default:
-      return <KeyValues rows={Object.entries(s).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : format(v)])} />;
+      // A query type this console does not know yet: its fields as they are.
+      return <KeyValues rows={Object.entries(summary as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : format(v)])} />;
   }
 }
 

@@ -77,11 +77,11 @@ function ReportParams({ report, values }: { report: ReportDef; values: Record<st
 
 function ReportTable({ report, values }: { report: ReportDef; values: Record<string, string> }) {
   const pager = usePager(report.name);
-  const [result, retry] = useAsync(() => request<Page<any>>(report.path + query({ ...values, limit: PAGE_SIZE, cursor: pager.cursor })), [pager.cursor]);
+  const [result, retry] = useAsync(() => request<Page<unknown>>(report.path + query({ ...values, limit: PAGE_SIZE, cursor: pager.cursor })), [pager.cursor]);
   const [exporting, setExporting] = useState<'idle' | 'busy' | Error>('idle');
   const [note, setNote] = useState('');
   useEffect(() => setNote(''), [report.name]);
-  const columns: Column<any>[] = report.columns.map((c) => ({
+  const columns: Column<unknown>[] = report.columns.map((c) => ({
     key: c.key,
     label: c.label,
     numeric: c.numeric,
@@ -101,7 +101,7 @@ function ReportTable({ report, values }: { report: ReportDef; values: Record<str
   async function exportCsv() {
     setExporting('busy');
     try {
-      const { items, truncated } = await readAll<any>(report.path, values);
+      const { items, truncated } = await readAll<unknown>(report.path, values);
       const stamp = new Date().toISOString().slice(0, 10);
       download(`${report.name}-${stamp}.csv`, toCsv(report.columns.map((c) => c.key), items.map((row) => report.columns.map((c) => c.value(row)))));
       setNote(`Exported ${items.length.toLocaleString('en-US')} rows${truncated ? ' (the first 50,000 only)' : ''}.`);

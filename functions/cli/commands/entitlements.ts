@@ -139,7 +139,7 @@ interface ImportResult {
 function formatImport(results: readonly ImportResult[]): string {
   const lines = [formatTable(results.map(({ line, customerId, entitlementId, result }) => ({ line, customerId, entitlementId, result })), ['line', 'customerId', 'entitlementId', 'result'])];
   for (const r of results.filter((x) => x.result === 'failed')) {
-    const why = r.problem ? formatProblem(r.problem).split('\n') : [r.errors!.map((e) => `${e.path || '(row)'}: ${e.message}`).join('; ')];
+    const why = r.problem ? formatProblem(r.problem).split('\n') : [(r.errors ?? []).map((e) => `${e.path || '(row)'}: ${e.message}`).join('; ')];
     lines.push(...why.map((text, i) => (i === 0 ? `line ${r.line}: ${shown(text)}` : shown(text))));
   }
   const failed = results.filter((r) => r.result === 'failed').length;

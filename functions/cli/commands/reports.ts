@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import type { Cli } from '../context.js';
-import { formatTable } from '../output.js';
 import { shown } from '../terminalText.js';
 import { installNames } from '../names.js';
 import { dateOption, dateTimeOption, wholeNumberOption } from '../options.js';
@@ -126,7 +125,7 @@ export function registerReports(program: Command, cli: Cli): void {
     for (const option of spec.options) command.option(option.flag, option.description);
     command.action(
       cli.action(async (options: Record<string, string | boolean | undefined>) => {
-        const query = Object.fromEntries(spec.options.map((option) => [option.parameter, option.check(option.flag.split(' ')[0]!, options[optionName(option.flag)] as string | undefined)]));
+        const query = Object.fromEntries(spec.options.map((option) => [option.parameter, option.check(flagName(option.flag), options[optionName(option.flag)] as string | undefined)]));
         const client = cli.client();
         const items = await allPages((q) => client.report<Row>(spec.route, q), query, options.limit as string | undefined);
         const named = cli.json ? items : await withNames(cli, spec, items);
@@ -157,10 +156,14 @@ export function registerReports(program: Command, cli: Cli): void {
     );
 }
 
+/** `--within-days <n>` → `--within-days`. */
+function flagName(flag: string): string {
+  return flag.split(' ')[0] ?? flag;
+}
+
 /** `--within-days <n>` → `withinDays`, as commander names it. */
 function optionName(flag: string): string {
-  return flag
-    .split(' ')[0]!
+  return flagName(flag)
     .replace(/^--/, '')
     .replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }

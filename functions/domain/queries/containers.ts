@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defined } from '../defined.js';
 import { opaqueToken } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
@@ -20,7 +21,8 @@ function depthsOf(records: readonly ContainerRecord[]): { depths: Int32Array; is
     let at = start;
     let base = 0;
     for (;;) {
-      if (depths[at]! > 0) { base = depths[at]!; break; }
+      const known = depths[at] ?? 0;
+      if (known > 0) { base = known; break; }
       if (depths[at] === -2) { base = -2; break; }
       if (depths[at] === -1) {
         issues.push([at, { path: ['parentId'], message: 'containers form a cycle' }]);
@@ -29,7 +31,7 @@ function depthsOf(records: readonly ContainerRecord[]): { depths: Int32Array; is
       }
       depths[at] = -1;
       path.push(at);
-      const parentId = records[at]!.parentId;
+      const { parentId } = defined(records[at], 'a container record');
       if (parentId === null) { base = 0; break; }
       const parent = indexById.get(parentId);
       if (parent === undefined) {
@@ -39,9 +41,9 @@ function depthsOf(records: readonly ContainerRecord[]): { depths: Int32Array; is
       }
       at = parent;
     }
-    for (let k = path.length - 1; k >= 0; k--) {
+    for (const onPath of path.reverse()) {
       base = base === -2 ? -2 : base + 1;
-      depths[path[k]!] = base;
+      depths[onPath] = base;
     }
   }
   return { depths, issues };
@@ -53,7 +55,8 @@ export function summarizeContainers(records: readonly ContainerRecord[]) {
   let maxDepth = 0;
   records.forEach((c, i) => {
     if (c.parentId === null) roots += 1;
-    if (depths[i]! > maxDepth) maxDepth = depths[i]!;
+    const depth = depths[i] ?? 0;
+    if (depth > maxDepth) maxDepth = depth;
   });
   return { total: records.length, roots, maxDepth };
 }

@@ -1,4 +1,5 @@
 /** The registry of the twelve query types of DESIGN.md §1. */
+import { defined } from '../defined.js';
 import { callQuality } from './callQuality.js';
 import { completedSchedules } from './completedSchedules.js';
 import { containerLicenseStates } from './containerLicenseStates.js';
@@ -9,7 +10,7 @@ import { deviceVersions } from './deviceVersions.js';
 import { eventCounts } from './eventCounts.js';
 import { licensingCounts } from './licensingCounts.js';
 import { probes } from './probes.js';
-import { type OptionalQueryType, type QueryType } from './queryTypes.js';
+import type { OptionalQueryType, QueryType } from './queryTypes.js';
 import type { QuerySpec } from './types.js';
 import { userActions } from './userActions.js';
 import { userCounts } from './userCounts.js';
@@ -49,5 +50,5 @@ void optionalSpecsAreExactlyTheOptionalTypes;
 const specByType = new Map<string, QuerySpec>(querySpecs.map((spec) => [spec.queryType, spec as unknown as QuerySpec]));
 
 export function querySpec(queryType: QueryType): QuerySpec {
-  return specByType.get(queryType)!;
+  return defined(specByType.get(queryType), `the spec of query type ${queryType}`);
 }

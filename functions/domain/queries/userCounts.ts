@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { defined } from '../defined.js';
 import { count } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue } from './types.js';
 
@@ -11,8 +12,9 @@ export function checkActiveUsers(r: UserCountRecord): RecordIssue | undefined {
 
 /** The summary is the one record as sent. */
 export function summarizeUserCounts(records: readonly UserCountRecord[]) {
-  const [only] = records;
-  return { users: only!.users, activeUsers: only!.activeUsers, reportRecipients: only!.reportRecipients };
+  // `exactlyOne` is validated before any summary.
+  const only = defined(records[0], 'the one user-counts record');
+  return { users: only.users, activeUsers: only.activeUsers, reportRecipients: only.reportRecipients };
 }
 
 export const userCounts = defineQuery({

@@ -82,7 +82,7 @@ export function resourcePath(resources: Resources, resourceIdValue: unknown): st
     const refs = [...referencedIds(current)];
     const id = refs[0];
     const resource = id ? resources[id] : undefined;
-    if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') break;
+    if (resource?.Type !== 'AWS::ApiGateway::Resource') break;
     parts.unshift(resource.Properties.PathPart);
     current = resource.Properties.ParentId;
   }
