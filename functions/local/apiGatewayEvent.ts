@@ -18,9 +18,9 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
     if (template.length !== segments.length) continue;
     const pathParameters: Record<string, string> = {};
     let matched = true;
-    for (let i = 0; i < template.length && matched; i++) {
-      const part = template[i]!;
-      const segment = segments[i]!;
+    for (const [i, part] of template.entries()) {
+      if (!matched) break;
+      const segment = segments[i] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
         if (segment === '') matched = false;
         else {
@@ -46,7 +46,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
 function headersOf(req: IncomingMessage) {
   const values = Object.entries(req.headersDistinct).filter((entry): entry is [string, string[]] => entry[1] !== undefined);
   return {
-    headers: Object.fromEntries(values.map(([name, list]) => [name, list[list.length - 1]!])) as Record<string, string>,
+    headers: Object.fromEntries(values.map(([name, list]) => [name, list.at(-1) ?? ''])) as Record<string, string>,
     multiValueHeaders: Object.fromEntries(values) as Record<string, string[]>,
   };
 }
@@ -56,7 +56,7 @@ function queryOf(url: URL) {
   const multi = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) multi.set(name, [...(multi.get(name) ?? []), value]);
   return {
-    queryStringParameters: Object.fromEntries([...multi].map(([name, list]) => [name, list[list.length - 1]!])) as Record<string, string>,
+    queryStringParameters: Object.fromEntries([...multi].map(([name, list]) => [name, list.at(-1) ?? ''])) as Record<string, string>,
     multiValueQueryStringParameters: Object.fromEntries(multi) as Record<string, string[]>,
   };
 }

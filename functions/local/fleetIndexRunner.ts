@@ -54,7 +54,7 @@ export function startFleetIndexRunner(log: (line: string) => void = (line) => co
   // Its own flags, not the server's (heap sizes and the like).
   const child = fork(fileURLToPath(new URL('./fleetSyncProcess.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    setPriority(child.pid!, priority);
+    if (child.pid !== undefined) setPriority(child.pid, priority);
   } catch {
     // Not allowed here: the syncs still run in their own process.
   }

@@ -95,14 +95,14 @@ function completeOnePartByRename(store: S3rverInternals['store']): void {
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
     const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
     const [part] = parts;
-    if (parts.length !== 1 || !MULTIPART_UPLOAD_ID.test(uploadId)) return putObjectMultipart(bucket, uploadId, parts);
-    const partPath = join(uploadDir, String(part!.number));
+    if (!part || parts.length !== 1 || !MULTIPART_UPLOAD_ID.test(uploadId)) return putObjectMultipart(bucket, uploadId, parts);
+    const partPath = join(uploadDir, String(part.number));
     const [key, headers, md5] = await Promise.all([
       readFile(join(uploadDir, 'key'), 'utf8'),
       readFile(join(uploadDir, 'metadata'), 'utf8').then((text) => JSON.parse(text) as Record<string, string>),
       readFile(`${partPath}.md5`, 'utf8'),
     ]);
-    if (md5 !== part!.etag) return putObjectMultipart(bucket, uploadId, parts);
+    if (md5 !== part.etag) return putObjectMultipart(bucket, uploadId, parts);
     const objectPath = store.getResourcePath(bucket, key, 'object');
     await mkdir(dirname(objectPath), { recursive: true });
     await rename(partPath, objectPath);

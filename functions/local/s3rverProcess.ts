@@ -13,7 +13,8 @@ import type { S3rverEvent } from '@20minutes/s3rver';
 import { startS3rver } from './emulators.js';
 
 const [directory, port] = process.argv.slice(2);
-const { s3, port: listening } = await startS3rver(directory!, port === undefined ? 0 : Number(port));
+if (directory === undefined) throw new Error('usage: s3rverProcess.ts <directory> [port]');
+const { s3, port: listening } = await startS3rver(directory, port === undefined ? 0 : Number(port));
 s3.on('event', (event: S3rverEvent) => process.send?.({ event }));
 process.send?.({ port: listening });
 

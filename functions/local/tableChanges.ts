@@ -11,27 +11,42 @@ export interface ItemKeys {
   [attribute: string]: unknown;
 }
 
-type Next = (args: { input?: Record<string, any> }) => Promise<unknown>;
+/** The parts of a write command's input that name the items it changes (lib-dynamodb's document shapes). */
+interface Write {
+  TableName?: string;
+  Item?: ItemKeys;
+  Key?: ItemKeys;
+}
+interface WriteInput extends Write {
+  TransactItems?: { Put?: Write; Update?: Write; Delete?: Write }[];
+  RequestItems?: Record<string, { PutRequest?: { Item?: ItemKeys }; DeleteRequest?: { Key?: ItemKeys } }[]>;
+}
+
+type Next = (args: { input?: WriteInput }) => Promise<unknown>;
 interface Stack {
   add(middleware: (next: Next, context: { commandName?: string }) => Next, options: { step: 'initialize'; name: string }): void;
   remove(name: string): boolean;
 }
 
 /** The items a write command changes in `tableName` (by the client's name for it: PutItemCommand, TransactWriteItemsCommand, ...). */
-function changedItems(command: string, input: Record<string, any>, tableName: string): ItemKeys[] {
+function changedItems(command: string, input: WriteInput, tableName: string): ItemKeys[] {
   switch (command.replace(/(Item|Items)?Command$/, '')) {
     case 'Put':
-      return input.TableName === tableName ? [input.Item] : [];
+      return input.TableName === tableName && input.Item ? [input.Item] : [];
     case 'Update':
     case 'Delete':
-      return input.TableName === tableName ? [input.Key] : [];
+      return input.TableName === tableName && input.Key ? [input.Key] : [];
     case 'TransactWrite':
-      return (input.TransactItems ?? []).flatMap((item: any) => {
+      return (input.TransactItems ?? []).flatMap((item) => {
         const write = item.Put ?? item.Update ?? item.Delete;
-        return write?.TableName === tableName ? [write.Item ?? write.Key] : [];
+        const keys = write?.Item ?? write?.Key;
+        return write?.TableName === tableName && keys ? [keys] : [];
       });
     case 'BatchWrite':
-      return (input.RequestItems?.[tableName] ?? []).map((request: any) => request.PutRequest?.Item ?? request.DeleteRequest?.Key);
+      return (input.RequestItems?.[tableName] ?? []).flatMap((request) => {
+        const keys = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+        return keys ? [keys] : [];
+      });
     default:
       return [];
   }
