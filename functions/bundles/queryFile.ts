@@ -183,7 +183,9 @@ export async function* jsonRecordBatches(chunks: AsyncIterable<Buffer>): AsyncGe
   parser.push(Buffer.concat([...pending, ARRAY_END]));
   const before = parser.takeRecords();
   const parsed = parser.finish();
-  if (!parsed) throw new NotStreamable();
+  // The wrapper must hold the file's array alone: text after the array (`[…], "x": 1`) parses
+  // into the wrapper as another key, where JSON.parse of the file itself fails.
+  if (!parsed || Object.keys(parsed.value as object).length !== 1) throw new NotStreamable();
   for (const batch of before) yield counted(batch);
   const last = (parsed.value as { records: unknown[] }).records;
   if (last.length > 0) yield counted(last);

@@ -44,6 +44,8 @@ describe('a bundle .json file, parsed as inflated', () => {
         const i = at % text.length;
         return text.slice(0, i) + insert + text.slice(i + 1);
       }),
+      // Text after the array that would parse inside the wrapper (`{"records":` … `}`).
+      fc.tuple(fc.array(record, { maxLength: 5 }), fc.constantFrom(', "x": 1', ',"records":[]', ', "records": [1]', ' , "a":{}')).map(([records, tail]) => JSON.stringify(records) + tail),
     );
     await fc.assert(
       fc.asyncProperty(texts, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 4 }), async (text, sizes) => {
@@ -53,6 +55,14 @@ describe('a bundle .json file, parsed as inflated', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('gives up on text after the array, which JSON.parse of the file refuses', async () => {
+    for (const tail of [', "extra": 3', ', "records": []', ', "records": [{"b":2}]']) {
+      const text = `[{"a":1},{"b":2}]${tail}`;
+      expect(() => JSON.parse(text)).toThrow(SyntaxError);
+      expect(await streamed(Buffer.from(text), [5])).toBe(NOT_STREAMED);
+    }
   });
 
   it('streams arrays of records', async () => {
