@@ -2,8 +2,9 @@
  * The daily digest as an e-mail a person reads (DESIGN.md §11): a short subject with the
  * counts, and a plain-text body with one line per finding, install names where known, and a
  * sentence when the day brought nothing. Pure: publishDigest.ts sends it through SNS, whose
- * e-mail subscriptions deliver subject and text as they are. Sections are capped
- * (MAX_LINES_PER_SECTION) so the message stays far below SNS's 256 KiB.
+ * e-mail subscriptions deliver subject and text as they are. Sections are capped in lines and
+ * in bytes (MAX_LINES_PER_SECTION, MAX_SECTION_BYTES), so the message stays below SNS's 256 KiB
+ * whatever the ids and names hold.
  */
 import type { OverDeploymentItem } from './digest.js';
 import { STALE_DAYS } from './digest.js';
@@ -24,6 +25,9 @@ export interface DigestMail {
 
 /** Lines per section before "… and N more": the whole list stays in GET /v1/reports/digest. */
 export const MAX_LINES_PER_SECTION = 200;
+
+/** UTF-8 bytes of a section's lines: three sections and the frame stay under SNS's 262,144. */
+export const MAX_SECTION_BYTES = 64 * 1024;
 
 const statusWords: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   over: 'over',
@@ -75,7 +79,15 @@ export function digestMail(digest: DigestContent, installNames: ReadonlyMap<stri
 function section<T>(lines: string[], heading: string, items: readonly T[], line: (item: T) => string): void {
   if (items.length === 0) return;
   lines.push(heading);
-  for (const item of items.slice(0, MAX_LINES_PER_SECTION)) lines.push(`  - ${line(item)}`);
-  if (items.length > MAX_LINES_PER_SECTION) lines.push(`  … and ${items.length - MAX_LINES_PER_SECTION} more`);
+  let shown = 0;
+  let bytes = 0;
+  for (const item of items.slice(0, MAX_LINES_PER_SECTION)) {
+    const text = `  - ${line(item)}`;
+    bytes += Buffer.byteLength(text) + 1;
+    if (bytes > MAX_SECTION_BYTES) break;
+    lines.push(text);
+    shown++;
+  }
+  if (items.length > shown) lines.push(`  … and ${items.length - shown} more`);
   lines.push('');
 }

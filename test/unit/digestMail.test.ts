@@ -68,3 +68,21 @@ it('keeps long sections bounded, and the subject within SNS limits', () => {
   expect(mail.subject.length).toBeLessThanOrEqual(100);
   expect(mail.subject).toMatch(/^[\x20-\x7e]+$/);
 });
+
+it('stays under SNS 256 KiB with the longest ids and names the contract allows, in any script', () => {
+  const id = (i: number) => `${String(i).padStart(8, '0')}-3c1d-4e2f-9a6b-7c8d9e0f1a2b`;
+  const customerId = 'c'.repeat(128);
+  const name = 'ü名'.repeat(100); // 200 characters, 500 UTF-8 bytes
+  const rows = Array.from({ length: MAX_LINES_PER_SECTION }, (_, i) => i);
+  const mail = digestMail(
+    {
+      asOf: seeded.asOf,
+      overDeployment: rows.map((i) => ({ customerId, item: 'é'.repeat(128), installId: id(i), entitled: 1, used: 2, peak: 2, overage: 1, status: 'over' as const, overSince: '2026-12-06T00:00:00.000Z' })),
+      expiringWithin30Days: rows.map((i) => ({ installId: id(i), customerId, devices: 1, containers: 0, firstUnlicensedOn: '2027-01-05' })),
+      newlyStale: rows.map((i) => ({ installId: id(i), customerId, name, lastSeenAt: null })),
+    },
+    new Map(rows.map((i) => [id(i), name])),
+  );
+  expect(Buffer.byteLength(mail.body)).toBeLessThan(256 * 1024);
+  expect(mail.body).toMatch(/… and \d+ more/);
+});
