@@ -1,7 +1,9 @@
 /**
  * Flushing the API stage's authorizer cache (API Gateway FlushStageAuthorizersCache), so that
- * a key revoked, rotated or retired is refused on the very next request, not after the
- * cache's TTL (DESIGN.md §11 "revoked at once"; docs/decisions.md). Called by the handlers
+ * a key revoked, rotated or retired is refused from the next request on, not after the
+ * cache's TTL (DESIGN.md §11 "revoked at once"; docs/decisions.md: on AWS the flush is
+ * accepted, 202, and takes effect within moments; an authorizer answer already in flight
+ * when it lands may still be cached for one TTL). Called by the handlers
  * after their change committed. Built on first use and kept on the `Clients`, so only the
  * functions that flush bundle @aws-sdk/client-api-gateway.
  *
@@ -16,10 +18,18 @@ import { type AuthorizerCacheConfig, authorizerCacheConfig } from './config.js';
 /** The SDK's standard retry (with backoff and jitter) tries this often before the flush counts as failed. */
 export const FLUSH_MAX_ATTEMPTS = 3;
 
+/**
+ * The whole flush, retries included, gives up after this long: the change is committed already,
+ * and an answer lost to a hanging control plane would lose what it carries (a rotated key is
+ * shown once). The handlers' timeout (10 s) leaves room for it.
+ */
+export const FLUSH_BUDGET_MS = 3_000;
+
 function apiGatewayOf(c: Clients, config: AuthorizerCacheConfig): APIGatewayClient {
   c.apiGatewayIfBuilt ??= new APIGatewayClient({
     region: config.region,
     maxAttempts: FLUSH_MAX_ATTEMPTS,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
     ...(config.apiGatewayEndpoint ? { endpoint: config.apiGatewayEndpoint } : {}),
   });
   return c.apiGatewayIfBuilt;
@@ -35,7 +45,9 @@ export async function flushAuthorizerCache(c: Clients, env: NodeJS.ProcessEnv = 
   const config = authorizerCacheConfig(env);
   if (!config) return true;
   try {
-    await apiGatewayOf(c, config).send(new FlushStageAuthorizersCacheCommand({ restApiId: config.restApiId, stageName: config.stageName }));
+    await apiGatewayOf(c, config).send(new FlushStageAuthorizersCacheCommand({ restApiId: config.restApiId, stageName: config.stageName }), {
+      abortSignal: AbortSignal.timeout(FLUSH_BUDGET_MS),
+    });
     return true;
   } catch (error) {
     recordAuthorizerCacheFlushFailure(error);
