@@ -38,6 +38,8 @@ export interface Emulators {
   dynamoDbPid: number | undefined;
   /** s3rver's process (it changes should the emulator be restarted). */
   s3Pid(): number | undefined;
+  /** Stops s3rver alone, once its event notifications are all out (the server drains them before the table goes). */
+  stopS3(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,14 +82,17 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     throw error;
   }
   const { java, dynamoDbEndpoint } = dynamoDb;
+  let s3Stopped: Promise<void> | undefined;
+  const stopS3 = () => (s3Stopped ??= s3.stop());
   return {
     dynamoDbEndpoint,
     s3Endpoint: s3.endpoint,
     s3Events: s3.events,
     dynamoDbPid: java.pid,
     s3Pid: s3.pid,
+    stopS3,
     stop: async () => {
-      await Promise.all([stopJava(java), s3.stop()]);
+      await Promise.all([stopJava(java), stopS3()]);
     },
   };
 }

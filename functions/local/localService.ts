@@ -93,7 +93,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   // The handlers flush this server's authorizer cache, as they flush the stage's on AWS.
   // (over loopback when the server listens on every address).
   const wildcard = options.host === '0.0.0.0' || options.host === '::';
-  Object.assign(process.env, localControlPlaneEnvironment(wildcard ? `http://127.0.0.1:${port}` : url));
+  const controlPlane = localControlPlaneEnvironment(wildcard ? `http://127.0.0.1:${port}` : url);
+  Object.assign(process.env, controlPlane);
   // Where the emulators listen, for local tools that check storage directly (npm run soak).
   const endpoints: LocalEndpoints = { url, config: c.config };
   await writeFile(join(options.dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
@@ -108,8 +109,15 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       server.close();
       server.closeAllConnections();
       await closed;
+      // s3rver's events come over IPC after its answers: once it has exited, none is in transit,
+      // and draining then processes every upload session completed before the stop.
+      await emulators.stopS3();
       await processing.drain();
       await stopFleetIndexRunner();
+      // The handlers of this process flush no cache of a server that is gone.
+      if (process.env.APIGATEWAY_ENDPOINT === controlPlane.APIGATEWAY_ENDPOINT) {
+        for (const name of Object.keys(controlPlane)) delete process.env[name];
+      }
       resetClients();
       await emulators.stop();
     },

@@ -12,7 +12,7 @@ import type { ZipOpener } from '../bundles/zipReader.js';
 import { isProblemError, type Problem, ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
-import { type BundleAudit, bundleAuditAt, bundleAuditItems } from '../store/audit.js';
+import { BUNDLE_RETRY_WINDOW_MS, type BundleAudit, bundleAuditAt, bundleAuditItems } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
 import { getInstall } from '../store/installs.js';
 import { acceptUpload } from './acceptUpload.js';
@@ -76,10 +76,15 @@ async function checkUploader(c: Clients, installId: string, input: BundleInput):
   return install.customerId;
 }
 
-/** The bundle's audit entry: that of an earlier attempt of this bundle by this actor, else one dated now. */
+/**
+ * The bundle's audit entry: that of an attempt of this bundle by this actor begun within the
+ * retry window (a retry of the same request), else a new one dated now.
+ */
 async function bundleAuditOf(c: Clients, bundle: Bundle, actor: string, now: Date): Promise<BundleAudit> {
   const entry = { actor, installId: bundle.installId, bundleId: bundle.id };
-  return { ...entry, at: (await bundleAuditAt(c, entry)) ?? now.toISOString() };
+  const earlier = await bundleAuditAt(c, entry);
+  const retry = earlier !== undefined && now.getTime() - Date.parse(earlier) < BUNDLE_RETRY_WINDOW_MS;
+  return { ...entry, at: retry ? earlier : now.toISOString() };
 }
 
 async function ingestFile(c: Clients, bundle: Bundle, file: BundleFile, customerId: string | undefined, now: Date, audit: BundleAudit | undefined): Promise<BundleFileResult> {

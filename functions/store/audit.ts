@@ -42,6 +42,13 @@ export function auditPut(c: Clients, entry: AuditEntry) {
 }
 
 /** A staff bundle's entry: who sent which bundle for which install, and since when. */
+/**
+ * How long after a bundle's entry began a copy of the bundle by the same actor is taken for a
+ * retry of that request (adding to its entry); a later copy is a staff action of its own and
+ * appends an entry of its own.
+ */
+export const BUNDLE_RETRY_WINDOW_MS = 15 * 60_000;
+
 export interface BundleAudit {
   /** When the bundle's first file was accepted (bundleAuditAt), else the request's time. */
   at: string;
@@ -91,10 +98,11 @@ export function bundleAuditItems(c: Clients, audit: BundleAudit, queryType: Quer
       Put: {
         TableName,
         Item: { ...itemKeys.bundleAudit(audit.installId, audit.bundleId, audit.actor), type: 'bundleAudit', at: audit.at },
-        // A racing attempt that chose another `at` fails here rather than begin a second entry.
-        ConditionExpression: 'attribute_not_exists(PK) OR #at = :at',
+        // A racing attempt that chose another `at` fails here rather than begin a second entry;
+        // a pointer older than the retry window gives way to a new entry.
+        ConditionExpression: 'attribute_not_exists(PK) OR #at = :at OR #at < :retriesFrom',
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':at': audit.at },
+        ExpressionAttributeValues: { ':at': audit.at, ':retriesFrom': new Date(Date.parse(audit.at) - BUNDLE_RETRY_WINDOW_MS).toISOString() },
       },
     },
   ];

@@ -9,7 +9,7 @@ import { zipFromBuffer } from '../../functions/bundles/zipReader.js';
 import type { AuditEntry } from '../../functions/domain/audit.js';
 import { type QueryType, queryTypes } from '../../functions/domain/queries/index.js';
 import { ingestBundle } from '../../functions/services/bundles.js';
-import { listAudit } from '../../functions/store/audit.js';
+import { BUNDLE_RETRY_WINDOW_MS, listAudit } from '../../functions/store/audit.js';
 import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { createInstall } from '../../functions/store/installs.js';
@@ -32,8 +32,8 @@ async function bundleOf(): Promise<{ installId: string; zip: Buffer }> {
   return { installId: install.installId, zip: await sampleBundle({ installId: install.installId, collectedAt: minutesAgo(30), queryTypes: types }) };
 }
 
-const send = (zip: Buffer, actor: string | undefined) =>
-  ingestBundle(c, { zip: zipFromBuffer(zip), uploaderInstallId: undefined, now: new Date(), limits: directBundleLimits, auditActor: actor });
+const send = (zip: Buffer, actor: string | undefined, now = new Date()) =>
+  ingestBundle(c, { zip: zipFromBuffer(zip), uploaderInstallId: undefined, now, limits: directBundleLimits, auditActor: actor });
 
 async function bundleEntries(installId: string): Promise<AuditEntry[]> {
   return (await listAudit(c, { target: `install/${installId}` }, { limit: 100 })).items.filter((e) => e.action === 'bundle.upload');
@@ -94,7 +94,7 @@ it('a copy of the same bundle that began the entry under another time meanwhile:
     if (command === 'TransactWriteItemsCommand' && ++transactions === 2) {
       const pointer = (input as { TransactItems: { Put?: { Item: Record<string, unknown> } }[] }).TransactItems.find((i) => i.Put?.Item.type === 'bundleAudit');
       bundleId = String(pointer?.Put?.Item.SK).split('#')[1] ?? '';
-      await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: { ...itemKeys.bundleAudit(installId, bundleId, actor), type: 'bundleAudit', at: '2000-01-01T00:00:00.000Z' } }));
+      await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: { ...itemKeys.bundleAudit(installId, bundleId, actor), type: 'bundleAudit', at: new Date(Date.now() - 60_000).toISOString() } }));
     }
     return send();
   });
@@ -102,4 +102,20 @@ it('a copy of the same bundle that began the entry under another time meanwhile:
   expect(sent.results.map((r) => r.status)).toEqual(['accepted', 'rejected', 'rejected']);
   expect(sent.results[1]?.problem).toMatchObject({ status: 409, code: 'conflict' });
   expect(bundleId).toBe(sent.bundleId);
+});
+
+it('a copy sent after the retry window is a staff action of its own: a new entry, the first unchanged', async () => {
+  const { installId, zip } = await bundleOf();
+  const actor = `later-${process.pid}`;
+  const faults = injectFaults(c, [{ command: 'TransactWriteItemsCommand', after: 1 }]);
+  await expect(send(zip, actor, new Date(Date.now() - BUNDLE_RETRY_WINDOW_MS - 60_000))).rejects.toThrow(/injected/);
+  faults.remove();
+  const [first] = await bundleEntries(installId);
+  expect(first?.details).toEqual({ bundleId: expect.any(String), accepted: inContractOrder(types.slice(0, 1)) });
+  const later = await send(zip, actor);
+  expect(later.results.map((r) => r.status)).toEqual(['duplicate', 'accepted', 'accepted']);
+  const entries = await bundleEntries(installId);
+  expect(entries).toHaveLength(2);
+  expect(entries).toContainEqual(first);
+  expect(entries.find((e) => e.at !== first?.at)?.details).toEqual({ bundleId: later.bundleId, accepted: inContractOrder(types.slice(1)) });
 });
