@@ -13,6 +13,7 @@ import S3rver from '@20minutes/s3rver';
 import { spawnDynamoDbLocal } from './dynamoDbLocalProcess.js';
 import { type S3Emulator, startS3Emulator } from './s3Emulator.js';
 import { actLikeS3, type S3rverInternals } from './s3Semantics.js';
+import { stopChild } from './stopChild.js';
 
 /**
  * What the handlers' clients need to reach the emulators: their endpoints, and the fixed
@@ -92,7 +93,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     s3Pid: s3.pid,
     stopS3,
     stop: async () => {
-      await Promise.all([stopJava(java), stopS3()]);
+      await Promise.all([stopChild(java), stopS3()]);
     },
   };
 }
@@ -156,14 +157,6 @@ async function waitForDynamoDb(endpoint: string, java: ChildProcess, output: str
   throw new Error(`DynamoDB Local did not answer within 60 s: ${output.join('').slice(-2000)}`);
 }
 
-async function stopJava(java: ChildProcess): Promise<void> {
-  if (java.exitCode !== null || java.signalCode !== null) return;
-  const exited = once(java, 'exit');
-  java.kill('SIGTERM');
-  const timer = setTimeout(() => java.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
 
 /**
  * s3rver in this process on `port` (0: a free one) of 127.0.0.1, keeping objects in `directory`,

@@ -7,9 +7,10 @@
  * the new one are emitted as before.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { S3rverEvent } from '@20minutes/s3rver';
+import { stopChild } from './stopChild.js';
 
 export interface S3Emulator {
   endpoint: string;
@@ -103,12 +104,7 @@ export async function startS3Emulator(directory: string, log: (line: string) => 
     stop: async () => {
       stopping = true;
       process.off('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopChild(child);
     },
   };
 }
