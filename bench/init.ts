@@ -40,6 +40,8 @@ const SDK_CLIENTS: Record<string, string> = {
   '@aws-sdk/lib-dynamodb': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; keep.push(DynamoDBDocumentClient);",
   '@aws-sdk/client-s3': "import { S3Client } from '@aws-sdk/client-s3'; keep.push(S3Client);",
   '@aws-sdk/s3-request-presigner': "import { getSignedUrl } from '@aws-sdk/s3-request-presigner'; keep.push(getSignedUrl);",
+  '@aws-sdk/client-api-gateway': "import { APIGatewayClient } from '@aws-sdk/client-api-gateway'; keep.push(APIGatewayClient);",
+  '@aws-sdk/client-kms': "import { KMSClient } from '@aws-sdk/client-kms'; keep.push(KMSClient);",
 };
 
 /** One cold import of `file` in a fresh process, in ms. */
@@ -70,6 +72,10 @@ function clientsUsedBy(name: string): string[] {
   if (profile.table !== 'none') used.push('@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb');
   if ((profile.raw?.length ?? 0) > 0 || (profile.incoming?.length ?? 0) > 0) used.push('@aws-sdk/client-s3');
   if (name === 'postUploadSession') used.push('@aws-sdk/s3-request-presigner');
+  // Granted apigateway:DELETE on the stage's authorizer cache: it flushes it (store/authorizerCache.ts).
+  if (profile.flushesAuthorizerCache) used.push('@aws-sdk/client-api-gateway');
+  // Granted kms:Sign on the license key: it signs there on AWS (licensing/kmsSigner.ts, imported when first used).
+  if (profile.licenseKey === 'sign') used.push('@aws-sdk/client-kms');
   return used;
 }
 
