@@ -8,7 +8,7 @@ import type { InstallListItem } from '../../domain/directory.js';
 import { type Cli, UsageError } from '../context.js';
 import { formatProblem, formatReceipt } from '../output.js';
 import { field, renderTable } from '../tables.js';
-import { allPages } from './staff.js';
+import { allPages } from '../pages.js';
 
 interface InstallView {
   installId: string;
