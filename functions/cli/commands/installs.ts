@@ -33,7 +33,7 @@ function summaryLine(summary: Record<string, unknown>): string {
 }
 
 /** The install as a short description and a table of its latest snapshots. */
-export function formatInstall(install: InstallView): string {
+function formatInstall(install: InstallView): string {
   const head = [
     `${install.name}  (install ${install.installId})`,
     `customer      ${install.customerId}`,
