@@ -176,10 +176,7 @@ export class ApiClient {
 
   /** Creates or replaces an entitlement; `created` when the answer was 201. */
   async putEntitlement(customerId: string, entitlementId: string, body: unknown): Promise<{ created: boolean; entitlement: Entitlement }> {
-    const url = new URL(`v1/customers/${encodeURIComponent(customerId)}/entitlements/${encodeURIComponent(entitlementId)}`, this.baseUrl.endsWith('/') ? this.baseUrl : `${this.baseUrl}/`);
-    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    const answer = await send(url, { method: 'PUT', headers, body: Buffer.from(JSON.stringify(body)) });
+    const answer = await this.once('PUT', `v1/customers/${encodeURIComponent(customerId)}/entitlements/${encodeURIComponent(entitlementId)}`, { json: body });
     return { created: answer.status === 201, entitlement: parseAnswer<Entitlement>(answer) };
   }
 

@@ -66,7 +66,7 @@ export class Cli {
 
   /** The API client from --url/--key or MPA_URL/MPA_API_KEY. */
   client(): ApiClient {
-    const url = this.globals.url ?? this.io.env.MPA_URL;
+    const url = this.serviceUrl;
     const key = this.globals.key ?? this.io.env.MPA_API_KEY;
     if (!url) throw new UsageError('The service URL is needed: --url or MPA_URL (e.g. http://127.0.0.1:3000).');
     if (!key) throw new UsageError('An API key is needed: --key or MPA_API_KEY.');

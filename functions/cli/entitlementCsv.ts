@@ -13,7 +13,7 @@ import { problemIssuesOf } from '../domain/zodIssues.js';
 export const IMPORT_HEADER = ['customerId', 'entitlementId', 'item', 'quantity', 'termStart', 'termEnd', 'graceDays', 'installId', 'contractRef'] as const;
 
 /** Entitlements per file: an import is a contract list, not a data dump. */
-export const MAX_IMPORT_ROWS = 10_000;
+const MAX_IMPORT_ROWS = 10_000;
 
 export interface CsvRecord {
   /** The 1-based line the record starts on. */

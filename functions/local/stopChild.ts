@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 /** How long a child has to exit after SIGTERM before it is killed. */
-export const STOP_GRACE_MS = 5000;
+const STOP_GRACE_MS = 5000;
 
 /** Stops `child` (SIGTERM, then SIGKILL after STOP_GRACE_MS) and waits for it to exit. */
 export async function stopChild(child: ChildProcess): Promise<void> {

@@ -11,7 +11,7 @@ import { formatProblem, formatTable } from '../output.js';
 import { shown } from '../terminalText.js';
 
 const entitlementColumns = ['entitlementId', 'item', 'quantity', 'termStart', 'termEnd', 'graceDays', 'installId', 'contractRef', 'updatedAt'];
-export const complianceColumns = ['item', 'installId', 'entitled', 'used', 'peak', 'overage', 'status', 'overSince'];
+const complianceColumns = ['item', 'installId', 'entitled', 'used', 'peak', 'overage', 'status', 'overSince'];
 
 /** A whole number from an option, or a usage error naming it. */
 function wholeNumber(value: string | undefined, option: string): number | undefined {

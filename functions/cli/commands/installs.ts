@@ -8,7 +8,7 @@ import type { InstallListItem } from '../../domain/directory.js';
 import { type Cli, UsageError } from '../context.js';
 import { formatProblem, formatReceipt } from '../output.js';
 import { field, renderTable } from '../tables.js';
-import { allPages } from './staff.js';
+import { allPages } from '../pages.js';
 
 interface InstallView {
   installId: string;
@@ -33,7 +33,7 @@ function summaryLine(summary: Record<string, unknown>): string {
 }
 
 /** The install as a short description and a table of its latest snapshots. */
-export function formatInstall(install: InstallView): string {
+function formatInstall(install: InstallView): string {
   const head = [
     `${install.name}  (install ${install.installId})`,
     `customer      ${install.customerId}`,

@@ -9,7 +9,7 @@ import { shown } from '../terminalText.js';
 import { installNames } from '../names.js';
 import { dateOption, dateTimeOption, wholeNumberOption } from '../options.js';
 import { type Column, field, renderTable } from '../tables.js';
-import { allPages } from './staff.js';
+import { allPages } from '../pages.js';
 
 type Row = Record<string, unknown>;
 

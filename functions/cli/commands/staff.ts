@@ -7,21 +7,8 @@ import type { Command } from 'commander';
 import type { AuditEntry } from '../../domain/audit.js';
 import type { StaffKey } from '../../domain/staffKeys.js';
 import type { Cli } from '../context.js';
-import { wholeNumberOption } from '../options.js';
+import { allPages } from '../pages.js';
 import { field } from '../tables.js';
-
-/** Every page of a listing (or one of at most `limit` items). */
-export async function allPages<T>(fetch: (query: Record<string, string | undefined>) => Promise<{ items: T[]; nextCursor: string | null }>, query: Record<string, string | undefined>, limit: string | undefined): Promise<T[]> {
-  if (limit !== undefined) return (await fetch({ ...query, limit: wholeNumberOption('--limit', limit, 1, 1000) })).items;
-  const items: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetch({ ...query, limit: '1000', cursor });
-    items.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return items;
-}
 
 export function registerStaff(program: Command, cli: Cli): void {
   const customers = program.command('customers').description('Customers (staff key)');
