@@ -3,7 +3,7 @@
  * use are registered. Each chart is a labelled image for screen readers, with its numbers in a
  * visually hidden table beside it.
  */
-import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutController, Legend, LinearScale, Tooltip } from 'chart.js';
+import { ArcElement, BarController, BarElement, CategoryScale, Chart, type ChartConfiguration, DoughnutController, Legend, LinearScale, Tooltip } from 'chart.js';
 import type { RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
@@ -19,13 +19,24 @@ export interface Series {
   color?: string;
 }
 
-/** A bar chart (horizontal with `horizontal`), stacked with `stacked`. */
-export function BarChart({ title, labels, series, horizontal, stacked, height = 220 }: { title: string; labels: string[]; series: Series[]; horizontal?: boolean; stacked?: boolean; height?: number }) {
+/**
+ * A chart drawn on the returned canvas, built again only when `deps` change (the callers key
+ * their data by its JSON, so a re-render with equal arrays keeps the chart) and destroyed on unmount.
+ */
+function useChart(config: () => ChartConfiguration, deps: unknown[]): RefObject<HTMLCanvasElement | null> {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const data = JSON.stringify([labels, series]);
   useEffect(() => {
     if (!canvas.current) return;
-    const chart = new Chart(canvas.current, {
+    const chart = new Chart(canvas.current, config());
+    return () => chart.destroy();
+  }, deps);
+  return canvas;
+}
+
+/** A bar chart (horizontal with `horizontal`), stacked with `stacked`. */
+export function BarChart({ title, labels, series, horizontal, stacked, height = 220 }: { title: string; labels: string[]; series: Series[]; horizontal?: boolean; stacked?: boolean; height?: number }) {
+  const canvas = useChart(
+    () => ({
       type: 'bar',
       data: {
         labels,
@@ -42,25 +53,22 @@ export function BarChart({ title, labels, series, horizontal, stacked, height = 
           y: { stacked, grid: { display: !horizontal }, ticks: { precision: 0 }, beginAtZero: true },
         },
       },
-    });
-    return () => chart.destroy();
-  }, [data, horizontal, stacked]);
+    }),
+    [JSON.stringify([labels, series]), horizontal, stacked],
+  );
   return <ChartFrame title={title} labels={labels} series={series} height={height} canvas={canvas} />;
 }
 
 /** A doughnut of parts of a whole. */
 export function DoughnutChart({ title, labels, values, colors, height = 180 }: { title: string; labels: string[]; values: number[]; colors?: string[]; height?: number }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const data = JSON.stringify([labels, values]);
-  useEffect(() => {
-    if (!canvas.current) return;
-    const chart = new Chart(canvas.current, {
+  const canvas = useChart(
+    () => ({
       type: 'doughnut',
       data: { labels, datasets: [{ data: values, backgroundColor: colors ?? PALETTE, borderWidth: 0 }] },
       options: { animation: false, responsive: true, maintainAspectRatio: false, cutout: '62%', plugins: { legend: { position: 'right', labels: { boxWidth: 12 } } } },
-    });
-    return () => chart.destroy();
-  }, [data]);
+    }),
+    [JSON.stringify([labels, values])],
+  );
   return <ChartFrame title={title} labels={labels} series={[{ label: title, values }]} height={height} canvas={canvas} />;
 }
 

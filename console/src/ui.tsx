@@ -184,16 +184,27 @@ export function formatDateTime(value: string | null | undefined): string {
   return value.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
 }
 
-/** Cursor paging: a stack of the cursors of the pages before, so Previous works too. */
+const FIRST_PAGE: readonly (string | undefined)[] = [undefined];
+
+/**
+ * Cursor paging: a stack of the cursors of the pages before, so Previous works too. A new
+ * `resetKey` starts at page 1 in the same render, so no page is fetched with the cursor the
+ * old key's listing gave (the effect then forgets the old key's stack).
+ */
 export function usePager(resetKey: string) {
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  useEffect(() => setCursors([undefined]), [resetKey]);
-  const cursor = cursors[cursors.length - 1];
+  const [paged, setPaged] = useState({ key: resetKey, cursors: FIRST_PAGE });
+  const cursorsOf = (state: typeof paged) => (state.key === resetKey ? state.cursors : FIRST_PAGE);
+  const cursors = cursorsOf(paged);
+  useEffect(() => setPaged((state) => (state.key === resetKey ? state : { key: resetKey, cursors: FIRST_PAGE })), [resetKey]);
   return {
-    cursor,
+    cursor: cursors[cursors.length - 1],
     page: cursors.length,
-    next: (nextCursor: string) => setCursors((c) => [...c, nextCursor]),
-    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+    next: (nextCursor: string) => setPaged((state) => ({ key: resetKey, cursors: [...cursorsOf(state), nextCursor] })),
+    previous: () =>
+      setPaged((state) => {
+        const before = cursorsOf(state);
+        return { key: resetKey, cursors: before.length > 1 ? before.slice(0, -1) : before };
+      }),
   };
 }
 

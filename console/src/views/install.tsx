@@ -137,6 +137,16 @@ function SummaryCard({ spec, latest, usageEnabled }: { spec: { type: string; tit
   );
 }
 
+/** Key figures with the histogram they break down into under them. */
+function FiguresAndHistogram({ rows, title, histogram, color }: { rows: [string, string][]; title: string; histogram: Record<string, number>; color?: string }) {
+  return (
+    <>
+      <KeyValues rows={rows} />
+      {histogramChart(title, histogram, color)}
+    </>
+  );
+}
+
 function histogramChart(title: string, histogram: Record<string, number>, color?: string) {
   const entries = Object.entries(histogram).sort((a, b) => b[1] - a[1]).slice(0, 8);
   if (entries.length === 0) return null;
@@ -151,12 +161,7 @@ function Summary({ type, summary }: { type: string; summary: unknown }) {
   switch (type) {
     case 'devices': {
       const s = summary as SummaryOf<'devices'>;
-      return (
-        <>
-          <KeyValues rows={[['Devices', format(s.total)], ['With ARID', format(s.byIdentifier.arid)], ['With hardware id', format(s.byIdentifier.hardwareId)], ['With serial number', format(s.byIdentifier.serialNumber)]]} />
-          {histogramChart('Devices by type', s.byType)}
-        </>
-      );
+      return <FiguresAndHistogram rows={[['Devices', format(s.total)], ['With ARID', format(s.byIdentifier.arid)], ['With hardware id', format(s.byIdentifier.hardwareId)], ['With serial number', format(s.byIdentifier.serialNumber)]]} title="Devices by type" histogram={s.byType} />;
     }
     case 'device-license-states':
     case 'container-license-states': {
@@ -174,12 +179,7 @@ function Summary({ type, summary }: { type: string; summary: unknown }) {
     }
     case 'device-versions': {
       const s = summary as SummaryOf<'device-versions'>;
-      return (
-        <>
-          <KeyValues rows={[['Devices', format(s.total)]]} />
-          {histogramChart('Devices by software version', s.bySoftwareVersion, '#7c3aed')}
-        </>
-      );
+      return <FiguresAndHistogram rows={[['Devices', format(s.total)]]} title="Devices by software version" histogram={s.bySoftwareVersion} color="#7c3aed" />;
     }
     case 'licensing-counts': {
       const s = summary as SummaryOf<'licensing-counts'>;
@@ -203,12 +203,7 @@ function Summary({ type, summary }: { type: string; summary: unknown }) {
     }
     case 'completed-schedules': {
       const s = summary as SummaryOf<'completed-schedules'>;
-      return (
-        <>
-          <KeyValues rows={[['Completed', format(s.completed)]]} />
-          {histogramChart('Completed by schedule type', s.byScheduleType, '#ea580c')}
-        </>
-      );
+      return <FiguresAndHistogram rows={[['Completed', format(s.completed)]]} title="Completed by schedule type" histogram={s.byScheduleType} color="#ea580c" />;
     }
     case 'user-actions': {
       const s = summary as SummaryOf<'user-actions'>;
