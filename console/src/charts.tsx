@@ -49,8 +49,9 @@ export function BarChart({ title, labels, series, horizontal, stacked, height = 
         maintainAspectRatio: false,
         plugins: { legend: { display: series.length > 1, position: 'bottom', labels: { boxWidth: 12 } } },
         scales: {
-          x: { stacked, grid: { display: !!horizontal }, ticks: { precision: 0 } },
-          y: { stacked, grid: { display: !horizontal }, ticks: { precision: 0 }, beginAtZero: true },
+          // Every bar keeps its label (chart.js would skip every other one on a short axis).
+          x: { stacked, grid: { display: !!horizontal }, ticks: horizontal ? { precision: 0 } : { autoSkip: false } },
+          y: { stacked, grid: { display: !horizontal }, ticks: horizontal ? { autoSkip: false } : { precision: 0 }, beginAtZero: true },
         },
       },
     }),
