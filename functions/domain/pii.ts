@@ -49,6 +49,21 @@ export function jsonMayContainAt(raw: Buffer): boolean {
   return raw.indexOf(0x40) !== -1 || raw.indexOf('\\u0040') !== -1;
 }
 
+/**
+ * jsonMayContainAt over JSON bytes read piece by piece: an escaped `@` (six bytes) may straddle
+ * two pieces, so the seam between each piece and the next is scanned too.
+ */
+export class PiecewiseAtScan {
+  /** Whether any piece so far (or seam) could hold an '@'. */
+  mayContainAt = false;
+  private tail: Buffer = Buffer.alloc(0);
+
+  push(piece: Buffer): void {
+    this.mayContainAt ||= jsonMayContainAt(piece) || jsonMayContainAt(Buffer.concat([this.tail, piece.subarray(0, 5)]));
+    this.tail = piece.subarray(Math.max(0, piece.length - 5));
+  }
+}
+
 /** JSON paths (as in problem `errors`) of every key or string that holds an e-mail address, at most `limit`. */
 export function findEmails(value: unknown, limit = 100): string[] {
   const found: string[] = [];

@@ -25,7 +25,7 @@
  */
 import { createHash, type Hash, webcrypto } from 'node:crypto';
 import { createGunzip, createGzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
-import { jsonMayContainAt } from './pii.js';
+import { jsonMayContainAt, PiecewiseAtScan } from './pii.js';
 import { ProblemError } from './problems.js';
 import { StreamedJsonParser } from './streamedJson.js';
 import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, MiB, tooLargeInflated } from './uploadBody.js';
@@ -131,15 +131,12 @@ export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unkn
     gzip.once('error', reject);
   });
   let byteLength = 0;
-  let mayContainEmail = false;
-  let tail: Buffer = Buffer.alloc(0);
+  const atScan = new PiecewiseAtScan();
   try {
     for await (const piece of pieces) {
       byteLength += piece.length;
       hash.update(piece);
-      // An escaped `@` may straddle two pieces: the seam is scanned too.
-      mayContainEmail ||= jsonMayContainAt(piece) || jsonMayContainAt(Buffer.concat([tail, piece.subarray(0, 5)]));
-      tail = piece.subarray(Math.max(0, piece.length - 5));
+      atScan.push(piece);
       if (!gzip.write(piece)) await new Promise((resolve) => gzip.once('drain', resolve));
     }
   } catch (error) {
@@ -154,7 +151,7 @@ export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unkn
     sha256: () => Promise.resolve(sha256),
     byteLength,
     sentBytes: byteLength,
-    mayContainEmail,
+    mayContainEmail: atScan.mayContainAt,
     parse: () => {
       // Without the value, the records were validated as the pieces were made (validateRecordBatches.ts), and not kept.
       if (value === NOT_KEPT) throw new Error('The JSON of this upload was not kept: it was validated as it was made.');
@@ -185,8 +182,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
   const parser = new StreamedJsonParser();
   let headGiven = false;
   let byteLength = 0;
-  let mayContainEmail = false;
-  let tail: Buffer = Buffer.alloc(0);
+  const atScan = new PiecewiseAtScan();
   const inflater = createUploadInflater();
   inflater.end(sent);
   try {
@@ -199,9 +195,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
         chunks.push(chunk);
         if (byteLength > KEEP_FOR_HASH_MAX_BYTES) hashedWhileRead = hashOf(chunks.splice(0));
       }
-      // An escaped `@` may straddle two chunks: the seam is scanned too.
-      mayContainEmail ||= jsonMayContainAt(chunk) || jsonMayContainAt(Buffer.concat([tail, chunk.subarray(0, 5)]));
-      tail = chunk.subarray(Math.max(0, chunk.length - 5));
+      atScan.push(chunk);
       parser.push(chunk);
       if (!headGiven && parser.head) {
         headGiven = true;
@@ -219,7 +213,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
     sha256: () => (hashing ??= hashedWhileRead ? Promise.resolve(hashedWhileRead.digest('hex')) : sha256InTurns(chunks)),
     byteLength,
     sentBytes: sent.length,
-    mayContainEmail,
+    mayContainEmail: atScan.mayContainAt,
     // The streamed parse gave up: the whole text, the ordinary way (for the exact error, or an unusual shape).
     parse: () => (parsed ? parsed.value : parseJson(jsonText(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })))),
     archive: () => archived,

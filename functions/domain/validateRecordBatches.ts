@@ -18,8 +18,8 @@ import { querySpec, type QueryType } from './queries/index.js';
 import type { ExpiryHistogram, RecordContext, RecordFold } from './queries/types.js';
 import type { FastCheck } from './schemas/fastValidator.js';
 import {
-  addRecordIssue,
   checkCollectedAt,
+  checkRecordAt,
   collectedAtInstant,
   fastCheckOf,
   IssueList,
@@ -28,7 +28,6 @@ import {
   type ValidatedUpload,
   validateUploadInTurns,
 } from './validateUpload.js';
-import { problemIssuesOf } from './zodIssues.js';
 
 /** The envelope's fields besides its records. */
 export interface EnvelopeHead {
@@ -162,18 +161,8 @@ export class BatchedValidation {
 
   /** One record as validateUpload checks it; the summary and the keys only while all is well. */
   private check(index: number, record: unknown, context: RecordContext, summary: RecordFold<unknown, unknown>): void {
-    const { spec, issues } = this;
-    const valid = this.fast?.(record) === true || z.safeParse(spec.record, record);
-    if (valid === true || valid.success) {
-      const issue = issues.full ? undefined : spec.checkRecord?.(record, context);
-      if (issue) addRecordIssue(issues, index, issue);
-    } else if (!issues.full) {
-      issues.addZod(`records[${index}]`, valid.error);
-    } else if ([...problemIssuesOf(valid.error)].some((issue) => issue.pii)) {
-      // The list is full; personal data still decides the problem's code.
-      issues.pii = true;
-      this.stopped = true;
-    }
+    const { issues } = this;
+    if (!checkRecordAt(this.spec, this.fast, index, record, context, issues)) this.stopped = true;
     if (issues.issues.length > 0) return;
     summary.add(record);
     this.expiries?.add(record);

@@ -156,25 +156,34 @@ function* validateRecords(spec: ReturnType<typeof querySpec>, records: unknown[]
   const fast = fastCheckOf(spec.queryType as QueryType);
   for (let i = 0; i < records.length; i++) {
     if (i % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) yield;
-    const record = records[i];
-    // The compiled check answers for valid records; zod runs only for the others, to say why.
-    const valid = fast?.(record) === true || z.safeParse(spec.record, record);
-    if (valid === true || valid.success) {
-      const issue = issues.full ? undefined : spec.checkRecord?.(record, context);
-      if (issue) addRecordIssue(issues, i, issue);
-    } else if (!issues.full) {
-      issues.addZod(`records[${i}]`, valid.error);
-    } else if ([...problemIssuesOf(valid.error)].some((issue) => issue.pii)) {
-      // The list is full; personal data still decides the problem's code.
-      issues.pii = true;
-      return;
-    }
+    if (!checkRecordAt(spec, fast, i, records[i], context, issues)) return;
   }
   if (issues.issues.length > 0) return;
   yield;
   checkUnique(spec.uniqueBy, records as Record<string, unknown>[], issues);
   if (issues.issues.length > 0) return;
   spec.checkAll?.(records, (index, issue) => addRecordIssue(issues, index, issue));
+}
+
+/**
+ * Checks the record at `index` against its schema and its own rule, adding what is wrong to
+ * `issues`. False when the list is full and the record holds personal data: nothing later can
+ * change the problem then, so the caller stops.
+ */
+export function checkRecordAt(spec: ReturnType<typeof querySpec>, fast: FastCheck | undefined, index: number, record: unknown, context: RecordContext, issues: IssueList): boolean {
+  // The compiled check answers for valid records; zod runs only for the others, to say why.
+  const valid = fast?.(record) === true || z.safeParse(spec.record, record);
+  if (valid === true || valid.success) {
+    const issue = issues.full ? undefined : spec.checkRecord?.(record, context);
+    if (issue) addRecordIssue(issues, index, issue);
+  } else if (!issues.full) {
+    issues.addZod(`records[${index}]`, valid.error);
+  } else if ([...problemIssuesOf(valid.error)].some((issue) => issue.pii)) {
+    // The list is full; personal data still decides the problem's code.
+    issues.pii = true;
+    return false;
+  }
+  return true;
 }
 
 /** Each query type's fast check, compiled at its first use from the JSON Schema derived at build time. */

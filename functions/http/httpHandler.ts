@@ -11,7 +11,7 @@ import { type HandlerName, routes } from '../routes.js';
 import { type Clients, clients } from '../store/clients.js';
 import { logger, observability } from '../observability/index.js';
 import { corsHeaders } from './cors.js';
-import { checkParameters } from './parameterBounds.js';
+import { parameterCheck } from './parameterBounds.js';
 import { type Caller, callerOf } from './request.js';
 import { internalErrorResponse, problemResponse } from './response.js';
 
@@ -60,6 +60,7 @@ export function requireCaller(caller: Caller | undefined, roles: readonly Role[]
 
 export function httpHandler<N extends HandlerName>(name: N, fn: (request: HttpRequest<CallerOf<N>>) => Promise<APIGatewayProxyResult>): HttpHandler {
   const { roles, path } = routeOf(name);
+  const checkParameters = parameterCheck(path);
   // Public routes answer through http/staticAnswer.ts; a caller here is always an authorized one.
   if (roles.length === 0) throw new Error(`${name} is a public route: use staticJsonHandler`);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>({
@@ -72,7 +73,7 @@ export function httpHandler<N extends HandlerName>(name: N, fn: (request: HttpRe
       // requireCaller admitted only the route's roles, which is what CallerOf<N> says.
       const caller = requireCaller(callerOf(event), roles) as CallerOf<N>;
       // Every path and query parameter within its bounds before the handler sees it (parameterBounds.ts).
-      checkParameters(event, path);
+      checkParameters(event);
       return fn({ event, caller, now: new Date(), clients: clients() });
     });
 }

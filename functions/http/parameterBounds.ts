@@ -46,11 +46,18 @@ export function pathParameterNames(path: string): string[] {
   return [...path.matchAll(/\{([^}]+)\}/g)].flatMap(([, name]) => (name === undefined ? [] : [name]));
 }
 
-/** Throws the problem of the first parameter of the event outside its bounds. */
-export function checkParameters(event: APIGatewayProxyEvent, routePath: string): void {
-  for (const name of pathParameterNames(routePath)) {
+/**
+ * The check of a route's events: throws the problem of the first parameter outside its bounds.
+ * The route's parameter names and rules are read once, here, not on every request.
+ */
+export function parameterCheck(routePath: string): (event: APIGatewayProxyEvent) => void {
+  const pathRules = pathParameterNames(routePath).map((name) => [name, pathParameterRule(name)] as const);
+  return (event) => checkParameters(event, pathRules);
+}
+
+function checkParameters(event: APIGatewayProxyEvent, pathRules: readonly (readonly [string, PathParameterRule])[]): void {
+  for (const [name, rule] of pathRules) {
     const value = event.pathParameters?.[name];
-    const rule = pathParameterRule(name);
     if (value === undefined || value === null || value.length > rule.maxChars || !rule.pattern.test(value)) {
       // The value is not echoed: it may be anything, of any length.
       throw new ProblemError('not_found', `No resource has this ${name}: it is not of the form one has.`);

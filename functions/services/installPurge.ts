@@ -25,9 +25,6 @@ import { deleteRawPrefix } from '../store/rawArchive.js';
 import { table } from '../store/tableDefinition.js';
 import { syncFleetIndexes } from './syncFleetIndexes.js';
 
-/** The steps, in order; tests interrupt a purge between (or inside) them. */
-export const purgeSteps = ['mark', 'fleet', 'raw', 'items', 'forget'] as const;
-
 /** Purges the install; answers whether there was anything to purge. */
 export async function purgeInstall(c: Clients, installId: string, actor: string, now: Date): Promise<boolean> {
   const install = await getInstall(c, installId, true);
