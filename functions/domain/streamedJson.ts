@@ -44,7 +44,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class StreamedJsonParser {
   private state: 'envelope' | 'records' | 'failed' = 'envelope';
-  /** Bytes not parsed yet: the envelope so far, or the records after the last cut. */
+  /**
+   * Bytes not parsed yet: the envelope so far, or the records after the last cut. Always a copy:
+   * no view of a pushed chunk outlives the push, so the caller may hand the chunk on (the upload
+   * path moves it to its hashing thread).
+   */
   private carry: Buffer = Buffer.alloc(0);
   /** The envelope's text up to and including the records array's `[`. */
   private prefix = '';
@@ -59,8 +63,7 @@ export class StreamedJsonParser {
   push(chunk: Buffer): void {
     if (this.state === 'failed') return;
     if (this.state === 'envelope') {
-      this.carry = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
-      this.findRecords();
+      this.findRecords(this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]));
       return;
     }
     const cut = lastCut(chunk);
@@ -95,13 +98,13 @@ export class StreamedJsonParser {
     this.batches = [];
   }
 
-  private findRecords(): void {
-    const bytes = this.carry;
+  private findRecords(bytes: Buffer): void {
     const key = bytes.indexOf(RECORDS_KEY);
     let end = key < 0 ? -1 : skipWhitespace(bytes, key + RECORDS_KEY.length);
     if (end >= 0 && bytes[end] === 0x3a) end = skipWhitespace(bytes, end + 1);
     if (key < 0 || end >= bytes.length) {
       if (bytes.length > MAX_PREFIX_BYTES) this.fail();
+      else this.carry = Buffer.from(bytes);
       return;
     }
     if (bytes[end] !== OPEN_BRACKET || bytes[0] === 0xef) return this.fail();
@@ -129,7 +132,7 @@ export class StreamedJsonParser {
       return true;
     }
     this.batches.push(batch);
-    this.carry = chunk.subarray(cut.next);
+    this.carry = Buffer.from(chunk.subarray(cut.next));
     return true;
   }
 

@@ -8,13 +8,13 @@
  * so the inflated body never exists as one buffer or one string. A plain body is the buffer as
  * received.
  *
- * The content's SHA-256 is needed only by the commit, after validation, and is computed when
- * asked for: a chunk per turn of the event loop, while the archive completes in S3 (a wait of
- * this thread otherwise), and not at all for an invalid upload. The inflated chunks are kept
- * until then, up to KEEP_FOR_HASH_MAX_BYTES: a larger body (an upload session's may inflate to
- * 500 MiB) is hashed while it is read, as its chunks would rival its records in memory.
- * (Why not on a worker thread: docs/decisions.md.)
- *
+ * A gzip body's content SHA-256 is computed as it is read: each inflated chunk, once parsed, is
+ * moved to a hashing thread (domain/sha256OffThread.ts), so the hash is ready when validation
+ * ends and no chunk is kept. With `validateAs`, the records are validated as they are parsed and
+ * let go (domain/validateWhileRead.ts), where the envelope is MPA's. A plain body (one buffer
+ * already) is hashed when asked for, a chunk per turn of the event loop, while the archive
+ * completes in S3.
+
  * Size limits and gzip errors are raised here, before anything else; a JSON or UTF-8 error only
  * when `parse()` is called, with the same message a whole-text parse gives.
  *
@@ -23,13 +23,16 @@
  * those bytes as a value of its own as soon as the records array opens, and the caller's
  * archive can travel while the rest is read. Nothing here calls back into the caller.
  */
-import { createHash, type Hash, webcrypto } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { createGunzip, createGzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { jsonMayContainAt, PiecewiseAtScan } from './pii.js';
 import { ProblemError } from './problems.js';
 import { StreamedJsonParser } from './streamedJson.js';
-import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, MiB, tooLargeInflated } from './uploadBody.js';
+import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, tooLargeInflated } from './uploadBody.js';
 import { parseJson } from './parseJson.js';
+import { type ChunkHash, sha256OffThread } from './sha256OffThread.js';
+import type { ValidatedUpload } from './validateUpload.js';
+import { type ValidateAs, ValidationWhileRead } from './validateWhileRead.js';
 
 export interface UploadJson {
   /** SHA-256 (hex) of the JSON bytes, inflated: computed on the first call, in turns of the event loop. */
@@ -44,6 +47,11 @@ export interface UploadJson {
   parse(): unknown;
   /** The gzip bytes to archive: the body as received when it came gzip-compressed. */
   archive(): Promise<ArchiveBytes>;
+  /**
+   * The upload validated as its records were read (and let go), when they were: then `parse()`
+   * would read the whole body again. Undefined where the body is to be parsed and validated whole.
+   */
+  validatedWhileRead?: (() => Promise<ValidatedUpload>) | undefined;
 }
 
 /** The bytes of an archived object and their SHA-256 (hex). */
@@ -75,14 +83,18 @@ export function readUploadJson(sent: Buffer, encoding: ContentEncoding, limits: 
   return startReadingUploadJson(sent, encoding, limits).json;
 }
 
-/** Reads an upload's JSON, yielding its head (the archive's name) before the records are read. */
-export function startReadingUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits): UploadJsonReading {
+/**
+ * Reads an upload's JSON, yielding its head (the archive's name) before the records are read.
+ * With `validateAs`, a gzip body's records are validated as they are parsed, where the envelope
+ * allows (domain/validateWhileRead.ts), and not kept: see `validatedWhileRead`.
+ */
+export function startReadingUploadJson(sent: Buffer, encoding: ContentEncoding, limits: BodyLimits, validateAs?: ValidateAs): UploadJsonReading {
   let headRead!: (head: UploadHead | undefined) => void;
   const head = new Promise<UploadHead | undefined>((resolve) => (headRead = resolve));
   const json = (async () => {
     try {
       checkSentSize(sent, limits);
-      if (encoding === 'gzip') return await inflateUploadJson(sent, limits, headRead);
+      if (encoding === 'gzip') return await inflateUploadJson(sent, limits, headRead, validateAs);
       if (sent.length > limits.maxInflatedBytes) throw tooLargeInflated(limits);
       return plainUploadJson(sent);
     } finally {
@@ -174,13 +186,16 @@ function createUploadInflater(): Gunzip {
 }
 
 /** `headRead`: given the head once the records array opens (startReadingUploadJson's own promise). */
-async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (head: UploadHead) => void): Promise<UploadJson> {
+async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (head: UploadHead) => void, validateAs: ValidateAs | undefined): Promise<UploadJson> {
   // The archive is the body as received: its hash sets off on the thread pool before anything is inflated.
   const archived = archiveBytes(sent);
-  const chunks: Buffer[] = [];
-  let hashedWhileRead: Hash | undefined;
+  // The content's hash, as it is read: on the worker thread for a body of more than a chunk or so.
+  const hash = sent.length >= HASH_OFF_THREAD_MIN_BYTES ? sha256OffThread() : hashHere();
   const parser = new StreamedJsonParser();
   let headGiven = false;
+  let validation: ValidationWhileRead | undefined;
+  // Whether records were handed to the validation: then the parser's value lacks them.
+  let recordsTaken = false;
   let byteLength = 0;
   const atScan = new PiecewiseAtScan();
   const inflater = createUploadInflater();
@@ -189,44 +204,55 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
     for await (const chunk of inflater as AsyncIterable<Buffer>) {
       byteLength += chunk.length;
       if (byteLength > limits.maxInflatedBytes) throw tooLargeInflated(limits);
-      if (hashedWhileRead) {
-        hashedWhileRead.update(chunk);
-      } else {
-        chunks.push(chunk);
-        if (byteLength > KEEP_FOR_HASH_MAX_BYTES) hashedWhileRead = hashOf(chunks.splice(0));
-      }
       atScan.push(chunk);
       parser.push(chunk);
       if (!headGiven && parser.head) {
         headGiven = true;
         headRead({ value: parser.head.value, archive: archived });
+        validation = validateAs && ValidationWhileRead.start(validateAs, parser.head.value);
       }
+      if (validation) {
+        recordsTaken = true;
+        const active = validation;
+        if (!parser.takeRecords().every((batch) => active.add(batch, atScan.mayContainAt))) validation = undefined;
+      }
+      // Last: the chunk is the hash's from here on (neither the parser nor the scan keeps a view of it).
+      hash.update(chunk);
     }
   } catch (error) {
+    hash.discard();
     inflater.destroy();
     if (error instanceof ProblemError) throw error;
     throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
   }
-  const parsed = parser.finish();
-  let hashing: Promise<string> | undefined;
+  const finished = parser.finish();
+  const validatedWhileRead = finished && validation?.finish(finished.value, atScan.mayContainAt);
+  // Records handed over and not validated after all: the whole text is parsed again, on demand.
+  const parsed = recordsTaken ? undefined : finished;
+  // Asked for now, so that the worker lets the hash go whether or not the upload gets as far as its commit.
+  const digest = hash.digest();
+  digest.catch(() => undefined);
   return {
-    sha256: () => (hashing ??= hashedWhileRead ? Promise.resolve(hashedWhileRead.digest('hex')) : sha256InTurns(chunks)),
+    sha256: () => digest,
     byteLength,
     sentBytes: sent.length,
     mayContainEmail: atScan.mayContainAt,
     // The streamed parse gave up: the whole text, the ordinary way (for the exact error, or an unusual shape).
     parse: () => (parsed ? parsed.value : parseJson(jsonText(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })))),
     archive: () => archived,
+    validatedWhileRead,
   };
 }
 
-/** Inflated bytes kept for hashing after validation at most; beyond, the body is hashed while read. */
-export const KEEP_FOR_HASH_MAX_BYTES = 64 * MiB;
-
-function hashOf(chunks: Buffer[]): Hash {
+/** A hash computed on this thread, for bodies too small to be worth the hand-over. */
+function hashHere(): ChunkHash {
   const hash = createHash('sha256');
-  for (const chunk of chunks) hash.update(chunk);
-  return hash;
+  let digest: Promise<string> | undefined;
+  return {
+    update: (chunk) => hash.update(chunk),
+    digest: () => (digest ??= Promise.resolve(hash.digest('hex'))),
+    discard: () => undefined,
+  };
 }
 
 /**

@@ -110,20 +110,29 @@ export class BatchedValidation {
    * whether it may hold an e-mail address).
    */
   add(records: readonly unknown[], json: readonly string[]): void {
-    const { context, summary } = this;
-    for (let i = 0; i < records.length; i++) {
-      const index = this.count++;
-      const record = records[i];
-      const text = defined(json[i], "a record's JSON text");
-      if (!this.mayContainEmail && text.includes('@')) this.mayContainEmail = true;
-      if (this.kept) {
-        this.kept.push(record);
-        continue;
-      }
-      if (this.emails.length < MAX_PROBLEM_ISSUES && text.includes('@')) this.addEmails(index, record);
-      // The summary is made with the context: both or neither.
-      if (context && summary && !this.stopped && this.emails.length === 0) this.check(index, record, context, summary);
+    for (let i = 0; i < records.length; i++) this.addRecord(records[i], defined(json[i], "a record's JSON text").includes('@'));
+  }
+
+  /**
+   * The next records, in order, parsed from bytes that may hold an `@` or not (a gzip upload
+   * read as it is inflated: domain/validateWhileRead.ts). With `mayContainAt` each record is
+   * searched for e-mail addresses.
+   */
+  addParsed(records: readonly unknown[], mayContainAt: boolean): void {
+    for (let i = 0; i < records.length; i++) this.addRecord(records[i], mayContainAt);
+  }
+
+  private addRecord(record: unknown, mayContainAt: boolean): void {
+    const index = this.count++;
+    if (mayContainAt) this.mayContainEmail = true;
+    if (this.kept) {
+      this.kept.push(record);
+      return;
     }
+    if (mayContainAt && this.emails.length < MAX_PROBLEM_ISSUES) this.addEmails(index, record);
+    // The summary is made with the context: both or neither.
+    const { context, summary } = this;
+    if (context && summary && !this.stopped && this.emails.length === 0) this.check(index, record, context, summary);
   }
 
   /** The validated upload, or the problem validateUpload would throw for the whole envelope. */

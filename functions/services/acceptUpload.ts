@@ -75,12 +75,13 @@ export function acceptReceivedUpload(c: Clients, input: ReceivedUpload): Promise
   return recorded(upload.queryType, sent.length, () => {
     const uploadId = upload.uploadId ?? randomUUID();
     return withArchive(c, { ...upload, uploadId }, async (archive) => {
-      const reading = startReadingUploadJson(sent, encoding, limits);
+      const reading = startReadingUploadJson(sent, encoding, limits, { queryType: upload.queryType, now: upload.now });
       void reading.head.then((head) => {
         const collectedAt = head && collectedAtIn(head.value);
         if (collectedAt) archive.start(collectedAt, head.archive);
       });
-      return storeUpload(c, { ...upload, uploadId, body: await reading.json }, archive);
+      const body = await reading.json;
+      return storeUpload(c, { ...upload, uploadId, body, validate: upload.validate ?? body.validatedWhileRead }, archive);
     });
   });
 }

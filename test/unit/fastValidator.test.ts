@@ -35,3 +35,34 @@ it('leaves every other pattern to the regular expression', () => {
     expect(characterRun(pattern)).toBeUndefined();
   }
 });
+
+describe('strict objects', () => {
+  const check = compileFastCheck(
+    fastCheckSchemaOf(z.strictObject({ name: z.string(), constructor: z.string(), count: z.number() })),
+  )!;
+
+  it('accept exactly the own properties, and refuse a missing one however the rest is made up', () => {
+    expect(check({ name: 'a', constructor: 'c', count: 1 })).toBe(true);
+    // A key missing and another in its place: the key count alone would pass it.
+    expect(check({ name: 'a', other: 1, count: 1 })).toBe(false);
+    expect(check({ name: 'a', constructor: 'c', other: 1 })).toBe(false);
+    // `constructor` is read from Object.prototype when it is not own (a function, refused anyway), and tested as own.
+    expect(check({ name: 'a', toString: null, count: 1 })).toBe(false);
+    expect(check(JSON.parse('{"name":"a","constructor":"c","count":1}'))).toBe(true);
+    expect(check(JSON.parse('{"name":"a","__proto__":null,"count":1}'))).toBe(false);
+    expect(check({ name: 'a', constructor: 'c', count: undefined })).toBe(false);
+  });
+
+  it('say "valid" only where zod does, for objects of any keys and values', () => {
+    const schema = z.strictObject({ name: z.string(), constructor: z.string(), count: z.number() });
+    const key = fc.constantFrom('name', 'constructor', 'count', 'other', '__proto__', 'toString', 'valueOf');
+    const value = fc.oneof(fc.string({ maxLength: 3 }), fc.constant(null), fc.integer(), fc.constant(undefined), fc.boolean());
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 5 }), (record) => {
+        const parsed = JSON.parse(JSON.stringify(record) ?? '{}');
+        for (const candidate of [record, parsed]) if (check(candidate)) expect(z.safeParse(schema, candidate).success).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

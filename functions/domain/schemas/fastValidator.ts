@@ -160,6 +160,12 @@ function check(schema: JsonSchema, v: string, g: Generated): string {
  * Strict objects whose properties are all required: then "no other keys" is a key count. The
  * count takes every enumerable key, inherited ones too, and each property must be an own one:
  * so a count equal to the number of properties leaves room for no other own key.
+ *
+ * Records are plain objects (made by JSON.parse or the CSV reader), whose only prototype is
+ * Object.prototype, which has no enumerable properties. So a property whose name Object.prototype
+ * does not hold is own exactly when reading it gives a value, and no check here accepts
+ * `undefined` (each tests a type, or null): only names Object.prototype holds (`constructor`,
+ * `toString`, …) are tested with `hasOwn`, which took a third of a devices record's check.
  * Generates a function and answers its name.
  */
 function objectCheck(schema: JsonSchema, g: Generated): string {
@@ -178,7 +184,8 @@ function objectCheck(schema: JsonSchema, g: Generated): string {
     '  let p;',
     ...properties.flatMap(([property, propertySchema]) => {
       const key = JSON.stringify(property);
-      return [`  if (!hasOwn(v, ${key})) return false;`, `  p = v[${key}];`, `  if (!${check(propertySchema, 'p', g)}) return false;`];
+      const ownTest = property in Object.prototype ? [`  if (!hasOwn(v, ${key})) return false;`] : [];
+      return [...ownTest, `  p = v[${key}];`, `  if (!${check(propertySchema, 'p', g)}) return false;`];
     }),
     '  return true;',
     '}',
