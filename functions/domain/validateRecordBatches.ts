@@ -135,6 +135,11 @@ export class BatchedValidation {
     if (context && summary && !this.stopped && this.emails.length === 0) this.check(index, record, context, summary);
   }
 
+  /** Whether the problem's list of issues is full: the records after decide only between its codes. */
+  get issueListFull(): boolean {
+    return this.issues.full;
+  }
+
   /** The validated upload, or the problem validateUpload would throw for the whole envelope. */
   async finish(): Promise<ValidatedUpload> {
     const { collectedAt, mpaVersion } = this.head;

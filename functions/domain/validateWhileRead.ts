@@ -51,13 +51,15 @@ export class ValidationWhileRead {
   /**
    * The next records, in order. `mayContainAt`: whether the bytes read so far may hold an `@`
    * (then each record is searched for e-mail addresses). False once more records came than an
-   * upload may hold: the caller then validates the whole body, which names that problem.
+   * upload may hold, or once a hundred issues were found: the caller then validates the whole
+   * body, which names the first problem (too many records) without checking every record, and
+   * answers the second as it always did.
    */
   add(records: readonly unknown[], mayContainAt: boolean): boolean {
     this.count += records.length;
     if (this.count > MAX_RECORDS) return false;
     this.validation.addParsed(records, mayContainAt);
-    return true;
+    return !this.validation.issueListFull;
   }
 
   /**
