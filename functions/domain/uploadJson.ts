@@ -14,7 +14,7 @@
  * let go (domain/validateWhileRead.ts), where the envelope is MPA's. A plain body (one buffer
  * already) is hashed when asked for, a chunk per turn of the event loop, while the archive
  * completes in S3.
-
+ *
  * Size limits and gzip errors are raised here, before anything else; a JSON or UTF-8 error only
  * when `parse()` is called, with the same message a whole-text parse gives.
  *
@@ -35,7 +35,7 @@ import type { ValidatedUpload } from './validateUpload.js';
 import { type ValidateAs, ValidationWhileRead } from './validateWhileRead.js';
 
 export interface UploadJson {
-  /** SHA-256 (hex) of the JSON bytes, inflated: computed on the first call, in turns of the event loop. */
+  /** SHA-256 (hex) of the JSON bytes, inflated: a gzip body's computed as it was read, a plain body's on the first call, in turns of the event loop. */
   sha256(): Promise<string>;
   /** Length of the JSON bytes, inflated. */
   byteLength: number;
@@ -222,7 +222,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
   } catch (error) {
     hash.discard();
     inflater.destroy();
-    if (error instanceof ProblemError) throw error;
+    if (error instanceof ProblemError || !isZlibError(error)) throw error;
     throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
   }
   const finished = parser.finish();
@@ -242,6 +242,12 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
     archive: () => archived,
     validatedWhileRead,
   };
+}
+
+/** zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …): the body is no gzip; anything else is not the client's. */
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 /** A hash computed on this thread, for bodies too small to be worth the hand-over. */
