@@ -68,6 +68,8 @@ function hashThread(): HashThread {
     thread.pending.clear();
   };
   thread.worker.on('error', fail);
+  // A message that could not be read would leave its digest waiting for ever.
+  thread.worker.on('messageerror', fail);
   thread.worker.on('exit', (code) => fail(new Error(`The hashing worker stopped (exit code ${code}).`)));
   current = thread;
   return thread;

@@ -174,9 +174,9 @@ export async function builtUploadJson(pieces: AsyncIterable<Buffer>, value: unkn
 }
 
 /**
- * Output chunks of the inflater, and so the batches the parser takes: few callbacks, and text
- * pieces large enough (over 1 MB) that Node makes them external strings, kept outside V8's heap,
- * which parse as fast as one whole text (smaller pieces cost more in GC: docs/decisions.md).
+ * Output chunks of the inflater: few callbacks and hand-overs (zlib's default 16 KiB chunks take
+ * three to four times as long to inflate); the parser cuts each into batches of its own size
+ * (domain/streamedJson.ts PARSE_BATCH_BYTES).
  */
 export const INFLATE_CHUNK = 1024 * 1024;
 
@@ -214,7 +214,11 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
       if (validation) {
         recordsTaken = true;
         const active = validation;
-        if (!parser.takeRecords().every((batch) => active.add(batch, atScan.mayContainAt))) validation = undefined;
+        if (!parser.takeRecords().every((batch) => active.add(batch, atScan.mayContainAt))) {
+          // The whole body is to be validated after all (parse() reads it again): the rest is not parsed now.
+          validation = undefined;
+          parser.abandon();
+        }
       }
       // Last: the chunk is the hash's from here on (neither the parser nor the scan keeps a view of it).
       hash.update(chunk);
@@ -225,13 +229,14 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
     if (error instanceof ProblemError || !isZlibError(error)) throw error;
     throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
   }
+  // Asked for now, so that the worker lets the hash go whether or not the upload gets as far as its
+  // commit. Should the hashing thread fail, the body is hashed here, once more inflated.
+  const digest = hash.digest().catch(() => createHash('sha256').update(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })).digest('hex'));
+  digest.catch(() => undefined);
   const finished = parser.finish();
   const validatedWhileRead = finished && validation?.finish(finished.value, atScan.mayContainAt);
   // Records handed over and not validated after all: the whole text is parsed again, on demand.
   const parsed = recordsTaken ? undefined : finished;
-  // Asked for now, so that the worker lets the hash go whether or not the upload gets as far as its commit.
-  const digest = hash.digest();
-  digest.catch(() => undefined);
   return {
     sha256: () => digest,
     byteLength,
@@ -244,10 +249,10 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
   };
 }
 
-/** zlib's own errors (`Z_DATA_ERROR`, `Z_BUF_ERROR`, …): the body is no gzip; anything else is not the client's. */
+/** zlib's errors about its input: the body is no gzip (damaged, cut short, another format); anything else is not the client's. */
 function isZlibError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
+  return code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' || code === 'Z_NEED_DICT';
 }
 
 /** A hash computed on this thread, for bodies too small to be worth the hand-over. */
