@@ -60,7 +60,7 @@ export class PiecewiseAtScan {
 
   push(piece: Buffer): void {
     this.mayContainAt ||= jsonMayContainAt(piece) || jsonMayContainAt(Buffer.concat([this.tail, piece.subarray(0, 5)]));
-    // The last five bytes so far, whatever the pieces' sizes; a copy, as the piece may be handed on once pushed (domain/streamedJson.ts).
+    // The last five bytes so far, whatever the pieces' sizes; a copy, as the piece may be handed on once pushed (domain/uploadJson.ts).
     const joined = piece.length >= 5 ? piece : Buffer.concat([this.tail, piece]);
     this.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - 5)));
   }

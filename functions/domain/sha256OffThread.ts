@@ -2,10 +2,10 @@
  * SHA-256 of a sequence of buffers, computed on a worker thread while this thread goes on: a
  * gzip upload's inflated chunks are handed over (moved, not copied) as soon as they are parsed,
  * so the content's hash is ready when validation ends instead of being computed after it, on the
- * thread that must then answer the archive's completion and commit (bench/README.md: this was the
- * last ~20 ms before an upload's commit). Node's own hashes run only on the calling thread, and
- * WebCrypto's one-shot digest would need the body copied into one buffer, which on this machine
- * costs about what hashing it does.
+ * thread that must then answer the archive's completion and commit (~20 ms of a 100,000-device
+ * upload: docs/decisions.md). Node's own hashes run only on the calling thread, and WebCrypto's
+ * one-shot digest would need the body copied into one buffer, which on this machine costs about
+ * what hashing it does.
  *
  * One worker serves the process, started at the first use; it keeps the process alive only while
  * a digest is awaited.

@@ -284,7 +284,11 @@ async function sha256InTurns(chunks: Buffer[]): Promise<string> {
 }
 const EMPTY = Buffer.alloc(0);
 
-/** Archives of this size and up are hashed on the thread pool, while this thread parses; below, the hand-over would cost more than the hash. */
+/**
+ * Gzip bodies of this size and up are hashed off this thread, while it parses: the archive (the
+ * body as sent) on the thread pool, the inflated content on the hashing worker. Below, the
+ * hand-over would cost more than the hash.
+ */
 const HASH_OFF_THREAD_MIN_BYTES = 256 * 1024;
 
 /** The bytes to archive with their SHA-256: a large archive's computed on the thread pool (WebCrypto's digest). */

@@ -1,6 +1,6 @@
 /**
  * validateUpload for an upload whose records arrive in batches (a bundle file read from its
- * archive): each batch is checked, scanned for e-mail addresses, counted into the uniqueness
+ * archive, a gzip upload as it is inflated: domain/validateWhileRead.ts): each batch is checked, scanned for e-mail addresses, counted into the uniqueness
  * keys and folded into the summary as it comes, so that no record outlives its batch. A million
  * device records held at once are ~380 MB of heap; their keys alone, a tenth of that.
  *

@@ -2,14 +2,15 @@
  * A gzip upload's records validated as the streamed parse hands them over (domain/streamedJson.ts),
  * a batch at a time, and let go: the records never live together, so they die young in V8's heap
  * instead of being promoted and marked, and each batch is checked while it is still in the cache
- * (bench/README.md: the upload path's CPU time fell by about a seventh). Bundles' `.json` files
- * are read the same way (domain/validateRecordBatches.ts does the checking for both).
+ * (docs/decisions.md has the figures). Bundles' `.json` files are read the same way
+ * (domain/validateRecordBatches.ts does the checking for both).
  *
  * Only the envelope MPA sends is taken this way: `schemaVersion`, `collectedAt`, `mpaVersion` and
  * then `records`, in that order, the first three valid in type, and nothing after the records.
- * For any other shape (or a query type whose rules need every record at once, or more records
- * than an upload may hold) the caller validates the whole parsed body as before, which gives the
- * exact same answer, so the problems a client sees never depend on how its body was read.
+ * For any other shape (or a query type whose rules need every record at once, more records than
+ * an upload may hold, or a hundred issues found) the caller validates the whole parsed body as
+ * before, which gives the exact same answer, so the problems a client sees never depend on how
+ * its body was read.
  */
 import { MAX_RECORDS, type ValidatedUpload } from './validateUpload.js';
 import { type BatchedValidation, validatesInBatches, validationInBatches } from './validateRecordBatches.js';

@@ -3,7 +3,8 @@
  * AWS stream's filter selects (functions/domain/fleetSyncTrigger.ts, seen through
  * functions/local/tableChanges.ts): the upload path knows nothing of it. The syncs run in a
  * child process at lower priority (functions/local/fleetSyncProcess.ts), as on AWS they run in
- * a Lambda of their own, so that they do not slow the requests (bench/README.md).
+ * a Lambda of their own, and their storage requests wait while the server serves requests
+ * (fleetSyncsYield), so that they do not slow the requests (bench/README.md).
  * Stopping interrupts them (a sync is idempotent and records its progress, so the next one
  * finishes the work); `resumeFleetIndexes` catches up on installs left behind at start-up.
  */
@@ -96,6 +97,12 @@ export async function stopFleetIndexRunner(): Promise<void> {
   if (r.child.connected) r.child.send({ stop: true });
   else r.child.kill();
   await exited;
+}
+
+/** Tells the syncs whether the server has requests in flight: while it has, their storage requests wait (fleetSyncProcess.ts). */
+export function fleetSyncsYield(busy: boolean): void {
+  const r = runner;
+  if (r?.child.connected) r.child.send({ busy });
 }
 
 /** Resolves once every sync asked for so far has finished. */

@@ -4,13 +4,30 @@
  * 2,000-odd requests and a parse of its snapshot, and on the server's own event loop it made
  * every upload beside it several times slower (bench/README.md). On AWS it is a Lambda of its own.
  *
- * Messages in: { sync: installId }, { stop: true }. Out: { ready: true }, { done: installId, error? }.
+ * Messages in: { sync: installId }, { stop: true }, { busy: boolean } (whether the server has
+ * requests in flight: each storage request of a sync waits, up to YIELD_MAX_WAIT_MS, until it has
+ * none; functions/local/yieldGate.ts). Out: { ready: true }, { done: installId, error? }.
  * Syncs of one install run one at a time; requests that arrive meanwhile make one more run.
  */
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
 import { clients } from '../store/clients.js';
+import { s3Of } from '../store/s3Client.js';
+import { YieldGate } from './yieldGate.js';
 
-type Message = { sync: string } | { stop: true };
+type Message = { sync: string } | { stop: true } | { busy: boolean };
+
+/** Longest a sync's request waits for the server's requests to finish. */
+const YIELD_MAX_WAIT_MS = 250;
+const gate = new YieldGate(YIELD_MAX_WAIT_MS);
+for (const client of [clients().ddb, s3Of(clients())] as { middlewareStack: { add: (m: never, o: object) => void } }[]) {
+  client.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      await gate.pass();
+      return next(args);
+    }) as never,
+    { step: 'initialize', name: 'yieldToRequests' },
+  );
+}
 
 const abort = new AbortController();
 const running = new Map<string, Promise<void>>();
@@ -38,6 +55,7 @@ function run(installId: string, requests: number): void {
 }
 
 process.on('message', (message: Message) => {
+  if ('busy' in message) return gate.setBusy(message.busy);
   if ('stop' in message) {
     abort.abort();
     void Promise.allSettled(running.values()).then(() => process.disconnect());

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { S3rverEvent } from '@20minutes/s3rver';
 import { generateApiKey } from '../domain/apiKeys.js';
@@ -16,7 +16,7 @@ import { clients, resetClients, type Clients } from '../store/clients.js';
 import type { StorageConfig } from '../store/config.js';
 import { lambdaContext } from './apiGatewayEvent.js';
 import { type Emulators, emulatorEnvironment, startEmulators } from './emulators.js';
-import { resumeFleetIndexes, startFleetIndexRunner, stopFleetIndexRunner } from './fleetIndexRunner.js';
+import { fleetSyncsYield, resumeFleetIndexes, startFleetIndexRunner, stopFleetIndexRunner } from './fleetIndexRunner.js';
 import { localControlPlaneEnvironment } from './controlPlane.js';
 import { createLocalServer } from './localApi.js';
 import { provisionStorage } from './provision.js';
@@ -85,6 +85,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const processing = deliverIncomingEvents(emulators, c.config.incomingBucket);
 
   const server = createLocalServer({ ...(options.log ? { log: options.log } : {}), rateLimiter: options.rateLimiter });
+  // The fleet syncs hold their storage requests while requests are served (fleetSyncProcess.ts).
+  let inFlight = 0;
+  server.on('request', (_req, res: ServerResponse) => {
+    if (inFlight++ === 0) fleetSyncsYield(true);
+    res.once('close', () => {
+      if (--inFlight === 0) fleetSyncsYield(false);
+    });
+  });
   server.listen(options.port, options.host);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

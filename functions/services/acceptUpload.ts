@@ -36,8 +36,9 @@ export interface UploadInput {
   /** Use this upload id (an upload session's); otherwise a new one is made. */
   uploadId?: string;
   /**
-   * Validates the body, when it was validated as it was read (a bundle file: its records are
-   * not kept, and `body.parse()` is not called); otherwise validateUpload checks the parsed body.
+   * Validates the body, when it was validated as it was read (a bundle file, a gzip upload of
+   * MPA's envelope: its records are not kept, and `body.parse()` is not called); otherwise
+   * validateUpload checks the parsed body.
    */
   validate?: () => Promise<ValidatedUpload>;
   /** Committed in the upload's own transaction, or not at all (a staff bundle's audit entry); a duplicate commits none. */
@@ -145,7 +146,8 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
   if (refused || !validated) throw refused ? usageCollectionDisabled(queryType) : invalid;
   const { collectedAt } = validated;
 
-  // The content's hash, which only the commit needs, is computed while the archive completes.
+  // The content's hash, which only the commit needs: a gzip body's was computed as it was read, a
+  // plain body's is computed now, while the archive completes.
   const [rawKey, sha256] = await Promise.all([archive.complete(collectedAt, archiveBytes), input.body.sha256()]);
   const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
 
