@@ -231,7 +231,9 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
   }
   // Asked for now, so that the worker lets the hash go whether or not the upload gets as far as its
   // commit. Should the hashing thread fail, the body is hashed here, once more inflated.
-  const digest = hash.digest().catch(() => createHash('sha256').update(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })).digest('hex'));
+  // The whole body inflated again at once: for the fallbacks below, which the streamed read could not serve.
+  const inflatedWhole = () => gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes });
+  const digest = hash.digest().catch(() => createHash('sha256').update(inflatedWhole()).digest('hex'));
   digest.catch(() => undefined);
   const finished = parser.finish();
   const validatedWhileRead = finished && validation?.finish(finished.value, atScan.mayContainAt);
@@ -243,7 +245,7 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
     sentBytes: sent.length,
     mayContainEmail: atScan.mayContainAt,
     // The streamed parse gave up: the whole text, the ordinary way (for the exact error, or an unusual shape).
-    parse: () => (parsed ? parsed.value : parseJson(jsonText(gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes })))),
+    parse: () => (parsed ? parsed.value : parseJson(jsonText(inflatedWhole()))),
     archive: () => archived,
     validatedWhileRead,
   };
