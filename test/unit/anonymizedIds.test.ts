@@ -3,9 +3,13 @@
  * ^[A-Za-z0-9_-]{8,128}$; any other string there is personal data (pii_detected); a value
  * that is not a string at all is a schema error (validation_failed).
  */
+import fc from 'fast-check';
+import * as z from 'zod/mini';
+import { type QueryType, querySpec, queryTypes } from '../../functions/domain/queries/index.js';
+import { anonymizedFieldsOf, malformedTokenCheckOf } from '../../functions/domain/schemas/anonymizedFields.js';
 import { OPAQUE_TOKEN } from '../../functions/domain/schemas/opaqueToken.js';
-import type { QueryType } from '../../functions/domain/queries/index.js';
-import { type Rec, envelope, pathsOf, recordsProblem, str, tok, validate } from './helpers.js';
+import { problemIssuesOf } from '../../functions/domain/zodIssues.js';
+import { envelope, pathsOf, type Rec, recordsProblem, str, tok, validate } from './helpers.js';
 
 interface TokenField {
   queryType: QueryType;
@@ -112,6 +116,72 @@ describe('pii and other problems together', () => {
   it('the detail of pii_detected does not echo the value', () => {
     const problem = recordsProblem('user-actions', [{ userHash: 'John Smith', actions: 1 }]);
     expect(JSON.stringify(problem)).not.toContain('John Smith');
+  });
+});
+
+describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields.ts)', () => {
+  it('the [A] fields read from the record schemas are those of the contract', () => {
+    const found: Record<string, string[]> = Object.fromEntries(
+      queryTypes.map((t) => [t, anonymizedFieldsOf(querySpec(t).record)] as const).filter(([, f]) => f.length > 0),
+    );
+    expect(found).toEqual({
+      'container-license-states': ['containerId'],
+      containers: ['containerId', 'parentId'],
+      devices: ['containerId', 'probeId'],
+      probes: ['probeId'],
+      'user-actions': ['userHash'],
+    });
+    expect(new Set(fields.map((f) => `${f.queryType}.${f.field}`))).toEqual(new Set(Object.entries(found).flatMap(([t, f]) => f.map((n) => `${t}.${n}`))));
+  });
+
+  it.each(queryTypes)('%s: the cheap check answers as zod does, for any value', (queryType) => {
+    const spec = querySpec(queryType);
+    const check = malformedTokenCheckOf(spec.record);
+    const names = [...new Set([...anonymizedFieldsOf(spec.record), 'deviceId', 'other', 'toString', '__proto__'])];
+    const leaf = fc.oneof(
+      fc.constantFrom(...validTokens.map(([, v]) => v), ...personalStrings.map(([, v]) => v)),
+      fc.string({ maxLength: 10 }),
+      fc.constant(null),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(['abcdefgh']),
+    );
+    const record = fc.oneof(fc.dictionary(fc.constantFrom(...names), leaf), leaf, fc.array(leaf, { maxLength: 2 }));
+    fc.assert(
+      fc.property(record, (value) => {
+        // Parsed from JSON, as uploads are: `__proto__` is then an own key.
+        const parsed: unknown = JSON.parse(JSON.stringify(value));
+        const result = z.safeParse(spec.record, parsed);
+        const zodSays = !result.success && [...problemIssuesOf(result.error)].some((issue) => issue.pii);
+        expect(check(parsed)).toBe(zodSays);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  const device = (i: number, containerId: unknown = tok('c', i)) => ({ deviceId: `dev-${i}`, deviceType: 'A', containerId, probeId: null, arid: '12345', hardwareId: null, serialNumber: null });
+
+  it('personal data after the 100th issue still makes the problem pii_detected', () => {
+    const records = [...Array.from({ length: 150 }, () => ({})), device(150, 'John Smith')];
+    const problem = recordsProblem('devices', records);
+    expect(problem.code).toBe('pii_detected');
+    expect(problem.errors).toHaveLength(100);
+  });
+
+  it('a million empty records give the first 100 problems, and no personal data', () => {
+    const problem = recordsProblem('devices', Array.from({ length: 1_000_000 }, () => ({})));
+    expect(problem.code).toBe('validation_failed');
+    expect(pathsOf(problem)).toHaveLength(100);
+  });
+
+  it('personal data in the record that fills the list counts, past its listed issues', () => {
+    // 99 issues, then a record with two: the list fills at its first, deviceType, before its containerId.
+    const records = [...Array.from({ length: 99 }, (_, i) => ({ ...device(i), arid: 1 })), { ...device(99, 'John Smith'), deviceType: 5 }];
+    const result = z.safeParse(querySpec('devices').record, records[99]);
+    expect([...problemIssuesOf((result as { error: z.core.$ZodError }).error)][0]?.pii).toBe(false);
+    const problem = recordsProblem('devices', records);
+    expect(problem.code).toBe('pii_detected');
+    expect(problem.errors).toHaveLength(100);
   });
 });
 
