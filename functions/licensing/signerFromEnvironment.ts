@@ -9,9 +9,8 @@ let signer_: Promise<Signer> | undefined;
 
 async function build(env: NodeJS.ProcessEnv): Promise<Signer> {
   if (env.LICENSE_SIGNING_KEY_ID) {
-    const { KMSClient } = await import('@aws-sdk/client-kms');
-    const { kmsSigner } = await import('./kmsSigner.js');
-    return kmsSigner(new KMSClient({}), env.LICENSE_SIGNING_KEY_ID);
+    const { kmsSignerOf } = await import('./kmsSigner.js');
+    return kmsSignerOf(env.LICENSE_SIGNING_KEY_ID);
   }
   if (env.LICENSE_SIGNING_KEY_FILE) {
     const { localFileSigner } = await import('./localSigner.js');

@@ -11,11 +11,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, installTarget } from '../domain/audit.js';
-import { queryTypes, type QueryType } from '../domain/queries/index.js';
+import { type QueryType, queryTypes } from '../domain/queries/queryTypes.js';
 import { AUDIT_PARTITION, auditActorPartition, auditIndexKeys, auditTargetPartition, itemKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
-import { setClause } from './dynamo.js';
 import type { TransactItem } from './dynamo.js';
+import { setClause } from './dynamo.js';
 import { baseTable, type Page, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
