@@ -1,7 +1,7 @@
 /**
  * The local fleet syncs' gate (functions/local/yieldGate.ts): their storage requests pass at
- * once while the server is idle, wait while it serves requests, and never wait longer than the
- * gate's bound, so that a steady stream of requests cannot starve them.
+ * once while the server is idle, wait while it serves requests and for a quiet time after, and
+ * never wait longer than the gate's bound, so that a steady stream of requests cannot starve them.
  */
 import { YieldGate } from '../../functions/local/yieldGate.js';
 
@@ -35,5 +35,28 @@ describe('YieldGate', () => {
     // Released by its bound, then by the server: neither resolves it twice or leaves it waiting.
     gate.setBusy(false);
     expect(await settledWithin(gate.pass(), 5)).toBe(true);
+  });
+
+  it('opens only once the server has stayed idle for the quiet time', async () => {
+    const gate = new YieldGate(10_000, 40);
+    gate.setBusy(true);
+    const held = gate.pass();
+    gate.setBusy(false);
+    // The next request within the quiet time: still held, and the quiet time starts again after it.
+    expect(await settledWithin(held, 20)).toBe(false);
+    gate.setBusy(true);
+    expect(await settledWithin(held, 40)).toBe(false);
+    gate.setBusy(false);
+    const idleSince = performance.now();
+    await held;
+    expect(performance.now() - idleSince).toBeGreaterThanOrEqual(35);
+    expect(await settledWithin(gate.pass(), 5)).toBe(true);
+  });
+
+  it('bounds the wait also while the quiet time runs', async () => {
+    const gate = new YieldGate(30, 10_000);
+    gate.setBusy(true);
+    gate.setBusy(false);
+    expect(await settledWithin(gate.pass(), 100)).toBe(true);
   });
 });
