@@ -9,7 +9,7 @@ import { MAX_PROBLEM_ISSUES, ProblemError, type ProblemIssue } from './problems.
 import { type QueryType, querySpec } from './queries/index.js';
 import { recordSchemas } from './queries/recordSchemas.generated.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './queries/types.js';
-import { type MalformedTokenCheck, malformedTokenCheckOf as tokenCheckOf } from './schemas/anonymizedFields.js';
+import { type MalformedTokenCheck, malformedTokenCheckOf } from './schemas/anonymizedFields.js';
 import { compileFastCheck, type FastCheck } from './schemas/fastValidator.js';
 import { isoDateTime, text } from './schemas/fields.js';
 import { problemIssuesOf } from './zodIssues.js';
@@ -176,7 +176,7 @@ export function checkRecordAt(spec: ReturnType<typeof querySpec>, fast: FastChec
     // Nothing more is listed; only personal data can still change the problem (its code).
     // The cheap check answers as zod's issues would (./schemas/anonymizedFields.ts), and
     // false for every valid record: zod at 8 µs a record let a tiny body of `{}`s hold a CPU.
-    if (issues.pii || malformedTokenCheckOf(spec.queryType as QueryType)(record)) {
+    if (issues.pii || tokenCheckFor(spec.queryType as QueryType)(record)) {
       issues.pii = true;
       return false;
     }
@@ -187,18 +187,19 @@ export function checkRecordAt(spec: ReturnType<typeof querySpec>, fast: FastChec
   if (valid === true || valid.success) {
     const issue = spec.checkRecord?.(record, context);
     if (issue) addRecordIssue(issues, index, issue);
-  } else if (!issues.addZod(`records[${index}]`, valid.error) && malformedTokenCheckOf(spec.queryType as QueryType)(record)) {
+  } else if (!issues.addZod(`records[${index}]`, valid.error) && tokenCheckFor(spec.queryType as QueryType)(record)) {
     // The list filled up within this record's issues: its own personal data still counts.
     issues.pii = true;
+    return false;
   }
   return true;
 }
 
 /** Each query type's check for malformed anonymized identifiers, made at its first use. */
 const malformedTokenChecks = new Map<QueryType, MalformedTokenCheck>();
-function malformedTokenCheckOf(queryType: QueryType): MalformedTokenCheck {
+function tokenCheckFor(queryType: QueryType): MalformedTokenCheck {
   let check = malformedTokenChecks.get(queryType);
-  if (!check) malformedTokenChecks.set(queryType, (check = tokenCheckOf(querySpec(queryType).record)));
+  if (!check) malformedTokenChecks.set(queryType, (check = malformedTokenCheckOf(querySpec(queryType).record)));
   return check;
 }
 

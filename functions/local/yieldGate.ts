@@ -25,6 +25,8 @@ export class YieldGate {
     this.quiet = undefined;
     if (busy || this.quietMs === 0) return this.settle(busy);
     this.quiet = setTimeout(() => this.settle(false), this.quietMs);
+    // Each waiting request has a timer of its own: this one need not keep a process alive.
+    this.quiet.unref?.();
   }
 
   private settle(busy: boolean): void {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import * as z from 'zod/mini';
 import { type QueryType, querySpec, queryTypes } from '../../functions/domain/queries/index.js';
 import { anonymizedFieldsOf, malformedTokenCheckOf } from '../../functions/domain/schemas/anonymizedFields.js';
+import { opaqueToken, withMeta } from '../../functions/domain/schemas/fields.js';
 import { OPAQUE_TOKEN } from '../../functions/domain/schemas/opaqueToken.js';
 import { problemIssuesOf } from '../../functions/domain/zodIssues.js';
 import { envelope, pathsOf, type Rec, recordsProblem, str, tok, validate } from './helpers.js';
@@ -137,7 +138,9 @@ describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields
   it.each(queryTypes)('%s: the cheap check answers as zod does, for any value', (queryType) => {
     const spec = querySpec(queryType);
     const check = malformedTokenCheckOf(spec.record);
-    const names = [...new Set([...anonymizedFieldsOf(spec.record), 'deviceId', 'other', 'toString', '__proto__'])];
+    // Every field of the schema, not only those the check found: a field it misses would show.
+    const shape = (spec.record._zod.def as unknown as { shape: Record<string, unknown> }).shape;
+    const names = [...Object.keys(shape), 'other', 'toString', '__proto__'];
     const leaf = fc.oneof(
       fc.constantFrom(...validTokens.map(([, v]) => v), ...personalStrings.map(([, v]) => v)),
       fc.string({ maxLength: 10 }),
@@ -157,6 +160,13 @@ describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('knows the token in the shapes the record schemas use, and refuses any other around it', () => {
+    expect(anonymizedFieldsOf(z.strictObject({ a: opaqueToken, b: z.nullable(opaqueToken), c: withMeta(opaqueToken, {}), d: z.string() }))).toEqual(['a', 'b', 'c']);
+    for (const shape of [z.optional(opaqueToken), z.nullable(z.nullable(opaqueToken)), z.nullable(z.optional(opaqueToken))]) {
+      expect(() => anonymizedFieldsOf(z.strictObject({ id: shape }))).toThrow(/the field id/i);
+    }
   });
 
   const device = (i: number, containerId: unknown = tok('c', i)) => ({ deviceId: `dev-${i}`, deviceType: 'A', containerId, probeId: null, arid: '12345', hardwareId: null, serialNumber: null });

@@ -58,5 +58,7 @@ describe('YieldGate', () => {
     gate.setBusy(true);
     gate.setBusy(false);
     expect(await settledWithin(gate.pass(), 100)).toBe(true);
+    // Busy again ends the quiet time (and its timer).
+    gate.setBusy(true);
   });
 });

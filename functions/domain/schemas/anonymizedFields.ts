@@ -6,16 +6,34 @@
  * a 3 KB gzip body of a million `{}` records held a CPU for 8 seconds.
  */
 import type * as z from 'zod/mini';
-import { opaqueToken } from './fields.js';
 import { OPAQUE_TOKEN } from './opaqueToken.js';
 
 /** Answers whether a record has an anonymized-identifier field holding a string that is no opaque token. */
 export type MalformedTokenCheck = (record: unknown) => boolean;
 
-function isOpaqueToken(schema: z.core.$ZodType): boolean {
-  if (schema === opaqueToken) return true;
+/** Whether `schema` is a string checked against the token pattern (opaqueToken, or a copy of it). */
+function isTokenString(schema: z.core.$ZodType): boolean {
   const { def } = schema._zod;
-  return def.type === 'nullable' && (def as z.core.$ZodNullableDef).innerType === opaqueToken;
+  return def.type === 'string' && (def.checks ?? []).some((check) => (check._zod.def as { pattern?: unknown }).pattern === OPAQUE_TOKEN);
+}
+
+/** Whether the token pattern is anywhere in `schema` (behind any wrapper). */
+function mentionsToken(schema: z.core.$ZodType): boolean {
+  const inner = (schema._zod.def as { innerType?: z.core.$ZodType }).innerType;
+  return isTokenString(schema) || (inner !== undefined && mentionsToken(inner));
+}
+
+/**
+ * Whether a field of this schema holds an anonymized identifier in a shape the check knows: the
+ * token string, or it or null. Throws for any other shape around the token (optional, a default,
+ * a nested nullable...), so that a new record schema cannot leave the check silently blind.
+ */
+function holdsToken(name: string, schema: z.core.$ZodType): boolean {
+  if (isTokenString(schema)) return true;
+  const { def } = schema._zod;
+  if (def.type === 'nullable' && isTokenString((def as z.core.$ZodNullableDef).innerType)) return true;
+  if (mentionsToken(schema)) throw new Error(`The field ${name} holds an anonymized identifier in a shape functions/domain/schemas/anonymizedFields.ts does not know.`);
+  return false;
 }
 
 /**
@@ -26,7 +44,7 @@ export function anonymizedFieldsOf(record: z.core.$ZodType): string[] {
   const { def } = record._zod;
   if (def.type !== 'object') return [];
   const { shape } = def as z.core.$ZodObjectDef;
-  return Object.keys(shape).filter((name) => isOpaqueToken(shape[name] as z.core.$ZodType));
+  return Object.keys(shape).filter((name) => holdsToken(name, shape[name] as z.core.$ZodType));
 }
 
 /**
