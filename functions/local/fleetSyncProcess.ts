@@ -18,8 +18,9 @@ type Message = { sync: string } | { stop: true } | { busy: boolean };
 
 /**
  * Longest a sync's request waits for the server's requests to finish, and how long the server
- * must then stay idle (bench/README.md: with 250 ms and no quiet time, three new installs' first
- * snapshots took 5.5-5.9x their parse beside the syncs; with these, 3.1-3.5x).
+ * must then stay idle: uploads sent one after another then meet no sync request in DynamoDB
+ * Local, and a sync still makes eight requests a second under an unbroken stream of requests
+ * (the measurements: bench/HISTORY.md, "Fourth session of 2026-12-07").
  */
 const YIELD_MAX_WAIT_MS = 1000;
 const YIELD_QUIET_MS = 50;
