@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { emulatorEnvironment } from '../functions/local/emulators.js';
@@ -48,6 +49,8 @@ export interface HttpFigures {
   background: { busyMs: number[]; idleMs: number[] };
   /** The server's node flags (npm start's), and its process's CPU and GC time over the figure's uploads. */
   server: { nodeFlags: string[]; cpuMs: number; gcMs: number; dynamoDbCpuMs: number | undefined };
+  /** The benchmark's own process (the client: bodies, parses, posts): its CPU and GC time over the figure's uploads. */
+  client: { cpuMs: number; gcMs: number };
   /** Load average (1 min) before and after. */
   loadAverage: [number, number];
 }
@@ -224,6 +227,12 @@ export async function measureHttp(_env?: BenchEnvironment): Promise<HttpFigures>
     const backgroundKeys = await Promise.all(background.map((_, i) => server.newInstall(`http-background-${i}`)));
     const before = await server.stats();
     const jvmBefore = processCpuMs(server.dynamoDbPid);
+    const clientCpu = process.cpuUsage();
+    let clientGcMs = 0;
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) clientGcMs += entry.duration;
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
 
     // A first snapshot, then right after it the next days' re-sends (the first one's sync runs meanwhile).
     const firstMs = await server.post(apiKey, first);
@@ -246,6 +255,8 @@ export async function measureHttp(_env?: BenchEnvironment): Promise<HttpFigures>
     }
     const after = await server.stats();
     const jvmAfter = processCpuMs(server.dynamoDbPid);
+    const clientSpent = process.cpuUsage(clientCpu);
+    gcObserver.disconnect();
     await server.idle();
     return {
       httpRatio: round(median(resendMs) / parseMs),
@@ -264,6 +275,7 @@ export async function measureHttp(_env?: BenchEnvironment): Promise<HttpFigures>
         gcMs: round(after.gcMs - before.gcMs, 0),
         dynamoDbCpuMs: jvmBefore === undefined || jvmAfter === undefined ? undefined : jvmAfter - jvmBefore,
       },
+      client: { cpuMs: round((clientSpent.user + clientSpent.system) / 1000, 0), gcMs: round(clientGcMs, 0) },
       loadAverage: [load, loadAverage()],
     };
   } finally {
