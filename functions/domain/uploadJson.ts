@@ -25,12 +25,12 @@
  */
 import { createHash, webcrypto } from 'node:crypto';
 import { createGunzip, createGzip, type Gunzip, gunzipSync, type ZlibOptions } from 'node:zlib';
+import { parseJson } from './parseJson.js';
 import { jsonMayContainAt, PiecewiseAtScan } from './pii.js';
 import { ProblemError } from './problems.js';
+import { type ChunkHash, sha256OffThread } from './sha256OffThread.js';
 import { StreamedJsonParser } from './streamedJson.js';
 import { type BodyLimits, type ContentEncoding, checkSentSize, gzipForArchive, jsonText, tooLargeInflated } from './uploadBody.js';
-import { parseJson } from './parseJson.js';
-import { type ChunkHash, sha256OffThread } from './sha256OffThread.js';
 import type { ValidatedUpload } from './validateUpload.js';
 import { type ValidateAs, ValidationWhileRead } from './validateWhileRead.js';
 
@@ -229,10 +229,11 @@ async function inflateUploadJson(sent: Buffer, limits: BodyLimits, headRead: (he
     if (error instanceof ProblemError || !isZlibError(error)) throw error;
     throw new ProblemError('invalid_json', 'The body is not valid gzip data.');
   }
-  // Asked for now, so that the worker lets the hash go whether or not the upload gets as far as its
-  // commit. Should the hashing thread fail, the body is hashed here, once more inflated.
-  // The whole body inflated again at once: for the fallbacks below, which the streamed read could not serve.
+  // The whole body inflated again at once, for what the streamed read could not serve: the
+  // whole-text parse below, and the hash should the hashing thread fail.
   const inflatedWhole = () => gunzipSync(sent, { maxOutputLength: limits.maxInflatedBytes });
+  // Asked for now, so that the worker lets the hash go whether or not the upload gets as far as
+  // its commit (an invalid one never asks: hence the handler that keeps its failure quiet).
   const digest = hash.digest().catch(() => createHash('sha256').update(inflatedWhole()).digest('hex'));
   digest.catch(() => undefined);
   const finished = parser.finish();

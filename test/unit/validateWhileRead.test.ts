@@ -425,29 +425,19 @@ describe('mutated devices bodies (property)', () => {
   const cases = (count: number) =>
     fc.tuple(fc.array(fc.tuple(fc.nat(), mutation), { maxLength: 4 }), fc.constantFrom(undefined, undefined, 1)).map(([mutations, space]) => ({ mutations, space, count }));
 
-  it('answers as validateUpload of the whole text, for a small body (one inflate chunk)', async () => {
-    const records = devices(40, 'property');
+  it.each([
+    ['a small body (one inflate chunk)', 40, 200],
+    ['a body of several inflate chunks', 12_000, 12],
+  ])('answers as validateUpload of the whole text, for %s', async (_body, count, numRuns) => {
+    const records = devices(count, 'property');
     await fc.assert(
-      fc.asyncProperty(cases(40), async ({ mutations, space }) => {
+      fc.asyncProperty(cases(count), async ({ mutations, space }) => {
         const text = mutatedText(records, mutations, space);
         const streamed = await streamedAnswer('devices', text);
         expect(streamed.answer).toEqual(await wholeAnswer('devices', text));
         expect(streamed.whileRead).toBe(true);
       }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('answers as validateUpload of the whole text, for a body of several inflate chunks', async () => {
-    const records = devices(12_000, 'property');
-    await fc.assert(
-      fc.asyncProperty(cases(12_000), async ({ mutations, space }) => {
-        const text = mutatedText(records, mutations, space);
-        const streamed = await streamedAnswer('devices', text);
-        expect(streamed.answer).toEqual(await wholeAnswer('devices', text));
-        expect(streamed.whileRead).toBe(true);
-      }),
-      { numRuns: 12 },
+      { numRuns },
     );
   });
 });
