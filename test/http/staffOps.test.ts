@@ -33,10 +33,15 @@ describe('listings', () => {
   it('lists customers by id, narrowed by prefix, with install counts and last upload, page by page', async () => {
     const ids = [`lc${run}-b`, `lc${run}-a`, `lc${run}-a.x`];
     const first = await createTestInstall(api, ids[0]);
-    await createTestInstall(api, ids[0]);
+    const second = await createTestInstall(api, ids[0]);
     await createTestInstall(api, ids[1]);
-    await createTestInstall(api, ids[2]);
+    const other = await createTestInstall(api, ids[2]);
     expect((await upload(api, first, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
+    const latest = await upload(api, second, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }));
+    expect(latest.status).toBe(201);
+    // A customer whose id begins another's, outside the page that holds the other: its installs stay its own.
+    const stray = await createTestInstall(api, `${ids[2]}.y`);
+    expect((await upload(api, stray, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
     const seen: { customerId: string; installs: number; lastSeenAt: string | null }[] = [];
     let cursor: string | null = null;
     do {
@@ -45,10 +50,17 @@ describe('listings', () => {
       seen.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(seen.map((c) => c.customerId)).toEqual([`lc${run}-a`, `lc${run}-a.x`, `lc${run}-b`]);
-    expect(seen.map((c) => c.installs)).toEqual([1, 1, 2]);
-    expect(seen[2]!.lastSeenAt).toEqual(expect.any(String));
+    expect(seen.map((c) => c.customerId)).toEqual([`lc${run}-a`, `lc${run}-a.x`, `lc${run}-a.x.y`, `lc${run}-b`]);
+    expect(seen.map((c) => c.installs)).toEqual([1, 1, 1, 2]);
+    // The latest upload of the customer's installs: the second install's.
+    const installs: any = await call(api, 'GET', `/v1/installs?customerId=${ids[0]}`, { key: staffKey() });
+    const lastSeen = new Map(installs.body.items.map((i: any) => [i.installId, i.lastSeenAt]));
+    expect(lastSeen.get(second.installId) >= lastSeen.get(first.installId)).toBe(true);
+    expect(seen[3]!.lastSeenAt).toBe(lastSeen.get(second.installId));
     expect(seen[0]!.lastSeenAt).toBeNull();
+    expect(seen[1]!.lastSeenAt).toBeNull();
+    expect(seen[2]!.lastSeenAt).toEqual(expect.any(String));
+    expect(other.customerId).toBe(ids[2]);
     expect((await call(api, 'GET', '/v1/customers?prefix=has%20space', { key: staffKey() })).status).toBe(400);
   });
 
