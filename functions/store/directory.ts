@@ -43,12 +43,13 @@ export async function listCustomers(c: Clients, prefix: string | undefined, page
  */
 async function latestUploadOf(c: Clients, customerIds: string[]): Promise<Map<string, string | null>> {
   const latest = new Map<string, string | null>(customerIds.map((id) => [id, null]));
-  if (customerIds.length === 0) return latest;
   const sorted = [...customerIds].sort();
+  const [first, last] = [sorted[0], sorted.at(-1)];
+  if (first === undefined || last === undefined) return latest;
   const entries = await queryAll(c, {
     keys: table.indexes.installsByName,
     partition: INSTALL_NAMES_PARTITION,
-    sortKey: { op: 'between', value: installNamePrefix(sorted[0]!), upTo: `${sorted.at(-1)!}$` },
+    sortKey: { op: 'between', value: installNamePrefix(first), upTo: `${last}$` },
     projection: 'installId, customerId',
   });
   const installIds = entries.filter((entry) => latest.has(entry.customerId as string)).map((entry) => entry.installId as string);

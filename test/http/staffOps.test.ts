@@ -54,8 +54,8 @@ describe('listings', () => {
     expect(seen.map((c) => c.installs)).toEqual([1, 1, 1, 2]);
     // The latest upload of the customer's installs: the second install's.
     const installs: any = await call(api, 'GET', `/v1/installs?customerId=${ids[0]}`, { key: staffKey() });
-    const lastSeen = new Map(installs.body.items.map((i: any) => [i.installId, i.lastSeenAt]));
-    expect(lastSeen.get(second.installId) >= lastSeen.get(first.installId)).toBe(true);
+    const lastSeen = new Map<string, string>(installs.body.items.map((i: any) => [i.installId, i.lastSeenAt]));
+    expect(String(lastSeen.get(second.installId)) >= String(lastSeen.get(first.installId))).toBe(true);
     expect(seen[3]!.lastSeenAt).toBe(lastSeen.get(second.installId));
     expect(seen[0]!.lastSeenAt).toBeNull();
     expect(seen[1]!.lastSeenAt).toBeNull();
