@@ -57,6 +57,45 @@ export async function queryAll(c: Clients, query: PartitionQuery): Promise<Recor
   return items;
 }
 
+/**
+ * What `queryAll` answers for a sort-key range below `query.sortKey.value`, read faster where the
+ * range is long: once the first page shows there is more, the rest is cut into sub-ranges at the
+ * sort keys `cutsAfter(lastKeyRead, upperBound)` names, read at once (their items joined in key
+ * order). A cut must be no item's key: a sub-range's ends are inclusive. DynamoDB reads one
+ * page of 1 MB after another within a Query (DynamoDB Local: 40–110 ms each).
+ * `pageItems` bounds the items of each request (for tests; DynamoDB's own bound is 1 MB).
+ */
+export async function queryAllInParts(
+  c: Clients,
+  query: PartitionQuery & { sortKey: { op: '<'; value: string } },
+  cutsAfter: (lastKeyRead: string, upperBound: string) => string[],
+  pageItems?: number,
+): Promise<Record<string, unknown>[]> {
+  const limit = pageItems === undefined ? {} : { Limit: pageItems };
+  const first = await c.ddb.send(new QueryCommand({ ...input(c, query), ...limit }));
+  const startKey = first.LastEvaluatedKey;
+  if (!startKey) return first.Items ?? [];
+  const upper = query.sortKey.value;
+  const after = String(startKey[query.keys.sortKey]);
+  const cuts = [...new Set(cutsAfter(after, upper))].filter((cut) => cut > after && cut < upper).sort();
+  const edges = [after, ...cuts, upper];
+  const readPart = async (from: string, to: string, exclusiveStartKey: Record<string, unknown> | undefined) => {
+    const part = { ...query, sortKey: { op: 'between' as const, value: from, upTo: to } };
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey = exclusiveStartKey;
+    do {
+      const page = await c.ddb.send(new QueryCommand({ ...input(c, part), ...limit, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  };
+  // The first part goes on from the last key read; the last ends at the bound, which is exclusive.
+  const parts = await Promise.all(edges.slice(1).map((to, i) => readPart(edges[i] as string, to, i === 0 ? startKey : undefined)));
+  const rest = parts.flat().filter((item) => String(item[query.keys.sortKey]) < upper);
+  return [...(first.Items ?? []), ...rest];
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -4,20 +4,28 @@
  * customers the over-deployment report checks (one Query of complianceCustomers). Never a scan.
  */
 import type { UsageSnapshot } from '../domain/compliance.js';
-import { COMPLIANCE_PARTITION, customerIndexPartition, customerOfComplianceEntry, usageIndexPartition } from '../domain/storageKeys.js';
+import { COMPLIANCE_PARTITION, customerIndexKeys, customerIndexPartition, customerOfComplianceEntry, usageIndexPartition } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
-import { queryAll } from './indexQueries.js';
+import { queryAll, queryAllInParts } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
-/** The customer's licensing-counts snapshots collected before `before` (a UTC instant), oldest first. */
-export async function usageHistory(c: Clients, customerId: string, before: string): Promise<UsageSnapshot[]> {
+/** Sub-ranges of a long usage history read at once (queryAllInParts). */
+const USAGE_HISTORY_PARTS = 4;
+
+/**
+ * The customer's licensing-counts snapshots collected before `before` (a UTC instant, or one
+ * followed by `#…`), oldest first. A history longer than a page is read in USAGE_HISTORY_PARTS
+ * spans of time at once: 20,000 snapshots are six pages, ~450 ms one after another on DynamoDB
+ * Local (bench/README.md, complianceMs50x400).
+ */
+export async function usageHistory(c: Clients, customerId: string, before: string, pageItems?: number): Promise<UsageSnapshot[]> {
   const index = table.indexes.usageByCustomer;
-  const items = await queryAll(c, {
-    keys: index,
-    partition: usageIndexPartition(customerId),
-    sortKey: { op: '<', value: before },
-    projection: `${index.sortKey}, countsJson`,
-  });
+  const items = await queryAllInParts(
+    c,
+    { keys: index, partition: usageIndexPartition(customerId), sortKey: { op: '<', value: before }, projection: `${index.sortKey}, countsJson` },
+    timeCuts,
+    pageItems,
+  );
   return items.map((item) => {
     const sortKey = item[index.sortKey] as string;
     const split = sortKey.indexOf('#');
@@ -27,13 +35,30 @@ export async function usageHistory(c: Clients, customerId: string, before: strin
   });
 }
 
+/**
+ * Instants evenly between the collectedAt of two usage sort keys (`<collectedAt>#<installId>`):
+ * no key is a bare instant, so none is a cut. None where either end is no instant.
+ */
+function timeCuts(lastKeyRead: string, upperBound: string): string[] {
+  const from = Date.parse(lastKeyRead.split('#')[0] ?? '');
+  const to = Date.parse(upperBound.split('#')[0] ?? '');
+  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return [];
+  return Array.from({ length: USAGE_HISTORY_PARTS - 1 }, (_, i) => new Date(from + ((to - from) * (i + 1)) / USAGE_HISTORY_PARTS).toISOString());
+}
+
 /** The customer's installs that are decommissioned (DESIGN.md §11): their usage no longer counts. */
 export async function decommissionedInstalls(c: Clients, customerId: string): Promise<Set<string>> {
+  // Only install items carry a status; the partition's latest summaries (large) are dropped by the filter, not sent.
+  const index = table.indexes.byCustomer;
   const items = await queryAll(c, {
-    keys: table.indexes.byCustomer,
+    keys: index,
     partition: customerIndexPartition(customerId),
+    filter: { attribute: 'status', value: 'decommissioned' },
+    projection: `installId, ${index.sortKey}`,
   });
-  return new Set(items.filter((item) => item.type === 'install' && item.status === 'decommissioned').map((item) => item.installId as string));
+  // The install item's own entry, not one of its summaries' (their keys name a query type too).
+  const installIds = items.map((item) => item.installId as string);
+  return new Set(installIds.filter((installId, i) => items[i]?.[index.sortKey] === customerIndexKeys(customerId, installId)[index.sortKey]));
 }
 
 /** Every customer with an entitlement or a latest licensing-counts summary, ordered by id. */
