@@ -203,6 +203,14 @@ export function installNameIndexKeys(customerId: string, name: string, installId
 export function installNamePrefix(customerId: string): string {
   return `${customerId}#`;
 }
+/**
+ * A sort key after every directory entry of `customerId` and before those of any later id:
+ * `$` is the character after `#`, below every character of an id. BETWEEN the first
+ * customer's prefix and the last one's end is a page of customers' installs.
+ */
+export function installNamesEnd(customerId: string): string {
+  return `${customerId}$`;
+}
 
 /** One partition for the list of customers, by customerId. */
 export const CUSTOMERS_PARTITION = 'CUSTOMERS';

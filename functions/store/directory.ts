@@ -2,11 +2,12 @@
  * The two staff listings of DESIGN.md §10: customers by id, installs by customer and name.
  * Each page is one Query of its own GSI1 partition (never a scan); what changes per upload
  * (lastSeenAt, and the usage-collection flag) is read from the install items of the page, so
- * an upload writes nothing more for these listings.
+ * an upload writes nothing more for these listings. A page of customers finds its installs as
+ * one range of the directory of installs (sorted by customer id first).
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerListItem, InstallListItem } from '../domain/directory.js';
-import { CUSTOMERS_PARTITION, INSTALL_NAMES_PARTITION, installNamePrefix, itemKeys } from '../domain/storageKeys.js';
+import { CUSTOMERS_PARTITION, INSTALL_NAMES_PARTITION, installNamePrefix, installNamesEnd, itemKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
 import { sleep } from './dynamo.js';
 import { type Page, queryAll, queryPage } from './indexQueries.js';
@@ -34,12 +35,11 @@ export async function listCustomers(c: Clients, prefix: string | undefined, page
 }
 
 /**
- * Each customer's latest upload, the latest lastSeenAt of its installs. A page of customers is
- * a run of ids, and the directory of installs is sorted by customer id first, so their installs
- * are one range of it: one Query of that range (BETWEEN the first customer's prefix and the last
- * one's with `$`, the character after `#`, which no id holds), then the install items of those
- * installs, 100 a BatchGetItem. Before, one Query per customer of its `byCustomer` partition:
- * 250 customers' answered in 0.9–1 s on DynamoDB Local (docs/console.md).
+ * Each customer's latest upload, the latest lastSeenAt of its installs in the directory (an
+ * install being purged has left it). A page of customers is a run of ids, and the directory is
+ * sorted by customer id first, so their installs are one range of it: a (paged) Query of that
+ * range, then those install items, 100 a BatchGetItem. Before, one Query per customer of its
+ * `byCustomer` partition: 250 customers' answered in 0.9–1 s on DynamoDB Local (docs/console.md).
  */
 async function latestUploadOf(c: Clients, customerIds: string[]): Promise<Map<string, string | null>> {
   const latest = new Map<string, string | null>(customerIds.map((id) => [id, null]));
@@ -49,7 +49,7 @@ async function latestUploadOf(c: Clients, customerIds: string[]): Promise<Map<st
   const entries = await queryAll(c, {
     keys: table.indexes.installsByName,
     partition: INSTALL_NAMES_PARTITION,
-    sortKey: { op: 'between', value: installNamePrefix(first), upTo: `${last}$` },
+    sortKey: { op: 'between', value: installNamePrefix(first), upTo: installNamesEnd(last) },
     projection: 'installId, customerId',
   });
   const installIds = entries.filter((entry) => latest.has(entry.customerId as string)).map((entry) => entry.installId as string);
@@ -97,8 +97,10 @@ export async function listInstalls(c: Clients, customerId: string | undefined, p
 /** Install items by id (only `projection`'s attributes, when given), 100 per BatchGetItem, INSTALL_READS_IN_FLIGHT at once. */
 async function getInstallItems(c: Clients, installIds: string[], projection?: string): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
+  // A BatchGetItem refuses a key twice; an index read during a rename may show an install twice.
+  const unique = [...new Set(installIds)];
   const batches: string[][] = [];
-  for (let i = 0; i < installIds.length; i += 100) batches.push(installIds.slice(i, i + 100));
+  for (let i = 0; i < unique.length; i += 100) batches.push(unique.slice(i, i + 100));
   const readBatch = async (ids: string[]) => {
     let keys: Record<string, unknown>[] = ids.map((id) => itemKeys.install(id));
     for (let attempt = 0; keys.length > 0; attempt++) {

@@ -58,29 +58,35 @@ export async function queryAll(c: Clients, query: PartitionQuery): Promise<Recor
 }
 
 /**
- * What `queryAll` answers for a sort-key range below `query.sortKey.value`, read faster where the
- * range is long: once the first page shows there is more, the rest is cut into sub-ranges at the
- * sort keys `cutsAfter(lastKeyRead, upperBound)` names, read at once (their items joined in key
- * order). A cut must be no item's key: a sub-range's ends are inclusive. DynamoDB reads one
- * page of 1 MB after another within a Query (DynamoDB Local: 40–110 ms each).
+ * What `queryAll` answers for a sort-key range below `query.sortKey.value`, oldest key first,
+ * read faster where the range is long: once the first page shows there is more, the rest is cut
+ * into sub-ranges at the sort keys `cutsAfter(lastKeyRead, upperBound)` names and read at once,
+ * their items joined in key order. DynamoDB reads one page of 1 MB after another within a Query
+ * (DynamoDB Local: 40–110 ms each). The sort key is always read, whatever the projection, to
+ * join the parts; a cut that is some item's key costs nothing more (the item is kept once). Keys
+ * and cuts are compared as JavaScript strings, which order ASCII as DynamoDB does.
  * `pageItems` bounds the items of each request (for tests; DynamoDB's own bound is 1 MB).
  */
 export async function queryAllInParts(
   c: Clients,
-  query: PartitionQuery & { sortKey: { op: '<'; value: string } },
+  query: Omit<PartitionQuery, 'sortKey' | 'newestFirst'> & { sortKey: { op: '<'; value: string } },
   cutsAfter: (lastKeyRead: string, upperBound: string) => string[],
   pageItems?: number,
 ): Promise<Record<string, unknown>[]> {
+  const sortKey = query.keys.sortKey;
+  const keyOf = (item: Record<string, unknown>) => String(item[sortKey]);
+  const projection = query.projection === undefined || query.projection.split(',').some((name) => name.trim() === sortKey) ? query.projection : `${query.projection}, ${sortKey}`;
+  const whole = { ...query, ...(projection === undefined ? {} : { projection }) };
   const limit = pageItems === undefined ? {} : { Limit: pageItems };
-  const first = await c.ddb.send(new QueryCommand({ ...input(c, query), ...limit }));
+  const first = await c.ddb.send(new QueryCommand({ ...input(c, whole), ...limit }));
   const startKey = first.LastEvaluatedKey;
   if (!startKey) return first.Items ?? [];
   const upper = query.sortKey.value;
-  const after = String(startKey[query.keys.sortKey]);
+  const after = String(startKey[sortKey]);
   const cuts = [...new Set(cutsAfter(after, upper))].filter((cut) => cut > after && cut < upper).sort();
   const edges = [after, ...cuts, upper];
   const readPart = async (from: string, to: string, exclusiveStartKey: Record<string, unknown> | undefined) => {
-    const part = { ...query, sortKey: { op: 'between' as const, value: from, upTo: to } };
+    const part = { ...whole, sortKey: { op: 'between' as const, value: from, upTo: to } };
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey = exclusiveStartKey;
     do {
@@ -88,12 +94,12 @@ export async function queryAllInParts(
       items.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    return items;
+    // BETWEEN takes both ends: an item at a cut is also the next part's first, and the bound is exclusive.
+    return items.filter((item) => keyOf(item) !== to);
   };
   // The first part goes on from the last key read; the last ends at the bound, which is exclusive.
   const parts = await Promise.all(edges.slice(1).map((to, i) => readPart(edges[i] as string, to, i === 0 ? startKey : undefined)));
-  const rest = parts.flat().filter((item) => String(item[query.keys.sortKey]) < upper);
-  return [...(first.Items ?? []), ...rest];
+  return [...(first.Items ?? []), ...parts.flat()];
 }
 
 export interface Page<T> {

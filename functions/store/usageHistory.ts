@@ -16,7 +16,7 @@ const USAGE_HISTORY_PARTS = 4;
  * The customer's licensing-counts snapshots collected before `before` (a UTC instant, or one
  * followed by `#…`), oldest first. A history longer than a page is read in USAGE_HISTORY_PARTS
  * spans of time at once: 20,000 snapshots are six pages, ~450 ms one after another on DynamoDB
- * Local (bench/README.md, complianceMs50x400).
+ * Local (bench/README.md, complianceMs50x400). `pageItems` bounds each request's items (tests).
  */
 export async function usageHistory(c: Clients, customerId: string, before: string, pageItems?: number): Promise<UsageSnapshot[]> {
   const index = table.indexes.usageByCustomer;
@@ -57,8 +57,8 @@ export async function decommissionedInstalls(c: Clients, customerId: string): Pr
     projection: `installId, ${index.sortKey}`,
   });
   // The install item's own entry, not one of its summaries' (their keys name a query type too).
-  const installIds = items.map((item) => item.installId as string);
-  return new Set(installIds.filter((installId, i) => items[i]?.[index.sortKey] === customerIndexKeys(customerId, installId)[index.sortKey]));
+  const own = items.filter((item) => item[index.sortKey] === customerIndexKeys(customerId, item.installId as string)[index.sortKey]);
+  return new Set(own.map((item) => item.installId as string));
 }
 
 /** Every customer with an entitlement or a latest licensing-counts summary, ordered by id. */

@@ -31,17 +31,17 @@ async function auditOf(target: string, key = staffKey()) {
 
 describe('listings', () => {
   it('lists customers by id, narrowed by prefix, with install counts and last upload, page by page', async () => {
-    const ids = [`lc${run}-b`, `lc${run}-a`, `lc${run}-a.x`];
-    const first = await createTestInstall(api, ids[0]);
-    const second = await createTestInstall(api, ids[0]);
-    await createTestInstall(api, ids[1]);
-    const other = await createTestInstall(api, ids[2]);
-    expect((await upload(api, first, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
-    const latest = await upload(api, second, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }));
-    expect(latest.status).toBe(201);
-    // A customer whose id begins another's, outside the page that holds the other: its installs stay its own.
-    const stray = await createTestInstall(api, `${ids[2]}.y`);
-    expect((await upload(api, stray, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
+    // Pages of two: [a, a.x] and [a.x.y, b]. Each id begins the next; each page's last customer has an upload.
+    const ids = { a: `lc${run}-a`, ax: `lc${run}-a.x`, axy: `lc${run}-a.x.y`, b: `lc${run}-b` };
+    const first = await createTestInstall(api, ids.b);
+    const second = await createTestInstall(api, ids.b);
+    await createTestInstall(api, ids.a);
+    const ofAx = await createTestInstall(api, ids.ax);
+    const ofAxy = await createTestInstall(api, ids.axy);
+    for (const install of [ofAx, ofAxy, first]) expect((await upload(api, install, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
+    // Later by at least a millisecond: the customer's latest upload is the second install's.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await upload(api, second, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(5) }))).status).toBe(201);
     const seen: { customerId: string; installs: number; lastSeenAt: string | null }[] = [];
     let cursor: string | null = null;
     do {
@@ -50,17 +50,17 @@ describe('listings', () => {
       seen.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(seen.map((c) => c.customerId)).toEqual([`lc${run}-a`, `lc${run}-a.x`, `lc${run}-a.x.y`, `lc${run}-b`]);
+    expect(seen.map((c) => c.customerId)).toEqual([ids.a, ids.ax, ids.axy, ids.b]);
     expect(seen.map((c) => c.installs)).toEqual([1, 1, 1, 2]);
-    // The latest upload of the customer's installs: the second install's.
-    const installs: any = await call(api, 'GET', `/v1/installs?customerId=${ids[0]}`, { key: staffKey() });
-    const lastSeen = new Map<string, string>(installs.body.items.map((i: any) => [i.installId, i.lastSeenAt]));
-    expect(String(lastSeen.get(second.installId)) >= String(lastSeen.get(first.installId))).toBe(true);
-    expect(seen[3]!.lastSeenAt).toBe(lastSeen.get(second.installId));
-    expect(seen[0]!.lastSeenAt).toBeNull();
-    expect(seen[1]!.lastSeenAt).toBeNull();
-    expect(seen[2]!.lastSeenAt).toEqual(expect.any(String));
-    expect(other.customerId).toBe(ids[2]);
+    // Each customer's lastSeenAt is the latest of its own installs' (GET /v1/installs reads the install items).
+    const lastSeen = new Map<string, string | null>();
+    for (const customerId of Object.values(ids)) {
+      const installs: any = await call(api, 'GET', `/v1/installs?customerId=${customerId}`, { key: staffKey() });
+      for (const install of installs.body.items) lastSeen.set(install.installId, install.lastSeenAt);
+    }
+    expect(String(lastSeen.get(second.installId)) > String(lastSeen.get(first.installId))).toBe(true);
+    expect(seen.map((c) => c.lastSeenAt)).toEqual([null, lastSeen.get(ofAx.installId), lastSeen.get(ofAxy.installId), lastSeen.get(second.installId)]);
+    expect(seen.slice(1).every((c) => typeof c.lastSeenAt === 'string')).toBe(true);
     expect((await call(api, 'GET', '/v1/customers?prefix=has%20space', { key: staffKey() })).status).toBe(400);
   });
 

@@ -28,10 +28,14 @@ import {
   customerListIndexKeys,
   INSTALL_NAMES_PARTITION,
   installNameIndexKeys,
+  installNamePrefix,
+  installNamesEnd,
   STAFF_KEYS_PARTITION,
   staffKeyIndexKeys,
 } from '../../functions/domain/storageKeys.js';
+import { CUSTOMER_ID } from '../../functions/domain/identifierPatterns.js';
 import { table, tableIndexes } from '../../functions/store/tableDefinition.js';
+import fc from 'fast-check';
 
 type IndexName = keyof typeof table.indexes;
 const installId = '4a8e4d54-5a53-4b8a-9a57-0d0f35bb6e4f';
@@ -139,4 +143,23 @@ it('shares a GSI only between indexes with the same key attributes', () => {
   for (const gsi of tableIndexes) {
     for (const index of Object.values(table.indexes).filter((i) => i.indexName === gsi.indexName)) expect(index).toEqual(gsi);
   }
+});
+
+it('orders the directory by customer id: a run of ids is one range of it, from the first prefix to the last end', () => {
+  // The range read of the customer listing (store/directory.ts) holds only while no id character sorts at or below `$`.
+  for (let code = 0; code <= '$'.charCodeAt(0); code++) expect(CUSTOMER_ID.test(`a${String.fromCharCode(code)}`)).toBe(false);
+  const id = fc.stringMatching(/^[A-Za-z0-9._:-]{1,6}$/);
+  const name = fc.string({ minLength: 1, maxLength: 4 }).filter((n) => !/[\u0000-\u001f]/.test(n));
+  fc.assert(
+    fc.property(fc.uniqueArray(id, { minLength: 2, maxLength: 6 }), name, (ids, installName) => {
+      const sorted = [...ids].sort();
+      const key = (customerId: string) => installNameIndexKeys(customerId, installName, 'i')[table.indexes.installsByName.sortKey];
+      for (const [i, customerId] of sorted.entries()) {
+        const inRange = (other: string) => installNamePrefix(sorted[0] as string) <= key(other) && key(other) <= installNamesEnd(sorted[i] as string);
+        // Every id up to this one is in the range from the first; every later id is not.
+        for (const [j, other] of sorted.entries()) expect(inRange(other)).toBe(j <= i);
+        expect(installNamePrefix(customerId) < installNamesEnd(customerId)).toBe(true);
+      }
+    }),
+  );
 });
