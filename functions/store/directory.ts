@@ -5,11 +5,10 @@
  * an upload writes nothing more for these listings. A page of customers finds its installs as
  * one range of the directory of installs (sorted by customer id first).
  */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { CustomerListItem, InstallListItem } from '../domain/directory.js';
 import { CUSTOMERS_PARTITION, INSTALL_NAMES_PARTITION, installNamePrefix, installNamesEnd, itemKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
-import { sleep } from './dynamo.js';
+import { batchGet } from './dynamo.js';
 import { type Page, queryAll, queryPage } from './indexQueries.js';
 import { table } from './tableDefinition.js';
 
@@ -56,10 +55,9 @@ async function latestUploadOf(c: Clients, customerIds: string[]): Promise<Map<st
   const installs = await getInstallItems(c, installIds, 'installId, customerId, lastSeenAt');
   for (const install of installs.values()) {
     const customerId = install.customerId as string;
+    const known = latest.get(customerId) ?? null;
     const at = install.lastSeenAt;
-    if (typeof at !== 'string' || !latest.has(customerId)) continue;
-    const known = latest.get(customerId);
-    if (known === null || known === undefined || at > known) latest.set(customerId, at);
+    if (typeof at === 'string' && (known === null || at > known)) latest.set(customerId, at);
   }
   return latest;
 }
@@ -94,25 +92,12 @@ export async function listInstalls(c: Clients, customerId: string | undefined, p
   return { items, nextCursor: result.nextCursor };
 }
 
-/** Install items by id (only `projection`'s attributes, when given), 100 per BatchGetItem, INSTALL_READS_IN_FLIGHT at once. */
+/** Install items by id (only `projection`'s attributes, when given), INSTALL_READS_IN_FLIGHT BatchGetItems at once. */
 async function getInstallItems(c: Clients, installIds: string[], projection?: string): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
   // A BatchGetItem refuses a key twice; an index read during a rename may show an install twice.
-  const unique = [...new Set(installIds)];
-  const batches: string[][] = [];
-  for (let i = 0; i < unique.length; i += 100) batches.push(unique.slice(i, i + 100));
-  const readBatch = async (ids: string[]) => {
-    let keys: Record<string, unknown>[] = ids.map((id) => itemKeys.install(id));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      const answer = await c.ddb.send(new BatchGetCommand({ RequestItems: { [c.config.tableName]: { Keys: keys, ...(projection ? { ProjectionExpression: projection } : {}) } } }));
-      for (const item of answer.Responses?.[c.config.tableName] ?? []) found.set(item.installId as string, item);
-      keys = (answer.UnprocessedKeys?.[c.config.tableName]?.Keys ?? []) as Record<string, unknown>[];
-      if (keys.length > 0 && attempt >= 10) throw new Error('DynamoDB left reads unprocessed after 10 attempts');
-      if (keys.length > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-    }
-  };
-  for (let i = 0; i < batches.length; i += INSTALL_READS_IN_FLIGHT) await Promise.all(batches.slice(i, i + INSTALL_READS_IN_FLIGHT).map(readBatch));
-  return found;
+  const keys = [...new Set(installIds)].map((id) => itemKeys.install(id));
+  const items = await batchGet(c, keys, { ...(projection ? { projection } : {}), inFlight: INSTALL_READS_IN_FLIGHT });
+  return new Map(items.map((item) => [item.installId as string, item]));
 }
 
 /** Every customer with a registered install (the digest's over-deployment pass). */

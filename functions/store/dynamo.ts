@@ -1,5 +1,5 @@
-/** Small helpers over DynamoDB's error shapes, transactions, update expressions and batch writes. */
-import { BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+/** Small helpers over DynamoDB's error shapes, transactions, update expressions, batch reads and writes. */
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Clients } from './clients.js';
 
 export interface CancellationReason {
@@ -94,4 +94,31 @@ export async function batchWrite(c: Clients, requests: readonly WriteRequest[], 
 /** Deletes the items of `keys` by BatchWriteItem (batchWrite). */
 export function batchDelete(c: Clients, keys: readonly Record<string, unknown>[]): Promise<void> {
   return batchWrite(c, keys.map((Key) => ({ DeleteRequest: { Key } })));
+}
+
+const BATCH_GET_MAX = 100;
+
+/**
+ * Reads the items of `keys` by BatchGetItem, 100 a call and `inFlight` calls at once, asking again
+ * for what DynamoDB left unprocessed (with a growing pause, as batchWrite); only `projection`'s
+ * attributes when given. The items come in no particular order; a key DynamoDB refuses twice in
+ * one call, so the caller gives each once.
+ */
+export async function batchGet(c: Clients, keys: readonly Record<string, unknown>[], options: { projection?: string; inFlight?: number } = {}): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  const readBatch = async (batch: Record<string, unknown>[]) => {
+    let pending = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const answer = await c.ddb.send(new BatchGetCommand({ RequestItems: { [c.config.tableName]: { Keys: pending, ...(options.projection ? { ProjectionExpression: options.projection } : {}) } } }));
+      found.push(...(answer.Responses?.[c.config.tableName] ?? []));
+      pending = (answer.UnprocessedKeys?.[c.config.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      if (pending.length > 0 && attempt >= 10) throw new Error('DynamoDB left reads unprocessed after 10 attempts');
+      if (pending.length > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
+    }
+  };
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_MAX) batches.push(keys.slice(i, i + BATCH_GET_MAX));
+  const inFlight = options.inFlight ?? 1;
+  for (let i = 0; i < batches.length; i += inFlight) await Promise.all(batches.slice(i, i + inFlight).map(readBatch));
+  return found;
 }

@@ -47,10 +47,15 @@ function input(c: Clients, query: PartitionQuery): QueryCommandInput {
 }
 
 export async function queryAll(c: Clients, query: PartitionQuery): Promise<Record<string, unknown>[]> {
+  return readPages(c, input(c, query));
+}
+
+/** Every page of a Query, from `startKey` on when given. */
+async function readPages(c: Clients, command: QueryCommandInput, startKey?: Record<string, unknown>): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  let ExclusiveStartKey = startKey;
   do {
-    const page = await c.ddb.send(new QueryCommand({ ...input(c, query), ExclusiveStartKey }));
+    const page = await c.ddb.send(new QueryCommand({ ...command, ExclusiveStartKey }));
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -86,14 +91,7 @@ export async function queryAllInParts(
   const cuts = [...new Set(cutsAfter(after, upper))].filter((cut) => cut > after && cut < upper).sort();
   const edges = [after, ...cuts, upper];
   const readPart = async (from: string, to: string, exclusiveStartKey: Record<string, unknown> | undefined) => {
-    const part = { ...whole, sortKey: { op: 'between' as const, value: from, upTo: to } };
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey = exclusiveStartKey;
-    do {
-      const page = await c.ddb.send(new QueryCommand({ ...input(c, part), ...limit, ExclusiveStartKey }));
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await readPages(c, { ...input(c, { ...whole, sortKey: { op: 'between', value: from, upTo: to } }), ...limit }, exclusiveStartKey);
     // BETWEEN takes both ends: an item at a cut is also the next part's first, and the bound is exclusive.
     return items.filter((item) => keyOf(item) !== to);
   };
