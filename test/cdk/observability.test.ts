@@ -58,7 +58,7 @@ describe('in Lambda', () => {
 
   test('one EMF document per upload with service, queryType, outcome (and code when rejected)', () => {
     const emf = lines.filter((l) => l._aws);
-    expect(emf).toHaveLength(4);
+    expect(emf).toHaveLength(5);
     expect(emf[0]).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: 'MpaLicensing', Dimensions: [['service', 'queryType', 'outcome']] }] },
       service: 'mpa-licensing',
@@ -73,6 +73,10 @@ describe('in Lambda', () => {
     expect(emf[2]).toMatchObject({ queryType: 'devices', outcome: 'rejected', code: 'other' });
     // A body refused while it is read (here: too large as sent) counts, with its bytes.
     expect(emf[3]).toMatchObject({ queryType: 'devices', outcome: 'rejected', code: 'payload_too_large', Uploads: 1, UploadBytes: 2048 });
+    // Documents never mix: the next one has its own dimensions and metrics only.
+    expect(emf[4]._aws.CloudWatchMetrics[0].Dimensions).toEqual([['service', 'queryType', 'outcome']]);
+    expect(emf[4]).toMatchObject({ queryType: 'devices', outcome: 'duplicate', Uploads: 1, UploadRecords: 12, UploadBytes: 3456 });
+    expect(emf[4]).not.toHaveProperty('code');
   });
 
   test('no warning about empty metrics, and no secret from the request or the response', () => {
