@@ -43,7 +43,7 @@ register('Problem', bodies.problemBody);
 register('Receipt', bodies.receiptBody);
 register('LicenseStateSummary', licenseStateSummary);
 for (const { queryType, record } of querySpecs) {
-  register(`${pascal(queryType)}Record`, record);
+  register(`${pascal(queryType)}Record`, record());
   register(`${pascal(queryType)}Upload`, uploadBodies[queryType]);
   register(`${pascal(queryType)}Summary`, summarySchemas[queryType]);
 }

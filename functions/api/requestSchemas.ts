@@ -10,7 +10,7 @@ import { MAX_RECORDS, uploadEnvelope } from '../domain/validateUpload.js';
 
 /** The upload body of each query type: the envelope with that type's records. */
 export const uploadBodies = Object.fromEntries(
-  querySpecs.map((spec) => [spec.queryType, extend(uploadEnvelope, { records: z.array(spec.record).max(MAX_RECORDS) })]),
+  querySpecs.map((spec) => [spec.queryType, extend(uploadEnvelope, { records: z.array(spec.record()).max(MAX_RECORDS) })]),
 ) as unknown as Record<QueryType, z.ZodType>;
 
 /** Any upload body; the query type in the path says which one applies. */

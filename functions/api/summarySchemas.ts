@@ -52,7 +52,7 @@ export const summarySchemas = {
     restartsToday: count,
     staleProbes: withMeta(count, { description: 'Probes with no check-in in the 24 h before collectedAt.' }),
   }),
-  'user-counts': userCountRecord,
+  'user-counts': userCountRecord(),
 } satisfies Record<QueryType, z.core.$ZodType>;
 
 type SpecOf<Q extends QueryType> = Extract<(typeof querySpecs)[number], { queryType: Q }>;

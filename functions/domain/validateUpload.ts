@@ -183,7 +183,7 @@ export function checkRecordAt(spec: ReturnType<typeof querySpec>, fast: FastChec
     return true;
   }
   // The compiled check answers for valid records; zod runs only for the others, to say why.
-  const valid = fast?.(record) === true || z.safeParse(spec.record, record);
+  const valid = fast?.(record) === true || z.safeParse(spec.record(), record);
   if (valid === true || valid.success) {
     const issue = spec.checkRecord?.(record, context);
     if (issue) addRecordIssue(issues, index, issue);
@@ -199,7 +199,7 @@ export function checkRecordAt(spec: ReturnType<typeof querySpec>, fast: FastChec
 const malformedTokenChecks = new Map<QueryType, MalformedTokenCheck>();
 function tokenCheckFor(queryType: QueryType): MalformedTokenCheck {
   let check = malformedTokenChecks.get(queryType);
-  if (!check) malformedTokenChecks.set(queryType, (check = malformedTokenCheckOf(querySpec(queryType).record)));
+  if (!check) malformedTokenChecks.set(queryType, (check = malformedTokenCheckOf(querySpec(queryType).record())));
   return check;
 }
 

@@ -30,7 +30,7 @@ function expectSummary(actual: unknown, expected: unknown): void {
 
 describe('the model', () => {
   it.each(queryTypes)('%s: knows exactly the fields of the record schema, and whether the type is optional', (queryType) => {
-    const record = querySpec(queryType).record as unknown as { shape?: Record<string, unknown>; _zod?: { def?: { shape?: Record<string, unknown> } } };
+    const record = querySpec(queryType).record() as unknown as { shape?: Record<string, unknown>; _zod?: { def?: { shape?: Record<string, unknown> } } };
     const shape = record.shape ?? record._zod?.def?.shape;
     expect(Object.keys(shape ?? {}).sort()).toEqual(Object.keys(models[queryType].fields).sort());
     expect(querySpec(queryType).optional).toBe(models[queryType].optional);

@@ -123,7 +123,7 @@ describe('pii and other problems together', () => {
 describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields.ts)', () => {
   it('the [A] fields read from the record schemas are those of the contract', () => {
     const found: Record<string, string[]> = Object.fromEntries(
-      queryTypes.map((t) => [t, anonymizedFieldsOf(querySpec(t).record)] as const).filter(([, f]) => f.length > 0),
+      queryTypes.map((t) => [t, anonymizedFieldsOf(querySpec(t).record())] as const).filter(([, f]) => f.length > 0),
     );
     expect(found).toEqual({
       'container-license-states': ['containerId'],
@@ -137,9 +137,9 @@ describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields
 
   it.each(queryTypes)('%s: the cheap check answers as zod does, for any value', (queryType) => {
     const spec = querySpec(queryType);
-    const check = malformedTokenCheckOf(spec.record);
+    const check = malformedTokenCheckOf(spec.record());
     // Every field of the schema, not only those the check found: a field it misses would show.
-    const shape = (spec.record._zod.def as unknown as { shape: Record<string, unknown> }).shape;
+    const shape = (spec.record()._zod.def as unknown as { shape: Record<string, unknown> }).shape;
     const names = [...Object.keys(shape), 'other', 'toString', '__proto__'];
     const leaf = fc.oneof(
       fc.constantFrom(...validTokens.map(([, v]) => v), ...personalStrings.map(([, v]) => v)),
@@ -154,7 +154,7 @@ describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields
       fc.property(record, (value) => {
         // Parsed from JSON, as uploads are: `__proto__` is then an own key.
         const parsed: unknown = JSON.parse(JSON.stringify(value));
-        const result = z.safeParse(spec.record, parsed);
+        const result = z.safeParse(spec.record(), parsed);
         const zodSays = !result.success && [...problemIssuesOf(result.error)].some((issue) => issue.pii);
         expect(check(parsed)).toBe(zodSays);
       }),
@@ -187,7 +187,7 @@ describe('beyond the first 100 issues (functions/domain/schemas/anonymizedFields
   it('personal data in the record that fills the list counts, past its listed issues', () => {
     // 99 issues, then a record with two: the list fills at its first, deviceType, before its containerId.
     const records = [...Array.from({ length: 99 }, (_, i) => ({ ...device(i), arid: 1 })), { ...device(99, 'John Smith'), deviceType: 5 }];
-    const result = z.safeParse(querySpec('devices').record, records[99]);
+    const result = z.safeParse(querySpec('devices').record(), records[99]);
     expect([...problemIssuesOf((result as { error: z.core.$ZodError }).error)][0]?.pii).toBe(false);
     const problem = recordsProblem('devices', records);
     expect(problem.code).toBe('pii_detected');

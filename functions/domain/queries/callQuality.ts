@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { count, deviceType, range } from '../schemas/fields.js';
-import { defineQuery, foldAll, type RecordFold, type RecordIssue } from './types.js';
+import { defineQuery, foldAll, type RecordFold, type RecordIssue, recordSchema } from './types.js';
 
-export const callQualityRecord = z.strictObject({
+export const callQualityRecord = recordSchema(() => z.strictObject({
   deviceType,
   streams: count,
   poorStreams: count,
@@ -11,8 +11,8 @@ export const callQualityRecord = z.strictObject({
   avgJitterMs: z.number().check(z.gte(0)),
   avgPacketLossPct: range(0, 100),
   avgLatencyMs: z.number().check(z.gte(0)),
-});
-export type CallQualityRecord = z.infer<typeof callQualityRecord>;
+}));
+export type CallQualityRecord = z.infer<ReturnType<typeof callQualityRecord>>;
 
 export function checkPoorStreams(r: CallQualityRecord): RecordIssue | undefined {
   return r.poorStreams <= r.streams ? undefined : { path: ['poorStreams'], message: 'must not exceed streams' };

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { count, deviceType, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
-import { defineQuery, foldAll, type RecordFold } from './types.js';
+import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const completedScheduleRecord = z.strictObject({ deviceType, scheduleType: text(64), completed: count });
-export type CompletedScheduleRecord = z.infer<typeof completedScheduleRecord>;
+export const completedScheduleRecord = recordSchema(() => z.strictObject({ deviceType, scheduleType: text(64), completed: count }));
+export type CompletedScheduleRecord = z.infer<ReturnType<typeof completedScheduleRecord>>;
 
 /** The completed-schedules summary one record at a time (as histogramOf sums). */
 export function completedSchedulesFold(): RecordFold<CompletedScheduleRecord, { completed: number; byScheduleType: Record<string, number> }> {

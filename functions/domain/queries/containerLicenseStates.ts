@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { opaqueToken } from '../schemas/fields.js';
 import { checkLicenseState, expiriesFold, expiryHistogram, licenseStateFields, licenseStatesFold, summarizeLicenseStates } from './licenseState.js';
-import { defineQuery } from './types.js';
+import { defineQuery, recordSchema } from './types.js';
 
-export const containerLicenseStateRecord = z.strictObject({ containerId: opaqueToken, ...licenseStateFields });
+export const containerLicenseStateRecord = recordSchema(() => z.strictObject({ containerId: opaqueToken, ...licenseStateFields() }));
 
 export const containerLicenseStates = defineQuery({
   queryType: 'container-license-states',

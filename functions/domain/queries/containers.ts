@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { defined } from '../defined.js';
 import { opaqueToken } from '../schemas/fields.js';
-import { defineQuery, type RecordIssue } from './types.js';
+import { defineQuery, type RecordIssue, recordSchema } from './types.js';
 
-export const containerRecord = z.strictObject({ containerId: opaqueToken, parentId: z.nullable(opaqueToken) });
-export type ContainerRecord = z.infer<typeof containerRecord>;
+export const containerRecord = recordSchema(() => z.strictObject({ containerId: opaqueToken, parentId: z.nullable(opaqueToken) }));
+export type ContainerRecord = z.infer<ReturnType<typeof containerRecord>>;
 
 /**
  * Depth of every container (a root is 1), or the index of a record whose parent is missing

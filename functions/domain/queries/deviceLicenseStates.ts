@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { deviceId } from '../schemas/fields.js';
 import { checkLicenseState, expiriesFold, expiryHistogram, licenseStateFields, licenseStatesFold, summarizeLicenseStates } from './licenseState.js';
-import { defineQuery } from './types.js';
+import { defineQuery, recordSchema } from './types.js';
 
-export const deviceLicenseStateRecord = z.strictObject({ deviceId, ...licenseStateFields });
+export const deviceLicenseStateRecord = recordSchema(() => z.strictObject({ deviceId, ...licenseStateFields() }));
 
 export const deviceLicenseStates = defineQuery({
   queryType: 'device-license-states',

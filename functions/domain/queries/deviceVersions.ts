@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { deviceId, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
-import { defineQuery, foldAll, type RecordFold } from './types.js';
+import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const deviceVersionRecord = z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: z.nullable(text(64)) });
-export type DeviceVersionRecord = z.infer<typeof deviceVersionRecord>;
+export const deviceVersionRecord = recordSchema(() => z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: z.nullable(text(64)) }));
+export type DeviceVersionRecord = z.infer<ReturnType<typeof deviceVersionRecord>>;
 
 /** The device-versions summary one record at a time (as histogramOf counts). */
 export function deviceVersionsFold(): RecordFold<DeviceVersionRecord, { total: number; bySoftwareVersion: Record<string, number> }> {

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
-import { defineQuery, foldAll, type RecordFold, type RecordIssue } from './types.js';
+import { defineQuery, foldAll, type RecordFold, type RecordIssue, recordSchema } from './types.js';
 
-export const deviceRecord = z.strictObject({
+export const deviceRecord = recordSchema(() => z.strictObject({
   deviceId,
   deviceType,
   containerId: opaqueToken,
@@ -11,9 +11,9 @@ export const deviceRecord = z.strictObject({
   arid: z.nullable(z.string().check(z.regex(/^[0-9]{5,12}$/, 'must be 5 to 12 digits'))),
   hardwareId: z.nullable(text(128)),
   serialNumber: z.nullable(text(128)),
-});
+}));
 
-export type DeviceRecord = z.infer<typeof deviceRecord>;
+export type DeviceRecord = z.infer<ReturnType<typeof deviceRecord>>;
 
 export function checkDeviceIdentifiers(d: DeviceRecord): RecordIssue | undefined {
   if (d.arid !== null || d.hardwareId !== null || d.serialNumber !== null) return undefined;

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import { count, deviceId, withMeta } from '../schemas/fields.js';
-import { defineQuery, foldAll, type RecordFold } from './types.js';
+import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const eventCountRecord = z.strictObject({
+export const eventCountRecord = recordSchema(() => z.strictObject({
   deviceId,
   events: withMeta(count, { description: 'Events in the 24 h before collectedAt.' }),
-});
-export type EventCountRecord = z.infer<typeof eventCountRecord>;
+}));
+export type EventCountRecord = z.infer<ReturnType<typeof eventCountRecord>>;
 
 /** The event-counts summary one record at a time. */
 export function eventCountsFold(): RecordFold<EventCountRecord, { devices: number; totalEvents: number; maxEvents: number }> {

@@ -7,10 +7,11 @@ import { isoDate } from '../schemas/fields.js';
 import { type ExpiryHistogram, foldAll, type RecordContext, type RecordFold, type RecordIssue } from './types.js';
 import * as z from 'zod/mini';
 
-export const licenseStateFields = {
+/** The fields the license-state record schemas share, built with them (`recordSchema`). */
+export const licenseStateFields = () => ({
   licensed: z.boolean(),
   unlicensedOn: z.nullable(isoDate),
-};
+});
 
 export interface LicenseStateRecord {
   licensed: boolean;

@@ -1,13 +1,13 @@
 import * as z from 'zod/mini';
 import { count, text, withMeta } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
-import { defineQuery, foldAll, type RecordFold } from './types.js';
+import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const licensingCountRecord = z.strictObject({
+export const licensingCountRecord = recordSchema(() => z.strictObject({
   item: withMeta(text(128), { description: 'What a license may be based on, e.g. "IPT users".' }),
   count,
-});
-export type LicensingCountRecord = z.infer<typeof licensingCountRecord>;
+}));
+export type LicensingCountRecord = z.infer<ReturnType<typeof licensingCountRecord>>;
 
 /** The licensing-counts summary one record at a time (as histogramOf sums). */
 export function licensingCountsFold(): RecordFold<LicensingCountRecord, { items: Record<string, number> }> {

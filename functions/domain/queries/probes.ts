@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { count, isoDateTime, opaqueToken } from '../schemas/fields.js';
-import { defineQuery, foldAll, type RecordContext, type RecordFold } from './types.js';
+import { defineQuery, foldAll, type RecordContext, type RecordFold, recordSchema } from './types.js';
 
-export const probeRecord = z.strictObject({ probeId: opaqueToken, lastCheckIn: isoDateTime, restartsToday: count });
-export type ProbeRecord = z.infer<typeof probeRecord>;
+export const probeRecord = recordSchema(() => z.strictObject({ probeId: opaqueToken, lastCheckIn: isoDateTime, restartsToday: count }));
+export type ProbeRecord = z.infer<ReturnType<typeof probeRecord>>;
 
 /** A probe is stale when it has not checked in during the 24 h before collectedAt. */
 export const PROBE_STALE_AFTER_MS = 24 * 60 * 60 * 1000;

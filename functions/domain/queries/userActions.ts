@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { count, opaqueToken } from '../schemas/fields.js';
-import { defineQuery, foldAll, type RecordFold } from './types.js';
+import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const userActionRecord = z.strictObject({ userHash: opaqueToken, actions: count });
-export type UserActionRecord = z.infer<typeof userActionRecord>;
+export const userActionRecord = recordSchema(() => z.strictObject({ userHash: opaqueToken, actions: count }));
+export type UserActionRecord = z.infer<ReturnType<typeof userActionRecord>>;
 
 /** The user-actions summary one record at a time. */
 export function userActionsFold(): RecordFold<UserActionRecord, { users: number; actions: number }> {

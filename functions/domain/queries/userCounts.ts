@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { defined } from '../defined.js';
 import { count } from '../schemas/fields.js';
-import { defineQuery, type RecordIssue } from './types.js';
+import { defineQuery, type RecordIssue, recordSchema } from './types.js';
 
-export const userCountRecord = z.strictObject({ users: count, activeUsers: count, reportRecipients: count });
-export type UserCountRecord = z.infer<typeof userCountRecord>;
+export const userCountRecord = recordSchema(() => z.strictObject({ users: count, activeUsers: count, reportRecipients: count }));
+export type UserCountRecord = z.infer<ReturnType<typeof userCountRecord>>;
 
 export function checkActiveUsers(r: UserCountRecord): RecordIssue | undefined {
   return r.activeUsers <= r.users ? undefined : { path: ['activeUsers'], message: 'must not exceed users' };
