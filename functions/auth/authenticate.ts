@@ -5,7 +5,7 @@
  * any other role (or an install key without its install) is refused, never taken for staff.
  */
 import { bearerToken, hashApiKey, isWellFormedApiKey, sameHash } from '../domain/apiKeys.js';
-import { LOCAL_ADMIN } from '../domain/staffKeys.js';
+import { LOCAL_ADMIN } from '../domain/roles.js';
 import type { Caller } from '../http/request.js';
 import type { Clients } from '../store/clients.js';
 import { findApiKey } from '../store/installs.js';

@@ -5,9 +5,6 @@
 import * as z from 'zod/mini';
 import './schemas/requestLocale.js';
 
-/** The actor of the local server's STAFF_API_KEY (and of its generated local key). */
-export const LOCAL_ADMIN = 'local-admin';
-
 export const staffKeyName = z.string().check(z.regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 . _ @ -'));
 
 export const createStaffKeyRequest = z.strictObject({

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import { parseQueryType } from '../domain/queries/queryTypes.js';
-import { LOCAL_ADMIN } from '../domain/staffKeys.js';
+import { LOCAL_ADMIN } from '../domain/roles.js';
 import { uploadPathVariable } from '../routes.js';
 
 export { header } from './headers.js';
