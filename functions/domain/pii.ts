@@ -8,32 +8,45 @@
 import { defined } from './defined.js';
 
 /**
- * The character just before the '@': a local part's last, ASCII (RFC 5322's atext and '.'),
- * any letter, digit or mark (RFC 6531's UTF-8 local parts), or the quote closing a quoted one.
+ * The two patterns an '@' is checked against, built at the first '@' a process meets: their
+ * Unicode classes take about 1 ms to build, which a cold start (and every upload without an
+ * '@') need not pay.
+ *
+ * `localPartChar`, the character just before the '@': a local part's last, ASCII (RFC 5322's
+ * atext and '.'), any letter, digit or mark (RFC 6531's UTF-8 local parts), or the quote closing
+ * a quoted one.
+ *
+ * `domainAfterAt`, after the '@': a domain of dot-separated labels, ASCII or internationalized
+ * (U-labels of letters, digits and marks; A-labels `xn--`), whose last label is a top-level
+ * domain: letters, not digits, so a version such as `1.2@3.4` is not one. Or `localhost`, or an
+ * address literal `[127.0.0.1]` / `[IPv6:…]` (RFC 5321 §4.1.3). Any other dotless name (`rev@2`,
+ * `a@b`) is not taken for an address: too many ordinary values look like it.
  */
-const LOCAL_PART_CHAR = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~."\p{L}\p{N}\p{M}-]$/u;
-/**
- * After the '@': a domain of dot-separated labels, ASCII or internationalized (U-labels of
- * letters, digits and marks; A-labels `xn--`), whose last label is a top-level domain: letters,
- * not digits, so a version such as `1.2@3.4` is not one. Or `localhost`, or an address literal
- * `[127.0.0.1]` / `[IPv6:…]` (RFC 5321 §4.1.3). Any other dotless name (`rev@2`, `a@b`) is not
- * taken for an address: too many ordinary values look like it.
- */
-const LABEL = String.raw`[A-Za-z0-9\p{L}\p{N}](?:[A-Za-z0-9\p{L}\p{N}\p{M}-]{0,62})`;
-const TOP_LEVEL = String.raw`(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59}|\p{L}[\p{L}\p{M}]{1,23})`;
-const DOMAIN_AFTER_AT = new RegExp(
-  String.raw`^(?:${LABEL}(?:\.${LABEL}){0,8}\.${TOP_LEVEL}(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|localhost(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]{2,45})\])`,
-  'iu',
-);
+let emailPatterns: { localPartChar: RegExp; domainAfterAt: RegExp } | undefined;
+function emailPatternsBuilt(): { localPartChar: RegExp; domainAfterAt: RegExp } {
+  if (emailPatterns) return emailPatterns;
+  const label = String.raw`[A-Za-z0-9\p{L}\p{N}](?:[A-Za-z0-9\p{L}\p{N}\p{M}-]{0,62})`;
+  const topLevel = String.raw`(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59}|\p{L}[\p{L}\p{M}]{1,23})`;
+  emailPatterns = {
+    localPartChar: /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~."\p{L}\p{N}\p{M}-]$/u,
+    domainAfterAt: new RegExp(
+      String.raw`^(?:${label}(?:\.${label}){0,8}\.${topLevel}(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|localhost(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]{2,45})\])`,
+      'iu',
+    ),
+  };
+  return emailPatterns;
+}
 const DOMAIN_WINDOW = 600;
 
 export function containsEmail(text: string): boolean {
   let at = text.indexOf('@');
+  if (at === -1) return false;
+  const { localPartChar, domainAfterAt } = emailPatternsBuilt();
   while (at !== -1) {
     // The whole code point before the '@' (a local part may end in a letter outside the BMP).
     const start = at >= 2 && /[\uDC00-\uDFFF]/.test(text.charAt(at - 1)) ? at - 2 : at - 1;
     const before = at > 0 ? String.fromCodePoint(defined(text.codePointAt(start), 'the code point before an @')) : '';
-    if (before !== '' && LOCAL_PART_CHAR.test(before) && DOMAIN_AFTER_AT.test(text.slice(at + 1, at + 1 + DOMAIN_WINDOW))) {
+    if (before !== '' && localPartChar.test(before) && domainAfterAt.test(text.slice(at + 1, at + 1 + DOMAIN_WINDOW))) {
       return true;
     }
     at = text.indexOf('@', at + 1);
