@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { MAX_HISTOGRAM_KEYS, OTHER_KEY } from '../domain/queries/histogram.js';
 import type { querySpecs, QueryType } from '../domain/queries/index.js';
 import { EXPIRY_WINDOW_DAYS } from '../domain/queries/licenseState.js';
-import { userCountRecord } from '../domain/queries/userCounts.js';
+import { userCountRecordSchema } from '../domain/queries/userCounts.js';
 import { count, isoDate, withMeta } from '../domain/schemas/fields.js';
 
 const histogram = z.record(z.string(), count).meta({
@@ -52,7 +52,7 @@ export const summarySchemas = {
     restartsToday: count,
     staleProbes: withMeta(count, { description: 'Probes with no check-in in the 24 h before collectedAt.' }),
   }),
-  'user-counts': userCountRecord(),
+  'user-counts': userCountRecordSchema(),
 } satisfies Record<QueryType, z.core.$ZodType>;
 
 type SpecOf<Q extends QueryType> = Extract<(typeof querySpecs)[number], { queryType: Q }>;

@@ -6,11 +6,12 @@
  * the check backtrack (no ReDoS), and the walk over the parsed value is iterative.
  */
 import { defined } from './defined.js';
+import { lazy } from './lazy.js';
 
 /**
  * The two patterns an '@' is checked against, built at the first '@' a process meets: their
- * Unicode classes take about 1 ms to build, which a cold start (and every upload without an
- * '@') need not pay.
+ * Unicode classes take about 1 ms to build, once per process, which a cold start need not pay
+ * (most uploads hold no '@' at all).
  *
  * `localPartChar`, the character just before the '@': a local part's last, ASCII (RFC 5322's
  * atext and '.'), any letter, digit or mark (RFC 6531's UTF-8 local parts), or the quote closing
@@ -22,26 +23,23 @@ import { defined } from './defined.js';
  * address literal `[127.0.0.1]` / `[IPv6:…]` (RFC 5321 §4.1.3). Any other dotless name (`rev@2`,
  * `a@b`) is not taken for an address: too many ordinary values look like it.
  */
-let emailPatterns: { localPartChar: RegExp; domainAfterAt: RegExp } | undefined;
-function emailPatternsBuilt(): { localPartChar: RegExp; domainAfterAt: RegExp } {
-  if (emailPatterns) return emailPatterns;
+const emailPatterns = lazy(() => {
   const label = String.raw`[A-Za-z0-9\p{L}\p{N}](?:[A-Za-z0-9\p{L}\p{N}\p{M}-]{0,62})`;
   const topLevel = String.raw`(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59}|\p{L}[\p{L}\p{M}]{1,23})`;
-  emailPatterns = {
+  return {
     localPartChar: /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~."\p{L}\p{N}\p{M}-]$/u,
     domainAfterAt: new RegExp(
       String.raw`^(?:${label}(?:\.${label}){0,8}\.${topLevel}(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|localhost(?![A-Za-z0-9\p{L}\p{N}\p{M}-])|\[(?:\d{1,3}(?:\.\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]{2,45})\])`,
       'iu',
     ),
   };
-  return emailPatterns;
-}
+});
 const DOMAIN_WINDOW = 600;
 
 export function containsEmail(text: string): boolean {
   let at = text.indexOf('@');
   if (at === -1) return false;
-  const { localPartChar, domainAfterAt } = emailPatternsBuilt();
+  const { localPartChar, domainAfterAt } = emailPatterns();
   while (at !== -1) {
     // The whole code point before the '@' (a local part may end in a letter outside the BMP).
     const start = at >= 2 && /[\uDC00-\uDFFF]/.test(text.charAt(at - 1)) ? at - 2 : at - 1;

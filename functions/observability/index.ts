@@ -19,6 +19,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
+import { lazy } from '../domain/lazy.js';
 import { problemCodes } from '../domain/problems.js';
 import { AUTHORIZER_CACHE_FLUSH_FAILURES_METRIC, AUTHORIZER_FAILURES_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type UploadOutcome, uploadMetrics } from './metricNames.js';
 
@@ -99,22 +100,24 @@ export function observability(options: ObservabilityOptions = {}): AnyMiddleware
  * filled and published in one synchronous turn, and publishing clears its metrics and
  * dimensions, so two documents never mix, however many uploads are under way.
  */
-let documents: Metrics | undefined;
+const documentMetrics = lazy(() => new Metrics({ serviceName, namespace, logger }));
 
 /**
  * Publishes one EMF document of what `fill` adds; a fill that throws leaves nothing behind for
- * the next. The instance is made at the first document, not at import (a cold start's cost).
+ * the next. The instance is made at the first document, not at import (a cold start's cost), and
+ * reads its settings (POWERTOOLS_METRICS_DISABLED, POWERTOOLS_DEV) then, once.
  */
 function publishDocument(fill: (document: Metrics) => void): void {
-  documents ??= new Metrics({ serviceName, namespace, logger });
+  const document = documentMetrics();
   try {
-    fill(documents);
+    fill(document);
   } catch (error) {
-    documents.clearMetrics();
-    documents.clearDimensions();
+    document.clearMetrics();
+    document.clearDimensions();
+    document.clearMetadata();
     throw error;
   }
-  documents.publishStoredMetrics();
+  document.publishStoredMetrics();
 }
 
 const knownCodes = new Set<string>(problemCodes);

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { count, deviceType, range } from '../schemas/fields.js';
 import { defineQuery, foldAll, type RecordFold, type RecordIssue, recordSchema } from './types.js';
 
-export const callQualityRecord = recordSchema(() => z.strictObject({
+export const callQualityRecordSchema = recordSchema(() => z.strictObject({
   deviceType,
   streams: count,
   poorStreams: count,
@@ -12,7 +12,7 @@ export const callQualityRecord = recordSchema(() => z.strictObject({
   avgPacketLossPct: range(0, 100),
   avgLatencyMs: z.number().check(z.gte(0)),
 }));
-export type CallQualityRecord = z.infer<ReturnType<typeof callQualityRecord>>;
+export type CallQualityRecord = z.infer<ReturnType<typeof callQualityRecordSchema>>;
 
 export function checkPoorStreams(r: CallQualityRecord): RecordIssue | undefined {
   return r.poorStreams <= r.streams ? undefined : { path: ['poorStreams'], message: 'must not exceed streams' };
@@ -41,7 +41,7 @@ export function summarizeCallQuality(records: readonly CallQualityRecord[]) {
 export const callQuality = defineQuery({
   queryType: 'call-quality',
   optional: true,
-  record: callQualityRecord,
+  record: callQualityRecordSchema,
   uniqueBy: ['deviceType'],
   checkRecord: checkPoorStreams,
   summarize: summarizeCallQuality,

@@ -3,8 +3,8 @@ import { count, deviceType, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
 import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const completedScheduleRecord = recordSchema(() => z.strictObject({ deviceType, scheduleType: text(64), completed: count }));
-export type CompletedScheduleRecord = z.infer<ReturnType<typeof completedScheduleRecord>>;
+export const completedScheduleRecordSchema = recordSchema(() => z.strictObject({ deviceType, scheduleType: text(64), completed: count }));
+export type CompletedScheduleRecord = z.infer<ReturnType<typeof completedScheduleRecordSchema>>;
 
 /** The completed-schedules summary one record at a time (as histogramOf sums). */
 export function completedSchedulesFold(): RecordFold<CompletedScheduleRecord, { completed: number; byScheduleType: Record<string, number> }> {
@@ -26,7 +26,7 @@ export function summarizeCompletedSchedules(records: readonly CompletedScheduleR
 export const completedSchedules = defineQuery({
   queryType: 'completed-schedules',
   optional: true,
-  record: completedScheduleRecord,
+  record: completedScheduleRecordSchema,
   uniqueBy: ['deviceType', 'scheduleType'],
   summarize: summarizeCompletedSchedules,
   summaryFold: completedSchedulesFold,

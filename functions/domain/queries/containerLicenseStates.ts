@@ -3,12 +3,12 @@ import { opaqueToken } from '../schemas/fields.js';
 import { checkLicenseState, expiriesFold, expiryHistogram, licenseStateFields, licenseStatesFold, summarizeLicenseStates } from './licenseState.js';
 import { defineQuery, recordSchema } from './types.js';
 
-export const containerLicenseStateRecord = recordSchema(() => z.strictObject({ containerId: opaqueToken, ...licenseStateFields() }));
+export const containerLicenseStateRecordSchema = recordSchema(() => z.strictObject({ containerId: opaqueToken, ...licenseStateFields() }));
 
 export const containerLicenseStates = defineQuery({
   queryType: 'container-license-states',
   optional: false,
-  record: containerLicenseStateRecord,
+  record: containerLicenseStateRecordSchema,
   uniqueBy: ['containerId'],
   checkRecord: checkLicenseState,
   summarize: summarizeLicenseStates,

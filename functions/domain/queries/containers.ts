@@ -3,8 +3,8 @@ import { defined } from '../defined.js';
 import { opaqueToken } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue, recordSchema } from './types.js';
 
-export const containerRecord = recordSchema(() => z.strictObject({ containerId: opaqueToken, parentId: z.nullable(opaqueToken) }));
-export type ContainerRecord = z.infer<ReturnType<typeof containerRecord>>;
+export const containerRecordSchema = recordSchema(() => z.strictObject({ containerId: opaqueToken, parentId: z.nullable(opaqueToken) }));
+export type ContainerRecord = z.infer<ReturnType<typeof containerRecordSchema>>;
 
 /**
  * Depth of every container (a root is 1), or the index of a record whose parent is missing
@@ -64,7 +64,7 @@ export function summarizeContainers(records: readonly ContainerRecord[]) {
 export const containers = defineQuery({
   queryType: 'containers',
   optional: false,
-  record: containerRecord,
+  record: containerRecordSchema,
   uniqueBy: ['containerId'],
   checkAll: (records, report) => {
     for (const [index, issue] of depthsOf(records).issues) if (!report(index, issue)) return;

@@ -3,12 +3,12 @@ import { deviceId } from '../schemas/fields.js';
 import { checkLicenseState, expiriesFold, expiryHistogram, licenseStateFields, licenseStatesFold, summarizeLicenseStates } from './licenseState.js';
 import { defineQuery, recordSchema } from './types.js';
 
-export const deviceLicenseStateRecord = recordSchema(() => z.strictObject({ deviceId, ...licenseStateFields() }));
+export const deviceLicenseStateRecordSchema = recordSchema(() => z.strictObject({ deviceId, ...licenseStateFields() }));
 
 export const deviceLicenseStates = defineQuery({
   queryType: 'device-license-states',
   optional: false,
-  record: deviceLicenseStateRecord,
+  record: deviceLicenseStateRecordSchema,
   uniqueBy: ['deviceId'],
   checkRecord: checkLicenseState,
   summarize: summarizeLicenseStates,

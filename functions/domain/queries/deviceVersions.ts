@@ -3,8 +3,8 @@ import { deviceId, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
 import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const deviceVersionRecord = recordSchema(() => z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: z.nullable(text(64)) }));
-export type DeviceVersionRecord = z.infer<ReturnType<typeof deviceVersionRecord>>;
+export const deviceVersionRecordSchema = recordSchema(() => z.strictObject({ deviceId, softwareVersion: text(64), hardwareVersion: z.nullable(text(64)) }));
+export type DeviceVersionRecord = z.infer<ReturnType<typeof deviceVersionRecordSchema>>;
 
 /** The device-versions summary one record at a time (as histogramOf counts). */
 export function deviceVersionsFold(): RecordFold<DeviceVersionRecord, { total: number; bySoftwareVersion: Record<string, number> }> {
@@ -26,7 +26,7 @@ export function summarizeDeviceVersions(records: readonly DeviceVersionRecord[])
 export const deviceVersions = defineQuery({
   queryType: 'device-versions',
   optional: false,
-  record: deviceVersionRecord,
+  record: deviceVersionRecordSchema,
   uniqueBy: ['deviceId'],
   summarize: summarizeDeviceVersions,
   summaryFold: deviceVersionsFold,

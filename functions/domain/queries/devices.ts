@@ -3,7 +3,7 @@ import { deviceId, deviceType, opaqueToken, text } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
 import { defineQuery, foldAll, type RecordFold, type RecordIssue, recordSchema } from './types.js';
 
-export const deviceRecord = recordSchema(() => z.strictObject({
+export const deviceRecordSchema = recordSchema(() => z.strictObject({
   deviceId,
   deviceType,
   containerId: opaqueToken,
@@ -13,7 +13,7 @@ export const deviceRecord = recordSchema(() => z.strictObject({
   serialNumber: z.nullable(text(128)),
 }));
 
-export type DeviceRecord = z.infer<ReturnType<typeof deviceRecord>>;
+export type DeviceRecord = z.infer<ReturnType<typeof deviceRecordSchema>>;
 
 export function checkDeviceIdentifiers(d: DeviceRecord): RecordIssue | undefined {
   if (d.arid !== null || d.hardwareId !== null || d.serialNumber !== null) return undefined;
@@ -52,7 +52,7 @@ export function summarizeDevices(records: readonly DeviceRecord[]): DevicesSumma
 export const devices = defineQuery({
   queryType: 'devices',
   optional: false,
-  record: deviceRecord,
+  record: deviceRecordSchema,
   uniqueBy: ['deviceId'],
   checkRecord: checkDeviceIdentifiers,
   summarize: summarizeDevices,

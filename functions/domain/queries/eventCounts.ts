@@ -2,11 +2,11 @@ import * as z from 'zod/mini';
 import { count, deviceId, withMeta } from '../schemas/fields.js';
 import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const eventCountRecord = recordSchema(() => z.strictObject({
+export const eventCountRecordSchema = recordSchema(() => z.strictObject({
   deviceId,
   events: withMeta(count, { description: 'Events in the 24 h before collectedAt.' }),
 }));
-export type EventCountRecord = z.infer<ReturnType<typeof eventCountRecord>>;
+export type EventCountRecord = z.infer<ReturnType<typeof eventCountRecordSchema>>;
 
 /** The event-counts summary one record at a time. */
 export function eventCountsFold(): RecordFold<EventCountRecord, { devices: number; totalEvents: number; maxEvents: number }> {
@@ -30,7 +30,7 @@ export function summarizeEventCounts(records: readonly EventCountRecord[]) {
 export const eventCounts = defineQuery({
   queryType: 'event-counts',
   optional: false,
-  record: eventCountRecord,
+  record: eventCountRecordSchema,
   uniqueBy: ['deviceId'],
   summarize: summarizeEventCounts,
   summaryFold: eventCountsFold,

@@ -3,11 +3,11 @@ import { count, text, withMeta } from '../schemas/fields.js';
 import { Histogram } from './histogram.js';
 import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const licensingCountRecord = recordSchema(() => z.strictObject({
+export const licensingCountRecordSchema = recordSchema(() => z.strictObject({
   item: withMeta(text(128), { description: 'What a license may be based on, e.g. "IPT users".' }),
   count,
 }));
-export type LicensingCountRecord = z.infer<ReturnType<typeof licensingCountRecord>>;
+export type LicensingCountRecord = z.infer<ReturnType<typeof licensingCountRecordSchema>>;
 
 /** The licensing-counts summary one record at a time (as histogramOf sums). */
 export function licensingCountsFold(): RecordFold<LicensingCountRecord, { items: Record<string, number> }> {
@@ -25,7 +25,7 @@ export function summarizeLicensingCounts(records: readonly LicensingCountRecord[
 export const licensingCounts = defineQuery({
   queryType: 'licensing-counts',
   optional: false,
-  record: licensingCountRecord,
+  record: licensingCountRecordSchema,
   uniqueBy: ['item'],
   summarize: summarizeLicensingCounts,
   summaryFold: licensingCountsFold,

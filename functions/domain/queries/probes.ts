@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 import { count, isoDateTime, opaqueToken } from '../schemas/fields.js';
 import { defineQuery, foldAll, type RecordContext, type RecordFold, recordSchema } from './types.js';
 
-export const probeRecord = recordSchema(() => z.strictObject({ probeId: opaqueToken, lastCheckIn: isoDateTime, restartsToday: count }));
-export type ProbeRecord = z.infer<ReturnType<typeof probeRecord>>;
+export const probeRecordSchema = recordSchema(() => z.strictObject({ probeId: opaqueToken, lastCheckIn: isoDateTime, restartsToday: count }));
+export type ProbeRecord = z.infer<ReturnType<typeof probeRecordSchema>>;
 
 /** A probe is stale when it has not checked in during the 24 h before collectedAt. */
 export const PROBE_STALE_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -31,7 +31,7 @@ export function summarizeProbes(records: readonly ProbeRecord[], context: Record
 export const probes = defineQuery({
   queryType: 'probes',
   optional: false,
-  record: probeRecord,
+  record: probeRecordSchema,
   uniqueBy: ['probeId'],
   summarize: summarizeProbes,
   summaryFold: probesFold,

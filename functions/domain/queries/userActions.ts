@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 import { count, opaqueToken } from '../schemas/fields.js';
 import { defineQuery, foldAll, type RecordFold, recordSchema } from './types.js';
 
-export const userActionRecord = recordSchema(() => z.strictObject({ userHash: opaqueToken, actions: count }));
-export type UserActionRecord = z.infer<ReturnType<typeof userActionRecord>>;
+export const userActionRecordSchema = recordSchema(() => z.strictObject({ userHash: opaqueToken, actions: count }));
+export type UserActionRecord = z.infer<ReturnType<typeof userActionRecordSchema>>;
 
 /** The user-actions summary one record at a time. */
 export function userActionsFold(): RecordFold<UserActionRecord, { users: number; actions: number }> {
@@ -25,7 +25,7 @@ export function summarizeUserActions(records: readonly UserActionRecord[]) {
 export const userActions = defineQuery({
   queryType: 'user-actions',
   optional: true,
-  record: userActionRecord,
+  record: userActionRecordSchema,
   uniqueBy: ['userHash'],
   summarize: summarizeUserActions,
   summaryFold: userActionsFold,

@@ -3,8 +3,8 @@ import { defined } from '../defined.js';
 import { count } from '../schemas/fields.js';
 import { defineQuery, type RecordIssue, recordSchema } from './types.js';
 
-export const userCountRecord = recordSchema(() => z.strictObject({ users: count, activeUsers: count, reportRecipients: count }));
-export type UserCountRecord = z.infer<ReturnType<typeof userCountRecord>>;
+export const userCountRecordSchema = recordSchema(() => z.strictObject({ users: count, activeUsers: count, reportRecipients: count }));
+export type UserCountRecord = z.infer<ReturnType<typeof userCountRecordSchema>>;
 
 export function checkActiveUsers(r: UserCountRecord): RecordIssue | undefined {
   return r.activeUsers <= r.users ? undefined : { path: ['activeUsers'], message: 'must not exceed users' };
@@ -20,7 +20,7 @@ export function summarizeUserCounts(records: readonly UserCountRecord[]) {
 export const userCounts = defineQuery({
   queryType: 'user-counts',
   optional: false,
-  record: userCountRecord,
+  record: userCountRecordSchema,
   uniqueBy: [],
   exactlyOne: true,
   checkRecord: checkActiveUsers,

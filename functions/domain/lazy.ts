@@ -1,0 +1,14 @@
+/**
+ * Values made at their first use, once: for what a cold start would otherwise build and most
+ * requests never use (a record schema only an invalid record needs, e-mail patterns only an '@'
+ * needs, the upload metrics' instance before the first upload).
+ */
+
+/** A function answering `make()`'s value, made at its first call and kept for every later one. */
+export function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
