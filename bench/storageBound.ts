@@ -159,7 +159,7 @@ function medianCpu(rounds: PhaseCpu[]): PhaseCpu {
     const values = rounds.map((r) => r[key]).filter((v): v is number => v !== undefined);
     return values.length === rounds.length ? { [key]: round(median(values)) } : {};
   };
-  return { benchProcess: round(median(rounds.map((r) => r.benchProcess))), ...of('dynamoDbLocal'), ...of('loadClient') };
+  return { benchProcess: round(median(rounds.map((r) => r.benchProcess))), ...of('s3rver'), ...of('dynamoDbLocal'), ...of('loadClient') };
 }
 
 export async function measureStorageBound(env: BenchEnvironment): Promise<StorageBoundFigures> {
