@@ -1,11 +1,15 @@
 /**
  * The record schemas' JSON Schemas, derived at build time (functions/domain/schemas/
  * recordJsonSchemas.ts) into the module the upload functions load: up to date with the zod
- * schemas, and what they leave out changes nothing.
+ * schemas, and what they leave out changes nothing. The zod schemas themselves are built at
+ * their first use, once (functions/domain/queries/types.ts): valid records never need them, so an
+ * upload function's cold start builds none.
  */
 import { readFileSync } from 'node:fs';
+import { jest } from '@jest/globals';
 import * as z from 'zod/mini';
 import { querySpecs } from '../../functions/domain/queries/index.js';
+import { recordSchema } from '../../functions/domain/queries/types.js';
 import { recordSchemas } from '../../functions/domain/queries/recordSchemas.generated.js';
 import { compileFastCheck } from '../../functions/domain/schemas/fastValidator.js';
 import { fastCheckSchemaOf, RECORD_SCHEMAS_MODULE_PATH, recordSchemasModule } from '../../functions/domain/schemas/recordJsonSchemas.js';
@@ -42,4 +46,17 @@ it('gives no fast check to a schema with a refinement', () => {
   const refined = z.strictObject({ a: z.string() }).check(z.refine((r) => r.a !== 'b'));
   expect(fastCheckSchemaOf(refined)).toBeNull();
   expect(compileFastCheck(null)).toBeUndefined();
+});
+
+it('a record schema is built at its first use, and only once', () => {
+  const build = jest.fn(() => z.strictObject({ id: z.string() }));
+  const schema = recordSchema(build);
+  expect(build).not.toHaveBeenCalled();
+  const first = schema();
+  expect(schema()).toBe(first);
+  expect(build).toHaveBeenCalledTimes(1);
+});
+
+it("every query type's schema is the same object at every use", () => {
+  for (const spec of querySpecs) expect(spec.record()).toBe(spec.record());
 });
