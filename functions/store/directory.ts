@@ -94,8 +94,7 @@ export async function listInstalls(c: Clients, customerId: string | undefined, p
 
 /** Install items by id (only `projection`'s attributes, when given), INSTALL_READS_IN_FLIGHT BatchGetItems at once. */
 async function getInstallItems(c: Clients, installIds: string[], projection?: string): Promise<Map<string, Record<string, unknown>>> {
-  // A BatchGetItem refuses a key twice; an index read during a rename may show an install twice.
-  const keys = [...new Set(installIds)].map((id) => itemKeys.install(id));
+  const keys = installIds.map((id) => itemKeys.install(id));
   const items = await batchGet(c, keys, { ...(projection ? { projection } : {}), inFlight: INSTALL_READS_IN_FLIGHT });
   return new Map(items.map((item) => [item.installId as string, item]));
 }

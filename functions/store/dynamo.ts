@@ -101,10 +101,12 @@ const BATCH_GET_MAX = 100;
 /**
  * Reads the items of `keys` by BatchGetItem, 100 a call and `inFlight` calls at once, asking again
  * for what DynamoDB left unprocessed (with a growing pause, as batchWrite); only `projection`'s
- * attributes when given. The items come in no particular order; a key DynamoDB refuses twice in
- * one call, so the caller gives each once.
+ * attributes when given. The items come in no particular order. A key given twice is read once:
+ * DynamoDB refuses a call that holds a key twice (an index read during a rename may name an item
+ * twice).
  */
 export async function batchGet(c: Clients, keys: readonly Record<string, unknown>[], options: { projection?: string; inFlight?: number } = {}): Promise<Record<string, unknown>[]> {
+  const unique = [...new Map(keys.map((key) => [JSON.stringify(key), key])).values()];
   const found: Record<string, unknown>[] = [];
   const readBatch = async (batch: Record<string, unknown>[]) => {
     let pending = batch;
@@ -117,7 +119,7 @@ export async function batchGet(c: Clients, keys: readonly Record<string, unknown
     }
   };
   const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < keys.length; i += BATCH_GET_MAX) batches.push(keys.slice(i, i + BATCH_GET_MAX));
+  for (let i = 0; i < unique.length; i += BATCH_GET_MAX) batches.push(unique.slice(i, i + BATCH_GET_MAX));
   const inFlight = options.inFlight ?? 1;
   for (let i = 0; i < batches.length; i += inFlight) await Promise.all(batches.slice(i, i + inFlight).map(readBatch));
   return found;
