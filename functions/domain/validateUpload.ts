@@ -10,7 +10,7 @@ import { type QueryType, querySpec } from './queries/index.js';
 import { recordSchemas } from './queries/recordSchemas.generated.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './queries/types.js';
 import { type MalformedTokenCheck, malformedTokenCheckOf } from './schemas/anonymizedFields.js';
-import { compileFastCheck, type FastCheck } from './schemas/fastValidator.js';
+import { compileFastCheck, type FastCheck, type FastCheckMaker } from './schemas/fastValidator.js';
 import { isoDateTime, text } from './schemas/fields.js';
 import { problemIssuesOf } from './zodIssues.js';
 
@@ -203,11 +203,12 @@ function tokenCheckFor(queryType: QueryType): MalformedTokenCheck {
   return check;
 }
 
-/** Each query type's fast check, compiled at its first use from the JSON Schema derived at build time. */
-const fastChecks = new Map<QueryType, FastCheck | undefined>();
+/** Each query type's fast check maker, compiled at its first use from the JSON Schema derived at build time. */
+const fastCheckMakers = new Map<QueryType, FastCheckMaker | undefined>();
+/** A fresh fast check of `queryType`'s records, for one upload's validation (what it remembers is that upload's). */
 export function fastCheckOf(queryType: QueryType): FastCheck | undefined {
-  if (!fastChecks.has(queryType)) fastChecks.set(queryType, compileFastCheck(recordSchemas[queryType].fastCheck));
-  return fastChecks.get(queryType);
+  if (!fastCheckMakers.has(queryType)) fastCheckMakers.set(queryType, compileFastCheck(recordSchemas[queryType].fastCheck));
+  return fastCheckMakers.get(queryType)?.();
 }
 
 export function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): boolean {

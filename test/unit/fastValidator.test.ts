@@ -12,7 +12,7 @@ const patterns = ['^[A-Za-z0-9_-]{8,128}$', '^[0-9]{5,12}$', '^[a-z-0]{1,3}$', '
 
 describe.each(patterns)('the pattern %s', (pattern) => {
   const regex = new RegExp(pattern);
-  const check = compileFastCheck(fastCheckSchemaOf(z.string().check(z.regex(regex))))!;
+  const check = compileFastCheck(fastCheckSchemaOf(z.string().check(z.regex(regex))))!();
 
   it('is checked by a loop, not the regular expression', () => {
     expect(characterRun(pattern)).toBeDefined();
@@ -28,6 +28,25 @@ describe.each(patterns)('the pattern %s', (pattern) => {
     }
     expect(check(12345678)).toBe(false);
   });
+
+  it('answers the same whatever it accepted before (it remembers the last string it accepted)', () => {
+    // Accepted strings, and near misses of them: a character changed, one more or one fewer.
+    const matching = fc.stringMatching(regex);
+    const nearMiss = fc
+      .tuple(matching, fc.nat(), fc.constantFrom(...'A0_-:@ \u00e9'), fc.constantFrom('change', 'add', 'drop'))
+      .map(([v, at, c, how]) => {
+        const i = v.length === 0 ? 0 : at % v.length;
+        return how === 'change' ? v.slice(0, i) + c + v.slice(i + 1) : how === 'add' ? v.slice(0, i) + c + v.slice(i) : v.slice(0, i) + v.slice(i + 1);
+      });
+    const value = fc.oneof(matching, nearMiss, fc.string({ unit: fc.constantFrom(...'Az09_-:@ \u00e9'), maxLength: 14 }));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 6 }), (values) => {
+        // Each value twice in a row, and again after the others.
+        for (const v of [...values.flatMap((v) => [v, v]), ...values]) expect(check(v)).toBe(regex.test(v));
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
 
 it('leaves every other pattern to the regular expression', () => {
@@ -36,10 +55,33 @@ it('leaves every other pattern to the regular expression', () => {
   }
 });
 
+describe('the memory of the character-run checks', () => {
+  const schema = z.strictObject({ token: z.string().check(z.regex(/^[A-Za-z0-9_-]{8,12}$/)), digits: z.string().check(z.regex(/^[0-9]{5,12}$/)) });
+  const make = compileFastCheck(fastCheckSchemaOf(schema))!;
+
+  it('is per property: a string accepted for one property is still checked for another', () => {
+    const check = make();
+    expect(check({ token: '12345678', digits: '12345678' })).toBe(true);
+    // The token's check accepted 'abcdefgh'; the digits' check must still refuse it.
+    expect(check({ token: 'abcdefgh', digits: '12345678' })).toBe(true);
+    expect(check({ token: 'abcdefgh', digits: 'abcdefgh' })).toBe(false);
+    expect(check({ token: '1234567890123', digits: '1234567890123' })).toBe(false);
+  });
+
+  it('is per check made: each upload gets a check of its own, so nothing it remembers outlives the upload', () => {
+    const first = make();
+    const second = make();
+    expect(second).not.toBe(first);
+    expect(first({ token: 'abcdefgh', digits: '12345' })).toBe(true);
+    expect(second({ token: 'abcdefgh', digits: 'abcdefgh' })).toBe(false);
+    expect(first({ token: 'abcdefgh', digits: '12345' })).toBe(true);
+  });
+});
+
 describe('strict objects', () => {
   const check = compileFastCheck(
     fastCheckSchemaOf(z.strictObject({ name: z.string(), constructor: z.string(), count: z.number() })),
-  )!;
+  )!();
 
   it('accept exactly the own properties, and refuse a missing one however the rest is made up', () => {
     expect(check({ name: 'a', constructor: 'c', count: 1 })).toBe(true);
