@@ -63,7 +63,6 @@ function hashThread(): HashThread {
   // off up to ten compacting collections of 6-25 ms, unless the worker frees each chunk itself.
   const worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
   const thread: HashThread = { worker, pending: new Map() };
-  thread.worker.unref();
   thread.worker.on('message', ({ id, hex }: { id: number; hex: string }) => {
     thread.pending.get(id)?.resolve(hex);
     thread.pending.delete(id);
@@ -73,11 +72,20 @@ function hashThread(): HashThread {
     thread.failed ??= error;
     for (const waiting of thread.pending.values()) waiting.reject(thread.failed);
     thread.pending.clear();
+    // A failed worker is left behind (the next hash starts another): it no longer holds the process.
+    thread.worker.unref();
   };
   thread.worker.on('error', fail);
-  // A message that could not be read would leave its digest waiting for ever.
-  thread.worker.on('messageerror', fail);
+  // A message that could not be read would leave its digest waiting for ever; the worker, still
+  // running, is stopped.
+  thread.worker.on('messageerror', (error) => {
+    fail(error);
+    void thread.worker.terminate();
+  });
   thread.worker.on('exit', (code) => fail(new Error(`The hashing worker stopped (exit code ${code}).`)));
+  // Last, after the 'message' listener, which refs the worker's port: unref'd before it, a
+  // process whose hashes were all discarded (no digest ever asked for) never exited.
+  thread.worker.unref();
   current = thread;
   return thread;
 }
