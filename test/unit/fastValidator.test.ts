@@ -68,7 +68,7 @@ describe('the memory of the character-run checks', () => {
     expect(check({ token: '1234567890123', digits: '1234567890123' })).toBe(false);
   });
 
-  it('is per check made: each upload gets a check of its own, so nothing it remembers outlives the upload', () => {
+  it('is per check made: each call of the maker (one per upload) gives a new check, which answers alike', () => {
     const first = make();
     const second = make();
     expect(second).not.toBe(first);
