@@ -4,13 +4,14 @@
  */
 import * as z from 'zod/mini';
 import { defined } from './defined.js';
+import { lazyByKey } from './lazy.js';
 import { findEmails, joinPath } from './pii.js';
 import { MAX_PROBLEM_ISSUES, ProblemError, type ProblemIssue } from './problems.js';
 import { type QueryType, querySpec } from './queries/index.js';
 import { recordSchemas } from './queries/recordSchemas.generated.js';
 import type { ExpiryHistogram, RecordContext, RecordIssue } from './queries/types.js';
 import { type MalformedTokenCheck, malformedTokenCheckOf } from './schemas/anonymizedFields.js';
-import { compileFastCheck, type FastCheck, type FastCheckMaker } from './schemas/fastValidator.js';
+import { compileFastCheck, type FastCheck } from './schemas/fastValidator.js';
 import { isoDateTime, text } from './schemas/fields.js';
 import { problemIssuesOf } from './zodIssues.js';
 
@@ -196,19 +197,13 @@ export function checkRecordAt(spec: ReturnType<typeof querySpec>, fast: FastChec
 }
 
 /** Each query type's check for malformed anonymized identifiers, made at its first use. */
-const malformedTokenChecks = new Map<QueryType, MalformedTokenCheck>();
-function tokenCheckFor(queryType: QueryType): MalformedTokenCheck {
-  let check = malformedTokenChecks.get(queryType);
-  if (!check) malformedTokenChecks.set(queryType, (check = malformedTokenCheckOf(querySpec(queryType).record())));
-  return check;
-}
+const tokenCheckFor = lazyByKey((queryType: QueryType): MalformedTokenCheck => malformedTokenCheckOf(querySpec(queryType).record()));
 
 /** Each query type's fast check maker, compiled at its first use from the JSON Schema derived at build time. */
-const fastCheckMakers = new Map<QueryType, FastCheckMaker | undefined>();
+const fastCheckMakerOf = lazyByKey((queryType: QueryType) => compileFastCheck(recordSchemas[queryType].fastCheck));
 /** A fresh fast check of `queryType`'s records, for one upload's validation (what it remembers is that upload's). */
 export function fastCheckOf(queryType: QueryType): FastCheck | undefined {
-  if (!fastCheckMakers.has(queryType)) fastCheckMakers.set(queryType, compileFastCheck(recordSchemas[queryType].fastCheck));
-  return fastCheckMakers.get(queryType)?.();
+  return fastCheckMakerOf(queryType)?.();
 }
 
 export function addRecordIssue(issues: IssueList, index: number, issue: RecordIssue): boolean {
