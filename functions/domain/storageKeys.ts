@@ -130,6 +130,15 @@ export function uploadIndexPartition(installId: string, queryType?: QueryType): 
   return queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}`;
 }
 
+/** An upload session's entry among its install's sessions (the purge's list of them). */
+export function sessionIndexKeys(installId: string, createdAt: string, uploadId: string) {
+  return indexKeys(table.indexes.sessionsByInstall, sessionIndexPartition(installId), `${createdAt}#${uploadId}`);
+}
+
+export function sessionIndexPartition(installId: string): string {
+  return `SESSIONS#${installId}`;
+}
+
 /** The customer index: an install item and its roll-up summaries share the customer's partition. */
 export function customerIndexKeys(customerId: string, installId: string, queryType?: QueryType) {
   return indexKeys(table.indexes.byCustomer, customerIndexPartition(customerId), queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}`);

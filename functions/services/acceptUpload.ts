@@ -118,7 +118,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
   // parses and validates; both promises are settled at once so that an early exit leaves no
   // unhandled rejection. The install is read only when needed: for an optional type (usage
   // collection) or when the caller did not say its customer; the commit checks that the
-  // install exists.
+  // install exists and is not being purged.
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
   const { mayContainEmail } = input.body;
   const archiveBytes = settle(input.body.archive());
@@ -173,7 +173,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
       return answerExisting(outcome.snapshot, { installId, queryType, sha256 });
     case 'install-refused':
       await deleteRawObject(c, rawKey);
-      if (spec.optional) throw usageCollectionDisabled(queryType);
+      if (outcome.reason === 'usage-collection-disabled') throw usageCollectionDisabled(queryType);
       throw new ProblemError('not_found', 'The install of this key no longer exists.');
     case 'extra-refused':
       // Only a staff bundle passes extra items: its audit entry, which a copy of the same bundle

@@ -7,15 +7,15 @@
  *  2. fleet: its latest summaries go, the fleet indexes let go of its identifiers (reading the
  *     raw devices snapshot they reflect, so before step 3), and its fleet state goes;
  *  3. raw: every raw object (and version) under raw/query=<type>/install=<id>/;
- *  4. items: upload log entries, snapshots and anything else in the install's partition
- *     (license files included);
+ *  4. items: upload log entries (upload sessions included), snapshots and anything else in the
+ *     install's partition (license files included);
  *  5. forget: the install item goes with its customer's count, in one transaction.
  * An install already gone answers as done.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { installTarget } from '../domain/audit.js';
 import { queryTypes } from '../domain/queries/index.js';
-import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storageKeys.js';
+import { itemKeys, rawQueryPrefix, sessionIndexPartition, uploadIndexPartition } from '../domain/storageKeys.js';
 import { auditPut } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
 import { batchDelete, isConditionFailure, transactUnlessFirstConditionFails } from '../store/dynamo.js';
@@ -69,9 +69,11 @@ async function forgetFleet(c: Clients, installId: string): Promise<void> {
 async function deleteInstallItems(c: Clients, installId: string): Promise<void> {
   const partition = itemKeys.install(installId).PK;
   const uploads = await queryAll(c, { keys: table.indexes.uploadsByInstall, partition: uploadIndexPartition(installId), projection: 'PK, SK' });
+  // Upload sessions that did not become an accepted upload's entry: pending, rejected, a duplicate's, a bundle's.
+  const sessions = await queryAll(c, { keys: table.indexes.sessionsByInstall, partition: sessionIndexPartition(installId), projection: 'PK, SK' });
   const own = await queryAll(c, { keys: baseTable, partition, projection: 'PK, SK, uploadId, licenseFileId', consistent: true });
   const keys = new Map<string, { PK: string; SK: string }>();
-  for (const item of uploads) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
+  for (const item of [...uploads, ...sessions]) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
   for (const item of own) {
     if (item.SK === itemKeys.install(installId).SK) continue;
     keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });

@@ -18,7 +18,15 @@ import {
 import type { DeviceRecord } from '../domain/queries/devices.js';
 import type { DeviceVersionRecord } from '../domain/queries/deviceVersions.js';
 import type { Clients } from '../store/clients.js';
-import { getFleetState, putBucketHolders, putFleetState, readIdentifierBucket, writeBucketDuplicates } from '../store/fleetIndexes.js';
+import {
+  deleteFleetState,
+  getFleetState,
+  putBucketHolders,
+  putFleetState,
+  putFleetStateWhileInstallTakesData,
+  readIdentifierBucket,
+  writeBucketDuplicates,
+} from '../store/fleetIndexes.js';
 import { readRawRecords } from '../store/rawArchive.js';
 import { getLatest } from '../store/uploadLog.js';
 import { inParallel } from './inParallel.js';
@@ -85,6 +93,8 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   if (!interrupted && devicesRawKey === state.devicesRawKey && versionsRawKey === state.versionsRawKey) return result;
 
   const { wantedKeys, versions } = await whatIndexesNeed(c, devicesRawKey, versionsRawKey);
+  /** The buckets this sync gave identifiers of the install. */
+  let held: number[] = [];
   if (interrupted || devicesRawKey !== state.devicesRawKey) {
     const heldKeys = identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
     const wanted = identifiersByBucket(wantedKeys);
@@ -92,22 +102,33 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
     if (buckets.length > 0) {
       // Written first: should this sync stop part-way, the next one knows the buckets are mixed.
       if (!interrupted) await putFleetState(c, installId, { ...state, pendingDevicesRawKey: devicesRawKey });
-      const writes: number[][] = [];
-      for (let i = 0; i < buckets.length; i += BUCKETS_PER_WRITE) writes.push(buckets.slice(i, i + BUCKETS_PER_WRITE));
-      await inParallel(writes, PARALLEL_REQUESTS, (group) =>
-        putBucketHolders(c, installId, group.map((bucket) => ({ bucket, keys: wanted.get(bucket) ?? [] })), signal),
-      );
-      await inParallel(buckets, PARALLEL_REQUESTS, (bucket) => {
-        signal?.throwIfAborted();
-        return repairDuplicates(c, bucket);
-      });
+      await writeHolders(c, installId, buckets, wanted, signal);
+      held = buckets.filter((bucket) => wanted.has(bucket));
     }
     const { added, removed } = identifierChanges(wantedKeys, heldKeys);
     result.identifiersAdded = added.length;
     result.identifiersRemoved = removed.length;
   }
   result.versionsUpdated = true;
-  // Recorded last: a sync that fails part-way is repeated from the same starting point.
-  await putFleetState(c, installId, { devicesRawKey, versionsRawKey, versions });
+  // Recorded last: a sync that fails part-way is repeated from the same starting point. Not for
+  // an install a purge has marked meanwhile: its fleet step may have run before this sync's
+  // writes, so the sync takes back what it gave and leaves no state (the purge's own sync,
+  // which gives nothing, only leaves none).
+  if (!(await putFleetStateWhileInstallTakesData(c, installId, { devicesRawKey, versionsRawKey, versions }))) {
+    if (held.length > 0) await writeHolders(c, installId, held, new Map(), signal);
+    await deleteFleetState(c, installId);
+    return { identifiersAdded: 0, identifiersRemoved: 0, versionsUpdated: false };
+  }
   return result;
+}
+
+/** Sets the install's identifiers in each of `buckets` to `wanted`'s (none: its item there goes), then each bucket's duplicates. */
+async function writeHolders(c: Clients, installId: string, buckets: number[], wanted: Map<number, string[]>, signal: AbortSignal | undefined): Promise<void> {
+  const writes: number[][] = [];
+  for (let i = 0; i < buckets.length; i += BUCKETS_PER_WRITE) writes.push(buckets.slice(i, i + BUCKETS_PER_WRITE));
+  await inParallel(writes, PARALLEL_REQUESTS, (group) => putBucketHolders(c, installId, group.map((bucket) => ({ bucket, keys: wanted.get(bucket) ?? [] })), signal));
+  await inParallel(buckets, PARALLEL_REQUESTS, (bucket) => {
+    signal?.throwIfAborted();
+    return repairDuplicates(c, bucket);
+  });
 }

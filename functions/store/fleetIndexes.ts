@@ -4,8 +4,9 @@
  * one duplicate item, in a sparse index, per identifier that two or more installs hold; and one
  * FLEET item per install with its version histogram and the snapshots the indexes reflect.
  */
-import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, type WriteRequest } from './dynamo.js';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, cancellationReasons, sleep, type WriteRequest } from './dynamo.js';
+import { INSTALL_TAKES_DATA } from './installs.js';
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
 import { DUPLICATES_PARTITION, duplicateIndexKeys, identifierBucketPartition, itemKeys, itemPrefixes, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
@@ -34,22 +35,51 @@ export async function getFleetState(c: Clients, installId: string): Promise<Flee
   };
 }
 
+function fleetStateItem(installId: string, state: FleetState) {
+  return {
+    ...itemKeys.fleetState(installId),
+    ...(state.versions ? versionIndexKeys(installId) : {}),
+    type: 'fleet',
+    installId,
+    devicesRawKey: state.devicesRawKey,
+    versionsRawKey: state.versionsRawKey,
+    ...(state.versions ? { versionsJson: JSON.stringify(state.versions) } : {}),
+    ...(state.pendingDevicesRawKey !== undefined ? { pendingDevicesRawKey: state.pendingDevicesRawKey } : {}),
+  };
+}
+
 export async function putFleetState(c: Clients, installId: string, state: FleetState): Promise<void> {
-  await c.ddb.send(
-    new PutCommand({
-      TableName: c.config.tableName,
-      Item: {
-        ...itemKeys.fleetState(installId),
-        ...(state.versions ? versionIndexKeys(installId) : {}),
-        type: 'fleet',
-        installId,
-        devicesRawKey: state.devicesRawKey,
-        versionsRawKey: state.versionsRawKey,
-        ...(state.versions ? { versionsJson: JSON.stringify(state.versions) } : {}),
-        ...(state.pendingDevicesRawKey !== undefined ? { pendingDevicesRawKey: state.pendingDevicesRawKey } : {}),
-      },
-    }),
-  );
+  await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: fleetStateItem(installId, state) }));
+}
+
+/**
+ * Records a sync's outcome, on condition that the install still takes data (INSTALL_TAKES_DATA):
+ * false, and nothing written, when a purge has marked it or it is gone. An upload's commit
+ * writing the install item at the same moment makes the check conflict: tried again.
+ */
+export async function putFleetStateWhileInstallTakesData(c: Clients, installId: string, state: FleetState): Promise<boolean> {
+  const TableName = c.config.tableName;
+  const transaction = new TransactWriteCommand({
+    TransactItems: [
+      { ConditionCheck: { TableName, Key: itemKeys.install(installId), ConditionExpression: INSTALL_TAKES_DATA } },
+      { Put: { TableName, Item: fleetStateItem(installId, state) } },
+    ],
+  });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.ddb.send(transaction);
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (!reasons?.some((r) => r.Code === 'TransactionConflict') || attempt >= 10) throw error;
+      await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
+    }
+  }
+}
+
+export async function deleteFleetState(c: Clients, installId: string): Promise<void> {
+  await c.ddb.send(new DeleteCommand({ TableName: c.config.tableName, Key: itemKeys.fleetState(installId) }));
 }
 
 /** BatchWriteItem's most requests in one call. */

@@ -26,6 +26,14 @@ export interface ApiKeyItem {
   keyId?: string;
 }
 
+/**
+ * The condition on an install item under which data may still be written for the install: it
+ * exists and no purge has marked it (services/installPurge.ts). An upload, a license file or a
+ * fleet sync under way when the purge began would otherwise write after the purge listed what
+ * to delete, and outlive it.
+ */
+export const INSTALL_TAKES_DATA = 'attribute_exists(PK) AND attribute_not_exists(deleting)';
+
 /** The install's entry in the directory by customer and name (GET /v1/installs). */
 export function installDirectoryItem(install: Pick<Install, 'installId' | 'customerId' | 'name' | 'createdAt'>) {
   return {

@@ -15,6 +15,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
+import { INSTALL_TAKES_DATA } from './installs.js';
 import { cancellationReasons, setClause, sleep, type TransactItem, type TransactItems } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
@@ -105,7 +106,8 @@ export interface AcceptedUpload {
 export type CommitOutcome =
   | { kind: 'committed'; current: boolean }
   | { kind: 'snapshot-exists'; snapshot: SnapshotItem }
-  | { kind: 'install-refused' }
+  /** The install is gone or being purged, or (an optional type) its usage collection is off. */
+  | { kind: 'install-refused'; reason: 'gone' | 'usage-collection-disabled' }
   /** A condition of the caller's extra items failed (e.g. a racing copy of the same staff bundle). */
   | { kind: 'extra-refused' };
 
@@ -114,6 +116,10 @@ export type CommitOutcome =
  * type and collectedAt), the upload log entry, the install's lastSeenAt and, when this
  * snapshot is the newest, the latest summary — on condition that the latest one is older, so
  * an older snapshot never replaces a newer one. No reads: one request in the common case.
+ *
+ * The install must take data (INSTALL_TAKES_DATA): an upload under way when a purge began (an
+ * upload session's object processed meanwhile, a request authorized just before the key went)
+ * is refused.
  */
 export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): Promise<CommitOutcome> {
   const { receipt } = upload;
@@ -176,9 +182,9 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
           Key: itemKeys.install(installId),
           UpdateExpression: `SET lastSeenAt = :now, ${lastSeen.expression}`,
           ExpressionAttributeNames: lastSeen.names,
-          ConditionExpression: upload.requiresUsageCollection
-            ? 'attribute_exists(PK) AND usageCollectionEnabled <> :false'
-            : 'attribute_exists(PK)',
+          ConditionExpression: upload.requiresUsageCollection ? `${INSTALL_TAKES_DATA} AND usageCollectionEnabled <> :false` : INSTALL_TAKES_DATA,
+          // On a refusal, which of the conditions failed: the install as it stands.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeValues: {
             ':now': upload.receivedAt,
             ...lastSeen.values,
@@ -214,7 +220,7 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
         // The condition failed on a snapshot item, read consistently: it is there.
         return { kind: 'snapshot-exists', snapshot: defined(existing, `the snapshot ${queryType} ${collectedAt} of install ${installId}`) };
       }
-      if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused' };
+      if (installReason?.Code === 'ConditionalCheckFailed') return { kind: 'install-refused', reason: installRefusal(installReason.Item) };
       const extraFrom = items.length - (upload.extraItems?.length ?? 0);
       if (reasons.slice(extraFrom).some((r) => r.Code === 'ConditionalCheckFailed')) return { kind: 'extra-refused' };
       if (latestReason?.Code === 'ConditionalCheckFailed') current = false;
@@ -224,6 +230,13 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
     }
   }
+}
+
+/** Why the install refused a commit, from the install item as the cancellation returned it (none: gone). */
+function installRefusal(item: Record<string, unknown> | undefined): 'gone' | 'usage-collection-disabled' {
+  // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
+  const install = item ? unmarshall(item as Record<string, AttributeValue>) : undefined;
+  return !install || install.deleting !== undefined ? 'gone' : 'usage-collection-disabled';
 }
 
 /** An install's accepted uploads, newest first, optionally of one query type. */

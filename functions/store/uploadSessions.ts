@@ -11,7 +11,7 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
-import { itemKeys } from '../domain/storageKeys.js';
+import { itemKeys, sessionIndexKeys } from '../domain/storageKeys.js';
 import type { ContentEncoding } from '../domain/uploadBody.js';
 import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
@@ -53,6 +53,8 @@ export async function putPendingSession(c: Clients, session: PendingSession): Pr
       TableName: c.config.tableName,
       Item: {
         ...itemKeys.upload(session.uploadId),
+        // So that the install's purge finds the session however it settles (an accepted upload's entry replaces these keys with its own).
+        ...sessionIndexKeys(session.installId, session.createdAt.toISOString(), session.uploadId),
         type: 'upload',
         uploadId: session.uploadId,
         installId: session.installId,

@@ -1,10 +1,11 @@
 /**
  * Staff writes under injected faults (DESIGN.md §11): a change and its audit entry commit
  * together or not at all; and a purge killed halfway is finished by running it again, leaving
- * nothing of the install but its audit entries.
+ * nothing of the install but its audit entries; what was under way when it began leaves nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKeys } from '../../functions/domain/storageKeys.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 import { sampleUpload } from '../../functions/samples/sampleUploads.js';
@@ -16,9 +17,14 @@ import { createClients, destroyClients } from '../../functions/store/clients.js'
 import { storageConfig } from '../../functions/store/config.js';
 import { patchInstall } from '../../functions/store/installLifecycle.js';
 import { createInstall, getInstall } from '../../functions/store/installs.js';
+import { getFleetState } from '../../functions/store/fleetIndexes.js';
+import { commitAcceptedUpload } from '../../functions/store/uploadLog.js';
 import { s3Of } from '../../functions/store/s3Client.js';
+import type { LicenseFile } from '../../functions/domain/licenseFileTypes.js';
+import { storeLicenseFile } from '../../functions/store/licenseFiles.js';
 import { createStaffKey, listStaffKeys, revokeStaffKey } from '../../functions/store/staffKeys.js';
 import { injectFaults } from '../support/faults.js';
+import { interceptSdkCalls } from '../support/sdkCalls.js';
 import { minutesAgo } from '../support/time.js';
 
 const c = createClients(storageConfig());
@@ -109,5 +115,105 @@ describe('a purge killed halfway, run again', () => {
     expect(await traces(installId)).toBe(0);
     expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(false);
     expect(await auditActions(`install/${installId}`)).toEqual(['install.delete', 'install.create']);
+  });
+});
+
+describe('what is under way when a purge begins', () => {
+  // An upload session's object processed meanwhile, or a request authorized just before the key
+  // went: once the install is marked, its commit (or a license file's) is refused, so nothing is
+  // written after the purge has listed what to delete.
+  it('stores no upload and no license file once the install is marked', async () => {
+    const installId = await seededInstall('under way');
+    const install = await getInstall(c, installId);
+    const rawObjects = async () =>
+      ((await s3Of(c).send(new ListObjectsV2Command({ Bucket: c.config.rawBucket, Prefix: 'raw/' }))).Contents ?? []).filter((o: { Key?: string }) => o.Key?.includes(`install=${installId}/`)).length;
+    const before = await rawObjects();
+    // The purge killed right after its mark (its fleet step's first delete).
+    const faults = injectFaults(c, [{ command: 'BatchWriteItemCommand' }]);
+    await expect(purgeInstall(c, installId, 'tester', new Date())).rejects.toThrow(/injected/);
+    faults.remove();
+    expect((await getInstall(c, installId, true))?.deleting).toBe(true);
+
+    // A required type and an optional one (whose usage collection is on): the install is gone for both.
+    for (const queryType of ['user-counts', 'call-quality'] as const) {
+      const body = plainUploadJson(Buffer.from(JSON.stringify(sampleUpload(queryType, { collectedAt: minutesAgo(5) }))));
+      await expect(acceptUpload(c, { installId, customerId: install!.customerId, queryType, body, now: new Date() })).rejects.toMatchObject({ code: 'not_found' });
+    }
+    expect(await rawObjects()).toBe(before);
+
+    const now = new Date();
+    const file = { licenseFileId: randomUUID(), installId, customerId: install!.customerId, issuedAt: now.toISOString(), expiresAt: minutesAgo(-60) } as LicenseFile;
+    const audit = { at: now.toISOString(), actor: 'tester', action: 'license-file.issue' as const, target: `install/${installId}`, details: {} };
+    expect(await storeLicenseFile(c, file, 'fingerprint', now, audit)).toEqual({ kind: 'install-gone' });
+
+    expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
+    expect(await traces(installId)).toBe(0);
+  });
+
+  it("takes back a fleet sync's writes that landed after the purge's fleet step, and its state", async () => {
+    const installId = await seededInstall('sync under way');
+    // The sync has its own clients: its first bucket write is held until the whole purge has run.
+    const syncing = createClients(storageConfig());
+    let reached!: () => void;
+    const atHeldWrite = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    const hook = interceptSdkCalls(syncing, async ({ command }, send) => {
+      if (command === 'BatchWriteItemCommand' && !held) {
+        held = true;
+        reached();
+        await released;
+      }
+      return send();
+    });
+    try {
+      const sync = syncFleetIndexes(syncing, installId);
+      await atHeldWrite;
+      expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
+      release();
+      const result = await sync;
+      expect(await traces(installId)).toBe(0);
+      expect(result).toEqual({ identifiersAdded: 0, identifiersRemoved: 0, versionsUpdated: false });
+    } finally {
+      release();
+      hook.remove();
+      destroyClients(syncing);
+    }
+  });
+
+  it("tries a sync's state again when its check meets an upload's commit on the install item", async () => {
+    const installId = await seededInstall('sync meets a commit');
+    let conflicts = 0;
+    const hook = interceptSdkCalls(c, async ({ command }, send) => {
+      if (command !== 'TransactWriteItemsCommand' || conflicts >= 2) return send();
+      conflicts++;
+      // As DynamoDB cancels a transaction whose item another transaction is writing.
+      throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
+    });
+    try {
+      const result = await syncFleetIndexes(c, installId);
+      expect(conflicts).toBe(2);
+      expect(result.versionsUpdated).toBe(true);
+      expect(result.identifiersAdded).toBeGreaterThan(0);
+      expect((await getFleetState(c, installId)).devicesRawKey).not.toBe('');
+    } finally {
+      hook.remove();
+    }
+  });
+
+  it('still tells an install whose usage collection is off from one that is gone', async () => {
+    const { install } = await createInstall(c, { customerId: `purge-faults-${process.pid}`, name: 'opted out' }, new Date(), 'tester');
+    // The flag turned off after the upload read the install: the commit decides.
+    await c.ddb.send(new UpdateCommand({ TableName: c.config.tableName, Key: itemKeys.install(install.installId), UpdateExpression: 'SET usageCollectionEnabled = :false', ExpressionAttributeValues: { ':false': false } }));
+    const outcome = await commitAcceptedUpload(c, {
+      receipt: { uploadId: randomUUID(), installId: install.installId, queryType: 'call-quality', collectedAt: minutesAgo(5), recordCount: 1, sha256: '0'.repeat(64), duplicate: false },
+      customerId: install.customerId,
+      rawKey: 'raw/never-read',
+      receivedAt: new Date().toISOString(),
+      summary: {},
+      requiresUsageCollection: true,
+    });
+    expect(outcome).toEqual({ kind: 'install-refused', reason: 'usage-collection-disabled' });
   });
 });

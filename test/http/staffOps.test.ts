@@ -6,11 +6,14 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { routes } from '../../functions/routes.js';
-import { itemKeys } from '../../functions/domain/storageKeys.js';
+import { putPresigned } from '../../functions/cli/apiClient.js';
+import { itemKeys, sessionIndexPartition, uploadIndexPartition } from '../../functions/domain/storageKeys.js';
+import { incomingKey } from '../../functions/sessions/incomingKeys.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { sampleBundle } from '../support/bundles.js';
 import { uploadEveryType } from '../support/licensing.js';
 import { call, clients, createTestInstall, sample, startTestApi, staffKey, type TestApi, upload } from '../support/localApi.js';
+import { deliverObjectCreated } from '../support/processorHook.js';
 import { minutesAgo } from '../support/time.js';
 
 let api: TestApi;
@@ -168,10 +171,18 @@ describe('install lifecycle', () => {
 
   it('deletes every trace but the audit entries, and answers 204 again', async () => {
     const install = await createTestInstall(api, `purge-${run}`);
+    const collectedAt = minutesAgo(10);
     for (const queryType of ['devices', 'user-counts', 'device-versions'] as const) {
-      expect((await upload(api, install, queryType, sample(queryType, { collectedAt: minutesAgo(10) }))).status).toBe(201);
+      expect((await upload(api, install, queryType, sample(queryType, { collectedAt }))).status).toBe(201);
     }
+    // Upload sessions that stay session items: one settled as a duplicate (kept), one never sent (pending).
+    const duplicate = await querySession(install, 'user-counts', sample('user-counts', { collectedAt }));
+    await deliverObjectCreated(incomingKey(duplicate));
+    expect((await call(api, 'GET', `/v1/uploads/${duplicate}`, { key: staffKey() })).body.receipt.duplicate).toBe(true);
+    const pending = (await call(api, 'POST', '/v1/upload-sessions', { key: install.apiKey, body: { kind: 'query', queryType: 'devices', contentLength: 100 } })).body.uploadId as string;
+    expect((await call(api, 'GET', `/v1/uploads/${pending}`, { key: staffKey() })).body.status).toBe('pending');
     expect((await call(api, 'DELETE', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(204);
+    for (const uploadId of [duplicate, pending]) expect((await call(api, 'GET', `/v1/uploads/${uploadId}`, { key: staffKey() })).status).toBe(404);
     expect((await call(api, 'DELETE', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(204);
     expect((await call(api, 'GET', `/v1/installs/${install.installId}`, { key: staffKey() })).status).toBe(404);
     expect((await upload(api, install, 'user-counts', sample('user-counts', { collectedAt: minutesAgo(1) }))).status).toBe(401);
@@ -210,8 +221,19 @@ export async function expectNoTrace(installId: string): Promise<void> {
   expect((objects.Contents ?? []).map((o: { Key?: string }) => o.Key).filter((key: string | undefined) => key?.includes(`install=${installId}/`))).toEqual([]);
   const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
   expect(own.Items ?? []).toEqual([]);
-  const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
-  expect(uploads.Items ?? []).toEqual([]);
+  for (const partition of [uploadIndexPartition(installId), sessionIndexPartition(installId)]) {
+    const entries = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } }));
+    expect(entries.Items ?? []).toEqual([]);
+  }
+}
+
+/** Opens a query session for the envelope and sends it (not processed yet): its upload id. */
+async function querySession(install: { apiKey: string }, queryType: string, envelope: unknown): Promise<string> {
+  const body = Buffer.from(JSON.stringify(envelope));
+  const session = await call(api, 'POST', '/v1/upload-sessions', { key: install.apiKey, body: { kind: 'query', queryType, contentLength: body.length } });
+  expect(session.status).toBe(201);
+  await putPresigned(session.body, body);
+  return session.body.uploadId as string;
 }
 
 describe('the audit entry of every staff write route (from the route table)', () => {
