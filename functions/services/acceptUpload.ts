@@ -118,7 +118,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
   // parses and validates; both promises are settled at once so that an early exit leaves no
   // unhandled rejection. The install is read only when needed: for an optional type (usage
   // collection) or when the caller did not say its customer; the commit checks that the
-  // install exists and is not being purged.
+  // install exists and is active (not being purged, not decommissioned).
   const reading = spec.optional || input.customerId === undefined ? settle(requireInstall(c, installId)) : undefined;
   const { mayContainEmail } = input.body;
   const archiveBytes = settle(input.body.archive());
@@ -174,6 +174,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
     case 'install-refused':
       await deleteRawObject(c, rawKey);
       if (outcome.reason === 'usage-collection-disabled') throw usageCollectionDisabled(queryType);
+      if (outcome.reason === 'decommissioned') throw new ProblemError('conflict', 'The install was decommissioned while this upload was under way: it sends no data until it is reactivated.');
       throw new ProblemError('not_found', 'The install of this key no longer exists.');
     case 'extra-refused':
       // Only a staff bundle passes extra items: its audit entry, which a copy of the same bundle

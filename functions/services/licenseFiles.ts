@@ -59,15 +59,17 @@ async function existingFile(c: Clients, licenseFileId: string): Promise<LicenseF
   return file;
 }
 
+function decommissioned(): ProblemError {
+  return new ProblemError('conflict', 'This install is decommissioned: reactivate it (PATCH /v1/installs/{installId}) to issue a license file.');
+}
+
 /** Issues a license file for the install, or answers the one an identical request issued. */
 export async function issueLicenseFile(c: Clients, signer: Signer, request: IssueRequest): Promise<IssueOutcome> {
   const { installId, validDays, now } = request;
   const install = await requireInstall(c, installId, true);
   // A retired install's key is refused and its usage leaves compliance: a file would grant it
   // entitlements on figures that no longer count it.
-  if (install.status === 'decommissioned') {
-    throw new ProblemError('conflict', 'This install is decommissioned: reactivate it (PATCH /v1/installs/{installId}) to issue a license file.');
-  }
+  if (install.status === 'decommissioned') throw decommissioned();
   const latest = await listLatest(c, installId);
   const issues = missingReports(new Map<QueryType, LatestItem>(latest.map((l) => [l.queryType, l])), now);
   if (issues.length > 0) {
@@ -117,6 +119,8 @@ export async function issueLicenseFile(c: Clients, signer: Signer, request: Issu
     details: { customerId: install.customerId, validDays, expiresAt: times.expiresAt, kid: signer.kid, entitlements: entitlements.length, acknowledges: acknowledges.length },
   });
   if (outcome.kind === 'install-gone') throw new ProblemError('not_found', `There is no install '${installId}'.`);
+  // Decommissioned while the file was made (the store checks again, with the write).
+  if (outcome.kind === 'install-decommissioned') throw decommissioned();
   if (outcome.kind === 'same-request') return { created: false, licenseFile: await existingFile(c, outcome.head.licenseFileId) };
   return { created: true, licenseFile };
 }

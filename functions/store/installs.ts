@@ -1,6 +1,8 @@
 /** Installs and their API keys (DynamoDB items INSTALL and KEY; docs/storage.md). */
 import { randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { generateApiKey, hashApiKey } from '../domain/apiKeys.js';
 import { installTarget } from '../domain/audit.js';
 import type { CreateInstallRequest, Install } from '../domain/installs.js';
@@ -33,6 +35,24 @@ export interface ApiKeyItem {
  * to delete, and outlive it.
  */
 export const INSTALL_TAKES_DATA = 'attribute_exists(PK) AND attribute_not_exists(deleting)';
+
+/**
+ * INSTALL_TAKES_DATA, and the install is not decommissioned: what an upload's commit and a
+ * license file need. A retired install sends no data and is issued no file; an upload under
+ * way when it was retired (an upload session processed later) would otherwise put it back into
+ * the stale and expiring reports it left. With INSTALL_ACTIVE_NAMES and INSTALL_ACTIVE_VALUES.
+ */
+export const INSTALL_ACTIVE = `${INSTALL_TAKES_DATA} AND (attribute_not_exists(#installStatus) OR #installStatus <> :decommissioned)`;
+export const INSTALL_ACTIVE_NAMES = { '#installStatus': 'status' };
+export const INSTALL_ACTIVE_VALUES = { ':decommissioned': 'decommissioned' };
+
+/** Why an install refused a write conditioned on INSTALL_ACTIVE, from the item the cancellation returned (ALL_OLD; none: gone). */
+export function installRefusal(returned: Record<string, unknown> | undefined): 'gone' | 'decommissioned' | 'usage-collection-disabled' {
+  // A cancellation reason's Item is in DynamoDB's wire format: the document client does not convert it.
+  const install = returned ? unmarshall(returned as Record<string, AttributeValue>) : undefined;
+  if (!install || install.deleting !== undefined) return 'gone';
+  return install.status === 'decommissioned' ? 'decommissioned' : 'usage-collection-disabled';
+}
 
 /** The install's entry in the directory by customer and name (GET /v1/installs). */
 export function installDirectoryItem(install: Pick<Install, 'installId' | 'customerId' | 'name' | 'createdAt'>) {

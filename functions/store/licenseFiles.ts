@@ -16,7 +16,7 @@ import { itemKeys, itemPrefixes, SIGNING_KEYS_PARTITION } from '../domain/storag
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, isConditionFailure, sleep } from './dynamo.js';
-import { INSTALL_TAKES_DATA } from './installs.js';
+import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, installRefusal } from './installs.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 /** The head of an install's license files: what its newest issue request was. */
@@ -72,7 +72,7 @@ export async function listLicenseFiles(c: Clients, installId: string, page: { li
   return { items, nextCursor: result.nextCursor };
 }
 
-export type StoreOutcome = { kind: 'stored' } | { kind: 'same-request'; head: LicenseHead } | { kind: 'install-gone' };
+export type StoreOutcome = { kind: 'stored' } | { kind: 'same-request'; head: LicenseHead } | { kind: 'install-gone' } | { kind: 'install-decommissioned' };
 
 /**
  * Stores a new license file with its audit entry, on condition that the install's head does not
@@ -85,7 +85,16 @@ export async function storeLicenseFile(c: Clients, file: LicenseFile, fingerprin
   const common = { type: 'license-file', licenseFileId: file.licenseFileId, installId: file.installId, customerId: file.customerId, issuedAt: file.issuedAt, expiresAt: file.expiresAt, fileJson };
   const transaction = new TransactWriteCommand({
     TransactItems: [
-      { ConditionCheck: { TableName, Key: itemKeys.install(file.installId), ConditionExpression: INSTALL_TAKES_DATA } },
+      {
+        ConditionCheck: {
+          TableName,
+          Key: itemKeys.install(file.installId),
+          ConditionExpression: INSTALL_ACTIVE,
+          ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
+          ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
       {
         Put: {
           TableName,
@@ -109,7 +118,7 @@ export async function storeLicenseFile(c: Clients, file: LicenseFile, fingerprin
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'install-gone' };
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return installRefusal(reasons[0].Item) === 'decommissioned' ? { kind: 'install-decommissioned' } : { kind: 'install-gone' };
       const head = reasons[1];
       if (head?.Code === 'ConditionalCheckFailed' && head.Item) {
         // Cancellation reasons carry items as raw attribute values, even through the document client.

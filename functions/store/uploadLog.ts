@@ -15,7 +15,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { INSTALL_TAKES_DATA } from './installs.js';
+import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, installRefusal } from './installs.js';
 import { cancellationReasons, setClause, sleep, type TransactItem, type TransactItems } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
@@ -106,8 +106,8 @@ export interface AcceptedUpload {
 export type CommitOutcome =
   | { kind: 'committed'; current: boolean }
   | { kind: 'snapshot-exists'; snapshot: SnapshotItem }
-  /** The install is gone or being purged, or (an optional type) its usage collection is off. */
-  | { kind: 'install-refused'; reason: 'gone' | 'usage-collection-disabled' }
+  /** The install is gone or being purged, decommissioned, or (an optional type) its usage collection is off. */
+  | { kind: 'install-refused'; reason: ReturnType<typeof installRefusal> }
   /** A condition of the caller's extra items failed (e.g. a racing copy of the same staff bundle). */
   | { kind: 'extra-refused' };
 
@@ -117,9 +117,9 @@ export type CommitOutcome =
  * snapshot is the newest, the latest summary — on condition that the latest one is older, so
  * an older snapshot never replaces a newer one. No reads: one request in the common case.
  *
- * The install must take data (INSTALL_TAKES_DATA): an upload under way when a purge began (an
- * upload session's object processed meanwhile, a request authorized just before the key went)
- * is refused.
+ * The install must be active (INSTALL_ACTIVE): an upload under way when a purge began or the
+ * install was decommissioned (an upload session's object processed meanwhile, a request
+ * authorized just before the key went) is refused.
  */
 export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): Promise<CommitOutcome> {
   const { receipt } = upload;
@@ -181,12 +181,13 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
           TableName,
           Key: itemKeys.install(installId),
           UpdateExpression: `SET lastSeenAt = :now, ${lastSeen.expression}`,
-          ExpressionAttributeNames: lastSeen.names,
-          ConditionExpression: upload.requiresUsageCollection ? `${INSTALL_TAKES_DATA} AND usageCollectionEnabled <> :false` : INSTALL_TAKES_DATA,
+          ExpressionAttributeNames: { ...lastSeen.names, ...INSTALL_ACTIVE_NAMES },
+          ConditionExpression: upload.requiresUsageCollection ? `${INSTALL_ACTIVE} AND usageCollectionEnabled <> :false` : INSTALL_ACTIVE,
           // On a refusal, which of the conditions failed: the install as it stands.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ExpressionAttributeValues: {
             ':now': upload.receivedAt,
+            ...INSTALL_ACTIVE_VALUES,
             ...lastSeen.values,
             ...(upload.requiresUsageCollection ? { ':false': false } : {}),
           },
@@ -230,13 +231,6 @@ export async function commitAcceptedUpload(c: Clients, upload: AcceptedUpload): 
       await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
     }
   }
-}
-
-/** Why the install refused a commit, from the install item as the cancellation returned it (none: gone). */
-function installRefusal(item: Record<string, unknown> | undefined): 'gone' | 'usage-collection-disabled' {
-  // The reason's Item is in DynamoDB's wire format: the document client does not convert it.
-  const install = item ? unmarshall(item as Record<string, AttributeValue>) : undefined;
-  return !install || install.deleting !== undefined ? 'gone' : 'usage-collection-disabled';
 }
 
 /** An install's accepted uploads, newest first, optionally of one query type. */

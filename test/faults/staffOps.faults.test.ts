@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { itemKeys } from '../../functions/domain/storageKeys.js';
 import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 import { sampleUpload } from '../../functions/samples/sampleUploads.js';
@@ -18,7 +18,8 @@ import { storageConfig } from '../../functions/store/config.js';
 import { patchInstall } from '../../functions/store/installLifecycle.js';
 import { createInstall, getInstall } from '../../functions/store/installs.js';
 import { getFleetState } from '../../functions/store/fleetIndexes.js';
-import { commitAcceptedUpload } from '../../functions/store/uploadLog.js';
+import { table } from '../../functions/store/tableDefinition.js';
+import { commitAcceptedUpload, getLatest } from '../../functions/store/uploadLog.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import type { LicenseFile } from '../../functions/domain/licenseFileTypes.js';
 import { storeLicenseFile } from '../../functions/store/licenseFiles.js';
@@ -118,10 +119,10 @@ describe('a purge killed halfway, run again', () => {
   });
 });
 
-describe('what is under way when a purge begins', () => {
+describe('what is under way when a purge begins or the install is decommissioned', () => {
   // An upload session's object processed meanwhile, or a request authorized just before the key
-  // went: once the install is marked, its commit (or a license file's) is refused, so nothing is
-  // written after the purge has listed what to delete.
+  // went: once the install is marked (or retired), its commit (or a license file's) is refused, so
+  // nothing is written after the purge has listed what to delete, or into the reports it left.
   it('stores no upload and no license file once the install is marked', async () => {
     const installId = await seededInstall('under way');
     const install = await getInstall(c, installId);
@@ -148,6 +149,23 @@ describe('what is under way when a purge begins', () => {
 
     expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
     expect(await traces(installId)).toBe(0);
+  });
+
+  it('stores no upload and no license file once the install is decommissioned, so it stays out of the reports it left', async () => {
+    const installId = await seededInstall('retired under way');
+    const install = await getInstall(c, installId);
+    await patchInstall(c, installId, { status: 'decommissioned' }, 'tester', new Date());
+    // An upload session's object processed after the install was retired (its key answers 401 by now).
+    const body = plainUploadJson(Buffer.from(JSON.stringify(sampleUpload('device-license-states', { collectedAt: minutesAgo(5) }))));
+    await expect(acceptUpload(c, { installId, customerId: install!.customerId, queryType: 'device-license-states', body, now: new Date() })).rejects.toMatchObject({ code: 'conflict' });
+    const item = (await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.install(installId), ConsistentRead: true }))).Item!;
+    // Not back in the stale report (installsByLastSeen), nor a latest license state in the expiring one.
+    expect(item[table.indexes.installsByLastSeen.partitionKey]).toBeUndefined();
+    expect(await getLatest(c, installId, 'device-license-states')).toBeUndefined();
+    const now = new Date();
+    const file = { licenseFileId: randomUUID(), installId, customerId: install!.customerId, issuedAt: now.toISOString(), expiresAt: minutesAgo(-60) } as LicenseFile;
+    const audit = { at: now.toISOString(), actor: 'tester', action: 'license-file.issue' as const, target: `install/${installId}`, details: {} };
+    expect(await storeLicenseFile(c, file, 'fingerprint', now, audit)).toEqual({ kind: 'install-decommissioned' });
   });
 
   it("takes back a fleet sync's writes that landed after the purge's fleet step, and its state", async () => {
