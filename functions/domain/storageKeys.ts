@@ -76,6 +76,8 @@ export const itemKeys = {
    * partition (so the install purge takes it): a retried bundle adds to the same entry.
    */
   bundleAudit: (installId: string, bundleId: string, actor: string) => ({ PK: `INSTALL#${installId}`, SK: `BUNDLEAUDIT#${bundleId}#${actor}` }),
+  /** An upload session's pointer in its install's partition: the purge finds the session's UPLOAD item through it, however the session settled. */
+  sessionPointer: (installId: string, uploadId: string) => ({ PK: `INSTALL#${installId}`, SK: `SESSION#${uploadId}` }),
   /** An audit entry: one partition, newest first by its sort key. */
   audit: (at: string, entryId: string) => ({ PK: AUDIT_PARTITION, SK: auditOrder(at, entryId) }),
 };
@@ -128,15 +130,6 @@ export function uploadIndexKeys(installId: string, queryType: QueryType, receive
 /** The partition of an install's uploads: all of them (uploadsByInstall), or those of one query type (uploadsByInstallQuery). */
 export function uploadIndexPartition(installId: string, queryType?: QueryType): string {
   return queryType ? `INSTALL#${installId}#${queryType}` : `INSTALL#${installId}`;
-}
-
-/** An upload session's entry among its install's sessions (the purge's list of them). */
-export function sessionIndexKeys(installId: string, createdAt: string, uploadId: string) {
-  return indexKeys(table.indexes.sessionsByInstall, sessionIndexPartition(installId), `${createdAt}#${uploadId}`);
-}
-
-export function sessionIndexPartition(installId: string): string {
-  return `SESSIONS#${installId}`;
 }
 
 /** The customer index: an install item and its roll-up summaries share the customer's partition. */

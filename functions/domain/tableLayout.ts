@@ -15,7 +15,7 @@ export interface IndexDefinition {
  * The table's two global secondary indexes, each shared by several of the indexes below
  * (overloaded, in single-table design's terms). No item carries more than one index's keys
  * in the same GSI, and each index's partition values have a prefix of their own
- * (`INSTALL#…`, `SESSIONS#…`, `CUSTOMER#…`, `EXPIRING`, `INSTALLS`, `DUPLICATES`, `VERSIONS`, `USAGE#…`,
+ * (`INSTALL#…`, `CUSTOMER#…`, `EXPIRING`, `INSTALLS`, `DUPLICATES`, `VERSIONS`, `USAGE#…`,
  * `COMPLIANCE`, `INSTALL_NAMES`, `CUSTOMERS`, `STAFF_KEYS`, `AUDIT_ACTOR#…`, `AUDIT_TARGET#…`:
  * domain/storageKeys.ts), so a query of one partition reads exactly one index's entries.
  * DynamoDB writes an index entry only for items that carry its keys, so this costs nothing
@@ -37,12 +37,6 @@ export const table = {
     uploadsByInstall: GSI1,
     /** Accepted uploads of one install and query type, newest first. */
     uploadsByInstallQuery: GSI2,
-    /**
-     * Upload sessions of one install, by creation: what the purge deletes of them besides the
-     * accepted uploads (a session that settles as a new snapshot becomes that upload's entry,
-     * in uploadsByInstall instead; a duplicate's or a bundle's stays a session item).
-     */
-    sessionsByInstall: GSI1,
     /** A customer's installs and their latest license-state, licensing-count and user-count summaries. */
     byCustomer: GSI1,
     /** Latest license-state snapshots that have licensed records with an unlicensedOn, by their first such date. */

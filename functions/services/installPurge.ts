@@ -5,17 +5,21 @@
  *  1. mark: the install item gets `deleting`, its key and directory entry go, it leaves the
  *     stale report, and the audit entry is written — one transaction, once;
  *  2. fleet: its latest summaries go, the fleet indexes let go of its identifiers (reading the
- *     raw devices snapshot they reflect, so before step 3), and its fleet state goes;
- *  3. raw: every raw object (and version) under raw/query=<type>/install=<id>/;
- *  4. items: upload log entries (upload sessions included), snapshots and anything else in the
- *     install's partition (license files included);
+ *     raw devices snapshot they reflect, so before step 4), and its fleet state goes;
+ *  3. items: upload log entries (upload sessions included, through their pointers), snapshots
+ *     and anything else in the install's partition (license files included);
+ *  4. raw: every raw object (and version) under raw/query=<type>/install=<id>/ — after the
+ *     snapshots: an upload under way that matches one (a retry, a session) answers as its
+ *     duplicate while the snapshot is there, and its archive, written again, would outlive a
+ *     raw step taken before; once the snapshots are gone, its commit is refused and it deletes
+ *     its own archive;
  *  5. forget: the install item goes with its customer's count, in one transaction.
  * An install already gone answers as done.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { installTarget } from '../domain/audit.js';
 import { queryTypes } from '../domain/queries/index.js';
-import { itemKeys, rawQueryPrefix, sessionIndexPartition, uploadIndexPartition } from '../domain/storageKeys.js';
+import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storageKeys.js';
 import { auditPut } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
 import { batchDelete, isConditionFailure, transactUnlessFirstConditionFails } from '../store/dynamo.js';
@@ -31,8 +35,8 @@ export async function purgeInstall(c: Clients, installId: string, actor: string,
   if (!install) return false;
   if (!install.deleting) await mark(c, install, actor, now);
   await forgetFleet(c, installId);
-  for (const queryType of queryTypes) await deleteRawPrefix(c, rawQueryPrefix(queryType, installId));
   await deleteInstallItems(c, installId);
+  for (const queryType of queryTypes) await deleteRawPrefix(c, rawQueryPrefix(queryType, installId));
   await forget(c, install);
   return true;
 }
@@ -69,15 +73,14 @@ async function forgetFleet(c: Clients, installId: string): Promise<void> {
 async function deleteInstallItems(c: Clients, installId: string): Promise<void> {
   const partition = itemKeys.install(installId).PK;
   const uploads = await queryAll(c, { keys: table.indexes.uploadsByInstall, partition: uploadIndexPartition(installId), projection: 'PK, SK' });
-  // Upload sessions that did not become an accepted upload's entry: pending, rejected, a duplicate's, a bundle's.
-  const sessions = await queryAll(c, { keys: table.indexes.sessionsByInstall, partition: sessionIndexPartition(installId), projection: 'PK, SK' });
   const own = await queryAll(c, { keys: baseTable, partition, projection: 'PK, SK, uploadId, licenseFileId', consistent: true });
   const keys = new Map<string, { PK: string; SK: string }>();
-  for (const item of [...uploads, ...sessions]) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
+  for (const item of uploads) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
   for (const item of own) {
     if (item.SK === itemKeys.install(installId).SK) continue;
     keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
-    // A snapshot names its upload log entry (the log's index holds accepted uploads only).
+    // A snapshot names its upload log entry (the log's index holds accepted uploads only), and so
+    // does an upload session's pointer (a session settled as a duplicate or a bundle, or never).
     if (typeof item.uploadId === 'string') {
       const upload = itemKeys.upload(item.uploadId);
       keys.set(`${upload.PK}|${upload.SK}`, upload);

@@ -115,7 +115,13 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   // writes, so the sync takes back what it gave and leaves no state (the purge's own sync,
   // which gives nothing, only leaves none).
   if (!(await putFleetStateWhileInstallTakesData(c, installId, { devicesRawKey, versionsRawKey, versions }))) {
-    if (held.length > 0) await writeHolders(c, installId, held, new Map(), signal);
+    if (held.length > 0) {
+      // Marked pending first, as a sync's bucket writes are: should this one stop part-way, the
+      // next rewrites every bucket of the install from its latest snapshots, which are gone.
+      await putFleetState(c, installId, { devicesRawKey: '', versionsRawKey: '', pendingDevicesRawKey: devicesRawKey });
+      // Not interrupted by a shutdown: a few requests, and nothing else would take them back.
+      await writeHolders(c, installId, held, new Map(), undefined);
+    }
     await deleteFleetState(c, installId);
     return { identifiersAdded: 0, identifiersRemoved: 0, versionsUpdated: false };
   }

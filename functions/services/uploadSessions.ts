@@ -40,7 +40,7 @@ export async function createUploadSession(
 
   const uploadId = randomUUID();
   const urlExpiresAt = new Date(now.getTime() + SESSION_URL_TTL_SECONDS * 1000);
-  await putPendingSession(c, {
+  const created = await putPendingSession(c, {
     uploadId,
     installId,
     kind: request.kind,
@@ -50,6 +50,9 @@ export async function createUploadSession(
     createdAt: now,
     expiresAt: new Date(now.getTime() + PENDING_TTL_SECONDS * 1000),
   });
+  // The key was accepted just before the install was retired or its purge began.
+  if (created === 'decommissioned') throw new ProblemError('conflict', 'The install was decommissioned meanwhile: it sends no data until it is reactivated.');
+  if (created !== 'created') throw new ProblemError('not_found', 'The install of this key no longer exists.');
   const { url, headers } = await presignIncomingPut(c, incomingKey(uploadId), {
     contentLength: request.contentLength,
     contentType: contentTypeOf(request.kind),

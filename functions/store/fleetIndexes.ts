@@ -72,8 +72,9 @@ export async function putFleetStateWhileInstallTakesData(c: Clients, installId: 
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      if (!reasons?.some((r) => r.Code === 'TransactionConflict') || attempt >= 10) throw error;
-      await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
+      // As the commit does (store/uploadLog.ts): given up, the next sync would rewrite every bucket.
+      if (!reasons?.some((r) => r.Code === 'TransactionConflict') || attempt >= 20) throw error;
+      await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
     }
   }
 }

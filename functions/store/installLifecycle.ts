@@ -37,16 +37,20 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
     if (newStatus === 'active') Object.assign(sets, lastSeenIndexKeys(install.lastSeenAt, installId));
     const set = setClause(sets, 's');
     const remove = newStatus === 'decommissioned' ? ` REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}` : '';
+    // A status change also needs the install's lastSeenAt as read: an upload committed in between
+    // (which changes it) may have written a latest summary the expiring changes below did not see,
+    // or, reactivating, a later lastSeenAt than the one the stale report's keys are made of.
+    const seen = newStatus === undefined ? undefined : seenAsRead(install.lastSeenAt);
     const items: TransactItems = [
       {
         Update: {
           TableName,
           Key: itemKeys.install(installId),
           UpdateExpression: `SET ${set.expression}${remove}`,
-          // Optimistic: what was read is still there (another PATCH or a rotation retries).
-          ConditionExpression: 'attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)',
+          // Optimistic: what was read is still there (another PATCH, a rotation or an upload retries).
+          ConditionExpression: `attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)${seen ? ` AND ${seen.condition}` : ''}`,
           ExpressionAttributeNames: { ...set.names, '#name': 'name' },
-          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash },
+          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash, ...seen?.values },
         },
       },
     ];
@@ -73,6 +77,13 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
     if (await transactUnlessCancelled(c, items)) return visible;
   }
   throw new ProblemError('conflict', 'The install is being changed by another request; try again.');
+}
+
+/** The condition that an install's lastSeenAt is still `read` (null: never seen, stored as null or absent). */
+function seenAsRead(read: string | null): { condition: string; values: Record<string, string> } {
+  return read === null
+    ? { condition: '(attribute_not_exists(lastSeenAt) OR attribute_type(lastSeenAt, :nullType))', values: { ':nullType': 'NULL' } }
+    : { condition: 'lastSeenAt = :seenAt', values: { ':seenAt': read } };
 }
 
 /** The latest summaries that carry (or, reactivating, should carry) the expiring report's keys. */

@@ -46,12 +46,20 @@ export const INSTALL_ACTIVE = `${INSTALL_TAKES_DATA} AND (attribute_not_exists(#
 export const INSTALL_ACTIVE_NAMES = { '#installStatus': 'status' };
 export const INSTALL_ACTIVE_VALUES = { ':decommissioned': 'decommissioned' };
 
-/** Why an install refused a write conditioned on INSTALL_ACTIVE, from the item the cancellation returned (ALL_OLD; none: gone). */
-export function installRefusal(returned: Record<string, unknown> | undefined): 'gone' | 'decommissioned' | 'usage-collection-disabled' {
+export type InstallRefusal = 'gone' | 'decommissioned' | 'usage-collection-disabled';
+
+/**
+ * Why an install refused a write conditioned on INSTALL_ACTIVE (and, for an optional type, its
+ * usage-collection flag), from the item the cancellation returned (ALL_OLD; none: gone). It
+ * holds the key's hash: read here, never logged.
+ */
+export function installRefusal(returned: Record<string, unknown> | undefined): InstallRefusal {
   // A cancellation reason's Item is in DynamoDB's wire format: the document client does not convert it.
   const install = returned ? unmarshall(returned as Record<string, AttributeValue>) : undefined;
   if (!install || install.deleting !== undefined) return 'gone';
-  return install.status === 'decommissioned' ? 'decommissioned' : 'usage-collection-disabled';
+  if (install.status === 'decommissioned') return 'decommissioned';
+  // The flag is the only condition left; an item that explains nothing counts as gone, never as a 403.
+  return install.usageCollectionEnabled === false ? 'usage-collection-disabled' : 'gone';
 }
 
 /** The install's entry in the directory by customer and name (GET /v1/installs). */

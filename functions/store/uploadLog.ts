@@ -15,7 +15,7 @@ import type { ExpiryHistogram } from '../domain/queries/types.js';
 import { complianceIndexKeys, customerIndexKeys, expiringIndexKeys, itemKeys, itemPrefixes, lastSeenIndexKeys, uploadIndexKeys, uploadIndexPartition, usageIndexKeys } from '../domain/storageKeys.js';
 import { table } from './tableDefinition.js';
 import type { Clients } from './clients.js';
-import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, installRefusal } from './installs.js';
+import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, type InstallRefusal, installRefusal } from './installs.js';
 import { cancellationReasons, setClause, sleep, type TransactItem, type TransactItems } from './dynamo.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
@@ -107,7 +107,7 @@ export type CommitOutcome =
   | { kind: 'committed'; current: boolean }
   | { kind: 'snapshot-exists'; snapshot: SnapshotItem }
   /** The install is gone or being purged, decommissioned, or (an optional type) its usage collection is off. */
-  | { kind: 'install-refused'; reason: ReturnType<typeof installRefusal> }
+  | { kind: 'install-refused'; reason: InstallRefusal }
   /** A condition of the caller's extra items failed (e.g. a racing copy of the same staff bundle). */
   | { kind: 'extra-refused' };
 

@@ -7,15 +7,16 @@
  * `pending`); the functions here cover the other transitions, each on condition that the
  * item is still pending, so duplicate or racing events change it once.
  */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
-import { itemKeys, sessionIndexKeys } from '../domain/storageKeys.js';
+import { itemKeys } from '../domain/storageKeys.js';
 import type { ContentEncoding } from '../domain/uploadBody.js';
 import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
-import { isConditionFailure } from './dynamo.js';
+import { cancellationReasons, isConditionFailure } from './dynamo.js';
+import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, type InstallRefusal, installRefusal } from './installs.js';
 import { getUpload, type UploadItem } from './uploadLog.js';
 
 /** What a bundle session's log item holds once processed (the answer POST /v1/bundles would give). */
@@ -47,28 +48,57 @@ export interface PendingSession {
   expiresAt: Date;
 }
 
-export async function putPendingSession(c: Clients, session: PendingSession): Promise<void> {
-  await c.ddb.send(
-    new PutCommand({
-      TableName: c.config.tableName,
-      Item: {
-        ...itemKeys.upload(session.uploadId),
-        // So that the install's purge finds the session however it settles (an accepted upload's entry replaces these keys with its own).
-        ...sessionIndexKeys(session.installId, session.createdAt.toISOString(), session.uploadId),
-        type: 'upload',
-        uploadId: session.uploadId,
-        installId: session.installId,
-        kind: session.kind,
-        ...(session.queryType ? { queryType: session.queryType } : {}),
-        contentLength: session.contentLength,
-        contentEncoding: session.contentEncoding,
-        status: 'pending',
-        receivedAt: session.createdAt.toISOString(),
-        expiresAt: epochSeconds(session.expiresAt),
-      },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+/**
+ * Writes a new session's pending item, and its pointer in the install's partition, through which
+ * the install's purge finds the session however it settles (a duplicate's or a bundle's item is
+ * kept). Only while the install is active (INSTALL_ACTIVE): a session opened by a request
+ * authorized just before a purge began, or the install was decommissioned, is refused ('created'
+ * otherwise).
+ */
+export async function putPendingSession(c: Clients, session: PendingSession): Promise<'created' | InstallRefusal> {
+  const TableName = c.config.tableName;
+  const sessionItem = {
+    TableName,
+    Item: {
+      ...itemKeys.upload(session.uploadId),
+      type: 'upload',
+      uploadId: session.uploadId,
+      installId: session.installId,
+      kind: session.kind,
+      ...(session.queryType ? { queryType: session.queryType } : {}),
+      contentLength: session.contentLength,
+      contentEncoding: session.contentEncoding,
+      status: 'pending',
+      receivedAt: session.createdAt.toISOString(),
+      expiresAt: epochSeconds(session.expiresAt),
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  };
+  try {
+    await c.ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName,
+              Key: itemKeys.install(session.installId),
+              ConditionExpression: INSTALL_ACTIVE,
+              ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
+              ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          { Put: sessionItem },
+          { Put: { TableName, Item: { ...itemKeys.sessionPointer(session.installId, session.uploadId), type: 'session-pointer', uploadId: session.uploadId } } },
+        ],
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    const install = cancellationReasons(error)?.[0];
+    if (install?.Code === 'ConditionalCheckFailed') return installRefusal(install.Item);
+    throw error;
+  }
 }
 
 export function getUploadSession(c: Clients, uploadId: string): Promise<UploadSessionItem | undefined> {

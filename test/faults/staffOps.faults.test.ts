@@ -11,6 +11,7 @@ import { plainUploadJson } from '../../functions/domain/uploadJson.js';
 import { sampleUpload } from '../../functions/samples/sampleUploads.js';
 import { acceptUpload } from '../../functions/services/acceptUpload.js';
 import { purgeInstall } from '../../functions/services/installPurge.js';
+import { createUploadSession } from '../../functions/services/uploadSessions.js';
 import { syncFleetIndexes } from '../../functions/services/syncFleetIndexes.js';
 import { listAudit } from '../../functions/store/audit.js';
 import { createClients, destroyClients } from '../../functions/store/clients.js';
@@ -84,12 +85,17 @@ async function traces(installId: string): Promise<number> {
   const raw = (objects.Contents ?? []).filter((o: { Key?: string }) => o.Key?.includes(`install=${installId}/`)).length;
   const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
   const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `INSTALL#${installId}` } }));
-  // Identifier holders (the fleet indexes) that still count the install.
+  // The fleet indexes' items that still count the install: its bucket holders, and duplicates naming it.
   let holders = 0;
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await c.ddb.send(
-      new ScanCommand({ TableName: c.config.tableName, FilterExpression: 'begins_with(PK, :holder) AND contains(installs, :id)', ExpressionAttributeValues: { ':holder': 'IDENTIFIER#', ':id': installId }, ExclusiveStartKey }),
+      new ScanCommand({
+        TableName: c.config.tableName,
+        FilterExpression: 'begins_with(PK, :bucket) AND (installId = :id OR contains(installs, :id))',
+        ExpressionAttributeValues: { ':bucket': 'IDBUCKET#', ':id': installId },
+        ExclusiveStartKey,
+      }),
     );
     holders += page.Count ?? 0;
     ExclusiveStartKey = page.LastEvaluatedKey;
@@ -200,6 +206,49 @@ describe('what is under way when a purge begins or the install is decommissioned
     }
   });
 
+  it('reads a decommissioned install again when an upload committed between its read and its write', async () => {
+    const installId = await seededInstall('retired while uploading');
+    const install = await getInstall(c, installId);
+    // The PATCH has its own clients: an upload commits just before its transaction goes.
+    const retiring = createClients(storageConfig());
+    let raced = false;
+    const hook = interceptSdkCalls(retiring, async ({ command }, send) => {
+      if (command === 'TransactWriteItemsCommand' && !raced) {
+        raced = true;
+        const body = plainUploadJson(Buffer.from(JSON.stringify(sampleUpload('container-license-states', { collectedAt: minutesAgo(5) }))));
+        expect((await acceptUpload(c, { installId, customerId: install!.customerId, queryType: 'container-license-states', body, now: new Date() })).status).toBe(201);
+      }
+      return send();
+    });
+    try {
+      await patchInstall(retiring, installId, { status: 'decommissioned' }, 'tester', new Date());
+    } finally {
+      hook.remove();
+      destroyClients(retiring);
+    }
+    const expiring = table.indexes.expiringByDate.partitionKey;
+    const latest = (await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.latest(installId, 'container-license-states'), ConsistentRead: true }))).Item!;
+    // The upload's summary has licensed records that end (it was in the expiring report), and is out of it now.
+    expect(typeof latest.expiriesJson).toBe('string');
+    expect(latest[expiring]).toBeUndefined();
+    const item = (await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.install(installId), ConsistentRead: true }))).Item!;
+    expect(item[table.indexes.installsByLastSeen.partitionKey]).toBeUndefined();
+  });
+
+  it('opens no upload session for an install being purged or decommissioned', async () => {
+    const request = { kind: 'query' as const, queryType: 'devices', contentLength: 100 };
+    const purged = await seededInstall('session while purged');
+    const faults = injectFaults(c, [{ command: 'BatchWriteItemCommand' }]);
+    await expect(purgeInstall(c, purged, 'tester', new Date())).rejects.toThrow(/injected/);
+    faults.remove();
+    await expect(createUploadSession(c, { installId: purged, request, now: new Date() })).rejects.toMatchObject({ code: 'not_found' });
+    const retired = await seededInstall('session while retired');
+    await patchInstall(c, retired, { status: 'decommissioned' }, 'tester', new Date());
+    await expect(createUploadSession(c, { installId: retired, request, now: new Date() })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await purgeInstall(c, purged, 'tester', new Date())).toBe(true);
+    expect(await traces(purged)).toBe(0);
+  });
+
   it("tries a sync's state again when its check meets an upload's commit on the install item", async () => {
     const installId = await seededInstall('sync meets a commit');
     let conflicts = 0;
@@ -222,16 +271,23 @@ describe('what is under way when a purge begins or the install is decommissioned
 
   it('still tells an install whose usage collection is off from one that is gone', async () => {
     const { install } = await createInstall(c, { customerId: `purge-faults-${process.pid}`, name: 'opted out' }, new Date(), 'tester');
-    // The flag turned off after the upload read the install: the commit decides.
-    await c.ddb.send(new UpdateCommand({ TableName: c.config.tableName, Key: itemKeys.install(install.installId), UpdateExpression: 'SET usageCollectionEnabled = :false', ExpressionAttributeValues: { ':false': false } }));
-    const outcome = await commitAcceptedUpload(c, {
-      receipt: { uploadId: randomUUID(), installId: install.installId, queryType: 'call-quality', collectedAt: minutesAgo(5), recordCount: 1, sha256: '0'.repeat(64), duplicate: false },
-      customerId: install.customerId,
-      rawKey: 'raw/never-read',
-      receivedAt: new Date().toISOString(),
-      summary: {},
-      requiresUsageCollection: true,
-    });
-    expect(outcome).toEqual({ kind: 'install-refused', reason: 'usage-collection-disabled' });
+    const set = (expression: string, value: boolean) =>
+      c.ddb.send(new UpdateCommand({ TableName: c.config.tableName, Key: itemKeys.install(install.installId), UpdateExpression: expression, ExpressionAttributeValues: { ':value': value } }));
+    // An optional type's commit, reached without a read of the install: the commit decides.
+    const commit = (collectedAt: string) =>
+      commitAcceptedUpload(c, {
+        receipt: { uploadId: randomUUID(), installId: install.installId, queryType: 'call-quality', collectedAt, recordCount: 1, sha256: '0'.repeat(64), duplicate: false },
+        customerId: install.customerId,
+        rawKey: 'raw/never-read',
+        receivedAt: new Date().toISOString(),
+        summary: {},
+        requiresUsageCollection: true,
+      });
+    // The flag turned off after the upload read the install.
+    await set('SET usageCollectionEnabled = :value', false);
+    expect(await commit(minutesAgo(5))).toEqual({ kind: 'install-refused', reason: 'usage-collection-disabled' });
+    // Marked by a purge as well: gone, whatever the flag.
+    await set('SET deleting = :value', true);
+    expect(await commit(minutesAgo(4))).toEqual({ kind: 'install-refused', reason: 'gone' });
   });
 });

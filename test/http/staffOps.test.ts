@@ -7,7 +7,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { routes } from '../../functions/routes.js';
 import { putPresigned } from '../../functions/cli/apiClient.js';
-import { itemKeys, sessionIndexPartition, uploadIndexPartition } from '../../functions/domain/storageKeys.js';
+import { itemKeys, uploadIndexPartition } from '../../functions/domain/storageKeys.js';
 import { incomingKey } from '../../functions/sessions/incomingKeys.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 import { sampleBundle } from '../support/bundles.js';
@@ -221,10 +221,8 @@ export async function expectNoTrace(installId: string): Promise<void> {
   expect((objects.Contents ?? []).map((o: { Key?: string }) => o.Key).filter((key: string | undefined) => key?.includes(`install=${installId}/`))).toEqual([]);
   const own = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': itemKeys.install(installId).PK }, ConsistentRead: true }));
   expect(own.Items ?? []).toEqual([]);
-  for (const partition of [uploadIndexPartition(installId), sessionIndexPartition(installId)]) {
-    const entries = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } }));
-    expect(entries.Items ?? []).toEqual([]);
-  }
+  const uploads = await c.ddb.send(new QueryCommand({ TableName: c.config.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': uploadIndexPartition(installId) } }));
+  expect(uploads.Items ?? []).toEqual([]);
 }
 
 /** Opens a query session for the envelope and sends it (not processed yet): its upload id. */

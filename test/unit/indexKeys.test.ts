@@ -15,8 +15,6 @@ import {
   expiringIndexKeys,
   INSTALLS_PARTITION,
   lastSeenIndexKeys,
-  sessionIndexKeys,
-  sessionIndexPartition,
   uploadIndexKeys,
   uploadIndexPartition,
   usageIndexKeys,
@@ -48,7 +46,6 @@ const keysByItem: Record<string, Partial<Record<IndexName, Record<string, string
     uploadsByInstall: pick(uploadIndexKeys(installId, 'devices', '2026-11-29T10:00:00.000Z', 'u'), 'uploadsByInstall'),
     uploadsByInstallQuery: pick(uploadIndexKeys(installId, 'devices', '2026-11-29T10:00:00.000Z', 'u'), 'uploadsByInstallQuery'),
   },
-  session: { sessionsByInstall: sessionIndexKeys(installId, '2026-11-29T10:00:00.000Z', 'u') },
   latest: { byCustomer: customerIndexKeys('customer', installId, 'devices'), expiringByDate: expiringIndexKeys('2026-12-01', installId, 'device-license-states') },
   install: { byCustomer: customerIndexKeys('customer', installId), installsByLastSeen: lastSeenIndexKeys(null, installId) },
   duplicateIdentifier: { duplicateIdentifiers: duplicateIndexKeys('arid#x') },
@@ -95,7 +92,6 @@ it('gives the indexes that share a GSI partition values of their own', () => {
   const partitionsOf: Record<IndexName, RegExp> = {
     uploadsByInstall: /^INSTALL#[^#]+$/,
     uploadsByInstallQuery: /^INSTALL#[^#]+#[a-z-]+$/,
-    sessionsByInstall: /^SESSIONS#[^#]+$/,
     byCustomer: /^CUSTOMER#[^#]+$/,
     expiringByDate: /^EXPIRING$/,
     installsByLastSeen: /^INSTALLS$/,
@@ -113,7 +109,6 @@ it('gives the indexes that share a GSI partition values of their own', () => {
   const written: Record<IndexName, string> = {
     uploadsByInstall: uploadIndexPartition(installId),
     uploadsByInstallQuery: uploadIndexPartition(installId, 'device-license-states'),
-    sessionsByInstall: sessionIndexPartition(installId),
     byCustomer: customerIndexPartition('customer.1:a_b-c'),
     expiringByDate: EXPIRING_PARTITION,
     installsByLastSeen: INSTALLS_PARTITION,
