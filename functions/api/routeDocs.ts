@@ -156,7 +156,7 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
       'follow its outcome with GET /v1/uploads/{uploadId}.',
     body: { contentType: 'application/json', schema: uploadSessionRequest, description: 'What will be uploaded, and its size in bytes as it will be sent.' },
     responses: { 201: { description: 'Where and how to PUT the body.', schema: bodies.uploadSessionBody, location: 'GET /v1/uploads/{uploadId} of the upload to come.' } },
-    problems: [...jsonBodyProblems, 'unknown_query_type', 'usage_collection_disabled', 'payload_too_large', 'not_found'],
+    problems: [...jsonBodyProblems, 'unknown_query_type', 'usage_collection_disabled', 'payload_too_large', 'not_found', 'conflict'],
   },
   postBundle: {
     description:

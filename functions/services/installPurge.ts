@@ -74,6 +74,9 @@ async function deleteInstallItems(c: Clients, installId: string): Promise<void> 
   const partition = itemKeys.install(installId).PK;
   const uploads = await queryAll(c, { keys: table.indexes.uploadsByInstall, partition: uploadIndexPartition(installId), projection: 'PK, SK' });
   const own = await queryAll(c, { keys: baseTable, partition, projection: 'PK, SK, uploadId, licenseFileId', consistent: true });
+  // A fleet state here was written after the fleet step by a sync under way (its take-back, marked
+  // pending, cut short): one more sync clears what that one wrote, and its state, before it goes.
+  if (own.some((item) => item.SK === itemKeys.fleetState(installId).SK)) await syncFleetIndexes(c, installId);
   const keys = new Map<string, { PK: string; SK: string }>();
   for (const item of uploads) keys.set(`${item.PK}|${item.SK}`, { PK: item.PK as string, SK: item.SK as string });
   for (const item of own) {

@@ -27,7 +27,7 @@ import {
   readIdentifierBucket,
   writeBucketDuplicates,
 } from '../store/fleetIndexes.js';
-import { readRawRecords } from '../store/rawArchive.js';
+import { readRawRecords, readRawRecordsIfStored } from '../store/rawArchive.js';
 import { getLatest } from '../store/uploadLog.js';
 import { inParallel } from './inParallel.js';
 
@@ -96,7 +96,10 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   /** The buckets this sync gave identifiers of the install. */
   let held: number[] = [];
   if (interrupted || devicesRawKey !== state.devicesRawKey) {
-    const heldKeys = identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
+    // Interrupted, every bucket is rewritten whatever the snapshot before held: it only counts the
+    // changes, and may be gone by now (a purge's raw step), so a missing one counts as empty.
+    const heldRecords = interrupted && state.devicesRawKey !== '' ? ((await readRawRecordsIfStored<DeviceRecord>(c, state.devicesRawKey)) ?? []) : await recordsOf<DeviceRecord>(c, state.devicesRawKey);
+    const heldKeys = identifiersOf(heldRecords);
     const wanted = identifiersByBucket(wantedKeys);
     const buckets = interrupted ? [...Array(IDENTIFIER_BUCKETS).keys()] : changedBuckets(wanted, identifiersByBucket(heldKeys));
     if (buckets.length > 0) {

@@ -41,6 +41,28 @@ export function transactUnlessCancelled(c: Clients, items: TransactItems): Promi
   return transactUnless(c, items, () => true);
 }
 
+/**
+ * Commits `items` in one TransactWriteItems: undefined. When DynamoDB cancelled it because the
+ * first item's condition failed, that item's cancellation reason (with its Item, given
+ * ReturnValuesOnConditionCheckFailure), and nothing written. A cancellation for a conflict with
+ * another transaction on one of the items is tried again after a pause, at most 20 times, as an
+ * upload's commit is: for a write that checks an item other requests write often (the install
+ * item, which every upload's commit updates). Any other failure is thrown.
+ */
+export async function transactOrFirstRefusal(c: Clients, items: TransactItems): Promise<CancellationReason | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return reasons[0];
+      if (!reasons?.some((r) => r.Code === 'TransactionConflict') || attempt >= 20) throw error;
+      await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
+    }
+  }
+}
+
 async function transactUnless(c: Clients, items: TransactItems, refused: (reasons: CancellationReason[]) => boolean): Promise<boolean> {
   try {
     await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));

@@ -4,8 +4,8 @@
  * one duplicate item, in a sparse index, per identifier that two or more installs hold; and one
  * FLEET item per install with its version histogram and the snapshots the indexes reflect.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, cancellationReasons, sleep, type WriteRequest } from './dynamo.js';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite, transactOrFirstRefusal, type WriteRequest } from './dynamo.js';
 import { INSTALL_TAKES_DATA } from './installs.js';
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
 import { DUPLICATES_PARTITION, duplicateIndexKeys, identifierBucketPartition, itemKeys, itemPrefixes, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
@@ -55,28 +55,16 @@ export async function putFleetState(c: Clients, installId: string, state: FleetS
 /**
  * Records a sync's outcome, on condition that the install still takes data (INSTALL_TAKES_DATA):
  * false, and nothing written, when a purge has marked it or it is gone. An upload's commit
- * writing the install item at the same moment makes the check conflict: tried again.
+ * writing the install item at the same moment makes the check conflict: tried again (given up,
+ * the next sync would rewrite every bucket).
  */
 export async function putFleetStateWhileInstallTakesData(c: Clients, installId: string, state: FleetState): Promise<boolean> {
   const TableName = c.config.tableName;
-  const transaction = new TransactWriteCommand({
-    TransactItems: [
-      { ConditionCheck: { TableName, Key: itemKeys.install(installId), ConditionExpression: INSTALL_TAKES_DATA } },
-      { Put: { TableName, Item: fleetStateItem(installId, state) } },
-    ],
-  });
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await c.ddb.send(transaction);
-      return true;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-      // As the commit does (store/uploadLog.ts): given up, the next sync would rewrite every bucket.
-      if (!reasons?.some((r) => r.Code === 'TransactionConflict') || attempt >= 20) throw error;
-      await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
-    }
-  }
+  const refusal = await transactOrFirstRefusal(c, [
+    { ConditionCheck: { TableName, Key: itemKeys.install(installId), ConditionExpression: INSTALL_TAKES_DATA } },
+    { Put: { TableName, Item: fleetStateItem(installId, state) } },
+  ]);
+  return refusal === undefined;
 }
 
 export async function deleteFleetState(c: Clients, installId: string): Promise<void> {

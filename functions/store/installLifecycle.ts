@@ -11,12 +11,13 @@ import { ProblemError } from '../domain/problems.js';
 import { itemKeys, itemPrefixes, lastSeenIndexKeys } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { setClause, type TransactItems, transactUnlessCancelled } from './dynamo.js';
+import { setClause, sleep, type TransactItems, transactUnlessCancelled } from './dynamo.js';
 import { baseTable, queryAll } from './indexQueries.js';
 import { installDirectoryItem, requireInstall } from './installs.js';
 import { table } from './tableDefinition.js';
 import { expiringIndexOf } from './uploadLog.js';
 import type { QueryType } from '../domain/queries/index.js';
+import { licenseStateQueryTypes } from '../domain/queries/queryTypes.js';
 
 const GSI2 = table.indexes.installsByLastSeen;
 
@@ -37,10 +38,6 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
     if (newStatus === 'active') Object.assign(sets, lastSeenIndexKeys(install.lastSeenAt, installId));
     const set = setClause(sets, 's');
     const remove = newStatus === 'decommissioned' ? ` REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}` : '';
-    // A status change also needs the install's lastSeenAt as read: an upload committed in between
-    // (which changes it) may have written a latest summary the expiring changes below did not see,
-    // or, reactivating, a later lastSeenAt than the one the stale report's keys are made of.
-    const seen = newStatus === undefined ? undefined : seenAsRead(install.lastSeenAt);
     const items: TransactItems = [
       {
         Update: {
@@ -48,9 +45,9 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
           Key: itemKeys.install(installId),
           UpdateExpression: `SET ${set.expression}${remove}`,
           // Optimistic: what was read is still there (another PATCH, a rotation or an upload retries).
-          ConditionExpression: `attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)${seen ? ` AND ${seen.condition}` : ''}`,
+          ConditionExpression: 'attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)',
           ExpressionAttributeNames: { ...set.names, '#name': 'name' },
-          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash, ...seen?.values },
+          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash },
         },
       },
     ];
@@ -73,38 +70,54 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
       entries.push({ action: newStatus === 'decommissioned' ? 'install.decommission' : 'install.reactivate', details: { name: next.name } });
     }
     for (const entry of entries) items.push(auditPut(c, { at, actor, target: installTarget(installId), ...entry }));
-    // Cancelled: a concurrent change moved the install on; read it again and retry.
+    // Cancelled: a concurrent change moved the install on; read it again and retry, a little later.
     if (await transactUnlessCancelled(c, items)) return visible;
+    await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
   }
   throw new ProblemError('conflict', 'The install is being changed by another request; try again.');
 }
 
-/** The condition that an install's lastSeenAt is still `read` (null: never seen, stored as null or absent). */
-function seenAsRead(read: string | null): { condition: string; values: Record<string, string> } {
-  return read === null
-    ? { condition: '(attribute_not_exists(lastSeenAt) OR attribute_type(lastSeenAt, :nullType))', values: { ':nullType': 'NULL' } }
-    : { condition: 'lastSeenAt = :seenAt', values: { ':seenAt': read } };
-}
-
-/** The latest summaries that carry (or, reactivating, should carry) the expiring report's keys. */
+/**
+ * The latest summaries that carry (or, reactivating, should carry) the expiring report's keys.
+ * Retiring, also a check of every other license-state type's latest summary as read (none, or
+ * one without expiries): an upload committed between this read and the transaction may have
+ * written one with them, which the transaction would leave in the expiring report. (While the
+ * install is retired no upload commits, so reactivating needs no such check.)
+ */
 async function expiringIndexChanges(c: Clients, installId: string, restore: boolean): Promise<TransactItems> {
   const latest = await queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: itemPrefixes.latest }, consistent: true });
-  return latest
-    .filter((item) => typeof item.expiriesJson === 'string')
-    .map((item) => {
-      const keys = restore ? expiringIndexOf(JSON.parse(item.expiriesJson as string), installId, item.queryType as QueryType) : {};
-      const restoring = restore && Object.keys(keys).length > 0;
-      const set = setClause(keys, 'e');
-      return {
-        Update: {
-          TableName: c.config.tableName,
-          Key: { PK: item.PK as string, SK: item.SK as string },
-          UpdateExpression: restoring ? `SET ${set.expression}` : `REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}`,
-          // An upload that replaced this summary meanwhile fails the transaction, which is retried.
-          ConditionExpression: 'uploadId = :uploadId',
-          ExpressionAttributeValues: { ':uploadId': item.uploadId, ...(restoring ? set.values : {}) },
-          ...(restoring ? { ExpressionAttributeNames: set.names } : {}),
-        },
-      };
-    });
+  const withExpiries = latest.filter((item) => typeof item.expiriesJson === 'string');
+  const unchanged: TransactItems = restore
+    ? []
+    : licenseStateQueryTypes
+        .filter((queryType) => !withExpiries.some((item) => item.queryType === queryType))
+        .map((queryType) => {
+          const read = latest.find((item) => item.queryType === queryType);
+          return {
+            ConditionCheck: {
+              TableName: c.config.tableName,
+              Key: itemKeys.latest(installId, queryType),
+              ...(read
+                ? { ConditionExpression: 'uploadId = :uploadId', ExpressionAttributeValues: { ':uploadId': read.uploadId } }
+                : { ConditionExpression: 'attribute_not_exists(PK)' }),
+            },
+          };
+        });
+  const expiring = withExpiries.map((item) => {
+    const keys = restore ? expiringIndexOf(JSON.parse(item.expiriesJson as string), installId, item.queryType as QueryType) : {};
+    const restoring = restore && Object.keys(keys).length > 0;
+    const set = setClause(keys, 'e');
+    return {
+      Update: {
+        TableName: c.config.tableName,
+        Key: { PK: item.PK as string, SK: item.SK as string },
+        UpdateExpression: restoring ? `SET ${set.expression}` : `REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}`,
+        // An upload that replaced this summary meanwhile fails the transaction, which is retried.
+        ConditionExpression: 'uploadId = :uploadId',
+        ExpressionAttributeValues: { ':uploadId': item.uploadId, ...(restoring ? set.values : {}) },
+        ...(restoring ? { ExpressionAttributeNames: set.names } : {}),
+      },
+    };
+  });
+  return [...unchanged, ...expiring];
 }

@@ -7,7 +7,7 @@
  * `pending`); the functions here cover the other transitions, each on condition that the
  * item is still pending, so duplicate or racing events change it once.
  */
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
@@ -15,7 +15,7 @@ import { itemKeys } from '../domain/storageKeys.js';
 import type { ContentEncoding } from '../domain/uploadBody.js';
 import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
-import { cancellationReasons, isConditionFailure } from './dynamo.js';
+import { isConditionFailure, transactOrFirstRefusal } from './dynamo.js';
 import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, type InstallRefusal, installRefusal } from './installs.js';
 import { getUpload, type UploadItem } from './uploadLog.js';
 
@@ -74,31 +74,22 @@ export async function putPendingSession(c: Clients, session: PendingSession): Pr
     },
     ConditionExpression: 'attribute_not_exists(PK)',
   };
-  try {
-    await c.ddb.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName,
-              Key: itemKeys.install(session.installId),
-              ConditionExpression: INSTALL_ACTIVE,
-              ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
-              ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          { Put: sessionItem },
-          { Put: { TableName, Item: { ...itemKeys.sessionPointer(session.installId, session.uploadId), type: 'session-pointer', uploadId: session.uploadId } } },
-        ],
-      }),
-    );
-    return 'created';
-  } catch (error) {
-    const install = cancellationReasons(error)?.[0];
-    if (install?.Code === 'ConditionalCheckFailed') return installRefusal(install.Item);
-    throw error;
-  }
+  // Other writes of the install item (uploads' commits) make the check conflict: tried again.
+  const refusal = await transactOrFirstRefusal(c, [
+    {
+      ConditionCheck: {
+        TableName,
+        Key: itemKeys.install(session.installId),
+        ConditionExpression: INSTALL_ACTIVE,
+        ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
+        ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    { Put: sessionItem },
+    { Put: { TableName, Item: { ...itemKeys.sessionPointer(session.installId, session.uploadId), type: 'session-pointer', uploadId: session.uploadId } } },
+  ]);
+  return refusal ? installRefusal(refusal.Item) : 'created';
 }
 
 export function getUploadSession(c: Clients, uploadId: string): Promise<UploadSessionItem | undefined> {

@@ -47,6 +47,17 @@ export function isOptionalQueryType(queryType: QueryType): boolean {
   return optional.has(queryType);
 }
 
+/**
+ * The license-state query types: the specs with an expiry histogram (`expiries`), whose latest
+ * summaries the expiring report reads. Named here so that install lifecycle changes need no
+ * record schemas; test/unit/queryRegistry.test.ts checks that exactly these specs have one.
+ */
+const licenseStateNames = ['container-license-states', 'device-license-states'] as const satisfies readonly QueryType[];
+
+export type LicenseStateQueryType = (typeof licenseStateNames)[number];
+
+export const licenseStateQueryTypes: readonly QueryType[] = licenseStateNames;
+
 export function parseQueryType(value: string): QueryType {
   if (!isQueryType(value)) throw new ProblemError('unknown_query_type', `There is no query type named '${value.slice(0, 64)}'; the twelve are: ${queryTypes.join(', ')}.`);
   return value;
