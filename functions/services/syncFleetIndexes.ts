@@ -23,11 +23,11 @@ import {
   getFleetState,
   putBucketHolders,
   putFleetState,
-  putFleetStateWhileInstallTakesData,
   readIdentifierBucket,
   writeBucketDuplicates,
 } from '../store/fleetIndexes.js';
-import { readRawRecords, readRawRecordsIfStored } from '../store/rawArchive.js';
+import { installTakesData } from '../store/installs.js';
+import { readRawRecords } from '../store/rawArchive.js';
 import { getLatest } from '../store/uploadLog.js';
 import { inParallel } from './inParallel.js';
 
@@ -96,10 +96,11 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
   /** The buckets this sync gave identifiers of the install. */
   let held: number[] = [];
   if (interrupted || devicesRawKey !== state.devicesRawKey) {
-    // Interrupted, every bucket is rewritten whatever the snapshot before held: it only counts the
-    // changes, and may be gone by now (a purge's raw step), so a missing one counts as empty.
-    const heldRecords = interrupted && state.devicesRawKey !== '' ? ((await readRawRecordsIfStored<DeviceRecord>(c, state.devicesRawKey)) ?? []) : await recordsOf<DeviceRecord>(c, state.devicesRawKey);
-    const heldKeys = identifiersOf(heldRecords);
+    // Interrupted, every bucket is rewritten whatever the snapshot before held, so it is not read:
+    // it would only count the changes, and may be gone by now (a purge's raw step; on AWS the
+    // function may not list the bucket, so a missing object answers 403). The counts are then of
+    // the whole current set.
+    const heldKeys = interrupted ? new Set<string>() : identifiersOf(await recordsOf<DeviceRecord>(c, state.devicesRawKey));
     const wanted = identifiersByBucket(wantedKeys);
     const buckets = interrupted ? [...Array(IDENTIFIER_BUCKETS).keys()] : changedBuckets(wanted, identifiersByBucket(heldKeys));
     if (buckets.length > 0) {
@@ -113,11 +114,14 @@ export async function syncFleetIndexes(c: Clients, installId: string, signal?: A
     result.identifiersRemoved = removed.length;
   }
   result.versionsUpdated = true;
-  // Recorded last: a sync that fails part-way is repeated from the same starting point. Not for
-  // an install a purge has marked meanwhile: its fleet step may have run before this sync's
-  // writes, so the sync takes back what it gave and leaves no state (the purge's own sync,
-  // which gives nothing, only leaves none).
-  if (!(await putFleetStateWhileInstallTakesData(c, installId, { devicesRawKey, versionsRawKey, versions }))) {
+  // Recorded last: a sync that fails part-way is repeated from the same starting point. Then the
+  // install is read: one a purge has marked by now may have had its fleet step before this sync's
+  // writes, so the sync takes back what it gave and leaves no state (the purge's own sync, which
+  // gives nothing, only leaves none); a purge that marks it later finds this state and undoes it
+  // itself. A read after the write rather than a condition on it: a transaction that checks the
+  // install item conflicts with the commits of the install's uploads, which write that item.
+  await putFleetState(c, installId, { devicesRawKey, versionsRawKey, versions });
+  if (!(await installTakesData(c, installId))) {
     if (held.length > 0) {
       // Marked pending first, as a sync's bucket writes are: should this one stop part-way, the
       // next rewrites every bucket of the install from its latest snapshots, which are gone.

@@ -5,8 +5,7 @@
  * FLEET item per install with its version histogram and the snapshots the indexes reflect.
  */
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, transactOrFirstRefusal, type WriteRequest } from './dynamo.js';
-import { INSTALL_TAKES_DATA } from './installs.js';
+import { batchWrite, type WriteRequest } from './dynamo.js';
 import type { VersionHistogram } from '../domain/fleetIndexes.js';
 import { DUPLICATES_PARTITION, duplicateIndexKeys, identifierBucketPartition, itemKeys, itemPrefixes, VERSIONS_PARTITION, versionIndexKeys } from '../domain/storageKeys.js';
 import type { Clients } from './clients.js';
@@ -50,21 +49,6 @@ function fleetStateItem(installId: string, state: FleetState) {
 
 export async function putFleetState(c: Clients, installId: string, state: FleetState): Promise<void> {
   await c.ddb.send(new PutCommand({ TableName: c.config.tableName, Item: fleetStateItem(installId, state) }));
-}
-
-/**
- * Records a sync's outcome, on condition that the install still takes data (INSTALL_TAKES_DATA):
- * false, and nothing written, when a purge has marked it or it is gone. An upload's commit
- * writing the install item at the same moment makes the check conflict: tried again (given up,
- * the next sync would rewrite every bucket).
- */
-export async function putFleetStateWhileInstallTakesData(c: Clients, installId: string, state: FleetState): Promise<boolean> {
-  const TableName = c.config.tableName;
-  const refusal = await transactOrFirstRefusal(c, [
-    { ConditionCheck: { TableName, Key: itemKeys.install(installId), ConditionExpression: INSTALL_TAKES_DATA } },
-    { Put: { TableName, Item: fleetStateItem(installId, state) } },
-  ]);
-  return refusal === undefined;
 }
 
 export async function deleteFleetState(c: Clients, installId: string): Promise<void> {

@@ -21,9 +21,17 @@ import { licenseStateQueryTypes } from '../domain/queries/queryTypes.js';
 
 const GSI2 = table.indexes.installsByLastSeen;
 
+/** Reads and transactions a PATCH tries before it answers 409. */
+const ATTEMPTS = 5;
+
+/** The condition that the install's status is still `read` (an install written before statuses: active). */
+function statusAsRead(read: Install['status']): string {
+  return read === 'active' ? '(attribute_not_exists(#oldStatus) OR #oldStatus = :oldStatus)' : '#oldStatus = :oldStatus';
+}
+
 /** Applies the request; answers the install as it now is. No change: no write, no entry. */
 export async function patchInstall(c: Clients, installId: string, request: PatchInstallRequest, actor: string, now: Date): Promise<Install> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const install = await requireInstall(c, installId, true);
     const newName = request.name !== undefined && request.name !== install.name ? request.name : undefined;
     const renamed = newName !== undefined;
@@ -44,10 +52,11 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
           TableName,
           Key: itemKeys.install(installId),
           UpdateExpression: `SET ${set.expression}${remove}`,
-          // Optimistic: what was read is still there (another PATCH, a rotation or an upload retries).
-          ConditionExpression: 'attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)',
-          ExpressionAttributeNames: { ...set.names, '#name': 'name' },
-          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash },
+          // Optimistic: what was read is still there (another PATCH or a rotation retries), the
+          // status too when it changes: a concurrent reactivation lets uploads commit again.
+          ConditionExpression: `attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)${newStatus ? ` AND ${statusAsRead(install.status)}` : ''}`,
+          ExpressionAttributeNames: { ...set.names, '#name': 'name', ...(newStatus ? { '#oldStatus': 'status' } : {}) },
+          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash, ...(newStatus ? { ':oldStatus': install.status } : {}) },
         },
       },
     ];
@@ -72,7 +81,7 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
     for (const entry of entries) items.push(auditPut(c, { at, actor, target: installTarget(installId), ...entry }));
     // Cancelled: a concurrent change moved the install on; read it again and retry, a little later.
     if (await transactUnlessCancelled(c, items)) return visible;
-    await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
+    if (attempt < ATTEMPTS - 1) await sleep(Math.min(200, 10 * 2 ** attempt) * Math.random());
   }
   throw new ProblemError('conflict', 'The install is being changed by another request; try again.');
 }
@@ -82,7 +91,8 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
  * Retiring, also a check of every other license-state type's latest summary as read (none, or
  * one without expiries): an upload committed between this read and the transaction may have
  * written one with them, which the transaction would leave in the expiring report. (While the
- * install is retired no upload commits, so reactivating needs no such check.)
+ * install is retired no upload commits, and the transaction checks the status it read, so
+ * reactivating needs no such check.)
  */
 async function expiringIndexChanges(c: Clients, installId: string, restore: boolean): Promise<TransactItems> {
   const latest = await queryAll(c, { keys: baseTable, partition: itemKeys.install(installId).PK, sortKey: { op: 'begins_with', value: itemPrefixes.latest }, consistent: true });

@@ -62,6 +62,12 @@ export function installRefusal(returned: Record<string, unknown> | undefined): I
   return install.usageCollectionEnabled === false ? 'usage-collection-disabled' : 'gone';
 }
 
+/** Whether the install still takes data (INSTALL_TAKES_DATA), read strongly consistent. */
+export async function installTakesData(c: Clients, installId: string): Promise<boolean> {
+  const { Item } = await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.install(installId), ProjectionExpression: 'PK, deleting', ConsistentRead: true }));
+  return Item !== undefined && Item.deleting === undefined;
+}
+
 /** The install's entry in the directory by customer and name (GET /v1/installs). */
 export function installDirectoryItem(install: Pick<Install, 'installId' | 'customerId' | 'name' | 'createdAt'>) {
   return {

@@ -173,13 +173,3 @@ export async function readRawJson(c: Clients, key: string): Promise<Buffer> {
 export async function readRawRecords<R>(c: Clients, key: string): Promise<R[]> {
   return (JSON.parse((await readRawJson(c, key)).toString('utf8')) as { records: R[] }).records;
 }
-
-/** The records of an archived snapshot, or undefined when it is not (or no longer) stored. */
-export async function readRawRecordsIfStored<R>(c: Clients, key: string): Promise<R[] | undefined> {
-  try {
-    return await readRawRecords<R>(c, key);
-  } catch (error) {
-    if ((error as { name?: string })?.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}

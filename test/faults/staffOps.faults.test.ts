@@ -18,7 +18,6 @@ import { createClients, destroyClients } from '../../functions/store/clients.js'
 import { storageConfig } from '../../functions/store/config.js';
 import { patchInstall } from '../../functions/store/installLifecycle.js';
 import { createInstall, getInstall } from '../../functions/store/installs.js';
-import { getFleetState } from '../../functions/store/fleetIndexes.js';
 import { table } from '../../functions/store/tableDefinition.js';
 import { commitAcceptedUpload, getLatest } from '../../functions/store/uploadLog.js';
 import { s3Of } from '../../functions/store/s3Client.js';
@@ -207,14 +206,14 @@ describe('what is under way when a purge begins or the install is decommissioned
     const released = new Promise<void>((resolve) => (release = resolve));
     let held = false;
     let refused = false;
-    const hook = interceptSdkCalls(syncing, async ({ command }, send) => {
+    const hook = interceptSdkCalls(syncing, async ({ command, input }, send) => {
       if (command === 'BatchWriteItemCommand' && !held) {
         held = true;
         reached();
         await released;
       }
-      // After its state's transaction was refused, the sync's next bucket write is its take-back.
-      if (command === 'TransactWriteItemsCommand') refused = true;
+      // After the sync read the install (gone), its next bucket write is its take-back.
+      if (command === 'GetItemCommand' && (input.Key as { SK?: string } | undefined)?.SK === 'INSTALL') refused = true;
       else if (cutShort && refused && command === 'BatchWriteItemCommand') throw injectedError('injected fault in the take-back');
       return send();
     });
@@ -269,6 +268,35 @@ describe('what is under way when a purge begins or the install is decommissioned
     expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
   });
 
+  it('reactivates once when two requests race, and keeps the stale report on the last upload', async () => {
+    const installId = await seededInstall('reactivated twice');
+    const install = await getInstall(c, installId);
+    await patchInstall(c, installId, { status: 'decommissioned' }, 'tester', new Date());
+    // The first PATCH has its own clients: before its transaction goes, another reactivates the
+    // install and an upload commits (a later lastSeenAt than the one the first PATCH read).
+    const first = createClients(storageConfig());
+    let raced = false;
+    const hook = interceptSdkCalls(first, async ({ command }, send) => {
+      if (command === 'TransactWriteItemsCommand' && !raced) {
+        raced = true;
+        await patchInstall(c, installId, { status: 'active' }, 'tester', new Date());
+        const body = plainUploadJson(Buffer.from(JSON.stringify(sampleUpload('user-counts', { collectedAt: minutesAgo(3) }))));
+        expect((await acceptUpload(c, { installId, customerId: install!.customerId, queryType: 'user-counts', body, now: new Date() })).status).toBe(201);
+      }
+      return send();
+    });
+    try {
+      expect((await patchInstall(first, installId, { status: 'active' }, 'tester', new Date())).status).toBe('active');
+    } finally {
+      hook.remove();
+      destroyClients(first);
+    }
+    expect((await auditActions(`install/${installId}`)).filter((action) => action === 'install.reactivate')).toHaveLength(1);
+    const item = (await c.ddb.send(new GetCommand({ TableName: c.config.tableName, Key: itemKeys.install(installId), ConsistentRead: true }))).Item!;
+    expect(item[table.indexes.installsByLastSeen.sortKey]).toBe(`${item.lastSeenAt}#${installId}`);
+    expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
+  });
+
   it('opens no upload session for an install being purged or decommissioned', async () => {
     const request = { kind: 'query' as const, queryType: 'devices', contentLength: 100 };
     const purged = await seededInstall('session while purged');
@@ -282,27 +310,6 @@ describe('what is under way when a purge begins or the install is decommissioned
     expect(await purgeInstall(c, purged, 'tester', new Date())).toBe(true);
     expect(await traces(purged)).toBe(0);
     expect(await purgeInstall(c, retired, 'tester', new Date())).toBe(true);
-  });
-
-  it("tries a sync's state again when its check meets an upload's commit on the install item", async () => {
-    const installId = await seededInstall('sync meets a commit');
-    let conflicts = 0;
-    const hook = interceptSdkCalls(c, async ({ command }, send) => {
-      if (command !== 'TransactWriteItemsCommand' || conflicts >= 2) return send();
-      conflicts++;
-      // As DynamoDB cancels a transaction whose item another transaction is writing.
-      throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
-    });
-    try {
-      const result = await syncFleetIndexes(c, installId);
-      expect(conflicts).toBe(2);
-      expect(result.versionsUpdated).toBe(true);
-      expect(result.identifiersAdded).toBeGreaterThan(0);
-      expect((await getFleetState(c, installId)).devicesRawKey).not.toBe('');
-    } finally {
-      hook.remove();
-    }
-    expect(await purgeInstall(c, installId, 'tester', new Date())).toBe(true);
   });
 
   it('still tells an install whose usage collection is off from one that is gone', async () => {

@@ -54,8 +54,6 @@ export function isOptionalQueryType(queryType: QueryType): boolean {
  */
 const licenseStateNames = ['container-license-states', 'device-license-states'] as const satisfies readonly QueryType[];
 
-export type LicenseStateQueryType = (typeof licenseStateNames)[number];
-
 export const licenseStateQueryTypes: readonly QueryType[] = licenseStateNames;
 
 export function parseQueryType(value: string): QueryType {
