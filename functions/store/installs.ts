@@ -11,7 +11,7 @@ import { customerIndexKeys, customerListIndexKeys, installNameIndexKeys, itemKey
 import { LOCAL_ADMIN, type Role } from '../domain/roles.js';
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
-import { isConditionFailure, setClause, transactUnlessCancelled } from './dynamo.js';
+import { isConditionFailure, setClause, type TransactItem, transactUnlessCancelled } from './dynamo.js';
 
 export interface InstallItem extends Install {
   keyHash: string;
@@ -34,7 +34,7 @@ export interface ApiKeyItem {
  * fleet sync under way when the purge began would otherwise write after the purge listed what
  * to delete, and outlive it.
  */
-export const INSTALL_TAKES_DATA = 'attribute_exists(PK) AND attribute_not_exists(deleting)';
+const INSTALL_TAKES_DATA = 'attribute_exists(PK) AND attribute_not_exists(deleting)';
 
 /**
  * INSTALL_TAKES_DATA, and the install is not decommissioned: what an upload's commit and a
@@ -45,6 +45,24 @@ export const INSTALL_TAKES_DATA = 'attribute_exists(PK) AND attribute_not_exists
 export const INSTALL_ACTIVE = `${INSTALL_TAKES_DATA} AND (attribute_not_exists(#installStatus) OR #installStatus <> :decommissioned)`;
 export const INSTALL_ACTIVE_NAMES = { '#installStatus': 'status' };
 export const INSTALL_ACTIVE_VALUES = { ':decommissioned': 'decommissioned' };
+
+/**
+ * A transaction's check that the install is active (INSTALL_ACTIVE), returning the install item
+ * when it fails, for installRefusal: first in the transactions that need it, as the callers read
+ * its reason by position.
+ */
+export function installActiveCheck(c: Clients, installId: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: c.config.tableName,
+      Key: itemKeys.install(installId),
+      ConditionExpression: INSTALL_ACTIVE,
+      ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
+      ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  };
+}
 
 export type InstallRefusal = 'gone' | 'decommissioned' | 'usage-collection-disabled';
 

@@ -16,7 +16,7 @@ import { itemKeys, itemPrefixes, SIGNING_KEYS_PARTITION } from '../domain/storag
 import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
 import { cancellationReasons, isConditionFailure, sleep } from './dynamo.js';
-import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, installRefusal } from './installs.js';
+import { installActiveCheck, installRefusal } from './installs.js';
 import { baseTable, type Page, queryAll, queryPage } from './indexQueries.js';
 
 /** The head of an install's license files: what its newest issue request was. */
@@ -85,16 +85,7 @@ export async function storeLicenseFile(c: Clients, file: LicenseFile, fingerprin
   const common = { type: 'license-file', licenseFileId: file.licenseFileId, installId: file.installId, customerId: file.customerId, issuedAt: file.issuedAt, expiresAt: file.expiresAt, fileJson };
   const transaction = new TransactWriteCommand({
     TransactItems: [
-      {
-        ConditionCheck: {
-          TableName,
-          Key: itemKeys.install(file.installId),
-          ConditionExpression: INSTALL_ACTIVE,
-          ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
-          ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
+      installActiveCheck(c, file.installId),
       {
         Put: {
           TableName,

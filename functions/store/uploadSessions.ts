@@ -16,7 +16,7 @@ import type { ContentEncoding } from '../domain/uploadBody.js';
 import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
 import { isConditionFailure, transactOrFirstRefusal } from './dynamo.js';
-import { INSTALL_ACTIVE, INSTALL_ACTIVE_NAMES, INSTALL_ACTIVE_VALUES, type InstallRefusal, installRefusal } from './installs.js';
+import { type InstallRefusal, installActiveCheck, installRefusal } from './installs.js';
 import { getUpload, type UploadItem } from './uploadLog.js';
 
 /** What a bundle session's log item holds once processed (the answer POST /v1/bundles would give). */
@@ -51,7 +51,7 @@ export interface PendingSession {
 /**
  * Writes a new session's pending item, and its pointer in the install's partition, through which
  * the install's purge finds the session however it settles (a duplicate's or a bundle's item is
- * kept). Only while the install is active (INSTALL_ACTIVE): a session opened by a request
+ * kept). Only while the install is active (installActiveCheck): a session opened by a request
  * authorized just before a purge began, or the install was decommissioned, is refused ('created'
  * otherwise).
  */
@@ -76,16 +76,7 @@ export async function putPendingSession(c: Clients, session: PendingSession): Pr
   };
   // Other writes of the install item (uploads' commits) make the check conflict: tried again.
   const refusal = await transactOrFirstRefusal(c, [
-    {
-      ConditionCheck: {
-        TableName,
-        Key: itemKeys.install(session.installId),
-        ConditionExpression: INSTALL_ACTIVE,
-        ExpressionAttributeNames: INSTALL_ACTIVE_NAMES,
-        ExpressionAttributeValues: INSTALL_ACTIVE_VALUES,
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    },
+    installActiveCheck(c, session.installId),
     { Put: sessionItem },
     { Put: { TableName, Item: { ...itemKeys.sessionPointer(session.installId, session.uploadId), type: 'session-pointer', uploadId: session.uploadId } } },
   ]);
