@@ -10,3 +10,12 @@ export type Role = 'install' | 'staff';
  * request schema (staffKeys.ts builds its schemas at import).
  */
 export const LOCAL_ADMIN = 'local-admin';
+
+/** The actor of a staff key created with the operator's AWS credentials (`admin create-staff-key`). */
+export const AWS_OPERATOR = 'aws-operator';
+
+/**
+ * Actor names the service itself gives: no staff key may be named so, or its writes would read
+ * in the audit trail as the local key's or the operator's.
+ */
+export const RESERVED_ACTORS: ReadonlySet<string> = new Set([LOCAL_ADMIN, AWS_OPERATOR]);

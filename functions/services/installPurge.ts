@@ -23,6 +23,7 @@ import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storag
 import { auditPut } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
 import { batchDelete, isConditionFailure, transactUnlessFirstConditionFails } from '../store/dynamo.js';
+import { ProblemError } from '../domain/problems.js';
 import { baseTable, queryAll } from '../store/indexQueries.js';
 import { customerCountUpdate, getInstall, type InstallItem } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';
@@ -31,9 +32,16 @@ import { syncFleetIndexes } from './syncFleetIndexes.js';
 
 /** Purges the install; answers whether there was anything to purge. */
 export async function purgeInstall(c: Clients, installId: string, actor: string, now: Date): Promise<boolean> {
-  const install = await getInstall(c, installId, true);
+  let install = await getInstall(c, installId, true);
   if (!install) return false;
-  if (!install.deleting) await mark(c, install, actor, now);
+  // Marking checks the key read: a key rotated meanwhile is read again and deleted in its turn.
+  for (let attempt = 0; !install.deleting && !(await mark(c, install, actor, now)); attempt++) {
+    const again = await getInstall(c, installId, true);
+    // Gone: a concurrent purge has run every step.
+    if (!again) return true;
+    if (attempt >= MARK_ATTEMPTS) throw new ProblemError('conflict', 'The install is being changed by another request; try again.');
+    install = again;
+  }
   await forgetFleet(c, installId);
   await deleteInstallItems(c, installId);
   for (const queryType of queryTypes) await deleteRawPrefix(c, rawQueryPrefix(queryType, installId));
@@ -41,18 +49,25 @@ export async function purgeInstall(c: Clients, installId: string, actor: string,
   return true;
 }
 
-async function mark(c: Clients, install: InstallItem, actor: string, now: Date): Promise<void> {
+/** Times the mark is read and tried again after a key rotation, before 409. */
+const MARK_ATTEMPTS = 5;
+
+/**
+ * Marks the install as being purged and deletes its key, as read: false when the install item
+ * no longer is as read (a concurrent purge marked it, or a rotation changed its key), with
+ * nothing written. A conflict with an upload's commit on the install item is tried again.
+ */
+async function mark(c: Clients, install: InstallItem, actor: string, now: Date): Promise<boolean> {
   const TableName = c.config.tableName;
   const lastSeen = table.indexes.installsByLastSeen;
-  // Not marked (false) when a concurrent purge marked it meanwhile: carry on with the steps, which are idempotent.
-  await transactUnlessFirstConditionFails(c, [
+  return transactUnlessFirstConditionFails(c, [
     {
       Update: {
         TableName,
         Key: itemKeys.install(install.installId),
         UpdateExpression: `SET deleting = :true REMOVE ${lastSeen.partitionKey}, ${lastSeen.sortKey}`,
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleting)',
-        ExpressionAttributeValues: { ':true': true },
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deleting) AND keyHash = :keyHash',
+        ExpressionAttributeValues: { ':true': true, ':keyHash': install.keyHash },
       },
     },
     { Delete: { TableName, Key: itemKeys.apiKey(install.keyHash) } },

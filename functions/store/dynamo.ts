@@ -26,10 +26,12 @@ export type TransactItem = TransactItems[number];
  * Commits `items` in one TransactWriteItems: true. False, with nothing written, when DynamoDB
  * cancelled it because the condition of the first item failed: the item whose state says
  * whether the write is due at all (there is nothing to change, or a concurrent request made
- * the change already). Any other failure, another cancellation included, is thrown.
+ * the change already). A conflict with another transaction is tried again
+ * (transactOrFirstRefusal): two requests writing one item at once must not answer 500. Any
+ * other failure is thrown.
  */
-export function transactUnlessFirstConditionFails(c: Clients, items: TransactItems): Promise<boolean> {
-  return transactUnless(c, items, (reasons) => reasons[0]?.Code === 'ConditionalCheckFailed');
+export async function transactUnlessFirstConditionFails(c: Clients, items: TransactItems): Promise<boolean> {
+  return (await transactOrFirstRefusal(c, items)) === undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import { auditPut } from './audit.js';
 import type { Clients } from './clients.js';
 import { setClause, sleep, type TransactItems, transactUnlessCancelled } from './dynamo.js';
 import { baseTable, queryAll } from './indexQueries.js';
-import { installDirectoryItem, requireInstall } from './installs.js';
+import { installDirectoryItem, requireInstall, statusAsRead } from './installs.js';
 import { table } from './tableDefinition.js';
 import { expiringIndexOf } from './uploadLog.js';
 import type { QueryType } from '../domain/queries/index.js';
@@ -24,10 +24,6 @@ const GSI2 = table.indexes.installsByLastSeen;
 /** Reads and transactions a PATCH tries before it answers 409. */
 const ATTEMPTS = 5;
 
-/** The condition that the install's status is still `read` (an install written before statuses: active). */
-function statusAsRead(read: Install['status']): string {
-  return read === 'active' ? '(attribute_not_exists(#oldStatus) OR #oldStatus = :oldStatus)' : '#oldStatus = :oldStatus';
-}
 
 /** Applies the request; answers the install as it now is. No change: no write, no entry. */
 export async function patchInstall(c: Clients, installId: string, request: PatchInstallRequest, actor: string, now: Date): Promise<Install> {

@@ -183,7 +183,20 @@ export async function requireInstall(c: Clients, installId: string, consistent =
   return install;
 }
 
-/** Issues a new key for the install; the previous one stops working at once. */
+/**
+ * The condition that the install's status is still `read` (an install written before statuses:
+ * active), with `#oldStatus` and `:oldStatus` (the status read) in the request.
+ */
+export function statusAsRead(read: Install['status']): string {
+  return read === 'active' ? '(attribute_not_exists(#oldStatus) OR #oldStatus = :oldStatus)' : '#oldStatus = :oldStatus';
+}
+
+/**
+ * Issues a new key for the install; the previous one stops working at once. The new key item
+ * takes the decommissioned mark from the status read, so the transaction checks that status
+ * (a PATCH that retires or reactivates meanwhile marks only the old key), and that no purge has
+ * marked the install (the purge deletes the key it read; a new one would outlive it).
+ */
 export async function rotateInstallKey(c: Clients, installId: string, now: Date, actor = LOCAL_ADMIN): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const install = await requireInstall(c, installId, true);
@@ -195,8 +208,9 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date,
           TableName: c.config.tableName,
           Key: itemKeys.install(installId),
           UpdateExpression: 'SET keyHash = :new',
-          ConditionExpression: 'keyHash = :old',
-          ExpressionAttributeValues: { ':new': keyHash, ':old': install.keyHash },
+          ConditionExpression: `keyHash = :old AND attribute_not_exists(deleting) AND ${statusAsRead(install.status)}`,
+          ExpressionAttributeNames: { '#oldStatus': 'status' },
+          ExpressionAttributeValues: { ':new': keyHash, ':old': install.keyHash, ':oldStatus': install.status },
         },
       },
       { Delete: { TableName: c.config.tableName, Key: itemKeys.apiKey(install.keyHash) } },
@@ -211,7 +225,8 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date,
       auditPut(c, { at: now.toISOString(), actor, action: 'install.key.rotate', target: installTarget(installId), details: {} }),
     ]);
     if (rotated) return apiKey;
-    // Another rotation won the race: read the new key hash and try again.
+    // Another rotation, a status change or a purge won the race: read the install again (a
+    // purged one answers 404) and try again.
   }
   throw new ProblemError('conflict', 'The key of this install is being rotated by another request; try again.');
 }

@@ -9,6 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { generateApiKey, hashApiKey } from '../domain/apiKeys.js';
 import { staffKeyTarget } from '../domain/audit.js';
 import { ProblemError } from '../domain/problems.js';
+import { RESERVED_ACTORS } from '../domain/roles.js';
 import type { StaffKey } from '../domain/staffKeys.js';
 import { itemKeys, STAFF_KEYS_PARTITION, staffKeyIndexKeys } from '../domain/storageKeys.js';
 import { auditPut } from './audit.js';
@@ -25,8 +26,12 @@ export interface CreatedStaffKey {
   createdBy: string;
 }
 
-/** Creates a named staff key; `409 conflict` when an active key already has the name. */
+/**
+ * Creates a named staff key; `409 conflict` when an active key already has the name, or the name
+ * is an actor the service gives (RESERVED_ACTORS: the audit names keys by name).
+ */
 export async function createStaffKey(c: Clients, request: { name: string; note?: string | undefined }, createdBy: string, now: Date, apiKey = generateApiKey('staff')): Promise<CreatedStaffKey> {
+  if (RESERVED_ACTORS.has(request.name)) throw new ProblemError('conflict', `'${request.name}' names the service's own actor in the audit log; choose another name.`);
   const keyId = randomUUID();
   const keyHash = hashApiKey(apiKey);
   const createdAt = now.toISOString();

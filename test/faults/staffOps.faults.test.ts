@@ -17,7 +17,9 @@ import { listAudit } from '../../functions/store/audit.js';
 import { createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { patchInstall } from '../../functions/store/installLifecycle.js';
-import { createInstall, getInstall } from '../../functions/store/installs.js';
+import { createInstall, findApiKey, getInstall, rotateInstallKey } from '../../functions/store/installs.js';
+import { hashApiKey } from '../../functions/domain/apiKeys.js';
+import { putEntitlement, removeEntitlement } from '../../functions/services/entitlements.js';
 import { table } from '../../functions/store/tableDefinition.js';
 import { commitAcceptedUpload, getLatest } from '../../functions/store/uploadLog.js';
 import { s3Of } from '../../functions/store/s3Client.js';
@@ -334,5 +336,88 @@ describe('what is under way when a purge begins or the install is decommissioned
     expect(await commit(minutesAgo(4))).toEqual({ kind: 'install-refused', reason: 'gone' });
     // The purge its mark stands for.
     expect(await purgeInstall(c, install.installId, 'tester', new Date())).toBe(true);
+  });
+});
+
+describe('staff writes racing each other', () => {
+  const other = createClients(storageConfig());
+  afterAll(() => destroyClients(other));
+
+  /** Runs `racing` (on other clients) right before the first TransactWriteItems `c` sends from now on. */
+  function beforeFirstTransaction(racing: () => Promise<unknown>): { remove(): void; ran(): boolean } {
+    let fired = false;
+    const hook = interceptSdkCalls(c, async ({ command }, send) => {
+      if (command === 'TransactWriteItemsCommand' && !fired) {
+        fired = true;
+        await racing();
+      }
+      return send();
+    });
+    return { remove: hook.remove, ran: () => fired };
+  }
+  const keyWorks = async (apiKey: string) => (await findApiKey(c, hashApiKey(apiKey))) !== undefined;
+
+  it.each(['decommissioned', 'active'] as const)('a key rotated while a PATCH makes the install %s takes the status it ends with', async (status) => {
+    const { install, apiKey } = await createInstall(c, { customerId: `race-${process.pid}`, name: `rotate vs ${status}` }, new Date(), 'tester');
+    if (status === 'active') await patchInstall(c, install.installId, { status: 'decommissioned' }, 'tester', new Date());
+    const race = beforeFirstTransaction(() => patchInstall(other, install.installId, { status }, 'tester', new Date()));
+    const rotated = await rotateInstallKey(c, install.installId, new Date()).finally(race.remove);
+    expect(race.ran()).toBe(true);
+    expect((await getInstall(c, install.installId, true))!.status).toBe(status);
+    // A retired install's new key is refused as its old one; a reactivated one's works.
+    expect(await keyWorks(rotated)).toBe(status === 'active');
+    expect(await keyWorks(apiKey)).toBe(false);
+    await purgeInstall(c, install.installId, 'tester', new Date());
+  });
+
+  it('a key rotated while a purge runs: the rotation answers 404, and no key is left', async () => {
+    const { install, apiKey } = await createInstall(c, { customerId: `race-${process.pid}`, name: 'rotate vs purge' }, new Date(), 'tester');
+    // The purge has marked the install (and deleted the key it read) when the rotation commits.
+    const race = beforeFirstTransaction(async () => {
+      const cut = injectFaults(other, [{ command: 'QueryCommand' }]);
+      await expect(purgeInstall(other, install.installId, 'tester', new Date())).rejects.toThrow(/injected/);
+      cut.remove();
+    });
+    await expect(rotateInstallKey(c, install.installId, new Date()).finally(race.remove)).rejects.toMatchObject({ code: 'not_found' });
+    expect(race.ran()).toBe(true);
+    expect(await purgeInstall(c, install.installId, 'tester', new Date())).toBe(true);
+    expect(await keyWorks(apiKey)).toBe(false);
+    const keys = await c.ddb.send(new ScanCommand({ TableName: c.config.tableName, FilterExpression: 'installId = :id AND #type = :key', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':id': install.installId, ':key': 'key' } }));
+    expect(keys.Items).toEqual([]);
+  });
+
+  it('a purge whose mark meets a key rotated since its read deletes the new key', async () => {
+    const { install, apiKey } = await createInstall(c, { customerId: `race-${process.pid}`, name: 'purge vs rotate' }, new Date(), 'tester');
+    let rotated = '';
+    const race = beforeFirstTransaction(async () => {
+      rotated = await rotateInstallKey(other, install.installId, new Date());
+    });
+    expect(await purgeInstall(c, install.installId, 'tester', new Date()).finally(race.remove)).toBe(true);
+    expect(race.ran()).toBe(true);
+    expect(await keyWorks(apiKey)).toBe(false);
+    expect(await keyWorks(rotated)).toBe(false);
+    expect(await getInstall(c, install.installId, true)).toBeUndefined();
+    expect(await auditActions(`install/${install.installId}`)).toEqual(expect.arrayContaining(['install.key.rotate', 'install.delete']));
+  });
+
+  it('an entitlement written or removed while another transaction holds it is tried again, not answered 500', async () => {
+    const customerId = `conflict-${process.pid}`;
+    const conflictOnce = () => {
+      let thrown = false;
+      return interceptSdkCalls(c, async ({ command }, send) => {
+        if (command === 'TransactWriteItemsCommand' && !thrown) {
+          thrown = true;
+          throw Object.assign(new Error('Transaction cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
+        }
+        return send();
+      });
+    };
+    const body = { item: 'IPT users', quantity: 10, termStart: '2026-01-01', termEnd: null };
+    let hook = conflictOnce();
+    const put = await putEntitlement(c, { customerId, entitlementId: 'e1', body, actor: 'tester', now: new Date() }).finally(hook.remove);
+    expect(put.created).toBe(true);
+    hook = conflictOnce();
+    await removeEntitlement(c, { customerId, entitlementId: 'e1', actor: 'tester', now: new Date() }).finally(hook.remove);
+    await expect(removeEntitlement(c, { customerId, entitlementId: 'e1', actor: 'tester', now: new Date() })).rejects.toMatchObject({ code: 'not_found' });
   });
 });

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { createClients, destroyClients } from '../../store/clients.js';
 import { storageConfig } from '../../store/config.js';
+import { AWS_OPERATOR } from '../../domain/roles.js';
 import { staffKeyName } from '../../domain/staffKeys.js';
 import { createStaffKey } from '../../store/staffKeys.js';
 import type { Cli } from '../context.js';
@@ -25,8 +26,8 @@ export function registerAdmin(program: Command, cli: Cli): void {
         const env = { ...cli.io.env, ...(options.table ? { TABLE_NAME: options.table } : {}), ...(options.region ? { AWS_REGION: options.region } : {}) };
         const c = createClients(storageConfig(env));
         try {
-          // The operator's AWS credentials stand behind this key: the audit names them 'aws-operator'.
-          const created = await createStaffKey(c, { name: options.name, note: options.note }, 'aws-operator', new Date());
+          // The operator's AWS credentials stand behind this key: the audit names them AWS_OPERATOR.
+          const created = await createStaffKey(c, { name: options.name, note: options.note }, AWS_OPERATOR, new Date());
           cli.print(`Staff API key '${created.name}' (${created.keyId}) for table ${c.config.tableName} (shown only now; keep it secret):\n${created.apiKey}`, { ...created, table: c.config.tableName });
         } finally {
           destroyClients(c);
