@@ -4,10 +4,12 @@
  * - newlyStale: installs whose last accepted upload turned `STALE_DAYS` old during the day;
  * - expiringWithin30Days: installs with more licensed devices or containers inside the 30-day
  *   window than the day before (licenses that came within 30 days during the day);
- * - overDeployment: compliance rows that went over their entitlement during the day.
+ * - overDeployment: compliance rows that went over their entitlement (or, with none, began to be
+ *   used) during the day.
  */
 import type { ComplianceRow } from './licensing.js';
 import { addDays } from './calendarDates.js';
+import { overDeployedStatuses } from './compliance.js';
 import { type ExpiringItem, type ExpiryCandidate, expiringInstalls } from './reports.js';
 
 export const STALE_DAYS = 2;
@@ -41,12 +43,14 @@ export interface OverDeploymentItem extends ComplianceRow {
   customerId: string;
 }
 
-/** Rows over their entitlement whose overSince falls in the day before asOf. */
+/**
+ * Rows over their entitlement (or with usage and none) whose overSince falls in the day before
+ * asOf, (asOf − 24 h, asOf]. overSince is a collectedAt, an instant (a UTC ISO string as
+ * receipts normalize it), so it is compared with the window's instants.
+ */
 export function newlyOver(customerId: string, rows: readonly ComplianceRow[], asOf: Date): OverDeploymentItem[] {
   const { from, to } = digestWindow(asOf);
-  const first = from.toISOString().slice(0, 10);
-  const last = to.toISOString().slice(0, 10);
-  return rows
-    .filter((row) => (row.status === 'over' || row.status === 'over_past_grace') && row.overSince !== null && row.overSince > first && row.overSince <= last)
-    .map((row) => ({ customerId, ...row }));
+  const after = from.toISOString();
+  const until = to.toISOString();
+  return rows.filter((row) => overDeployedStatuses.has(row.status) && row.overSince !== null && row.overSince > after && row.overSince <= until).map((row) => ({ customerId, ...row }));
 }

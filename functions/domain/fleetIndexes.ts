@@ -122,13 +122,27 @@ export interface FleetVersion {
   installs: number;
 }
 
-/** The fleet-wide spread: per device type, versions by device count (most first). */
+/**
+ * A row's place in the versions report (device type, most devices first, then version) as one
+ * string that sorts as the report does, so a page can resume after the row its cursor names: rows
+ * that uploads add or move between two pages then shift no other row. Each text part is written
+ * so that it cannot run into the next (a `\0` doubled as `\0\x01`, then `\0\0` to end it), which
+ * keeps the order of the parts whatever their characters.
+ */
+export function versionRowKey(row: FleetVersion): string {
+  return `${orderedPart(row.deviceType)}${String(MAX_FLEET_DEVICES - row.devices).padStart(15, '0')}${orderedPart(row.softwareVersion)}`;
+}
+const orderedPart = (text: string) => `${text.replaceAll('\u0000', '\u0000\u0001')}\u0000\u0000`;
+/** More devices than any fleet reports (an install reports at most MAX_RECORDS). */
+const MAX_FLEET_DEVICES = 999_999_999_999_999;
+
+/** The fleet-wide spread: per device type, versions by device count (most first), in versionRowKey's order. */
 export function fleetVersions(histograms: readonly VersionHistogram[]): FleetVersion[] {
   const rows = new Map<string, FleetVersion>();
   for (const histogram of histograms) {
     for (const [deviceType, versions] of Object.entries(histogram)) {
       for (const [softwareVersion, devices] of Object.entries(versions)) {
-        const key = `${deviceType}\u0000${softwareVersion}`;
+        const key = `${orderedPart(deviceType)}${softwareVersion}`;
         let row = rows.get(key);
         if (!row) rows.set(key, (row = { deviceType, softwareVersion, devices: 0, installs: 0 }));
         row.devices += devices;
@@ -136,7 +150,6 @@ export function fleetVersions(histograms: readonly VersionHistogram[]): FleetVer
       }
     }
   }
-  return [...rows.values()].sort((a, b) =>
-    a.deviceType !== b.deviceType ? (a.deviceType < b.deviceType ? -1 : 1) : b.devices - a.devices || (a.softwareVersion < b.softwareVersion ? -1 : 1),
-  );
+  const keyed = [...rows.values()].map((row) => ({ row, key: versionRowKey(row) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((entry) => entry.row);
 }

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { versionsReportDeviceType } from '../api/reportQueries.js';
-import { fleetVersions } from '../domain/fleetIndexes.js';
+import { fleetVersions, versionRowKey } from '../domain/fleetIndexes.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { pageOf, pageOfSorted } from '../http/pagination.js';
 import { parseRequest } from '../http/parseRequest.js';
@@ -16,7 +16,7 @@ const query = z.object({ deviceType: versionsReportDeviceType });
 export const handler = httpHandler('getVersionsReport', async ({ event, clients }) => {
   const { deviceType } = parseRequest(query, { deviceType: event.queryStringParameters?.deviceType });
   const rows = fleetVersions(await allVersionHistograms(clients)).filter((row) => deviceType === undefined || row.deviceType === deviceType);
-  const ordered = rows.map((row, position) => ({ row, key: String(position).padStart(8, '0') }));
-  const page = pageOfSorted(ordered, pageOf(event), (entry) => entry.key);
-  return jsonResponse(200, { items: page.items.map((entry) => entry.row), nextCursor: page.nextCursor });
+  // Pages resume after the row the cursor names, in the report's order (versionRowKey).
+  const page = pageOfSorted(rows, pageOf(event), versionRowKey);
+  return jsonResponse(200, { items: page.items, nextCursor: page.nextCursor });
 });

@@ -61,8 +61,21 @@ it('lists licenses that came within 30 days during the day', () => {
   expect(newlyExpiring(candidates as never, '2027-01-02')).toEqual([]);
 });
 
-it('lists compliance rows that went over during the day', () => {
-  const row = { item: 'phones', installId: null, entitled: 10, used: 12, peak: 12, overage: 2, status: 'over' as const, overSince: '2027-01-01' };
+it('lists compliance rows that went over during the day: (asOf - 24 h, asOf], by instant', () => {
+  // overSince is a collectedAt: an instant, compared with the window's instants, not its dates.
+  const row = { item: 'phones', installId: null, entitled: 10, used: 12, peak: 12, overage: 2, status: 'over' as const, overSince: '2027-01-01T02:00:00.000Z' };
   const at = new Date('2027-01-01T06:00:00Z');
-  expect(newlyOver('cust', [row, { ...row, item: 'old', overSince: '2026-12-20' }, { ...row, item: 'fine', status: 'ok' as const, overSince: null }], at)).toEqual([{ customerId: 'cust', ...row }]);
+  const rows = [
+    row,
+    { ...row, item: 'edge', overSince: '2027-01-01T06:00:00.000Z' },
+    { ...row, item: 'yesterday-morning', overSince: '2026-12-31T07:00:00.000Z' },
+    { ...row, item: 'too-early', overSince: '2026-12-31T06:00:00.000Z' },
+    { ...row, item: 'old', overSince: '2026-12-20T02:00:00.000Z' },
+    { ...row, item: 'new usage', entitled: 0, status: 'unentitled' as const, overSince: '2027-01-01T01:00:00.000Z' },
+    { ...row, item: 'past grace', status: 'over_past_grace' as const, overSince: '2026-12-31T23:59:59.000Z' },
+    { ...row, item: 'fine', status: 'ok' as const, overSince: null },
+    { ...row, item: 'near', status: 'near' as const, overSince: null },
+  ];
+  expect(newlyOver('cust', rows, at).map((r) => r.item)).toEqual(['phones', 'edge', 'yesterday-morning', 'new usage', 'past grace']);
+  expect(newlyOver('cust', rows, at)[0]).toEqual({ customerId: 'cust', ...row });
 });
