@@ -75,7 +75,8 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
   },
   postUpload: {
     table: 'readWrite',
-    raw: ['put', 'delete'],
+    // deleteVersion: an upload refused after its archive was written removes the version it made.
+    raw: ['put', 'delete', 'deleteVersion'],
     // 1769 MB is one full vCPU: parsing up to 100 MB of decompressed JSON is CPU-bound.
     memorySize: 1769,
     timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
@@ -124,7 +125,8 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
   },
   postBundle: {
     table: 'readWrite',
-    raw: ['put', 'delete'],
+    // deleteVersion: an upload refused after its archive was written removes the version it made.
+    raw: ['put', 'delete', 'deleteVersion'],
     memorySize: 1769,
     timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS,
     upload: true,
@@ -168,7 +170,8 @@ export const handlerProfiles: Record<FunctionHandlerName, HandlerProfile> = {
   getDigestReport: { ...defaultProfile, timeoutSeconds: MAX_SYNC_TIMEOUT_SECONDS, description: 'GET /v1/reports/digest' },
   processIncoming: {
     table: 'readWrite',
-    raw: ['put', 'delete'],
+    // deleteVersion: an upload refused after its archive was written removes the version it made.
+    raw: ['put', 'delete', 'deleteVersion'],
     // list: without s3:ListBucket a HEAD of an object that is already gone answers 403, not 404.
     incoming: ['get', 'delete', 'list'],
     // Up to 1 GiB per object (bundles, large query results), one object per invocation.

@@ -148,7 +148,7 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
 
   // The content's hash, which only the commit needs: a gzip body's was computed as it was read, a
   // plain body's is computed now, while the archive completes.
-  const [rawKey, sha256] = await Promise.all([archive.complete(collectedAt, archiveBytes), input.body.sha256()]);
+  const [{ key: rawKey, written }, sha256] = await Promise.all([archive.complete(collectedAt, archiveBytes), input.body.sha256()]);
   const receipt: Receipt = { uploadId, installId, queryType, collectedAt, recordCount: validated.recordCount, sha256, duplicate: false };
 
   const outcome = await commitAcceptedUpload(c, {
@@ -169,10 +169,10 @@ async function storeUpload(c: Clients, input: UploadInput & { uploadId: string }
       // A racing upload of the same snapshot won. Its raw object has the same key when its
       // bytes are the same; another object (a different content, or the same content
       // compressed otherwise) is ours alone and is removed.
-      if (outcome.snapshot.rawKey !== rawKey) await deleteRawObject(c, rawKey);
+      if (outcome.snapshot.rawKey !== rawKey) await deleteRawObject(c, rawKey, written);
       return answerExisting(outcome.snapshot, { installId, queryType, sha256 });
     case 'install-refused':
-      await deleteRawObject(c, rawKey);
+      await deleteRawObject(c, rawKey, written);
       if (outcome.reason === 'usage-collection-disabled') throw usageCollectionDisabled(queryType);
       if (outcome.reason === 'decommissioned') throw new ProblemError('conflict', 'The install was decommissioned while this upload was under way: it sends no data until it is reactivated.');
       throw new ProblemError('not_found', 'The install of this key no longer exists.');

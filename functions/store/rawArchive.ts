@@ -56,8 +56,8 @@ export function rawObject(upload: RawObjectIds, collectedAt: string, archive: Ar
  * until that write has ended (createOnly).
  * (s3rver ignores the condition; the local emulators add it: functions/local/s3Semantics.ts.)
  */
-export async function putRawObject(c: Clients, object: RawObject): Promise<void> {
-  await createOnly(() =>
+export async function putRawObject(c: Clients, object: RawObject): Promise<ArchiveWritten> {
+  const written = await createOnly(() =>
     s3Of(c).send(
       withPayloadSha256(
         new PutObjectCommand({
@@ -73,6 +73,22 @@ export async function putRawObject(c: Clients, object: RawObject): Promise<void>
       ),
     ),
   );
+  return writtenVersion(written);
+}
+
+/**
+ * What an archive write left: the version it made, where the bucket is versioned (the raw bucket
+ * is on AWS) and this write made the object (none when it was there already, written by another
+ * upload of the same bytes), so that a refused upload removes exactly that version
+ * (deleteRawObject) and leaves nothing behind a delete marker.
+ */
+export interface ArchiveWritten {
+  versionId?: string;
+}
+
+/** An ArchiveWritten from createOnly's answer: the write's output, or undefined (412: there already). */
+export function writtenVersion(output: { VersionId?: string | undefined } | undefined): ArchiveWritten {
+  return output?.VersionId ? { versionId: output.VersionId } : {};
 }
 
 /**
@@ -85,23 +101,22 @@ export async function putRawObject(c: Clients, object: RawObject): Promise<void>
 export const CONDITIONAL_CONFLICT_WAIT_MS = 10_000;
 
 /**
- * Runs a create-only write (`If-None-Match: *`) to its end: true when it created the object,
- * false when the object was there already (412). A 409 (another write of the key in flight) is
+ * Runs a create-only write (`If-None-Match: *`) to its end: the write's output when it created
+ * the object, undefined when the object was there already (412). A 409 (another write of the key in flight) is
  * tried again after a jittered, growing pause (so racing writers do not meet again in lockstep)
  * until the other write has ended: then the key exists (412: the same bytes, since the key is
  * derived from them) or is free again (the other write failed: this one creates it). Should the
  * key stay busy past CONDITIONAL_CONFLICT_WAIT_MS, the caller gets `429 throttled` with a
  * Retry-After, never the S3 error (which would be a 500).
  */
-export async function createOnly(write: () => Promise<unknown>, waitMs = CONDITIONAL_CONFLICT_WAIT_MS): Promise<boolean> {
+export async function createOnly<T>(write: () => Promise<T>, waitMs = CONDITIONAL_CONFLICT_WAIT_MS): Promise<T | undefined> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      await write();
-      return true;
+      return await write();
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412) return false;
+      if (status === 412) return undefined;
       if (status !== 409) throw error;
       const pause = Math.random() * Math.min(1000, 20 * 2 ** attempt);
       if (Date.now() + pause > deadline) {
@@ -112,8 +127,15 @@ export async function createOnly(write: () => Promise<unknown>, waitMs = CONDITI
   }
 }
 
-export async function deleteRawObject(c: Clients, key: string): Promise<void> {
-  await s3Of(c).send(new DeleteObjectCommand({ Bucket: c.config.rawBucket, Key: key }));
+/**
+ * Deletes an upload's archive that no commit took: the version this upload's write made, for
+ * good, where it knows one (a versioned bucket: a plain delete would only hide the data behind a
+ * delete marker for the lifecycle's 30 days); the object otherwise (an unversioned bucket, or an
+ * object another upload of the same bytes wrote, whose own refusal removes its version).
+ */
+export async function deleteRawObject(c: Clients, key: string, written?: ArchiveWritten): Promise<void> {
+  const VersionId = written?.versionId;
+  await s3Of(c).send(new DeleteObjectCommand({ Bucket: c.config.rawBucket, Key: key, ...(VersionId ? { VersionId } : {}) }));
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 import { defined } from '../domain/defined.js';
 import type { ArchiveBytes } from '../domain/uploadJson.js';
 import type { Clients } from './clients.js';
-import { createOnly, putRawObject, type RawObject, rawObject, type RawObjectIds } from './rawArchive.js';
+import { type ArchiveWritten, createOnly, putRawObject, type RawObject, rawObject, type RawObjectIds, writtenVersion } from './rawArchive.js';
 import { s3Of, withPayloadSha256 } from './s3Client.js';
 
 /** Archives at least this large (gzip bytes) are sent while the upload is read and validated. */
@@ -40,9 +40,10 @@ export interface ArchiveInFlight {
    * Makes the archive durable under the validated collectedAt's name, create-only (an object
    * already there, the same bytes, is kept as it is), and answers its key. Set off under
    * another name (the envelope's head said otherwise than the whole), it is discarded and set
-   * off again under this one.
+   * off again under this one. With the key, what the write left (deleteRawObject removes
+   * exactly that when no commit takes the archive).
    */
-  complete(collectedAt: string, bytes: Promise<ArchiveBytes>): Promise<string>;
+  complete(collectedAt: string, bytes: Promise<ArchiveBytes>): Promise<{ key: string; written: ArchiveWritten }>;
   /** Leaves nothing stored of it, set off or not; it sets off no more. Nothing once completed. */
   discard(): Promise<void>;
 }
@@ -73,8 +74,7 @@ export function archiveInFlight(c: Clients, upload: RawObjectIds): ArchiveInFlig
       }
       // From here the write is the completion's: it aborts itself where it cannot complete.
       sending = undefined;
-      await write.commit();
-      return object.key;
+      return { key: object.key, written: await write.commit() };
     },
     discard: () => {
       ended = true;
@@ -87,7 +87,7 @@ export function archiveInFlight(c: Clients, upload: RawObjectIds): ArchiveInFlig
 interface ObjectWrite {
   readonly key: string;
   /** Makes the object durable (create-only: an object already there is kept as it is). */
-  commit(): Promise<void>;
+  commit(): Promise<ArchiveWritten>;
   /** Leaves nothing stored. */
   discard(): Promise<void>;
 }
@@ -124,8 +124,10 @@ function startObjectWrite(c: Clients, object: RawObject): ObjectWrite {
       const complete = () =>
         s3.send(new CompleteMultipartUploadCommand({ ...where, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] }, IfNoneMatch: '*' }));
       try {
-        // False: the object exists already, with these same bytes (the key is derived from them); ours is not needed.
-        if (!(await createOnly(complete))) await abort();
+        const completed = await createOnly(complete);
+        // Undefined: the object exists already, with these same bytes (the key is derived from them); ours is not needed.
+        if (!completed) await abort();
+        return writtenVersion(completed);
       } catch (error) {
         await abort();
         throw error;

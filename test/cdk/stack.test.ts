@@ -612,10 +612,12 @@ describe('least privilege', () => {
     }
   });
 
-  test('postUpload: table read/write, raw put/delete, nothing on the incoming bucket', () => {
+  test('postUpload: table read/write, raw put/delete (its own version too), nothing on the incoming bucket', () => {
     const actions = actionsOfHandler('postUpload');
-    expect(actions).toEqual(expect.arrayContaining([...writeActions, 'dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject', 's3:DeleteObject']));
+    // DeleteObjectVersion: an upload refused after its archive was written removes the version it made.
+    expect(actions).toEqual(expect.arrayContaining([...writeActions, 'dynamodb:GetItem', 'dynamodb:Query', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']));
     expect(actions).not.toContain('s3:GetObject');
+    expect(actions).not.toContain('s3:ListBucketVersions');
     const s3Resources = statementsOf('postUpload').filter((s) => actionsOf(s).some((a) => a.startsWith('s3:'))).flatMap(resourcesOf);
     expect(s3Resources.every((r) => referencedIds(r).has(rawBucketId()))).toBe(true);
   });

@@ -4,6 +4,7 @@
  * (store/rawArchive.ts deleteRawPrefix) lists and deletes every version and marker. s3rver keeps
  * no versions, so that path had never run: here it runs against a stand-in that keeps versions
  * as S3 does (test/support/versionedS3.ts), with noncurrent versions and a delete marker in place.
+ * So does the removal of an archive no commit took (an upload the opt-out overtook).
  */
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { optionalQueryTypes } from '../../functions/domain/queries/index.js';
@@ -12,7 +13,10 @@ import { setUsageCollection } from '../../functions/services/usageCollection.js'
 import { type Clients, createClients, destroyClients } from '../../functions/store/clients.js';
 import { storageConfig } from '../../functions/store/config.js';
 import { s3Of } from '../../functions/store/s3Client.js';
-import { acceptSample, newInstall } from '../support/exactlyOnce.js';
+import { acceptSample, newInstall, sampleJson } from '../support/exactlyOnce.js';
+import { acceptUpload } from '../../functions/services/acceptUpload.js';
+import { plainUploadJson } from '../../functions/domain/uploadJson.js';
+import { interceptSdkCalls } from '../support/sdkCalls.js';
 import { minutesAgo } from '../support/time.js';
 import { type VersionedBucket, versionedS3 } from '../support/versionedS3.js';
 
@@ -65,4 +69,28 @@ it('after an opt-out no version of the optional data remains; the other data kee
 
   expect(versionsUnder(s3.bucket, optionalPrefixes)).toEqual([]);
   expect(versionsUnder(s3.bucket, [devicesPrefix])).toEqual(devicesBefore);
+});
+
+it('an optional upload the opt-out overtook between its archive and its commit leaves no version of that archive', async () => {
+  const installId = await newInstall(c, 'versioned race');
+  const collectedAt = minutesAgo(3);
+  // The opt-out completes right before the upload's commit: the archive is written, unlisted by it.
+  let optedOut = false;
+  const race = interceptSdkCalls(c, async ({ command }, send) => {
+    if (command === 'TransactWriteItemsCommand' && !optedOut) {
+      optedOut = true;
+      await setUsageCollection(c, installId, false);
+    }
+    return send();
+  });
+  try {
+    await expect(acceptUpload(c, { installId, queryType: 'call-quality', body: plainUploadJson(sampleJson('call-quality', collectedAt)), now: new Date() })).rejects.toMatchObject({
+      code: 'usage_collection_disabled',
+    });
+  } finally {
+    race.remove();
+  }
+  expect(optedOut).toBe(true);
+  // Not even a noncurrent version behind a delete marker: the upload removed the version it made.
+  expect(versionsUnder(s3.bucket, [rawQueryPrefix('call-quality', installId)])).toEqual([]);
 });
