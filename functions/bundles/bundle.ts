@@ -14,9 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { defined } from '../domain/defined.js';
-import { ProblemError } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
-import type { BundleLimits } from './limits.js';
+import { type BundleLimits, bundleFileTooLarge } from './limits.js';
 import { type BundleManifest, bundleIdOf, type FileFormat, fileFormatOf, MANIFEST_PATH, parseManifest } from './manifest.js';
 import { type BatchedValidation, validationInBatches } from '../domain/validateRecordBatches.js';
 import type { ValidatedUpload } from '../domain/validateUpload.js';
@@ -95,7 +94,7 @@ export class Bundle {
     const read = () =>
       readEntry(this.archive, this.entryOf(file), this.limits, {
         maxBytes: max,
-        tooLarge: () => new ProblemError('payload_too_large', `The file ${shown(file.path)} inflates to more than ${max} bytes.`),
+        tooLarge: () => bundleFileTooLarge(this.limits, shown(file.path)),
       });
     const inBatches = async (batches: AsyncIterable<unknown[]>) => {
       const validation = validationInBatches(file.queryType, this.manifest, now);

@@ -17,9 +17,9 @@
  * read bundles smaller to load (bench/README.md, initRatio).
  */
 
-export type CsvErrorKind = 'quote-not-closed' | 'invalid-opening-quote' | 'invalid-closing-quote' | 'record-too-long' | 'inconsistent-fields';
+export type CsvErrorKind = 'quote-not-closed' | 'invalid-opening-quote' | 'invalid-closing-quote' | 'record-too-long' | 'inconsistent-fields' | 'invalid-encoding';
 
-/** Where the text is not CSV; `record` is the 0-based index of the record it is in (the first is the header row). */
+/** Where the text is not CSV; `record` is the 0-based index of the record it is in (the first is the header row), -1 for the whole file. */
 export class CsvSyntaxError extends Error {
   constructor(
     readonly kind: CsvErrorKind,
@@ -194,10 +194,17 @@ export async function* csvRows(chunks: AsyncIterable<Buffer>, maxRecordChars: nu
       head = Buffer.concat([head, bytes]);
       if (head.length < UTF16LE_BOM.length && !end) return '';
       const utf16 = head[0] === UTF16LE_BOM[0] && head[1] === UTF16LE_BOM[1];
-      decoder = new TextDecoder(utf16 ? 'utf-16le' : 'utf-8', { ignoreBOM: true });
+      // fatal: bytes that are not the encoding refuse the file, as a JSON file's or a direct
+      // upload's do (uploadBody.ts jsonText), rather than becoming U+FFFD in the stored records.
+      decoder = new TextDecoder(utf16 ? 'utf-16le' : 'utf-8', { ignoreBOM: true, fatal: true });
       bytes = head;
     }
-    return text(decoder.decode(bytes, { stream: !end }));
+    try {
+      return text(decoder.decode(bytes, { stream: !end }));
+    } catch {
+      // Of the file, not of a record: a chunk is decoded before its records are read.
+      throw new CsvSyntaxError('invalid-encoding', -1);
+    }
   };
   for await (const chunk of chunks) {
     const rows = reader.read(decode(chunk, false), false);

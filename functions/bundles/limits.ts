@@ -3,7 +3,8 @@
  * counters run on every chunk as it leaves zlib, so a zip bomb is stopped after at most
  * one chunk past the limit and never reaches memory or disk as a whole.
  */
-import { directUploadLimits, MiB } from '../domain/uploadBody.js';
+import { ProblemError } from '../domain/problems.js';
+import { directUploadLimits, MiB, tooLargeInflatedForDirectDetail } from '../domain/uploadBody.js';
 import { sessionQueryLimits } from '../sessions/limits.js';
 
 export const GiB = 1024 * MiB;
@@ -21,6 +22,12 @@ export interface BundleLimits {
   maxManifestBytes: number;
   /** One query file, inflated: the limit of the way the bundle came (direct POST or upload session). */
   maxFileInflatedBytes: number;
+  /**
+   * The way the bundle came. A direct POST over its inflated limits answers 413 naming upload
+   * sessions (DESIGN.md §3: the bundle may go that way); through a session the whole bundle's
+   * limit is the contract's 1 GiB, `400 invalid_bundle` (§5).
+   */
+  way: 'direct' | 'session';
 }
 
 const common = {
@@ -41,7 +48,27 @@ export const directBundleLimits: BundleLimits = {
   ...common,
   maxTotalInflatedBytes: directUploadLimits.maxInflatedBytes,
   maxFileInflatedBytes: directUploadLimits.maxInflatedBytes,
+  way: 'direct',
 };
 
 /** A bundle through an upload session: each file is held to a query session's inflated limit. */
-export const sessionBundleLimits: BundleLimits = { ...common, maxFileInflatedBytes: sessionQueryLimits.maxInflatedBytes };
+export const sessionBundleLimits: BundleLimits = { ...common, maxFileInflatedBytes: sessionQueryLimits.maxInflatedBytes, way: 'session' };
+
+/**
+ * The problem of a bundle over its whole inflated limit (BundleLimits.way), as its central
+ * directory declares it (`declared`) or as it inflates.
+ */
+export function bundleTooLarge(limits: BundleLimits, declared: boolean): ProblemError {
+  const max = limits.maxTotalInflatedBytes;
+  if (limits.way === 'direct') return new ProblemError('payload_too_large', tooLargeInflatedForDirectDetail('The bundle', max, 'bundle'));
+  return new ProblemError('invalid_bundle', declared ? `The archive declares more than ${max} bytes once inflated.` : `The bundle inflates to more than ${max} bytes.`);
+}
+
+/** The problem of one file over its inflated limit (BundleLimits.way). */
+export function bundleFileTooLarge(limits: BundleLimits, file: string): ProblemError {
+  const what = `The file ${file}`;
+  return new ProblemError(
+    'payload_too_large',
+    limits.way === 'direct' ? tooLargeInflatedForDirectDetail(what, limits.maxFileInflatedBytes, 'bundle') : `${what} inflates to more than ${limits.maxFileInflatedBytes} bytes.`,
+  );
+}

@@ -68,6 +68,7 @@ const csvMessages: Record<CsvErrorKind, string> = {
   'record-too-long': `is longer than ${MAX_CSV_RECORD_CHARS} characters (its fields and the commas between them)`,
   'invalid-opening-quote': 'has a quote inside a field that does not start with one',
   'invalid-closing-quote': 'has a quoted field followed by more than a comma or a line break',
+  'invalid-encoding': 'is not valid UTF-8 (or UTF-16 after its byte-order mark)',
 };
 
 /**
@@ -106,6 +107,7 @@ export async function* csvRecordBatches(chunks: AsyncIterable<Buffer>, queryType
   } catch (error) {
     // The error's record counts the header row (record 0).
     if (error instanceof CsvSyntaxError) {
+      if (error.record < 0) throw csvProblem(-1, `the CSV file ${csvMessages[error.kind]}`);
       throw error.record === 0 ? csvProblem(-1, `the CSV header row ${csvMessages[error.kind]}`) : csvProblem(error.record - 1, csvMessages[error.kind]);
     }
     throw error;

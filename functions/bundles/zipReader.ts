@@ -10,7 +10,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ProblemError } from '../domain/problems.js';
-import type { BundleLimits } from './limits.js';
+import { type BundleLimits, bundleTooLarge } from './limits.js';
 
 /** Opens the archive with the options given (yauzl's promise API always reads entries lazily). */
 export type ZipOpener = (options: yauzl.Options) => Promise<ZipFile>;
@@ -105,9 +105,7 @@ export class InflationBudget {
 
   add(bytes: number): void {
     this.total += bytes;
-    if (this.total > this.limits.maxTotalInflatedBytes) {
-      throw invalidBundle(`The bundle inflates to more than ${this.limits.maxTotalInflatedBytes} bytes.`);
-    }
+    if (this.total > this.limits.maxTotalInflatedBytes) throw bundleTooLarge(this.limits, false);
   }
 }
 
@@ -151,9 +149,7 @@ async function listEntries(zip: ZipFile, limits: BundleLimits): Promise<Map<stri
       throw invalidBundle(`The entry ${shown(name)} declares a compression ratio above ${limits.maxRatio}:1.`);
     }
     declared += entry.uncompressedSize;
-    if (declared > limits.maxTotalInflatedBytes) {
-      throw invalidBundle(`The archive declares more than ${limits.maxTotalInflatedBytes} bytes once inflated.`);
-    }
+    if (declared > limits.maxTotalInflatedBytes) throw bundleTooLarge(limits, true);
     entries.set(name, entry);
   }
   return entries;

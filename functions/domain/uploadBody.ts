@@ -63,8 +63,16 @@ export function checkSentSize(sent: Buffer, limits: BodyLimits): void {
   }
 }
 
+/** The detail of a 413 for a direct body that inflates past its limit: it names upload sessions too. */
+export function tooLargeInflatedForDirectDetail(what: string, maxInflatedBytes: number, kind: 'query' | 'bundle'): string {
+  return `${what} inflates to more than ${maxInflatedBytes} bytes, the most a direct POST may: send it through an upload session (POST /v1/upload-sessions, kind "${kind}").`;
+}
+
 export function tooLargeInflated(limits: BodyLimits): ProblemError {
-  return new ProblemError('payload_too_large', `The body inflates to more than ${limits.maxInflatedBytes} bytes.`);
+  return new ProblemError(
+    'payload_too_large',
+    limits.maxSentBytes === DIRECT_BODY_MAX_BYTES ? tooLargeInflatedForDirectDetail('The body', limits.maxInflatedBytes, 'query') : `The body inflates to more than ${limits.maxInflatedBytes} bytes.`,
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

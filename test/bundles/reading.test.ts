@@ -171,3 +171,15 @@ describe('stored bundle results', () => {
     expect(fitBundleOutcome(small)).toBe(small);
   });
 });
+
+describe('a CSV file that is not UTF-8', () => {
+  it('is refused as the file it is, not stored with U+FFFD in place of its bytes', async () => {
+    // A Latin-1 export: "Zürich" with 0xFC. A JSON file or a direct upload with it is refused too.
+    const latin1 = Buffer.concat([Buffer.from('item,count\r\nZ'), Buffer.from([0xfc]), Buffer.from('rich,3\r\n')]);
+    const problem = await csvRecords(Readable.from([latin1]), 'licensing-counts').catch((error: unknown) => error);
+    expect(problem).toBeInstanceOf(ProblemError);
+    expect((problem as ProblemError).problem).toMatchObject({ code: 'validation_failed', errors: [{ path: 'records', message: expect.stringMatching(/not valid UTF-8/) }] });
+    // The same in UTF-8 is read.
+    expect(await csvRecords(Readable.from([Buffer.from('item,count\r\nZ\u00fcrich,3\r\n')]), 'licensing-counts')).toEqual([{ item: 'Z\u00fcrich', count: 3 }]);
+  });
+});

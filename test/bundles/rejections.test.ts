@@ -149,7 +149,7 @@ describe('whole-bundle rejections', () => {
 });
 
 describe('a direct bundle past the budget of a direct upload', () => {
-  it('more than 100 MiB once inflated in all, though each file is within 100 MiB: refused before inflating', async () => {
+  it('more than 100 MiB once inflated in all, though each file is within 100 MiB: 413 naming upload sessions, before inflating', async () => {
     // Three incompressible entries of 1.2 MiB, each declared as 36 MiB (ratio < 200:1): 108 MiB in
     // all, in a zip within the 4 MiB a direct POST may send.
     const entries: ZipEntrySpec[] = [{ name: 'manifest.json', data: Buffer.from('{}') }];
@@ -157,7 +157,11 @@ describe('a direct bundle past the budget of a direct upload', () => {
     let zip = await zipOf(entries);
     for (let i = 0; i < 3; i++) zip = declareSizeInZip(zip, `part${i}.csv`, 36 * MiB);
     expect(zip.length).toBeLessThan(4 * MiB);
-    await expectInvalid(zip, /declares more than 104857600 bytes once inflated/);
+    // DESIGN.md §3: a direct body over 100 MB decompressed answers 413, whose detail names upload
+    // sessions (the CLI then sends the bundle through one); 400 invalid_bundle is for the 1 GiB of §5.
+    const answer = await postBundle(api, install.apiKey, zip);
+    expect({ status: answer.status, code: answer.body?.code }).toEqual({ status: 413, code: 'payload_too_large' });
+    expect(answer.body.detail).toMatch(/inflates to more than 104857600 bytes.*POST \/v1\/upload-sessions, kind "bundle"/);
   });
 
   it('through an upload session the same bundle keeps the session budget', () => {

@@ -174,7 +174,9 @@ describe('refusing uploads with a problem, storing nothing', () => {
     // 101 MiB of spaces compress to about 100 KB.
     const bomb = gzipSync(Buffer.alloc(101 * 1024 * 1024, 0x20), { level: 9 });
     expect(bomb.length).toBeLessThan(1024 * 1024);
-    await problemOf(post('/v1/uploads/devices', bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413, 'payload_too_large');
+    const inflated = await problemOf(post('/v1/uploads/devices', bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413, 'payload_too_large');
+    // DESIGN.md §3: over 100 MB decompressed, too, the 413's detail names upload sessions.
+    expect(inflated.detail).toMatch(/inflates to more than 104857600 bytes.*upload session \(POST \/v1\/upload-sessions, kind "query"\)/);
   });
 
   it('unauthorized without a valid key, forbidden for the wrong role', async () => {

@@ -114,3 +114,18 @@ it('reads a UTF-16LE file by its byte-order mark, as csv-parse does, whatever th
 it('refuses a NUL right after a closing quote (csv-parse took it for the end of the data)', async () => {
   await expect(read('a\n"x"\u0000\n')).rejects.toMatchObject({ kind: 'invalid-closing-quote', record: 1 });
 });
+
+it('refuses bytes that are not UTF-8 (nor UTF-16 after its mark) at any cut, where csv-parse put U+FFFD in their place', async () => {
+  // A Latin-1 export's "Zürich" (0xFC): not UTF-8. Stored, it would read "Z\uFFFDrich".
+  const latin1 = Buffer.concat([Buffer.from('item,count\nZ'), Buffer.from([0xfc]), Buffer.from('rich,3\n')]);
+  expect(oracle(latin1)).toEqual({ rows: [['item', 'count'], ['Z\uFFFDrich', '3']] });
+  for (let cut = 0; cut <= latin1.length; cut++) await expect(readRows(latin1, [cut])).rejects.toMatchObject({ kind: 'invalid-encoding', record: -1 });
+  // A UTF-8 sequence cut short at the end of the file.
+  await expect(read(Buffer.from([0x61, 0x0a, 0xe2, 0x82]))).rejects.toMatchObject({ kind: 'invalid-encoding' });
+  // UTF-16 with a lone surrogate.
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a\n', 'utf16le'), Buffer.from([0x3d, 0xd8]), Buffer.from('\n', 'utf16le')]);
+  await expect(read(utf16)).rejects.toMatchObject({ kind: 'invalid-encoding' });
+  // Valid multi-byte characters cut between chunks are read whole.
+  const valid = Buffer.from('item\nZ\u00fcrich \u20ac\ud83d\ude00\n');
+  for (let cut = 0; cut <= valid.length; cut++) expect(await readRows(valid, [cut])).toEqual([['item'], ['Z\u00fcrich \u20ac\ud83d\ude00']]);
+});
