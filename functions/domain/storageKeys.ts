@@ -77,7 +77,7 @@ export const itemKeys = {
    */
   bundleAudit: (installId: string, bundleId: string, actor: string) => ({ PK: `INSTALL#${installId}`, SK: `BUNDLEAUDIT#${bundleId}#${actor}` }),
   /** An upload session's pointer in its install's partition: the purge finds the session's UPLOAD item through it, however the session settled. */
-  sessionPointer: (installId: string, uploadId: string) => ({ PK: `INSTALL#${installId}`, SK: `SESSION#${uploadId}` }),
+  sessionPointer: (installId: string, uploadId: string) => ({ PK: `INSTALL#${installId}`, SK: `${itemPrefixes.sessionPointers}${uploadId}` }),
   /** An audit entry: one partition, newest first by its sort key. */
   audit: (at: string, entryId: string) => ({ PK: AUDIT_PARTITION, SK: auditOrder(at, entryId) }),
 };
@@ -97,6 +97,8 @@ export const itemPrefixes = {
   latest: 'LATEST#',
   entitlements: 'ENTITLEMENT#',
   licenseFiles: 'LICENSE#',
+  /** An install's upload session pointers (itemKeys.sessionPointer). */
+  sessionPointers: 'SESSION#',
   /** Within an identifier bucket: its holder items (the install id follows) and its duplicate items (the identifier follows). */
   bucketHolder: BUCKET_HOLDER,
   bucketDuplicate: BUCKET_DUPLICATE,

@@ -9,6 +9,7 @@ import { batchDelete } from '../store/dynamo.js';
 import { baseTable, queryAll } from '../store/indexQueries.js';
 import { setUsageCollectionFlag } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';
+import { forgetSessionReceipts } from '../store/uploadSessions.js';
 
 export async function setUsageCollection(c: Clients, installId: string, enabled: boolean): Promise<{ enabled: boolean }> {
   // The flag first: from here on no optional upload can commit (its transaction checks it).
@@ -17,7 +18,10 @@ export async function setUsageCollection(c: Clients, installId: string, enabled:
   return { enabled };
 }
 
-/** Deletes the install's optional data: raw objects, snapshots, upload log entries, latest summaries. Idempotent. */
+/**
+ * Deletes the install's optional data: raw objects, snapshots, upload log entries, latest
+ * summaries, and the receipts its settled upload sessions still hold of them. Idempotent.
+ */
 export async function purgeOptionalData(c: Clients, installId: string): Promise<void> {
   for (const queryType of optionalQueryTypes) {
     await deleteRawPrefix(c, rawQueryPrefix(queryType, installId));
@@ -25,6 +29,7 @@ export async function purgeOptionalData(c: Clients, installId: string): Promise<
     keys.push(itemKeys.latest(installId, queryType));
     await batchDelete(c, keys);
   }
+  await forgetSessionReceipts(c, installId, new Set(optionalQueryTypes));
 }
 
 async function snapshotAndUploadKeys(c: Clients, installId: string, queryType: QueryType) {

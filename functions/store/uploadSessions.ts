@@ -11,11 +11,12 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Problem } from '../domain/problems.js';
 import type { QueryType } from '../domain/queries/index.js';
 import type { Receipt } from '../domain/receipts.js';
-import { itemKeys } from '../domain/storageKeys.js';
+import { itemKeys, itemPrefixes } from '../domain/storageKeys.js';
 import type { ContentEncoding } from '../domain/uploadBody.js';
 import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
-import { isConditionFailure, transactOrFirstRefusal } from './dynamo.js';
+import { batchDelete, isConditionFailure, transactOrFirstRefusal } from './dynamo.js';
+import { baseTable, queryAll } from './indexQueries.js';
 import { type InstallRefusal, installActiveCheck, installRefusal } from './installs.js';
 import { getUpload, type UploadItem } from './uploadLog.js';
 
@@ -159,4 +160,45 @@ function withErrorsCut(outcome: StoredBundleOutcome, keep: number): StoredBundle
       return { ...result, problem: keep === 0 ? { ...problem, detail } : { ...problem, detail, errors: errors.slice(0, keep) } };
     }),
   };
+}
+
+/**
+ * What the install's settled sessions still hold of query types whose data is being forgotten
+ * (an opt-out: DESIGN.md §4), found through the sessions' pointers: a query session settled as a
+ * duplicate keeps the existing snapshot's receipt (its record count, hash and collectedAt) and is
+ * deleted, so it answers 404 as the upload it repeated does; a bundle session's results keep their
+ * status and lose their receipts. A session not settled yet holds no receipt; if it settles after,
+ * the commit refuses it. Idempotent.
+ */
+export async function forgetSessionReceipts(c: Clients, installId: string, forgotten: ReadonlySet<QueryType>): Promise<void> {
+  const pointers = await queryAll(c, {
+    keys: baseTable,
+    partition: itemKeys.install(installId).PK,
+    sortKey: { op: 'begins_with', value: itemPrefixes.sessionPointers },
+    projection: 'uploadId',
+    consistent: true,
+  });
+  for (const { uploadId } of pointers) {
+    const session = await getUploadSession(c, uploadId as string);
+    if (session?.status !== 'accepted') continue;
+    if (session.queryType && forgotten.has(session.queryType) && session.receipt) {
+      await batchDelete(c, [itemKeys.upload(session.uploadId), itemKeys.sessionPointer(installId, session.uploadId)]);
+      continue;
+    }
+    const bundle = session.bundle;
+    if (!bundle?.results.some((result) => forgotten.has(result.queryType) && result.receipt)) continue;
+    const results = bundle.results.map(({ receipt, ...result }) => (forgotten.has(result.queryType) ? result : { ...result, ...(receipt ? { receipt } : {}) }));
+    await c.ddb.send(
+      new UpdateCommand({
+        TableName: c.config.tableName,
+        Key: itemKeys.upload(session.uploadId),
+        UpdateExpression: 'SET bundle = :bundle',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':bundle': { ...bundle, results } },
+      }),
+    ).catch((error: unknown) => {
+      // Gone meanwhile (the install's purge): nothing left to forget.
+      if (!isConditionFailure(error)) throw error;
+    });
+  }
 }

@@ -237,3 +237,29 @@ describe('processing a bundle session', () => {
     }
   });
 });
+
+describe('opting out of usage collection', () => {
+  it('forgets what settled sessions hold of the optional types: a duplicate session answers 404, a bundle keeps its statuses without those receipts', async () => {
+    const owner = await createTestInstall(t.api);
+    // A call-quality snapshot, then the same bytes again through a query session: a duplicate.
+    const envelope = sample('call-quality', { collectedAt: minutesAgo(40) });
+    expect((await upload(t.api, owner, 'call-quality', envelope)).status).toBe(201);
+    const duplicate = await putQuery(owner, 'call-quality', envelope);
+    await deliverObjectCreated(incomingKey(duplicate.uploadId));
+    expect((await statusOf(owner, duplicate.uploadId)).body).toMatchObject({ status: 'accepted', receipt: { queryType: 'call-quality', duplicate: true } });
+    // A bundle session with an optional and a required file.
+    const zip = await sampleBundle({ installId: owner.installId, collectedAt: minutesAgo(30), queryTypes: ['devices', 'user-actions'] });
+    const bundle = await openSession(owner, { kind: 'bundle', contentLength: zip.length });
+    await putPresigned(bundle.body, zip);
+    await deliverObjectCreated(incomingKey(bundle.body.uploadId));
+    const before = (await statusOf(owner, bundle.body.uploadId)).body;
+    expect(before.bundle.results.map((r: { queryType: string; receipt?: unknown }) => [r.queryType, r.receipt !== undefined])).toEqual([['devices', true], ['user-actions', true]]);
+
+    expect((await call(t.api, 'PUT', '/v1/usage-collection', { key: owner.apiKey, body: { enabled: false } })).status).toBe(200);
+
+    expect((await statusOf(owner, duplicate.uploadId)).status).toBe(404);
+    const after = (await statusOf(owner, bundle.body.uploadId)).body;
+    expect(after.status).toBe('accepted');
+    expect(after.bundle.results).toEqual([before.bundle.results[0], { queryType: 'user-actions', status: 'accepted' }]);
+  });
+});
