@@ -7,9 +7,11 @@ import { publicHandler } from '../http/publicHandler.js';
 import { jsonResponse } from '../http/response.js';
 import { publishedSigningKeys } from '../store/licenseFiles.js';
 
-/** Verifiers may cache the set this long; a key is published before any file it signs. */
-const MAX_AGE_SECONDS = 300;
+/**
+ * Stored, but asked again before each use: a key is published just before the first file it
+ * signs, so any set kept for a while (by a proxy or CDN in front of the API) could lack the key
+ * of a file issued meanwhile, and a verifier would refuse a valid file for its unknown kid.
+ */
+const CACHE_CONTROL = 'public, no-cache';
 
-export const handler = publicHandler(async ({ now, clients }) =>
-  jsonResponse(200, { keys: await publishedSigningKeys(clients, now) }, { 'cache-control': `public, max-age=${MAX_AGE_SECONDS}` }),
-);
+export const handler = publicHandler(async ({ now, clients }) => jsonResponse(200, { keys: await publishedSigningKeys(clients, now) }, { 'cache-control': CACHE_CONTROL }));

@@ -20,7 +20,7 @@ import {
   signingInput,
 } from '../domain/licenseFiles.js';
 import { ProblemError } from '../domain/problems.js';
-import type { QueryType } from '../domain/queries/queryTypes.js';
+import { isOptionalQueryType, type QueryType } from '../domain/queries/queryTypes.js';
 import type { Signer } from '../licensing/signer.js';
 import type { Clients } from '../store/clients.js';
 import { requireInstall } from '../store/installs.js';
@@ -42,15 +42,22 @@ export interface IssueOutcome {
   licenseFile: LicenseFile;
 }
 
+/**
+ * The snapshots the file acknowledges, each latest summary's. A snapshot gone between the two
+ * reads is being deleted: an optional type's by an opt-out (left out, as an absent optional
+ * type is: DESIGN.md §9), a required type's only by a purge of the install (409, and the retry
+ * meets the purge).
+ */
 async function acknowledgements(c: Clients, installId: string, latest: readonly LatestItem[]): Promise<Acknowledgement[]> {
   const acks = await Promise.all(
     latest.map(async ({ queryType, collectedAt, uploadId }) => {
       const snapshot = await getSnapshot(c, installId, queryType, collectedAt);
-      if (!snapshot) throw new Error(`The latest ${queryType} snapshot of install ${installId} (${collectedAt}) has no snapshot item.`);
-      return { queryType, uploadId, collectedAt, sha256: snapshot.sha256 };
+      if (snapshot) return { queryType, uploadId, collectedAt, sha256: snapshot.sha256 };
+      if (isOptionalQueryType(queryType)) return undefined;
+      throw new ProblemError('conflict', `The latest ${queryType} snapshot of this install was deleted while the file was being issued; try again.`);
     }),
   );
-  return orderAcknowledgements(acks);
+  return orderAcknowledgements(acks.filter((ack) => ack !== undefined));
 }
 
 async function existingFile(c: Clients, licenseFileId: string): Promise<LicenseFile> {

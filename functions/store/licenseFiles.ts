@@ -160,7 +160,8 @@ export async function publishSigningKey(c: Clients, kid: string, publicJwk: Ed25
 
 /** Every key that signed a file still valid at `now`, the one used last first. */
 export async function publishedSigningKeys(c: Clients, now: Date): Promise<PublishedJwk[]> {
-  const items = await queryAll(c, { keys: baseTable, partition: SIGNING_KEYS_PARTITION });
+  // Strongly consistent: a file answered just now must find its key here.
+  const items = await queryAll(c, { keys: baseTable, partition: SIGNING_KEYS_PARTITION, consistent: true });
   const at = now.toISOString();
   return items
     .filter((item) => (item.latestExpiresAt as string) > at)

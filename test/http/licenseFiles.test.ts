@@ -5,7 +5,8 @@
  * node:crypto alone from the JWK.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { itemKeys } from '../../functions/domain/storageKeys.js';
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { queryTypes, type QueryType } from '../../functions/domain/queries/index.js';
 import { call, clients, createTestInstall, staffKey, startTestApi, type TestApi, type TestInstall, upload, sample } from '../support/localApi.js';
@@ -65,6 +66,18 @@ describe('issuing requires the reports of the last 30 days', () => {
     expect(byPath.get('queries.probes')).toMatch(/more than 30 days ago/);
     // Once the missing and older types are in, it issues without any optional type.
     await uploadEveryType(api, install, minutesAgo(30), [...older, ...missing]);
+    const issued = await issueLicenseFile(api, install.installId);
+    expect(issued.status).toBe(201);
+    expect(issued.body.acknowledges.map((a: { queryType: string }) => a.queryType)).toEqual(requiredTypes);
+  });
+
+  it('leaves out an optional type whose snapshot an opt-out is deleting (its latest summary not yet)', async () => {
+    const install = await createTestInstall(api);
+    const collectedAt = minutesAgo(20);
+    const receipts = await uploadEveryType(api, install, collectedAt, [...requiredTypes, 'user-actions']);
+    // An opt-out half-way: the snapshot item deleted, the latest summary still there.
+    const snapshot = itemKeys.snapshot(install.installId, 'user-actions', receipts.get('user-actions')!.collectedAt);
+    await clients().ddb.send(new DeleteCommand({ TableName: clients().config.tableName, Key: snapshot }));
     const issued = await issueLicenseFile(api, install.installId);
     expect(issued.status).toBe(201);
     expect(issued.body.acknowledges.map((a: { queryType: string }) => a.queryType)).toEqual(requiredTypes);
@@ -157,7 +170,8 @@ describe('an issued license file', () => {
   // The order (current first) and expiry are in licenseFileContents.test.ts, whose table is its own.
   it('publishes its key in the JWKS, nothing but the public members', async () => {
     const answer = await call(api, 'GET', '/.well-known/jwks.json');
-    expect(answer.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    // Never served stale from a cache in between: a new key's first file must find it.
+    expect(answer.headers.get('cache-control')).toBe('public, no-cache');
     const { keys } = answer.body;
     expect(keys.find((k: { kid: string }) => k.kid === issued.kid)).toEqual({ kty: 'OKP', crv: 'Ed25519', x: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), kid: issued.kid, use: 'sig', alg: 'EdDSA' });
     for (const key of keys) expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x']);
