@@ -295,13 +295,13 @@ export const routeDocs: { [K in HandlerName]: RouteDoc } & Partial<Record<string
   },
   deleteInstall: {
     description:
-      "Deletes the install: its raw objects, snapshots, summaries, upload log, keys, fleet index entries and license files. Its audit entries stay. Idempotent: deleting an install that is gone (or half gone, if a delete was interrupted) finishes the job and answers 204.",
+      "Deletes the install: its raw objects, snapshots, summaries, upload log, keys, fleet index entries and license files. Its audit entries stay. Idempotent: deleting an install that is gone (or half gone, if a delete was interrupted) finishes the job and answers 204. 409 only when its key is rotated again and again while the delete begins (it then reads the install again, five times): send it again.",
     path: installIdParameter,
     responses: { 204: { description: 'Deleted.' } },
-    problems: ['not_found'],
+    problems: ['not_found', 'conflict'],
   },
   postStaffKey: {
-    description: 'Creates a named staff key, shown only in this answer. Names are 1-64 of A-Z a-z 0-9 . _ @ - and unique among active keys; the audit trail names every action of the key by it.',
+    description: "Creates a named staff key, shown only in this answer. Names are 1-64 of A-Z a-z 0-9 . _ @ - and unique among active keys; the audit trail names every action of the key by it, so `local-admin` and `aws-operator`, the service's own actors, are refused (409) as names in use are.",
     body: { contentType: 'application/json', schema: createStaffKeyRequest, description: 'The name, and an optional note.' },
     responses: { 201: { description: 'The key.', schema: bodies.createdStaffKeyBody } },
     problems: [...jsonBodyProblems, 'conflict'],
