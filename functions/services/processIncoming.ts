@@ -22,6 +22,7 @@ import { uploadIdOfKey } from '../sessions/incomingKeys.js';
 import type { Clients } from '../store/clients.js';
 import { deleteIncoming, headIncoming, type IncomingObject, IncomingObjectChanged, readIncoming, readIncomingRange } from '../store/incomingObjects.js';
 import { getUploadSession, markBundleProcessed, markSessionDuplicate, markSessionRejected, type UploadSessionItem } from '../store/uploadSessions.js';
+import { forgetOptionalReceiptsIfOptedOut } from './usageCollection.js';
 import { acceptReceivedUpload } from './acceptUpload.js';
 import { ingestBundle } from './bundles.js';
 
@@ -92,6 +93,7 @@ async function settle(c: Clients, session: UploadSessionItem, object: IncomingOb
       limits: sessionBundleLimits,
     });
     await markBundleProcessed(c, uploadId, outcome, now);
+    await forgetOptionalReceiptsIfOptedOut(c, installId, uploadId, outcome.results.filter((result) => result.receipt).map((result) => result.queryType));
     return 'accepted';
   }
   const encoding = session.contentEncoding ?? 'identity';
@@ -106,6 +108,9 @@ async function settle(c: Clients, session: UploadSessionItem, object: IncomingOb
     uploadId,
   });
   // A new snapshot committed the session's entry as accepted; an existing one did not touch it.
-  if (status === 200) await markSessionDuplicate(c, uploadId, receipt, now);
+  if (status === 200) {
+    await markSessionDuplicate(c, uploadId, receipt, now);
+    await forgetOptionalReceiptsIfOptedOut(c, installId, uploadId, [receipt.queryType]);
+  }
   return status === 201 ? 'accepted' : 'duplicate';
 }

@@ -7,9 +7,9 @@ import { itemKeys, itemPrefixes, rawQueryPrefix } from '../domain/storageKeys.js
 import type { Clients } from '../store/clients.js';
 import { batchDelete } from '../store/dynamo.js';
 import { baseTable, queryAll } from '../store/indexQueries.js';
-import { setUsageCollectionFlag } from '../store/installs.js';
+import { getInstall, setUsageCollectionFlag } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';
-import { forgetSessionReceipts } from '../store/uploadSessions.js';
+import { forgetSessionReceipts, sessionIdsOf } from '../store/uploadSessions.js';
 
 export async function setUsageCollection(c: Clients, installId: string, enabled: boolean): Promise<{ enabled: boolean }> {
   // The flag first: from here on no optional upload can commit (its transaction checks it).
@@ -29,7 +29,21 @@ export async function purgeOptionalData(c: Clients, installId: string): Promise<
     keys.push(itemKeys.latest(installId, queryType));
     await batchDelete(c, keys);
   }
-  await forgetSessionReceipts(c, installId, new Set(optionalQueryTypes));
+  await forgetSessionReceipts(c, installId, await sessionIdsOf(c, installId), OPTIONAL);
+}
+
+const OPTIONAL: ReadonlySet<QueryType> = new Set(optionalQueryTypes);
+
+/**
+ * After an upload session settled holding receipts of optional types (a bundle's files, a
+ * duplicate query): forgets them if the install has opted out meanwhile. The opt-out writes its
+ * flag before its cleanup reads the sessions, and this reads the flag after the session settled,
+ * so one of the two sees the receipts (a large bundle settles minutes after its files commit).
+ */
+export async function forgetOptionalReceiptsIfOptedOut(c: Clients, installId: string, uploadId: string, queryTypes: readonly QueryType[]): Promise<void> {
+  if (!queryTypes.some((queryType) => OPTIONAL.has(queryType))) return;
+  const install = await getInstall(c, installId, true);
+  if (install?.usageCollectionEnabled === false) await forgetSessionReceipts(c, installId, [uploadId], OPTIONAL);
 }
 
 async function snapshotAndUploadKeys(c: Clients, installId: string, queryType: QueryType) {

@@ -129,13 +129,18 @@ const BATCH_GET_MAX = 100;
  * DynamoDB refuses a call that holds a key twice (an index read during a rename may name an item
  * twice).
  */
-export async function batchGet(c: Clients, keys: readonly Record<string, unknown>[], options: { projection?: string; inFlight?: number } = {}): Promise<Record<string, unknown>[]> {
+export async function batchGet(
+  c: Clients,
+  keys: readonly Record<string, unknown>[],
+  options: { projection?: string; inFlight?: number; consistent?: boolean } = {},
+): Promise<Record<string, unknown>[]> {
   const unique = [...new Map(keys.map((key) => [JSON.stringify(key), key])).values()];
   const found: Record<string, unknown>[] = [];
   const readBatch = async (batch: Record<string, unknown>[]) => {
     let pending = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const answer = await c.ddb.send(new BatchGetCommand({ RequestItems: { [c.config.tableName]: { Keys: pending, ...(options.projection ? { ProjectionExpression: options.projection } : {}) } } }));
+      const request = { Keys: pending, ...(options.projection ? { ProjectionExpression: options.projection } : {}), ...(options.consistent ? { ConsistentRead: true } : {}) };
+      const answer = await c.ddb.send(new BatchGetCommand({ RequestItems: { [c.config.tableName]: request } }));
       found.push(...(answer.Responses?.[c.config.tableName] ?? []));
       pending = (answer.UnprocessedKeys?.[c.config.tableName]?.Keys ?? []) as Record<string, unknown>[];
       if (pending.length > 0 && attempt >= 10) throw new Error('DynamoDB left reads unprocessed after 10 attempts');

@@ -15,7 +15,7 @@ import { itemKeys, itemPrefixes } from '../domain/storageKeys.js';
 import type { ContentEncoding } from '../domain/uploadBody.js';
 import type { UploadKind } from '../sessions/request.js';
 import type { Clients } from './clients.js';
-import { batchDelete, isConditionFailure, transactOrFirstRefusal } from './dynamo.js';
+import { batchDelete, batchGet, isConditionFailure, transactOrFirstRefusal } from './dynamo.js';
 import { baseTable, queryAll } from './indexQueries.js';
 import { type InstallRefusal, installActiveCheck, installRefusal } from './installs.js';
 import { getUpload, type UploadItem } from './uploadLog.js';
@@ -162,15 +162,8 @@ function withErrorsCut(outcome: StoredBundleOutcome, keep: number): StoredBundle
   };
 }
 
-/**
- * What the install's settled sessions still hold of query types whose data is being forgotten
- * (an opt-out: DESIGN.md §4), found through the sessions' pointers: a query session settled as a
- * duplicate keeps the existing snapshot's receipt (its record count, hash and collectedAt) and is
- * deleted, so it answers 404 as the upload it repeated does; a bundle session's results keep their
- * status and lose their receipts. A session not settled yet holds no receipt; if it settles after,
- * the commit refuses it. Idempotent.
- */
-export async function forgetSessionReceipts(c: Clients, installId: string, forgotten: ReadonlySet<QueryType>): Promise<void> {
+/** The upload ids of the install's sessions, through their pointers (however each settled). */
+export async function sessionIdsOf(c: Clients, installId: string): Promise<string[]> {
   const pointers = await queryAll(c, {
     keys: baseTable,
     partition: itemKeys.install(installId).PK,
@@ -178,9 +171,27 @@ export async function forgetSessionReceipts(c: Clients, installId: string, forgo
     projection: 'uploadId',
     consistent: true,
   });
-  for (const { uploadId } of pointers) {
-    const session = await getUploadSession(c, uploadId as string);
-    if (session?.status !== 'accepted') continue;
+  return pointers.map((pointer) => pointer.uploadId as string);
+}
+
+/** Sessions read at once: a batch read of up to 100 keys, this many batches in flight. */
+const SESSION_READS_IN_FLIGHT = 4;
+
+/**
+ * Forgets what the install's settled sessions among `uploadIds` hold of query types whose data
+ * is being forgotten (an opt-out: DESIGN.md §4): a query session settled as a duplicate keeps
+ * the existing snapshot's receipt (its record count, hash and collectedAt) and is deleted, so it
+ * answers 404 as the upload it repeated does; a bundle session's results keep their status and
+ * lose their receipts. Read strongly consistent, so a session settled before is seen. Idempotent.
+ */
+export async function forgetSessionReceipts(c: Clients, installId: string, uploadIds: readonly string[], forgotten: ReadonlySet<QueryType>): Promise<void> {
+  const sessions = (await batchGet(
+    c,
+    uploadIds.map((uploadId) => itemKeys.upload(uploadId)),
+    { consistent: true, inFlight: SESSION_READS_IN_FLIGHT },
+  )) as unknown as UploadSessionItem[];
+  for (const session of sessions) {
+    if (session.status !== 'accepted') continue;
     if (session.queryType && forgotten.has(session.queryType) && session.receipt) {
       await batchDelete(c, [itemKeys.upload(session.uploadId), itemKeys.sessionPointer(installId, session.uploadId)]);
       continue;

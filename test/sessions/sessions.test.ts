@@ -10,6 +10,7 @@ import { incomingKey } from '../../functions/sessions/incomingKeys.js';
 import { sqsEventOf } from '../../functions/sessions/s3Events.js';
 import { sampleBundle } from '../support/bundles.js';
 import { injectFaults } from '../support/faults.js';
+import { interceptSdkCalls } from '../support/sdkCalls.js';
 import { useApiWithInstall } from '../support/apiFixture.js';
 import { call, clients, createTestInstall, sample, staffKey, type TestInstall, upload } from '../support/localApi.js';
 import { minutesAgo } from '../support/time.js';
@@ -261,5 +262,29 @@ describe('opting out of usage collection', () => {
     const after = (await statusOf(owner, bundle.body.uploadId)).body;
     expect(after.status).toBe('accepted');
     expect(after.bundle.results).toEqual([before.bundle.results[0], { queryType: 'user-actions', status: 'accepted' }]);
+  });
+
+  it('forgets them too when the session settles after the opt-out ran (its files committed before)', async () => {
+    const owner = await createTestInstall(t.api);
+    const zip = await sampleBundle({ installId: owner.installId, collectedAt: minutesAgo(25), queryTypes: ['devices', 'user-actions'] });
+    const bundle = await openSession(owner, { kind: 'bundle', contentLength: zip.length });
+    await putPresigned(bundle.body, zip);
+    // The opt-out completes once the bundle's files are committed, before the session's results are written.
+    let optedOut = false;
+    const hook = interceptSdkCalls(clients(), async ({ command, input }, send) => {
+      if (command === 'UpdateItemCommand' && !optedOut && String(input.UpdateExpression).includes('bundle = :bundle')) {
+        optedOut = true;
+        expect((await call(t.api, 'PUT', '/v1/usage-collection', { key: owner.apiKey, body: { enabled: false } })).status).toBe(200);
+      }
+      return send();
+    });
+    try {
+      await deliverObjectCreated(incomingKey(bundle.body.uploadId));
+    } finally {
+      hook.remove();
+    }
+    expect(optedOut).toBe(true);
+    const after = (await statusOf(owner, bundle.body.uploadId)).body;
+    expect(after.bundle.results).toEqual([expect.objectContaining({ queryType: 'devices', status: 'accepted', receipt: expect.anything() }), { queryType: 'user-actions', status: 'accepted' }]);
   });
 });
