@@ -79,6 +79,11 @@ export class ApiClient {
    * honouring Retry-After: every route is safe to repeat (an upload again is a duplicate).
    */
   async call<T>(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } & Progress = {}): Promise<T> {
+    return parseAnswer<T>(await this.retried(method, path, options));
+  }
+
+  /** The answer to a request tried again on 429, 503 and network errors (docs/cli.md), as `call` does, for callers that need its status too. */
+  private async retried(method: string, path: string, options: { json?: unknown; body?: Buffer; headers?: Record<string, string> } & Progress): Promise<HttpAnswer> {
     for (let attempt = 1; ; attempt++) {
       let answer: HttpAnswer | undefined;
       let failure: unknown;
@@ -90,7 +95,7 @@ export class ApiClient {
       const retriable = answer ? RETRIED_STATUSES.has(answer.status) : isNetworkError(failure);
       if (!retriable || attempt >= this.retry.attempts) {
         if (!answer) throw failure;
-        return parseAnswer<T>(answer);
+        return answer;
       }
       const backoff = Math.random() * Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
       const asked = answer ? retryAfterMs(answer.headers['retry-after']) : undefined;
@@ -176,7 +181,8 @@ export class ApiClient {
 
   /** Creates or replaces an entitlement; `created` when the answer was 201. */
   async putEntitlement(customerId: string, entitlementId: string, body: unknown): Promise<{ created: boolean; entitlement: Entitlement }> {
-    const answer = await this.once('PUT', `v1/customers/${encodeURIComponent(customerId)}/entitlements/${encodeURIComponent(entitlementId)}`, { json: body });
+    // Tried again on 429 and 503 as every call is: an import sends thousands, one after another, and a PUT may be repeated.
+    const answer = await this.retried('PUT', `v1/customers/${encodeURIComponent(customerId)}/entitlements/${encodeURIComponent(entitlementId)}`, { json: body });
     return { created: answer.status === 201, entitlement: parseAnswer<Entitlement>(answer) };
   }
 

@@ -213,6 +213,25 @@ describe('retries', () => {
     }
   });
 
+  it('tries an entitlement PUT again too, and still tells created from replaced (an import sends thousands)', async () => {
+    let calls = 0;
+    const server = createServer((_req, res) => {
+      calls += 1;
+      if (calls === 1) res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end('{"status":429,"code":"throttled","detail":"slow down","type":"about:blank","title":"Too Many Requests"}');
+      else res.writeHead(201, { 'content-type': 'application/json' }).end('{"entitlementId":"e1"}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    try {
+      const client = new ApiClient(`http://127.0.0.1:${port}`, 'k', { baseDelayMs: 1 });
+      expect(await client.putEntitlement('c', 'e1', { item: 'x' })).toEqual({ created: true, entitlement: { entitlementId: 'e1' } });
+      expect(calls).toBe(2);
+    } finally {
+      server.close();
+    }
+  });
+
   it('tries network errors again', async () => {
     const client = new ApiClient('http://127.0.0.1:9', 'k', { baseDelayMs: 1, attempts: 3 });
     await expect(client.call('GET', 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });

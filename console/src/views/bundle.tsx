@@ -31,7 +31,7 @@ export function BundleView() {
   async function upload(event: Event) {
     event.preventDefault();
     if (!file) return;
-    if (file.size > MAX_POST_BYTES) return setState(new Error(`The bundle is ${format(file.size)} bytes; the console posts up to 4 MiB. Upload larger bundles with the CLI (mpa-licensing bundle upload), which uses an upload session.`));
+    if (file.size > MAX_POST_BYTES) return setState(new Error(`The bundle is ${format(file.size)} bytes; the console posts up to 4 MiB. Larger bundles go through an upload session, which only the install's own key may open: upload them with the CLI (mpa-licensing bundle upload) and that key.`));
     setState('busy');
     try {
       setState(await request<BundleResult>('/v1/bundles', { method: 'POST', raw: await file.arrayBuffer(), contentType: 'application/zip' }));

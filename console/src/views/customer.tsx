@@ -92,7 +92,7 @@ function LicenseState({ state, showCounts }: { state: CustomerLicenseState; show
         <Stat label="Unlicensed devices" value={format(devices.unlicensed)} testId="unlicensed-devices" tone={devices.unlicensed > 0 ? 'warn' : undefined} />
         <Stat label="Licensed containers" value={format(containers.licensed)} testId="licensed-containers" tone="good" />
         <Stat label="Unlicensed containers" value={format(containers.unlicensed)} testId="unlicensed-containers" tone={containers.unlicensed > 0 ? 'warn' : undefined} />
-        <Stat label="Ending within 30 days" value={format(devices.expiringWithin30Days + containers.expiringWithin30Days)} note={`next end: ${devices.nextUnlicensedOn ?? containers.nextUnlicensedOn ?? 'none'}`} tone={devices.expiringWithin30Days + containers.expiringWithin30Days > 0 ? 'warn' : undefined} />
+        <Stat label="Ending within 30 days" value={format(devices.expiringWithin30Days + containers.expiringWithin30Days)} note={`next end: ${earliest(devices.nextUnlicensedOn, containers.nextUnlicensedOn) ?? 'none'}`} tone={devices.expiringWithin30Days + containers.expiringWithin30Days > 0 ? 'warn' : undefined} />
       </div>
       <div class="grid two">
         <BarChart
@@ -242,3 +242,9 @@ function CustomerLicenseFiles({ installs }: { installs: InstallRow[] }) {
   );
 }
 
+/** The earlier of two dates (YYYY-MM-DD), either may be absent: the stat counts devices and containers together. */
+function earliest(a: string | null | undefined, b: string | null | undefined): string | undefined {
+  if (!a) return b ?? undefined;
+  if (!b) return a;
+  return a < b ? a : b;
+}
