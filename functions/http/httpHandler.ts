@@ -12,7 +12,7 @@ import { type Clients, clients } from '../store/clients.js';
 import { logger, observability } from '../observability/index.js';
 import { corsHeaders } from './cors.js';
 import { parameterCheck } from './parameterBounds.js';
-import { type Caller, callerOf } from './request.js';
+import { type Caller, callerOf, decodedPathParameters } from './request.js';
 import { internalErrorResponse, problemResponse } from './response.js';
 
 /** The roles the route table admits to a handler's route. */
@@ -72,7 +72,9 @@ export function httpHandler<N extends HandlerName>(name: N, fn: (request: HttpRe
     .handler(async (event) => {
       // requireCaller admitted only the route's roles, which is what CallerOf<N> says.
       const caller = requireCaller(callerOf(event), roles) as CallerOf<N>;
-      // Every path and query parameter within its bounds before the handler sees it (parameterBounds.ts).
+      // Decoded as the local server decodes them (request.ts), then every path and query parameter
+      // within its bounds before the handler sees it (parameterBounds.ts).
+      event.pathParameters = decodedPathParameters(event.pathParameters);
       checkParameters(event);
       return fn({ event, caller, now: new Date(), clients: clients() });
     });

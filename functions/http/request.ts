@@ -30,6 +30,29 @@ export interface StaffCaller {
 /** Who called, as the authorizer established it: narrowing on `role` gives each role's fields. */
 export type Caller = InstallCaller | StaffCaller;
 
+/**
+ * Path parameters as the client meant them. API Gateway's REST API may hand them to Lambda as they
+ * were sent, percent-encoded (the CLI and the console encode `acme:emea` as `acme%3Aemea`), where
+ * the local server decodes them. No identifier of the service holds a `%`, so a value that holds
+ * one and decodes is decoded; decoding what is decoded already changes nothing.
+ */
+export function decodedPathParameters(parameters: APIGatewayProxyEvent['pathParameters']): APIGatewayProxyEvent['pathParameters'] {
+  if (!parameters) return parameters;
+  const decoded: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value === undefined || !value.includes('%')) decoded[name] = value;
+    else {
+      try {
+        decoded[name] = decodeURIComponent(value);
+      } catch {
+        // Not a valid escape: left as sent, the parameter check refuses it.
+        decoded[name] = value;
+      }
+    }
+  }
+  return decoded;
+}
+
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (value === undefined || value === '') throw new ProblemError('not_found', `The path lacks ${name}.`);
