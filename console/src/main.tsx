@@ -92,7 +92,7 @@ function SignIn({ message, onSignedIn }: { message: string; onSignedIn: () => vo
     try {
       // A staff-only call that answers quickly: the key is kept only once the service accepts it.
       await request('/v1/reports/stale?limit=1', { key: candidate });
-      if (toOverview) overviewCounts.start(candidate, ['stale', 'over', 'duplicates', 'expiring', 'versions']);
+      if (toOverview) overviewCounts.start(candidate, ['stale', 'over', 'duplicates', 'expiring30', 'expiring60', 'expiring', 'versions']);
       session.signIn(candidate);
       setKey('');
       onSignedIn();

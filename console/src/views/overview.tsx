@@ -6,7 +6,7 @@
  * the whole install listing (a page of 1,000 costs the server a read of each install) is never
  * read just to be counted.
  */
-import { type Async, href, Section, Show, Stat, useAsync, today, daysBetween, format } from '../ui.js';
+import { type Async, href, Section, Show, Stat, useAsync, today, format } from '../ui.js';
 import { countAll, session } from '../api.js';
 import { BarChart } from '../charts.js';
 
@@ -20,6 +20,10 @@ const COUNTS = {
   stale: ['/v1/reports/stale', { days: 2 }],
   over: ['/v1/reports/over-deployment', {}],
   duplicates: ['/v1/reports/duplicate-identifiers', {}],
+  // One read a window: the report counts each install's devices ending within its window, so the
+  // 90-day answer's counts would put devices ending on day 80 into the 30-day bar.
+  expiring30: ['/v1/reports/expiring', { withinDays: 30 }],
+  expiring60: ['/v1/reports/expiring', { withinDays: 60 }],
   expiring: ['/v1/reports/expiring', { withinDays: 90 }],
   versions: ['/v1/reports/versions', {}],
 } satisfies Record<string, [string, Record<string, string | number>]>;
@@ -77,12 +81,15 @@ export function OverviewView() {
   const stale = useCount('stale');
   const over = useCount('over');
   const duplicates = useCount('duplicates');
-  const expiring = useCount('expiring');
+  const expiringBy = { 30: useCount('expiring30'), 60: useCount('expiring60'), 90: useCount('expiring') };
+  const expiring = expiringBy[90];
   const versions = useCount('versions');
   const asOf = today();
-  const within = (days: number) =>
-    expiring.state === 'ok' ? (expiring.value.items as { firstUnlicensedOn: string; devices: number; containers: number }[]).filter((i) => daysBetween(asOf, i.firstUnlicensedOn) <= days) : [];
-  const expiringText = (days: number) => (expiring.state === 'ok' ? format(within(days).length) : countText(expiring));
+  const within = (days: (typeof WINDOWS)[number]) => {
+    const answer = expiringBy[days];
+    return answer.state === 'ok' ? (answer.value.items as { devices: number; containers: number }[]) : [];
+  };
+  const expiringText = (days: (typeof WINDOWS)[number]) => countText(expiringBy[days]);
   return (
     <>
       <header class="page-head">
