@@ -31,9 +31,12 @@ export const DIRECT_BODY_MAX_BYTES = 4 * MiB;
 /** Direct POST: DIRECT_BODY_MAX_BYTES as sent and 100 MiB inflated. */
 export const directUploadLimits: BodyLimits = { maxSentBytes: DIRECT_BODY_MAX_BYTES, maxInflatedBytes: 100 * MiB };
 
+/** Where a body too large for a direct POST goes, as a 413's detail ends (DESIGN.md §3). */
+const throughUploadSession = (kind: 'query' | 'bundle') => `send it through an upload session (POST /v1/upload-sessions, kind "${kind}").`;
+
 /** The detail of a 413 for a body too large to send directly: it names upload sessions. */
 export function tooLargeForDirectDetail(what: string, bytes: number, kind: 'query' | 'bundle'): string {
-  return `${what} is ${bytes} bytes; at most ${DIRECT_BODY_MAX_BYTES} (4 MiB) may be sent directly: send it through an upload session (POST /v1/upload-sessions, kind "${kind}").`;
+  return `${what} is ${bytes} bytes; at most ${DIRECT_BODY_MAX_BYTES} (4 MiB) may be sent directly: ${throughUploadSession(kind)}`;
 }
 
 export type ContentEncoding = 'identity' | 'gzip';
@@ -65,7 +68,7 @@ export function checkSentSize(sent: Buffer, limits: BodyLimits): void {
 
 /** The detail of a 413 for a direct body that inflates past its limit: it names upload sessions too. */
 export function tooLargeInflatedForDirectDetail(what: string, maxInflatedBytes: number, kind: 'query' | 'bundle'): string {
-  return `${what} inflates to more than ${maxInflatedBytes} bytes, the most a direct POST may: send it through an upload session (POST /v1/upload-sessions, kind "${kind}").`;
+  return `${what} inflates to more than ${maxInflatedBytes} bytes, the most a direct POST may: ${throughUploadSession(kind)}`;
 }
 
 export function tooLargeInflated(limits: BodyLimits): ProblemError {

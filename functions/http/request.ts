@@ -38,19 +38,16 @@ export type Caller = InstallCaller | StaffCaller;
  */
 export function decodedPathParameters(parameters: APIGatewayProxyEvent['pathParameters']): APIGatewayProxyEvent['pathParameters'] {
   if (!parameters) return parameters;
-  const decoded: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(parameters)) {
-    if (value === undefined || !value.includes('%')) decoded[name] = value;
-    else {
-      try {
-        decoded[name] = decodeURIComponent(value);
-      } catch {
-        // Not a valid escape: left as sent, the parameter check refuses it.
-        decoded[name] = value;
-      }
-    }
+  return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, value?.includes('%') ? decodedOrAsSent(value) : value]));
+}
+
+/** Not a valid escape: left as sent, for the parameter check to refuse. */
+function decodedOrAsSent(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
-  return decoded;
 }
 
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string {

@@ -18,12 +18,12 @@
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { installTarget } from '../domain/audit.js';
+import { ProblemError } from '../domain/problems.js';
 import { queryTypes } from '../domain/queries/index.js';
 import { itemKeys, rawQueryPrefix, uploadIndexPartition } from '../domain/storageKeys.js';
 import { auditPut } from '../store/audit.js';
 import type { Clients } from '../store/clients.js';
 import { batchDelete, isConditionFailure, transactUnlessFirstConditionFails } from '../store/dynamo.js';
-import { ProblemError } from '../domain/problems.js';
 import { baseTable, queryAll } from '../store/indexQueries.js';
 import { customerCountUpdate, getInstall, type InstallItem } from '../store/installs.js';
 import { deleteRawPrefix } from '../store/rawArchive.js';

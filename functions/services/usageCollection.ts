@@ -2,7 +2,7 @@
  * Usage data collection (DESIGN.md §4): the MPA admin's opt-in/out. Opting out also deletes
  * everything stored of the install's optional query types, raw and aggregated.
  */
-import { optionalQueryTypes, type QueryType } from '../domain/queries/queryTypes.js';
+import { isOptionalQueryType, optionalQueryTypes, type QueryType } from '../domain/queries/queryTypes.js';
 import { itemKeys, itemPrefixes, rawQueryPrefix } from '../domain/storageKeys.js';
 import type { Clients } from '../store/clients.js';
 import { batchDelete } from '../store/dynamo.js';
@@ -29,10 +29,8 @@ export async function purgeOptionalData(c: Clients, installId: string): Promise<
     keys.push(itemKeys.latest(installId, queryType));
     await batchDelete(c, keys);
   }
-  await forgetSessionReceipts(c, installId, await sessionIdsOf(c, installId), OPTIONAL);
+  await forgetSessionReceipts(c, installId, await sessionIdsOf(c, installId), isOptionalQueryType);
 }
-
-const OPTIONAL: ReadonlySet<QueryType> = new Set(optionalQueryTypes);
 
 /**
  * After an upload session settled holding receipts of optional types (a bundle's files, a
@@ -41,9 +39,9 @@ const OPTIONAL: ReadonlySet<QueryType> = new Set(optionalQueryTypes);
  * so one of the two sees the receipts (a large bundle settles minutes after its files commit).
  */
 export async function forgetOptionalReceiptsIfOptedOut(c: Clients, installId: string, uploadId: string, queryTypes: readonly QueryType[]): Promise<void> {
-  if (!queryTypes.some((queryType) => OPTIONAL.has(queryType))) return;
+  if (!queryTypes.some(isOptionalQueryType)) return;
   const install = await getInstall(c, installId, true);
-  if (install?.usageCollectionEnabled === false) await forgetSessionReceipts(c, installId, [uploadId], OPTIONAL);
+  if (install?.usageCollectionEnabled === false) await forgetSessionReceipts(c, installId, [uploadId], isOptionalQueryType);
 }
 
 async function snapshotAndUploadKeys(c: Clients, installId: string, queryType: QueryType) {

@@ -39,8 +39,14 @@ export async function transactUnlessFirstConditionFails(c: Clients, items: Trans
  * cancelled it for any reason (a racing write changed what the items were built from): the
  * caller reads again and retries. Any other failure is thrown.
  */
-export function transactUnlessCancelled(c: Clients, items: TransactItems): Promise<boolean> {
-  return transactUnless(c, items, () => true);
+export async function transactUnlessCancelled(c: Clients, items: TransactItems): Promise<boolean> {
+  try {
+    await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (cancellationReasons(error)) return false;
+    throw error;
+  }
 }
 
 /**
@@ -62,17 +68,6 @@ export async function transactOrFirstRefusal(c: Clients, items: TransactItems): 
       if (!reasons?.some((r) => r.Code === 'TransactionConflict') || attempt >= 20) throw error;
       await sleep(Math.min(200, 5 * 2 ** attempt) * Math.random());
     }
-  }
-}
-
-async function transactUnless(c: Clients, items: TransactItems, refused: (reasons: CancellationReason[]) => boolean): Promise<boolean> {
-  try {
-    await c.ddb.send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (error) {
-    const reasons = cancellationReasons(error);
-    if (reasons && refused(reasons)) return false;
-    throw error;
   }
 }
 

@@ -24,7 +24,6 @@ const GSI2 = table.indexes.installsByLastSeen;
 /** Reads and transactions a PATCH tries before it answers 409. */
 const ATTEMPTS = 5;
 
-
 /** Applies the request; answers the install as it now is. No change: no write, no entry. */
 export async function patchInstall(c: Clients, installId: string, request: PatchInstallRequest, actor: string, now: Date): Promise<Install> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -42,6 +41,7 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
     if (newStatus === 'active') Object.assign(sets, lastSeenIndexKeys(install.lastSeenAt, installId));
     const set = setClause(sets, 's');
     const remove = newStatus === 'decommissioned' ? ` REMOVE ${GSI2.partitionKey}, ${GSI2.sortKey}` : '';
+    const status = newStatus ? statusAsRead(install.status) : undefined;
     const items: TransactItems = [
       {
         Update: {
@@ -50,9 +50,9 @@ export async function patchInstall(c: Clients, installId: string, request: Patch
           UpdateExpression: `SET ${set.expression}${remove}`,
           // Optimistic: what was read is still there (another PATCH or a rotation retries), the
           // status too when it changes: a concurrent reactivation lets uploads commit again.
-          ConditionExpression: `attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)${newStatus ? ` AND ${statusAsRead(install.status)}` : ''}`,
-          ExpressionAttributeNames: { ...set.names, '#name': 'name', ...(newStatus ? { '#oldStatus': 'status' } : {}) },
-          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash, ...(newStatus ? { ':oldStatus': install.status } : {}) },
+          ConditionExpression: `attribute_exists(PK) AND #name = :oldName AND keyHash = :keyHash AND attribute_not_exists(deleting)${status ? ` AND ${status.condition}` : ''}`,
+          ExpressionAttributeNames: { ...set.names, '#name': 'name', ...status?.names },
+          ExpressionAttributeValues: { ...set.values, ':oldName': install.name, ':keyHash': install.keyHash, ...status?.values },
         },
       },
     ];

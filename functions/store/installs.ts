@@ -183,12 +183,13 @@ export async function requireInstall(c: Clients, installId: string, consistent =
   return install;
 }
 
-/**
- * The condition that the install's status is still `read` (an install written before statuses:
- * active), with `#oldStatus` and `:oldStatus` (the status read) in the request.
- */
-export function statusAsRead(read: Install['status']): string {
-  return read === 'active' ? '(attribute_not_exists(#oldStatus) OR #oldStatus = :oldStatus)' : '#oldStatus = :oldStatus';
+/** The condition that the install's status is still `read` (an install written before statuses: active), with its names and values. */
+export function statusAsRead(read: Install['status']): { condition: string; names: Record<string, string>; values: Record<string, string> } {
+  return {
+    condition: read === 'active' ? '(attribute_not_exists(#oldStatus) OR #oldStatus = :oldStatus)' : '#oldStatus = :oldStatus',
+    names: { '#oldStatus': 'status' },
+    values: { ':oldStatus': read },
+  };
 }
 
 /**
@@ -202,15 +203,16 @@ export async function rotateInstallKey(c: Clients, installId: string, now: Date,
     const install = await requireInstall(c, installId, true);
     const apiKey = generateApiKey('install');
     const keyHash = hashApiKey(apiKey);
+    const status = statusAsRead(install.status);
     const rotated = await transactUnlessCancelled(c, [
       {
         Update: {
           TableName: c.config.tableName,
           Key: itemKeys.install(installId),
           UpdateExpression: 'SET keyHash = :new',
-          ConditionExpression: `keyHash = :old AND attribute_not_exists(deleting) AND ${statusAsRead(install.status)}`,
-          ExpressionAttributeNames: { '#oldStatus': 'status' },
-          ExpressionAttributeValues: { ':new': keyHash, ':old': install.keyHash, ':oldStatus': install.status },
+          ConditionExpression: `keyHash = :old AND attribute_not_exists(deleting) AND ${status.condition}`,
+          ExpressionAttributeNames: status.names,
+          ExpressionAttributeValues: { ':new': keyHash, ':old': install.keyHash, ...status.values },
         },
       },
       { Delete: { TableName: c.config.tableName, Key: itemKeys.apiKey(install.keyHash) } },

@@ -184,7 +184,7 @@ const SESSION_READS_IN_FLIGHT = 4;
  * answers 404 as the upload it repeated does; a bundle session's results keep their status and
  * lose their receipts. Read strongly consistent, so a session settled before is seen. Idempotent.
  */
-export async function forgetSessionReceipts(c: Clients, installId: string, uploadIds: readonly string[], forgotten: ReadonlySet<QueryType>): Promise<void> {
+export async function forgetSessionReceipts(c: Clients, installId: string, uploadIds: readonly string[], forgotten: (queryType: QueryType) => boolean): Promise<void> {
   const sessions = (await batchGet(
     c,
     uploadIds.map((uploadId) => itemKeys.upload(uploadId)),
@@ -192,13 +192,13 @@ export async function forgetSessionReceipts(c: Clients, installId: string, uploa
   )) as unknown as UploadSessionItem[];
   for (const session of sessions) {
     if (session.status !== 'accepted') continue;
-    if (session.queryType && forgotten.has(session.queryType) && session.receipt) {
+    if (session.queryType && forgotten(session.queryType) && session.receipt) {
       await batchDelete(c, [itemKeys.upload(session.uploadId), itemKeys.sessionPointer(installId, session.uploadId)]);
       continue;
     }
     const bundle = session.bundle;
-    if (!bundle?.results.some((result) => forgotten.has(result.queryType) && result.receipt)) continue;
-    const results = bundle.results.map(({ receipt, ...result }) => (forgotten.has(result.queryType) ? result : { ...result, ...(receipt ? { receipt } : {}) }));
+    if (!bundle?.results.some((result) => forgotten(result.queryType) && result.receipt)) continue;
+    const results = bundle.results.map(({ receipt, ...kept }) => (forgotten(kept.queryType) || !receipt ? kept : { ...kept, receipt }));
     await c.ddb.send(
       new UpdateCommand({
         TableName: c.config.tableName,

@@ -3,7 +3,7 @@
  * CSV with formula-safe cells, install names in reports, confirmations, errors in the CLI's own
  * words, envelope, --version, and retries of 429/503 honouring Retry-After.
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -189,47 +189,55 @@ describe('envelope, upload mistakes, --version', () => {
 });
 
 describe('retries', () => {
-  it('tries 429 and 503 again, honouring Retry-After, and gives up after the attempts', async () => {
+  const THROTTLED = '{"status":429,"code":"throttled","detail":"slow down","type":"about:blank","title":"Too Many Requests"}';
+  const throttle = (res: ServerResponse) => res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end(THROTTLED);
+
+  /** Runs `use` against a local server answering the n-th request (from 1) as `answer` says. */
+  async function withServer(answer: (n: number, res: ServerResponse) => void, use: (baseUrl: string) => Promise<void>): Promise<void> {
     let calls = 0;
-    const server = createServer((_req, res) => {
-      calls += 1;
-      if (calls <= 0) res.writeHead(503).end();
-      else if (calls === 1) res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end('{"status":429,"code":"throttled","detail":"slow down","type":"about:blank","title":"Too Many Requests"}');
-      else if (calls === 2) res.writeHead(503).end();
-      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
+    const server = createServer((_req, res) => answer(++calls, res));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const { port } = server.address() as { port: number };
     try {
-      const client = new ApiClient(`http://127.0.0.1:${port}`, 'k', { baseDelayMs: 1 });
-      expect(await client.call('GET', 'x')).toEqual({ ok: true });
-      expect(calls).toBe(3);
-      calls = -100;
-      const impatient = new ApiClient(`http://127.0.0.1:${port}`, 'k', { baseDelayMs: 1, attempts: 2 });
-      await expect(impatient.call('GET', 'x')).rejects.toThrow(/503|HTTP/);
+      await use(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
     } finally {
       server.close();
     }
+  }
+
+  it('tries 429 and 503 again, honouring Retry-After, and gives up after the attempts', async () => {
+    let calls = 0;
+    await withServer(
+      (n, res) => {
+        calls = n;
+        if (n === 1) throttle(res);
+        else if (n === 2 || n > 3) res.writeHead(503).end();
+        else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      },
+      async (baseUrl) => {
+        const client = new ApiClient(baseUrl, 'k', { baseDelayMs: 1 });
+        expect(await client.call('GET', 'x')).toEqual({ ok: true });
+        expect(calls).toBe(3);
+        const impatient = new ApiClient(baseUrl, 'k', { baseDelayMs: 1, attempts: 2 });
+        await expect(impatient.call('GET', 'x')).rejects.toThrow(/503|HTTP/);
+      },
+    );
   });
 
   it('tries an entitlement PUT again too, and still tells created from replaced (an import sends thousands)', async () => {
     let calls = 0;
-    const server = createServer((_req, res) => {
-      calls += 1;
-      if (calls === 1) res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end('{"status":429,"code":"throttled","detail":"slow down","type":"about:blank","title":"Too Many Requests"}');
-      else res.writeHead(201, { 'content-type': 'application/json' }).end('{"entitlementId":"e1"}');
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    try {
-      const client = new ApiClient(`http://127.0.0.1:${port}`, 'k', { baseDelayMs: 1 });
-      expect(await client.putEntitlement('c', 'e1', { item: 'x' })).toEqual({ created: true, entitlement: { entitlementId: 'e1' } });
-      expect(calls).toBe(2);
-    } finally {
-      server.close();
-    }
+    await withServer(
+      (n, res) => {
+        calls = n;
+        if (n === 1) throttle(res);
+        else res.writeHead(201, { 'content-type': 'application/json' }).end('{"entitlementId":"e1"}');
+      },
+      async (baseUrl) => {
+        const client = new ApiClient(baseUrl, 'k', { baseDelayMs: 1 });
+        expect(await client.putEntitlement('c', 'e1', { item: 'x' })).toEqual({ created: true, entitlement: { entitlementId: 'e1' } });
+        expect(calls).toBe(2);
+      },
+    );
   });
 
   it('tries network errors again', async () => {
