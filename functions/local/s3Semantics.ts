@@ -3,7 +3,9 @@
  *
  * Conditional writes, as S3 answers them: `If-None-Match: *` on a PUT, or on the
  * CompleteMultipartUpload, of an object that exists is `412 PreconditionFailed`, and while
- * another conditional write of the same key is in flight `409 ConditionalRequestConflict`.
+ * another conditional write of the same key is in flight `409 ConditionalRequestConflict`; a
+ * completion that meets the 409 ends its multipart upload, as S3 does (its parts are gone, and
+ * the client must create the upload again).
  * s3rver ignores the header and writes straight into the object's file, so two writers of one
  * key interleave their bytes: the raw archive (written create-only, functions/store/rawArchive.ts)
  * would be corrupted locally where S3 keeps it intact. Also AbortMultipartUpload, which s3rver
@@ -14,6 +16,7 @@
  * key busy as a slow upload to S3 would (racing writers then meet 409s for that long). Only the
  * local emulator reads it; S3 ignores unknown headers and the service never sends it.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
@@ -45,6 +48,11 @@ export const HOLD_IN_FLIGHT_HEADER = 'x-local-s3-hold-ms';
 /** s3rver's multipart upload ids (hex): anything else is no upload of its, and no path to touch. */
 const MULTIPART_UPLOAD_ID = /^[0-9a-f]+$/;
 
+/** Where s3rver keeps a multipart upload's parts and metadata. */
+function uploadDirOf(store: S3rverInternals['store'], bucket: string, uploadId: string): string {
+  return join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+}
+
 function xmlError(ctx: KoaContext, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.type = 'application/xml';
@@ -61,7 +69,7 @@ export function actLikeS3(s3rver: S3rverInternals): void {
     const [, bucket = '', ...rest] = ctx.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (ctx.method === 'DELETE' && uploadId !== null && MULTIPART_UPLOAD_ID.test(uploadId)) {
-      await rm(join(s3rver.store.getResourcePath(bucket, undefined, 'uploads'), uploadId), { recursive: true, force: true });
+      await rm(uploadDirOf(s3rver.store, bucket, uploadId), { recursive: true, force: true });
       ctx.status = 204;
       return;
     }
@@ -71,7 +79,15 @@ export function actLikeS3(s3rver: S3rverInternals): void {
     if (ctx.headers['if-none-match'] !== '*' || !(completing || putting)) return next();
     const id = `${bucket}/${key}`;
     if (key === '') return next();
-    if (inFlight.has(id)) return xmlError(ctx, 409, 'ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource.');
+    if (completing && !(MULTIPART_UPLOAD_ID.test(uploadId) && existsSync(uploadDirOf(s3rver.store, bucket, uploadId)))) {
+      // As S3: an upload that is gone (aborted, completed, or ended by a 409) is no upload, whatever the object.
+      return xmlError(ctx, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+    }
+    if (inFlight.has(id)) {
+      // S3 ends a multipart upload whose completion meets a 409: the client must start it anew.
+      if (completing) await rm(uploadDirOf(s3rver.store, bucket, uploadId), { recursive: true, force: true });
+      return xmlError(ctx, 409, 'ConditionalRequestConflict', 'A conflicting conditional operation is currently in progress against this resource.');
+    }
     inFlight.add(id);
     try {
       if (await s3rver.store.existsObject(bucket, key)) return xmlError(ctx, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
@@ -93,7 +109,7 @@ export function actLikeS3(s3rver: S3rverInternals): void {
 function completeOnePartByRename(store: S3rverInternals['store']): void {
   const putObjectMultipart = store.putObjectMultipart.bind(store);
   store.putObjectMultipart = async (bucket, uploadId, parts) => {
-    const uploadDir = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+    const uploadDir = uploadDirOf(store, bucket, uploadId);
     const [part] = parts;
     if (!part || parts.length !== 1 || !MULTIPART_UPLOAD_ID.test(uploadId)) return putObjectMultipart(bucket, uploadId, parts);
     const partPath = join(uploadDir, String(part.number));

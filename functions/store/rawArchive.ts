@@ -115,7 +115,7 @@ export async function createOnly<T>(write: () => Promise<T>, waitMs = CONDITIONA
     try {
       return await write();
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = httpStatusOf(error);
       if (status === 412) return undefined;
       if (status !== 409) throw error;
       const pause = Math.random() * Math.min(1000, 20 * 2 ** attempt);
@@ -125,6 +125,11 @@ export async function createOnly<T>(write: () => Promise<T>, waitMs = CONDITIONA
       await sleep(pause);
     }
   }
+}
+
+/** The HTTP status of an S3 error, as the SDK reports it. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
 }
 
 /**

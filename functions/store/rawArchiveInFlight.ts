@@ -23,7 +23,7 @@ import {
 import { defined } from '../domain/defined.js';
 import type { ArchiveBytes } from '../domain/uploadJson.js';
 import type { Clients } from './clients.js';
-import { type ArchiveWritten, createOnly, putRawObject, type RawObject, rawObject, type RawObjectIds, writtenVersion } from './rawArchive.js';
+import { type ArchiveWritten, httpStatusOf, putRawObject, type RawObject, rawObject, type RawObjectIds, writtenVersion } from './rawArchive.js';
 import { s3Of, withPayloadSha256 } from './s3Client.js';
 
 /** Archives at least this large (gzip bytes) are sent while the upload is read and validated. */
@@ -121,15 +121,19 @@ function startObjectWrite(c: Clients, object: RawObject): ObjectWrite {
       const sent = await sending;
       if (sent === 'small') return putRawObject(c, object);
       const { UploadId, ETag } = sent;
-      const complete = () =>
-        s3.send(new CompleteMultipartUploadCommand({ ...where, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] }, IfNoneMatch: '*' }));
       try {
-        const completed = await createOnly(complete);
-        // Undefined: the object exists already, with these same bytes (the key is derived from them); ours is not needed.
-        if (!completed) await abort();
-        return writtenVersion(completed);
+        return writtenVersion(
+          await s3.send(new CompleteMultipartUploadCommand({ ...where, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] }, IfNoneMatch: '*' })),
+        );
       } catch (error) {
         await abort();
+        const status = httpStatusOf(error);
+        // 412: the object exists already, with these same bytes (the key is derived from them); ours is not needed.
+        if (status === 412) return {};
+        // 409: another write of the key was in flight, and S3 has ended this multipart upload with
+        // its answer (a completion is not retried: S3 wants the upload made anew). The bytes are
+        // at hand, so they go as one create-only PUT, which waits for the other write to end.
+        if (status === 409) return putRawObject(c, object);
         throw error;
       }
     },

@@ -23,7 +23,7 @@ import { listRawKeys, readRawRecords } from '../../functions/store/rawArchive.js
 import { sampleRecords, sampleUpload as sample } from '../../functions/samples/sampleUploads.js';
 import { minutesAgo } from '../support/time.js';
 import { injectFaults } from '../support/faults.js';
-import { interceptSdkCalls } from '../support/sdkCalls.js';
+import { holdConditionalWrites, interceptSdkCalls } from '../support/sdkCalls.js';
 
 /** Clients of one test, destroyed after it: the middleware the test adds (recorders, fault counters) goes with them. */
 let c: Clients;
@@ -104,6 +104,34 @@ it('completes a repeat create-only: the first object stays as it was, the repeat
   expect({ etag: after.ETag, metadata: after.Metadata }).toEqual({ etag: before.ETag, metadata: before.Metadata });
   expect(await objectsOf(install.installId)).toEqual([key]);
   expect(ids).toHaveLength(2);
+  expect(ids.filter(partsKept)).toEqual([]);
+});
+
+it('identical large uploads racing: one 201, 200 for the rest, one object and no parts, though S3 ends a completion that meets 409', async () => {
+  // Every conditional write is held in flight for a while, as a slow completion on S3 would be,
+  // so the racers' completions meet the first one's 409. S3 ends a multipart upload whose
+  // completion meets 409 (the emulator too): retrying it would answer NoSuchUpload, a 500.
+  const { install } = await createInstall(c, { customerId: 'in-flight', name: 'racing' }, new Date());
+  const ids = multipartUploads(c);
+  const { calls } = injectFaults(c, []);
+  const held = holdConditionalWrites(c, 400);
+  const sent = largeGzip(minutesAgo(9));
+  try {
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        acceptReceivedUpload(c, { installId: install.installId, queryType: 'devices', sent, encoding: 'gzip', limits: directUploadLimits, now: new Date() }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.receipt.uploadId)).size).toBe(1);
+  } finally {
+    held.remove();
+  }
+  expect(calls.CompleteMultipartUploadCommand).toBe(4);
+  // The completions that met 409 sent their bytes again as one create-only PUT each.
+  expect(calls.PutObjectCommand).toBeGreaterThanOrEqual(1);
+  expect(await objectsOf(install.installId)).toHaveLength(1);
+  expect(ids).toHaveLength(4);
   expect(ids.filter(partsKept)).toEqual([]);
 });
 
