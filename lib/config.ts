@@ -10,6 +10,7 @@
  * typo fails the synth instead of deploying something unintended.
  */
 import type { Construct } from 'constructs';
+import { DEFAULT_TIMEOUT_EARLY_MS } from '../functions/observability/timeoutEarly.js';
 
 /** CloudWatch Logs retention values accepted by the service. */
 export const LOG_RETENTION_DAYS = [
@@ -98,7 +99,7 @@ export const defaultConfig: Omit<StageConfig, 'stage'> = {
   incomingExpiryDays: 2,
   accessLogExpiryDays: 365,
   logLevel: 'INFO',
-  timeoutEarlyMs: 500,
+  timeoutEarlyMs: DEFAULT_TIMEOUT_EARLY_MS,
 };
 
 type Key = keyof StageConfig;

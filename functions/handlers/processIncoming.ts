@@ -10,6 +10,7 @@ import { logger, observability } from '../observability/index.js';
 import { processIncomingObject } from '../services/processIncoming.js';
 import { objectsCreated } from '../sessions/s3Events.js';
 import { clients } from '../store/clients.js';
+import { timeoutEarlyMs } from '../observability/timeoutEarly.js';
 
 export async function processIncomingBatch(event: SQSEvent): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
@@ -28,6 +29,6 @@ export async function processIncomingBatch(event: SQSEvent): Promise<SQSBatchRes
   return { batchItemFailures };
 }
 
-export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>({ timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0) })
+export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>({ timeoutEarlyInMillis: timeoutEarlyMs() })
   .use(observability({ correlationIdPath: false }))
   .handler(processIncomingBatch);

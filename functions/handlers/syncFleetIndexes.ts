@@ -11,6 +11,7 @@ import { logger, observability } from '../observability/index.js';
 import { syncFleetIndexes } from '../services/syncFleetIndexes.js';
 import { clients } from '../store/clients.js';
 import { table } from '../store/tableDefinition.js';
+import { timeoutEarlyMs } from '../observability/timeoutEarly.js';
 
 export async function syncChangedInstalls(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const done = new Set<string>();
@@ -29,6 +30,6 @@ export async function syncChangedInstalls(event: DynamoDBStreamEvent): Promise<D
   return { batchItemFailures: [] };
 }
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0) })
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>({ timeoutEarlyInMillis: timeoutEarlyMs() })
   .use(observability({ correlationIdPath: false }))
   .handler(syncChangedInstalls);

@@ -14,6 +14,7 @@ import { corsHeaders } from './cors.js';
 import { parameterCheck } from './parameterBounds.js';
 import { type Caller, callerOf, decodedPathParameters } from './request.js';
 import { internalErrorResponse, problemResponse } from './response.js';
+import { timeoutEarlyMs } from '../observability/timeoutEarly.js';
 
 /** The roles the route table admits to a handler's route. */
 type RolesOf<N extends HandlerName> = Extract<(typeof routes)[number], { handler: N }>['roles'][number];
@@ -64,7 +65,7 @@ export function httpHandler<N extends HandlerName>(name: N, fn: (request: HttpRe
   // Public routes answer through http/staticAnswer.ts; a caller here is always an authorized one.
   if (roles.length === 0) throw new Error(`${name} is a public route: use staticJsonHandler`);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>({
-    timeoutEarlyInMillis: Number(process.env.TIMEOUT_EARLY_MS ?? 0),
+    timeoutEarlyInMillis: timeoutEarlyMs(),
   })
     .use(observability())
     .use(corsHeaders())

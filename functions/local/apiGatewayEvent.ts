@@ -117,14 +117,18 @@ export function authorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestA
   } as APIGatewayRequestAuthorizerEvent;
 }
 
-export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
+/**
+ * The context Lambda gives an invocation of `functionName`: its remaining time counts down from
+ * the function's timeout (middy answers TIMEOUT_EARLY_MS before it runs out, as deployed).
+ */
+export function lambdaContext(functionName: string, timeoutMs: number, memoryLimitInMB = 1769): Context {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1769',
+    memoryLimitInMB: String(memoryLimitInMB),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',

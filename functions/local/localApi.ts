@@ -20,6 +20,7 @@ import { answerControlPlane, isControlPlaneRequest } from './controlPlane.js';
 import { apiHandlers, authorizer } from './handlers.js';
 import { isConsolePath, serveConsole } from './consoleAssets.js';
 import { rateLimitCaller, type RateLimiter } from './rateLimit.js';
+import { handlerProfiles } from '../../lib/handlerProfiles.js';
 
 /** API Gateway REST rejects larger request bodies before any Lambda runs. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * MiB;
@@ -46,6 +47,35 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
 
 function sendProblem(res: ServerResponse, problem: Problem, headers: Record<string, string> = {}): void {
   send(res, { statusCode: problem.status, headers: { 'content-type': 'application/problem+json', ...headers }, body: JSON.stringify(problem) });
+}
+
+/**
+ * What API Gateway answers when the function times out: its DEFAULT_5XX gateway response
+ * (lib/constructs/ingestApi.ts, gatewayProblems). A handler behind middy answers before that, its
+ * TIMEOUT_EARLY_MS ahead (functions/observability/timeoutEarly.ts); this is for the others.
+ */
+const LAMBDA_TIMED_OUT: APIGatewayProxyResult = {
+  statusCode: 500,
+  headers: { 'content-type': 'application/problem+json' },
+  body: JSON.stringify(makeProblem('internal', 'Internal error.')),
+};
+
+/**
+ * The handler's answer, or undefined once its function's timeout has passed: Lambda ends the
+ * invocation then. Here it runs on, unheard (a failure it meets later is only logged).
+ */
+async function withinTimeout(answer: Promise<APIGatewayProxyResult>, timeoutMs: number): Promise<APIGatewayProxyResult | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    const answered = await Promise.race([answer, timedOut]);
+    if (!answered) answer.catch((error: unknown) => console.error('a handler failed after its timeout:', (error as Error)?.name));
+    return answered;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -193,6 +223,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLi
     const token = bearerToken(event.headers.authorization ?? undefined);
     if (!admit(res, limiter, { keyHash: token === undefined ? undefined : hashApiKey(token), sourceIp })) return;
   }
-  const handler = apiHandlers[matched.route.handler as HandlerName];
-  send(res, await handler(event, lambdaContext(matched.route.handler)));
+  const name = matched.route.handler as HandlerName;
+  // Each handler with its deployed function's timeout and memory, so one that overruns answers as on AWS.
+  const { timeoutSeconds, memorySize } = handlerProfiles[name];
+  const timeoutMs = timeoutSeconds * 1000;
+  send(res, (await withinTimeout(apiHandlers[name](event, lambdaContext(name, timeoutMs, memorySize)), timeoutMs)) ?? LAMBDA_TIMED_OUT);
 }
