@@ -73,8 +73,8 @@ export function httpHandler<N extends HandlerName>(name: N, fn: (request: HttpRe
     .handler(async (event) => {
       // requireCaller admitted only the route's roles, which is what CallerOf<N> says.
       const caller = requireCaller(callerOf(event), roles) as CallerOf<N>;
-      // Decoded as the local server decodes them (request.ts), then every path and query parameter
-      // within its bounds before the handler sees it (parameterBounds.ts).
+      // Decoded once (the gateway passes them as sent: request.ts), then every path and query
+      // parameter within its bounds before the handler sees it (parameterBounds.ts).
       event.pathParameters = decodedPathParameters(event.pathParameters);
       checkParameters(event);
       return fn({ event, caller, now: new Date(), clients: clients() });

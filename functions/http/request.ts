@@ -31,10 +31,11 @@ export interface StaffCaller {
 export type Caller = InstallCaller | StaffCaller;
 
 /**
- * Path parameters as the client meant them. API Gateway's REST API may hand them to Lambda as they
- * were sent, percent-encoded (the CLI and the console encode `acme:emea` as `acme%3Aemea`), where
- * the local server decodes them. No identifier of the service holds a `%`, so a value that holds
- * one and decodes is decoded; decoding what is decoded already changes nothing.
+ * Path parameters as the client meant them. API Gateway's REST API hands them to Lambda as they
+ * were sent, percent-encoded (the CLI and the console encode `acme:emea` as `acme%3Aemea`), and so
+ * does the local server (functions/local/apiGatewayEvent.ts). No identifier of the service holds a
+ * `%`, so a value that holds one and decodes is decoded; should a gateway decode them itself,
+ * decoding what is decoded already changes nothing.
  */
 export function decodedPathParameters(parameters: APIGatewayProxyEvent['pathParameters']): APIGatewayProxyEvent['pathParameters'] {
   if (!parameters) return parameters;

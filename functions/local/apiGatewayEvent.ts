@@ -9,7 +9,7 @@ export interface MatchedRoute {
   pathParameters: Record<string, string>;
 }
 
-/** Matches a path against route templates such as `/v1/installs/{installId}/uploads`. */
+/** Matches a path against route templates such as `/v1/installs/{installId}/uploads`; parameters as sent. */
 export function matchRoute(routes: readonly Route[], method: string, path: string): MatchedRoute | undefined {
   const segments = path.split('/');
   for (const route of routes) {
@@ -22,14 +22,10 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
       if (!matched) break;
       const segment = segments[i] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
+        // As sent, percent-encoded, as API Gateway's REST API hands them to Lambda: the handlers'
+        // wrapper decodes them (functions/http/request.ts decodedPathParameters), here as there.
         if (segment === '') matched = false;
-        else {
-          try {
-            pathParameters[part.slice(1, -1)] = decodeURIComponent(segment);
-          } catch {
-            matched = false;
-          }
-        }
+        else pathParameters[part.slice(1, -1)] = segment;
       } else if (part !== segment) matched = false;
     }
     if (matched) return { route, pathParameters };

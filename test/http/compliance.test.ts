@@ -235,3 +235,16 @@ describe('compliance', () => {
     ]);
   });
 });
+
+it("a customer id holding ':' works sent percent-encoded, as the CLI and console send it (the gateway passes it as sent)", async () => {
+  const customerId = `acme:emea-${process.pid}-${Date.now()}`;
+  const install = await createTestInstall(api, customerId);
+  await report(install, 1, { 'IPT users': 3 });
+  const encoded = encodeURIComponent(customerId);
+  expect(encoded).toContain('%3A');
+  expect((await put(encoded, 'order-1', { item: 'IPT users', quantity: 10, termStart: '2026-01-01', termEnd: null })).status).toBe(201);
+  expect((await staff('GET', `/v1/customers/${encoded}/entitlements`)).body.items).toEqual([expect.objectContaining({ entitlementId: 'order-1', customerId })]);
+  expect(await compliance(encoded)).toMatchObject({ customerId });
+  expect((await staff('GET', `/v1/customers/${encoded}/license-state`)).status).toBe(200);
+  expect((await staff('DELETE', `/v1/customers/${encoded}/entitlements/order-1`)).status).toBe(204);
+});

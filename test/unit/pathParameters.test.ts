@@ -1,7 +1,7 @@
 /**
  * Path parameters as the client meant them (functions/http/request.ts decodedPathParameters): API
- * Gateway's REST API may pass them percent-encoded, as the CLI and the console send them, where
- * the local server decodes them; the wrapper decodes them once, so both answer alike.
+ * Gateway's REST API passes them percent-encoded, as the CLI and the console send them, and so does
+ * the local server; the wrapper decodes them once, and a gateway that decoded them would change nothing.
  */
 import { decodedPathParameters } from '../../functions/http/request.js';
 
