@@ -277,6 +277,18 @@ function parseAnswer<T>(answer: HttpAnswer): T {
     parsed = undefined;
   }
   if (answer.status >= 200 && answer.status <= 299) return parsed as T;
-  const isProblem = String(answer.headers['content-type'] ?? '').startsWith('application/problem+json');
-  throw new ApiError(answer.status, isProblem ? (parsed as Problem) : undefined, answer.text);
+  throw new ApiError(answer.status, isProblemAnswer(answer, parsed) ? parsed : undefined, answer.text);
+}
+
+/**
+ * Whether an error answer is a problem: `application/problem+json`, or a problem document sent as
+ * `application/json` for its own status. The WAF's 429 is one (lib/constructs/ingestApi.ts): a
+ * WAF custom response cannot be `application/problem+json`, and an import must record it on its
+ * row rather than stop.
+ */
+function isProblemAnswer(answer: HttpAnswer, parsed: unknown): parsed is Problem {
+  const contentType = String(answer.headers['content-type'] ?? '');
+  if (contentType.startsWith('application/problem+json')) return true;
+  const body = parsed as Partial<Problem> | undefined;
+  return contentType.startsWith('application/json') && typeof body === 'object' && body !== null && body.status === answer.status && typeof body.code === 'string';
 }

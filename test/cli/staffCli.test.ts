@@ -240,6 +240,24 @@ describe('retries', () => {
     );
   });
 
+  it("reads the WAF's 429, a problem sent as application/json, as a problem once the tries are spent", async () => {
+    const waf = JSON.stringify({ type: 'https://mpa-licensing.mitel.com/problems/throttled', title: 'Too many requests', status: 429, code: 'throttled', detail: 'Too many requests from this API key or address.' });
+    await withServer(
+      (_, res) => res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/json' }).end(waf),
+      async (baseUrl) => {
+        const client = new ApiClient(baseUrl, 'k', { baseDelayMs: 1, attempts: 2 });
+        await expect(client.putEntitlement('c', 'e1', { item: 'x' })).rejects.toMatchObject({ status: 429, problem: { code: 'throttled', status: 429 } });
+      },
+    );
+    // JSON that is no problem of its own status (API Gateway's bare 502) is none.
+    await withServer(
+      (_, res) => res.writeHead(502, { 'content-type': 'application/json' }).end('{"message":"Internal server error"}'),
+      async (baseUrl) => {
+        await expect(new ApiClient(baseUrl, 'k', { attempts: 1 }).call('GET', 'x')).rejects.toMatchObject({ status: 502, problem: undefined });
+      },
+    );
+  });
+
   it('tries network errors again', async () => {
     const client = new ApiClient('http://127.0.0.1:9', 'k', { baseDelayMs: 1, attempts: 3 });
     await expect(client.call('GET', 'x')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
