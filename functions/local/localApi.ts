@@ -67,7 +67,8 @@ const LAMBDA_TIMED_OUT: APIGatewayProxyResult = {
 async function withinTimeout(answer: Promise<APIGatewayProxyResult>, timeoutMs: number): Promise<APIGatewayProxyResult | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
+    // Unref'd: the open server keeps the process up, and a stopping one need not wait for it.
+    timer = setTimeout(() => resolve(undefined), timeoutMs).unref();
   });
   try {
     const answered = await Promise.race([answer, timedOut]);
