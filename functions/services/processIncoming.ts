@@ -69,7 +69,9 @@ export async function processIncomingObject(c: Clients, event: ObjectCreated, no
     result = { outcome: await settle(c, session, object, now), uploadId };
   } catch (error) {
     if (error instanceof IncomingObjectChanged) return { outcome: 'object-gone', uploadId };
-    if (!isProblemError(error)) throw error;
+    // A 429 (another write of the same archive outlasted the wait) is no verdict on the upload:
+    // the message fails, and SQS delivers it again once that write has ended.
+    if (!isProblemError(error) || error.problem.status === 429) throw error;
     await markSessionRejected(c, uploadId, error.problem, now, new Date(now.getTime() + REJECTED_TTL_SECONDS * 1000));
     result = { outcome: 'rejected', uploadId, code: error.code };
   }

@@ -19,6 +19,8 @@ import { sampleBundle } from '../support/bundles.js';
 import { expectDurable, expectExactlyOnce, newInstall, sampleJson } from '../support/exactlyOnce.js';
 import { minutesAgo } from '../support/time.js';
 import { faultCases, StepFaults, traceSteps, withoutRepeatedReads } from '../support/faultSteps.js';
+import { ProblemError } from '../../functions/domain/problems.js';
+import { interceptSdkCalls } from '../support/sdkCalls.js';
 import { s3Of } from '../../functions/store/s3Client.js';
 
 const healthy = createClients(storageConfig());
@@ -106,4 +108,30 @@ describe.each<Kind>(['query', 'bundle'])('a %s session', (kind) => {
       await expectExactlyOnce(healthy, installId, shown.receipts);
     }
   });
+});
+
+it('a query session whose archive write is throttled (its key kept busy past the wait) is not rejected: redelivered, it is accepted', async () => {
+  const { installId, uploadId, event } = await sessionWithObject('query');
+  const c = createClients(storageConfig());
+  let throttled = 0;
+  // As createOnly answers when another write of the same archive outlasts its wait.
+  const busy = interceptSdkCalls(c, async ({ command }, send) => {
+    if (command !== 'PutObjectCommand' || throttled > 0) return send();
+    throttled++;
+    throw new ProblemError('throttled', 'Another upload of the same snapshot is being stored; retry after 1 s.', undefined, { 'retry-after': '1' });
+  });
+  try {
+    await expect(processIncomingObject(c, event)).rejects.toMatchObject({ code: 'throttled' });
+  } finally {
+    busy.remove();
+    destroyClients(c);
+  }
+  expect(throttled).toBe(1);
+  expect((await getUploadSession(healthy, uploadId))?.status).toBe('pending');
+  expect(await incomingExists(event.key)).toBe(true);
+  const redelivered = await processIncomingObject(healthy, event);
+  expect(redelivered.outcome).toBe('accepted');
+  const shown = await shownReceipts(healthy, uploadId);
+  expect(shown.status).toBe('accepted');
+  await expectExactlyOnce(healthy, installId, shown.receipts);
 });
