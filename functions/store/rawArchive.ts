@@ -95,8 +95,10 @@ export function writtenVersion(output: { VersionId?: string | undefined } | unde
  * How long a create-only write waits, in all, for another write of its key to end. S3 answers
  * `409 ConditionalRequestConflict` while a conditional write of the key is in flight and asks
  * the client to retry; identical uploads racing each other meet it whenever their archives set
- * off together, and the winner's write lasts as long as its body takes to arrive (up to the
- * 4 MiB of a direct POST, or a multipart completion). Past it, the caller is told to retry.
+ * off together, and the winner's write lasts as long as its body takes to arrive (a small
+ * archive's PUT, a multipart completion, or the PUT a large archive falls back to when its
+ * completion met a 409: rawArchiveInFlight.ts). Past it, the caller is told to retry (an upload
+ * session's processor leaves its message to SQS to deliver again).
  */
 export const CONDITIONAL_CONFLICT_WAIT_MS = 10_000;
 

@@ -11,6 +11,9 @@
  * create-only once the upload is known to be valid, `discard()` aborts it otherwise, so nothing
  * invalid is ever stored. Should a process die between the two, the bucket's lifecycle rule
  * removes the parts (lib/constructs/storage.ts, AbortIncompleteMultipartUpload after a day).
+ * A completion that meets 409 (another write of the key in flight) has ended the multipart
+ * upload, as S3 does with that answer: the bytes, still at hand, go as one create-only PUT
+ * instead, sent once more (only identical large uploads racing each other meet it).
  * Small archives are simply PUT at completion: three requests would cost them more than the
  * overlap saves.
  */
