@@ -64,7 +64,7 @@ const LAMBDA_TIMED_OUT: APIGatewayProxyResult = {
  * The handler's answer, or undefined once its function's timeout has passed: Lambda ends the
  * invocation then. Here it runs on, unheard (a failure it meets later is only logged).
  */
-async function withinTimeout(answer: Promise<APIGatewayProxyResult>, timeoutMs: number): Promise<APIGatewayProxyResult | undefined> {
+async function withinTimeout<T>(answer: Promise<T>, timeoutMs: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<undefined>((resolve) => {
     // Unref'd: the open server keeps the process up, and a stopping one need not wait for it.
@@ -204,7 +204,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLi
       const authorization = event.headers.authorization;
       let result = cache.get(authorization);
       if (!result) {
-        result = await authorize(authorizerEvent(event));
+        // Within the authorizer function's timeout, as on AWS: past it the gateway answers DEFAULT_5XX.
+        const answered = await withinTimeout(authorize(authorizerEvent(event)), handlerProfiles.authorizer.timeoutSeconds * 1000);
+        if (!answered) {
+          send(res, LAMBDA_TIMED_OUT);
+          return;
+        }
+        result = answered;
         cache.set(authorization, result);
       }
       if (!policyAllows(result, methodArnOf(event))) {

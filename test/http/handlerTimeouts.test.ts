@@ -2,9 +2,9 @@
  * The local server gives each handler its deployed function's timeout (lib/handlerProfiles.ts),
  * so a handler that overruns answers as it would on AWS instead of running on for as long as
  * it likes: a route behind middy answers its `500 internal` problem TIMEOUT_EARLY_MS (0.5 s)
- * before its timeout; a route without middy (the JWKS) gets API Gateway's DEFAULT_5XX answer
- * at its timeout. Every storage call is held past the timeout here, as a stalled dependency
- * would hold it.
+ * before its timeout; a route without middy (the JWKS), or the authorizer, gets API Gateway's
+ * DEFAULT_5XX answer at its timeout. Every storage call is held past the timeout here, as a
+ * stalled dependency would hold it.
  */
 import { performance } from 'node:perf_hooks';
 import { handlerProfiles } from '../../lib/handlerProfiles.js';
@@ -49,7 +49,8 @@ it('a handler that overruns its function timeout answers a 500 problem, as deplo
   const heldMs = getInstallMs + 500;
   const release = holdEveryCall(heldMs);
   try {
-    const [install_, jwks] = await Promise.all([timed(installPath, staffKey()), timed('/.well-known/jwks.json')]);
+    // The install's key was never used: its authorizer call is not cached, and is held too.
+    const [install_, jwks, authorizer] = await Promise.all([timed(installPath, staffKey()), timed('/.well-known/jwks.json'), timed('/v1/license-file', install.apiKey)]);
     // Behind middy: answered TIMEOUT_EARLY_MS before the timeout.
     expect(install_.answer.status).toBe(500);
     expect(install_.answer.body).toMatchObject({ code: 'internal', status: 500 });
@@ -60,6 +61,11 @@ it('a handler that overruns its function timeout answers a 500 problem, as deplo
     expect(jwks.answer.body).toMatchObject({ code: 'internal', status: 500, detail: 'Internal error.' });
     expect(jwks.ms).toBeGreaterThanOrEqual(jwksMs - 50);
     expect(jwks.ms).toBeLessThan(heldMs);
+    // The authorizer at its own timeout: the gateway's DEFAULT_5XX too.
+    expect(authorizer.answer.status).toBe(500);
+    expect(authorizer.answer.body).toMatchObject({ code: 'internal', detail: 'Internal error.' });
+    expect(authorizer.ms).toBeGreaterThanOrEqual(handlerProfiles.authorizer.timeoutSeconds * 1000 - 50);
+    expect(authorizer.ms).toBeLessThan(heldMs);
   } finally {
     await release();
   }
