@@ -54,11 +54,7 @@ function sendProblem(res: ServerResponse, problem: Problem, headers: Record<stri
  * (lib/constructs/ingestApi.ts, gatewayProblems). A handler behind middy answers before that, its
  * TIMEOUT_EARLY_MS ahead (functions/observability/timeoutEarly.ts); this is for the others.
  */
-const LAMBDA_TIMED_OUT: APIGatewayProxyResult = {
-  statusCode: 500,
-  headers: { 'content-type': 'application/problem+json' },
-  body: JSON.stringify(makeProblem('internal', 'Internal error.')),
-};
+const LAMBDA_TIMED_OUT = makeProblem('internal', 'Internal error.');
 
 /**
  * The handler's answer, or undefined once its function's timeout has passed: Lambda ends the
@@ -207,7 +203,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLi
         // Within the authorizer function's timeout, as on AWS: past it the gateway answers DEFAULT_5XX.
         const answered = await withinTimeout(authorize(authorizerEvent(event)), handlerProfiles.authorizer.timeoutSeconds * 1000);
         if (!answered) {
-          send(res, LAMBDA_TIMED_OUT);
+          sendProblem(res, LAMBDA_TIMED_OUT);
           return;
         }
         result = answered;
@@ -234,5 +230,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, limiter: RateLi
   // Each handler with its deployed function's timeout and memory, so one that overruns answers as on AWS.
   const { timeoutSeconds, memorySize } = handlerProfiles[name];
   const timeoutMs = timeoutSeconds * 1000;
-  send(res, (await withinTimeout(apiHandlers[name](event, lambdaContext(name, timeoutMs, memorySize)), timeoutMs)) ?? LAMBDA_TIMED_OUT);
+  const answer = await withinTimeout(apiHandlers[name](event, lambdaContext(name, timeoutMs, memorySize)), timeoutMs);
+  if (answer) send(res, answer);
+  else sendProblem(res, LAMBDA_TIMED_OUT);
 }

@@ -192,32 +192,30 @@ describe('retries', () => {
   const THROTTLED = '{"status":429,"code":"throttled","detail":"slow down","type":"about:blank","title":"Too Many Requests"}';
   const throttle = (res: ServerResponse) => res.writeHead(429, { 'retry-after': '0', 'content-type': 'application/problem+json' }).end(THROTTLED);
 
-  /** Runs `use` against a local server answering the n-th request (from 1) as `answer` says. */
-  async function withServer(answer: (n: number, res: ServerResponse) => void, use: (baseUrl: string) => Promise<void>): Promise<void> {
+  /** Runs `use` against a local server answering the n-th request (from 1) as `answer` says; `calls()` counts the requests so far. */
+  async function withServer(answer: (n: number, res: ServerResponse) => void, use: (baseUrl: string, calls: () => number) => Promise<void>): Promise<void> {
     let calls = 0;
     const server = createServer((_req, res) => answer(++calls, res));
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      await use(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+      await use(`http://127.0.0.1:${(server.address() as { port: number }).port}`, () => calls);
     } finally {
       server.close();
     }
   }
 
   it('tries 429 and 503 again, honouring Retry-After, and gives up after the attempts', async () => {
-    let calls = 0;
     await withServer(
       (n, res) => {
-        calls = n;
         if (n === 1) throttle(res);
         else if (n === 2 || n > 3) res.writeHead(503).end();
         else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       },
-      async (baseUrl) => {
+      async (baseUrl, calls) => {
         const client = new ApiClient(baseUrl, 'k', { baseDelayMs: 1 });
         expect(await client.call('GET', 'x')).toEqual({ ok: true });
-        expect(calls).toBe(3);
+        expect(calls()).toBe(3);
         const impatient = new ApiClient(baseUrl, 'k', { baseDelayMs: 1, attempts: 2 });
         await expect(impatient.call('GET', 'x')).rejects.toThrow(/503|HTTP/);
       },
@@ -225,17 +223,12 @@ describe('retries', () => {
   });
 
   it('tries an entitlement PUT again too, and still tells created from replaced (an import sends thousands)', async () => {
-    let calls = 0;
     await withServer(
-      (n, res) => {
-        calls = n;
-        if (n === 1) throttle(res);
-        else res.writeHead(201, { 'content-type': 'application/json' }).end('{"entitlementId":"e1"}');
-      },
-      async (baseUrl) => {
+      (n, res) => (n === 1 ? throttle(res) : res.writeHead(201, { 'content-type': 'application/json' }).end('{"entitlementId":"e1"}')),
+      async (baseUrl, calls) => {
         const client = new ApiClient(baseUrl, 'k', { baseDelayMs: 1 });
         expect(await client.putEntitlement('c', 'e1', { item: 'x' })).toEqual({ created: true, entitlement: { entitlementId: 'e1' } });
-        expect(calls).toBe(2);
+        expect(calls()).toBe(2);
       },
     );
   });
